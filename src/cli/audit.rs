@@ -1,0 +1,152 @@
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::error::{Error, Result};
+use crate::store::journal::{self, SignedHead, STATE_TABLES};
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The record's key: an officer id, an org code, a date, a setting or category name
+    #[arg(id = "record", value_name = "KEY")]
+    pub key: String,
+    /// Only this table: officer, org, calendar_day, setting, category
+    #[arg(long)]
+    pub table: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the journal chain, the head signatures and every state row (R-A6)
+    #[command(
+        long_about = "Prove the database was changed only through kezek (R-A6): recompute the hash \
+        chain of the journal, check every signed head against the officer's registered public key, and check \
+        that every row of every state table has exactly the digest its latest journal event recorded. An \
+        edited row, a row inserted without an event and a deleted row are all caught. With --head FILE, also \
+        prove that a head published earlier (by `audit head`) is still part of the chain, which catches a \
+        journal cut short. Names the first problem found and exits 65; exits 0 when all is well."
+    )]
+    Verify {
+        /// A head published earlier by `kezek audit head`
+        #[arg(long, value_name = "FILE")]
+        head: Option<PathBuf>,
+    },
+    /// Print the current signed head of the journal, for the department to publish
+    #[command(
+        long_about = "Print the current signed head of the journal (R-A5): sequence number, hash, \
+        officer, key fingerprint and signature, as text whose first three lines are the signed message (or JSON with --format json). Publish it \
+        daily; `kezek audit verify --head FILE` later proves the journal still contains it."
+    )]
+    Head,
+}
+
+#[derive(Serialize)]
+struct HistoryRow {
+    seq: i64,
+    effective_at: String,
+    officer: String,
+    event: String,
+    table: String,
+    subject: String,
+    details: String,
+}
+
+pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
+    let tables = match &args.table {
+        Some(name) => vec![journal::table_named(name).ok_or_else(|| {
+            let names: Vec<&str> = STATE_TABLES.iter().map(|t| t.name).collect();
+            Error::usage(format!(
+                "--table: '{name}' is not a table ({})",
+                names.join(", ")
+            ))
+        })?],
+        None => STATE_TABLES.to_vec(),
+    };
+    let db = ctx.open()?;
+    let mut rows = Vec::new();
+    for table in tables {
+        for e in journal::history(db.conn(), table, &args.key)? {
+            rows.push((table.name, e));
+        }
+    }
+    if rows.is_empty() {
+        return Err(Error::NotFound(format!(
+            "no journal events for '{}'",
+            args.key
+        )));
+    }
+    rows.sort_by_key(|(_, e)| e.seq);
+    if ctx.out.format == super::output::Format::Json {
+        let events: Vec<_> = rows.into_iter().map(|(_, e)| e).collect();
+        return ctx.out.list(&events);
+    }
+    let rows: Vec<HistoryRow> = rows
+        .into_iter()
+        .map(|(table, e)| HistoryRow {
+            seq: e.seq,
+            effective_at: e.effective_at,
+            officer: e.officer.unwrap_or_else(|| "(system)".into()),
+            event: e.kind,
+            table: table.to_string(),
+            subject: e.subject,
+            details: readable(&e.details),
+        })
+        .collect();
+    ctx.out.list(&rows)
+}
+
+/// Details as `key: value, ...` rather than JSON.
+fn readable(details: &serde_json::Value) -> String {
+    match details {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
+    match command {
+        AuditCommand::Verify { head } => {
+            let published = match &head {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+                        std::io::ErrorKind::NotFound => {
+                            Error::NotFound(format!("--head: file {}", path.display()))
+                        }
+                        _ => Error::bad(format!("--head: cannot read {}: {e}", path.display())),
+                    })?;
+                    Some(SignedHead::parse("--head", &text)?)
+                }
+                None => None,
+            };
+            let mut db = ctx.open()?;
+            let report = db.snapshot(|conn| journal::verify(conn, published.as_ref()))?;
+            ctx.out.status(&format!(
+                "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
+                report.events, report.heads, report.rows, report.last_seq, report.last_hash
+            ));
+            if ctx.out.format != super::output::Format::Table {
+                ctx.out.object(&report)?;
+            }
+            Ok(())
+        }
+        AuditCommand::Head => {
+            let db = ctx.open()?;
+            let head = journal::latest_head(db.conn())?.ok_or_else(|| {
+                Error::NotFound("a signed head: no officer has changed anything yet".into())
+            })?;
+            match ctx.out.format {
+                super::output::Format::Table => ctx.out.text(&head.to_text()),
+                _ => ctx.out.object(&head),
+            }
+        }
+    }
+}

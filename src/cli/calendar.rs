@@ -1,0 +1,135 @@
+use std::path::PathBuf;
+
+use chrono::Datelike;
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::Ctx;
+use crate::csvfile::CsvFile;
+use crate::domain::calendar::DayKind;
+use crate::domain::time::parse_date;
+use crate::error::{Error, Result};
+use crate::store::{reference, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Declare a day: a movable holiday (Kurban Ait) or a transferred working day
+    #[command(
+        long_about = "Declare a day (R-T3): a holiday (a movable one such as Kurban Ait, or a day off \
+        given by a government transfer) or a workday (a Saturday made a working day by a transfer). Declared \
+        holidays never move. A declaration must change something: a holiday on a day that is otherwise \
+        working, a workday on a day that is otherwise off (exit 3 otherwise)."
+    )]
+    Add {
+        /// YYYY-MM-DD
+        date: String,
+        /// holiday | workday
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Remove a declared day
+    Remove {
+        /// YYYY-MM-DD
+        date: String,
+    },
+    /// Import declared days from CSV: date,kind,name
+    #[command(
+        long_about = "Import declared days from a CSV file with the columns date,kind,name (kind holiday \
+        or workday). One transaction: any bad row and nothing is written; every bad row is reported by line \
+        number (exit 65). --dry-run checks only."
+    )]
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show a year's days off on weekdays, weekend holidays, transfers and declared days
+    Show {
+        /// The year [default: the current year]
+        #[arg(long)]
+        year: Option<i32>,
+    },
+}
+
+#[derive(Serialize)]
+struct DayRow {
+    date: String,
+    weekday: String,
+    working: bool,
+    reason: String,
+}
+
+pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
+    match command {
+        CalendarCommand::Add { date, kind, name } => {
+            let date = parse_date("date", &date)?;
+            let kind = parse_kind(&kind)?;
+            let name =
+                crate::domain::fields::optional_text("--name", &name, 200)?.unwrap_or_default();
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                reference::add_day(c, date, kind, &name)
+            })?;
+            ctx.out
+                .status(&format!("{date} declared a {}", kind.as_str()));
+            Ok(())
+        }
+        CalendarCommand::Remove { date } => {
+            let date = parse_date("date", &date)?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                reference::remove_day(c, date)
+            })?;
+            ctx.out.status(&format!("declaration of {date} removed"));
+            Ok(())
+        }
+        CalendarCommand::Import { file, dry_run } => {
+            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let mut csv = CsvFile::open(&file, reference::CALENDAR_COLUMNS, &[])?;
+            let bar = ctx.out.progress(csv.len, "calendar import");
+            let report = db.change(&actor, &ctx.now, mode, |c| {
+                reference::import_days(c, &mut csv, &|b| bar.set_position(b))
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            let verb = if dry_run {
+                "would import (dry run, nothing written)"
+            } else {
+                "imported"
+            };
+            ctx.out
+                .status(&format!("{verb} {} days from {}", report.rows, report.file));
+            ctx.out.object(&report)
+        }
+        CalendarCommand::Show { year } => {
+            let year = year.unwrap_or_else(|| ctx.now.today().year());
+            let db = ctx.open()?;
+            let calendar = reference::working_calendar(db.conn())?;
+            let rows: Vec<DayRow> = calendar
+                .special_days(year)
+                .into_iter()
+                .map(|(date, reason)| DayRow {
+                    date: date.to_string(),
+                    weekday: date.format("%a").to_string(),
+                    working: reason.is_working(),
+                    reason: reference::describe(&reason),
+                })
+                .collect();
+            ctx.out.list(&rows)
+        }
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<DayKind> {
+    DayKind::parse(kind.trim()).ok_or_else(|| {
+        Error::bad(format!(
+            "--kind: '{kind}' is not a day kind (holiday, workday)"
+        ))
+    })
+}

@@ -1,0 +1,189 @@
+//! The command line: clap definitions and thin handlers, one file per noun. A handler reads its arguments, calls
+//! one store or domain function, and renders the result.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::crypto::PrivateKey;
+use crate::domain::time::Now;
+use crate::error::{Error, Result};
+use crate::store::{Acting, Actor, Db};
+
+pub mod audit;
+pub mod calendar;
+pub mod db;
+pub mod demo;
+pub mod officer;
+pub mod org;
+pub mod output;
+pub mod settings;
+
+use output::{Format, Output};
+
+pub const DEFAULT_DB: &str = "./kezek.db";
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 done; 1 unexpected error; 2 usage error; 3 refused by a rule (the message names the rule);
+4 not found; 65 bad input data (or an audit that fails); 75 database busy (another process is writing).
+
+Every command that changes data is one transaction: on any error nothing is written. It names the acting
+officer (--officer) and signs the journal's new head with that officer's key (--key).";
+
+/// kezek: the back office of a city's electronic queue of preschool children.
+#[derive(Debug, Parser)]
+#[command(name = "kezek", version, about, long_about = None, after_long_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The global flags (SPEC §9), each with its environment variable.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database file [default: ./kezek.db; ./kezek-demo.db for `demo`]
+    #[arg(long, global = true, env = "KEZEK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The effective time of the command: RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time (R-T2)
+    #[arg(long, global = true, env = "KEZEK_NOW", value_name = "TIME")]
+    pub now: Option<String>,
+    /// The acting officer's id (R-A2)
+    #[arg(long, global = true, env = "KEZEK_OFFICER", value_name = "ID")]
+    pub officer: Option<String>,
+    /// The acting officer's private key, PKCS#8 PEM, mode 0600 (R-A5)
+    #[arg(long, global = true, env = "KEZEK_KEY", value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Output format of read commands
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Answer yes to confirmations of destructive commands
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// Print nothing on stderr but errors
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database, or migrate it to this version of kezek
+    #[command(
+        long_about = "Create the database, or migrate it to this version of kezek.\n\n\
+        The file is created with mode 0600. Migrations from sql/ are applied in order in one exclusive \
+        transaction, tracked by PRAGMA user_version; running init again is harmless. Every connection uses \
+        WAL, synchronous=FULL, foreign keys and a busy timeout of 5 seconds."
+    )]
+    Init,
+    /// Officers and their signing keys (R-A1, R-A2)
+    #[command(subcommand)]
+    Officer(officer::OfficerCommand),
+    /// Organizations (kindergartens)
+    #[command(subcommand)]
+    Org(org::OrgCommand),
+    /// The working-day calendar (R-T3, R-T4)
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
+    /// Settings a city may decide (SPEC §2a)
+    #[command(subcommand)]
+    Settings(settings::SettingsCommand),
+    /// Benefit categories (R-Q3)
+    #[command(subcommand)]
+    Category(settings::CategoryCommand),
+    /// The journal events of one record, readable (R-A4)
+    History(audit::HistoryArgs),
+    /// Prove the database was changed only through kezek (R-A5, R-A6)
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Backups and checks of the database file
+    #[command(subcommand, name = "db")]
+    Database(db::DbCommand),
+    /// Print a shell completion script
+    Completions(db::CompletionsArgs),
+    /// Write the man pages into a directory
+    Man(db::ManArgs),
+    /// Build a sample city in ./kezek-demo.db and show it
+    Demo,
+}
+
+/// What every handler gets: the global flags, the time, the renderer.
+pub struct Ctx {
+    pub global: Global,
+    pub now: Now,
+    pub out: Output,
+}
+
+impl Ctx {
+    pub fn db_path(&self) -> PathBuf {
+        self.global
+            .db
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+
+    pub fn open(&self) -> Result<Db> {
+        Db::open(&self.db_path())
+    }
+
+    fn key(&self) -> Result<Option<PrivateKey>> {
+        self.global.key.as_deref().map(PrivateKey::load).transpose()
+    }
+
+    /// The acting officer of a changing command (R-A2) and their key (R-A5).
+    pub fn actor(&self) -> Result<Actor> {
+        let id = self.global.officer.clone().ok_or_else(|| {
+            Error::usage("--officer (or KEZEK_OFFICER): name the acting officer (R-A2)")
+        })?;
+        Ok(Actor {
+            acting: Acting::Officer(id),
+            key: self.key()?,
+        })
+    }
+
+    /// For `officer add`: without --officer, the new officer acts as the first one.
+    pub fn actor_or_first(&self, new_id: &str) -> Result<Actor> {
+        match &self.global.officer {
+            Some(_) => self.actor(),
+            None => Ok(Actor {
+                acting: Acting::FirstOfficer(new_id.to_string()),
+                key: self.key()?,
+            }),
+        }
+    }
+}
+
+/// Runs a parsed command line. The database is opened by the handlers that need it; `completions`, `man`,
+/// `--help` and `--version` never touch it.
+pub fn run(cli: Cli) -> Result<()> {
+    let now = Now::new(cli.global.now.as_deref(), chrono::Utc::now())?;
+    let out = Output {
+        format: cli.global.format,
+        quiet: cli.global.quiet,
+        yes: cli.global.yes,
+    };
+    let ctx = Ctx {
+        global: cli.global,
+        now,
+        out,
+    };
+    match cli.command {
+        Command::Init => db::init(&ctx),
+        Command::Officer(c) => officer::run(&ctx, c),
+        Command::Org(c) => org::run(&ctx, c),
+        Command::Calendar(c) => calendar::run(&ctx, c),
+        Command::Settings(c) => settings::run(&ctx, c),
+        Command::Category(c) => settings::run_category(&ctx, c),
+        Command::History(a) => audit::history(&ctx, a),
+        Command::Audit(c) => audit::run(&ctx, c),
+        Command::Database(c) => db::run(&ctx, c),
+        Command::Completions(a) => db::completions(&ctx, a),
+        Command::Man(a) => db::man(&ctx, a),
+        Command::Demo => demo::run(&ctx),
+    }
+}
+
+/// A file named on the command line, for messages.
+pub fn shown(path: &Path) -> String {
+    path.display().to_string()
+}

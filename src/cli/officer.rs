@@ -1,0 +1,117 @@
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::crypto::{PrivateKey, PublicKey, MAX_BITS, MIN_BITS};
+use crate::domain::officer::NewOfficer;
+use crate::error::{Error, Result};
+use crate::store::{officers, Acting, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCommand {
+    /// Write a new RSA key pair: DIR/officer.key (PKCS#8 PEM, mode 0600) and DIR/officer.pub (public key PEM)
+    #[command(
+        long_about = "Write a new RSA key pair: DIR/officer.key (PKCS#8 PEM, mode 0600) and \
+        DIR/officer.pub (SubjectPublicKeyInfo PEM). Existing files are never overwritten. The private key never \
+        enters the database: keep it on the officer's own machine (R-A1)."
+    )]
+    Keygen {
+        /// Directory for the two files (created if missing)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Key size in bits
+        #[arg(long, default_value_t = 3072, value_parser = clap::value_parser!(u64).range(MIN_BITS as u64..=MAX_BITS as u64))]
+        bits: u64,
+    },
+    /// Register an officer with their public key
+    #[command(
+        long_about = "Register an officer with their public key (R-A1). The very first officer is added \
+        without --officer, with --key set to their own private key, which proves they hold it and signs the \
+        change (R-A2). After that an active officer adds the others."
+    )]
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        district: String,
+        /// The officer's public key file (PEM, SubjectPublicKeyInfo, RSA of 2048 bits or more)
+        #[arg(long, value_name = "FILE")]
+        public_key: PathBuf,
+    },
+    /// List the officers
+    List,
+    /// Deactivate an officer: they can no longer change data (asks for confirmation)
+    #[command(
+        long_about = "Deactivate an officer: they can no longer change data; their past signatures stay \
+        verifiable. The last active officer cannot be deactivated. Asks for confirmation on a terminal unless \
+        --yes; without a terminal and without --yes it refuses (exit 2)."
+    )]
+    Deactivate { id: String },
+}
+
+pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
+    match command {
+        OfficerCommand::Keygen { out, bits } => {
+            ctx.out
+                .status(&format!("generating an RSA-{bits} key pair..."));
+            let key = PrivateKey::generate(bits as usize)?;
+            let (key_path, pub_path) = key.write_pair(&out)?;
+            ctx.out.status(&format!(
+                "wrote {} (private, mode 0600) and {} (public)",
+                key_path.display(),
+                pub_path.display()
+            ));
+            ctx.out.object(&serde_json::json!({
+                "private_key": key_path,
+                "public_key": pub_path,
+                "fingerprint": key.public().fingerprint(),
+            }))
+        }
+        OfficerCommand::Add {
+            id,
+            name,
+            district,
+            public_key,
+        } => {
+            let officer = NewOfficer::check(&id, &name, &district)?;
+            let text = std::fs::read_to_string(&public_key).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    Error::NotFound(format!("--public-key: file {}", public_key.display()))
+                }
+                _ => Error::bad(format!(
+                    "--public-key: cannot read {}: {e}",
+                    public_key.display()
+                )),
+            })?;
+            let key = PublicKey::from_pem("--public-key", &text)?;
+            let actor = ctx.actor_or_first(&officer.id)?;
+            let first_key = match (&actor.acting, &actor.key) {
+                (Acting::FirstOfficer(_), Some(k)) => Some(k.public().clone()),
+                _ => None,
+            };
+            let mut db = ctx.open()?;
+            db.change(&actor, &ctx.now, Mode::Commit, |change| {
+                officers::add(change, &officer, &key, first_key.as_ref())
+            })?;
+            ctx.out.status(&format!("officer {} added", officer.id));
+            Ok(())
+        }
+        OfficerCommand::List => {
+            let db = ctx.open()?;
+            ctx.out.list(&officers::list(db.conn())?)
+        }
+        OfficerCommand::Deactivate { id } => {
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            ctx.out.confirm(&format!("Deactivate officer '{id}'?"))?;
+            db.change(&actor, &ctx.now, Mode::Commit, |change| {
+                officers::deactivate(change, &id)
+            })?;
+            ctx.out.status(&format!("officer {id} deactivated"));
+            Ok(())
+        }
+    }
+}

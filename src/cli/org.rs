@@ -1,0 +1,114 @@
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::csvfile::CsvFile;
+use crate::domain::org::{OrgInput, OrgKind};
+use crate::error::Result;
+use crate::store::{orgs, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add one organization
+    Add {
+        /// A unique code, e.g. DS-017
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// state | private | sanatorium
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        district: String,
+        /// +7 and ten digits
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Import organizations from CSV: code,name,kind,district[,phone][,address]
+    #[command(long_about = "Import organizations from a CSV file with the columns \
+        code,name,kind,district[,phone][,address] (UTF-8, a header row, columns in any order, unknown columns \
+        refused). One transaction: a file with any bad row writes nothing and every bad row is reported by \
+        line number and reason (exit 65). --dry-run checks everything and writes nothing. A progress bar shows \
+        on a terminal.")]
+    Import {
+        file: PathBuf,
+        /// Check the file against the database, write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List organizations
+    List {
+        #[arg(long)]
+        district: Option<String>,
+        /// state | private | sanatorium
+        #[arg(long)]
+        kind: Option<String>,
+    },
+}
+
+pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
+    match command {
+        OrgCommand::Add {
+            code,
+            name,
+            kind,
+            district,
+            phone,
+            address,
+        } => {
+            let org = OrgInput {
+                code: &code,
+                name: &name,
+                kind: &kind,
+                district: &district,
+                phone: phone.as_deref(),
+                address: address.as_deref(),
+            }
+            .check()?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            db.change(&actor, &ctx.now, Mode::Commit, |change| {
+                orgs::add(change, &org)
+            })?;
+            ctx.out.status(&format!("org {} added", org.code));
+            Ok(())
+        }
+        OrgCommand::Import { file, dry_run } => {
+            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let mut csv = CsvFile::open(&file, orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL)?;
+            let bar = ctx.out.progress(csv.len, "org import");
+            let report = db.change(&actor, &ctx.now, mode, |change| {
+                orgs::import(change, &mut csv, &|byte| bar.set_position(byte))
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            let verb = if dry_run {
+                "would import (dry run, nothing written)"
+            } else {
+                "imported"
+            };
+            ctx.out.status(&format!(
+                "{verb} {} organizations from {}",
+                report.rows, report.file
+            ));
+            ctx.out.object(&report)
+        }
+        OrgCommand::List { district, kind } => {
+            if let Some(k) = &kind {
+                OrgKind::parse("--kind", k)?;
+            }
+            let db = ctx.open()?;
+            ctx.out.list(&orgs::list(
+                db.conn(),
+                district.as_deref(),
+                kind.as_deref(),
+            )?)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! The one renderer: rows that serialize become a table, CSV or JSON on stdout. Status goes to stderr, silenced
+//! by `--quiet`; progress bars and prompts appear only on a terminal.
+
+use std::io::{IsTerminal, Write};
+
+use clap::ValueEnum;
+use comfy_table::{presets, ContentArrangement, Table};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+pub struct Output {
+    pub format: Format,
+    pub quiet: bool,
+    pub yes: bool,
+}
+
+impl Output {
+    /// A list of rows.
+    pub fn list<T: Serialize>(&self, rows: &[T]) -> Result<()> {
+        let values: Vec<Value> = rows.iter().map(to_value).collect();
+        match self.format {
+            Format::Json => self.write(&pretty(&Value::Array(values))),
+            Format::Csv => self.write(&csv_text(&values)?),
+            Format::Table => {
+                if values.is_empty() {
+                    self.status("(none)");
+                    return Ok(());
+                }
+                self.write(&table_text(&values))
+            }
+        }
+    }
+
+    /// One record: a JSON object, a one-row CSV, or a two-column table of fields and values.
+    pub fn object<T: Serialize>(&self, value: &T) -> Result<()> {
+        let value = to_value(value);
+        match self.format {
+            Format::Json => self.write(&pretty(&value)),
+            Format::Csv => self.write(&csv_text(std::slice::from_ref(&value))?),
+            Format::Table => {
+                let Value::Object(map) = &value else {
+                    return self.write(&format!("{}\n", cell(&value)));
+                };
+                let rows: Vec<Value> = map
+                    .iter()
+                    .map(|(k, v)| serde_json::json!({ "field": k, "value": cell(v) }))
+                    .collect();
+                self.write(&table_text(&rows))
+            }
+        }
+    }
+
+    /// Plain text on stdout (documents, completions).
+    pub fn text(&self, text: &str) -> Result<()> {
+        self.write(text)
+    }
+
+    /// A status line on stderr, unless `--quiet`.
+    pub fn status(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    fn write(&self, text: &str) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .map_err(|e| Error::io("stdout", e))
+    }
+
+    /// A progress bar over `len` bytes, on stderr; hidden off a terminal and under `--quiet`.
+    pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        bar
+    }
+
+    /// Asks before a destructive action (SPEC §8): `--yes` skips the question; without a terminal and without
+    /// `--yes` the command is refused instead of waiting for an answer.
+    pub fn confirm(&self, question: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+            return Err(Error::usage(format!(
+                "{question} Refusing without a terminal: add --yes to confirm"
+            )));
+        }
+        let yes = dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .map_err(|e| Error::Internal(format!("prompt: {e}")))?;
+        if yes {
+            Ok(())
+        } else {
+            Err(Error::usage("not confirmed: nothing changed"))
+        }
+    }
+}
+
+fn to_value<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("output rows serialize")
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON serializes");
+    s.push('\n');
+    s
+}
+
+/// A value as one cell: strings as they are, null as empty, anything else as JSON.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn headers(rows: &[Value]) -> Vec<String> {
+    match rows.first() {
+        Some(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => vec!["value".into()],
+    }
+}
+
+fn cells(row: &Value, headers: &[String]) -> Vec<String> {
+    match row {
+        Value::Object(map) => headers
+            .iter()
+            .map(|h| map.get(h).map(cell).unwrap_or_default())
+            .collect(),
+        other => vec![cell(other)],
+    }
+}
+
+fn table_text(rows: &[Value]) -> String {
+    let headers = headers(rows);
+    let mut table = Table::new();
+    if std::io::stdout().is_terminal() {
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        // Stable output for pipes and files: no terminal width, plain ASCII.
+        table.load_preset(presets::ASCII_MARKDOWN).force_no_tty();
+    }
+    table.set_header(headers.clone());
+    for row in rows {
+        table.add_row(cells(row, &headers));
+    }
+    format!("{table}\n")
+}
+
+fn csv_text(rows: &[Value]) -> Result<String> {
+    let headers = headers(rows);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if !rows.is_empty() {
+        w.write_record(&headers)
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    for row in rows {
+        w.write_record(cells(row, &headers))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
+    Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))
+}

@@ -1,0 +1,55 @@
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::error::Result;
+use crate::store::{reference, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show every setting with its value, default and rule
+    Show,
+    /// Change a setting (validated and journaled)
+    #[command(
+        long_about = "Change a setting. An unknown key is a usage error (exit 2) that lists the keys; a \
+        value out of range names the key and the range (exit 65). The change is journaled like every change."
+    )]
+    Set {
+        #[arg(id = "setting", value_name = "KEY")]
+        key: String,
+        value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CategoryCommand {
+    /// List the benefit categories and their priority classes
+    List,
+}
+
+pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
+    match command {
+        SettingsCommand::Show => {
+            let db = ctx.open()?;
+            ctx.out.list(&reference::settings_rows(db.conn())?)
+        }
+        SettingsCommand::Set { key, value } => {
+            crate::domain::settings::definition(&key)?.normalize(&value)?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let (old, new) = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                reference::set_setting(c, &key, &value)
+            })?;
+            ctx.out.status(&format!("{key}: {old} -> {new}"));
+            Ok(())
+        }
+    }
+}
+
+pub fn run_category(ctx: &Ctx, command: CategoryCommand) -> Result<()> {
+    match command {
+        CategoryCommand::List => {
+            let db = ctx.open()?;
+            ctx.out.list(&reference::categories(db.conn())?)
+        }
+    }
+}

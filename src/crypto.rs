@@ -1,0 +1,246 @@
+//! Digests, RSA keys and signatures (R-A1, R-A3, R-A5): SHA-256, RSASSA-PKCS1-v1_5 with SHA-256, keys as PEM
+//! (private PKCS#8, public SubjectPublicKeyInfo).
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::Path;
+
+use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+pub const MIN_BITS: usize = 2048;
+pub const MAX_BITS: usize = 8192;
+
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// An officer's public key, as registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    key: RsaPublicKey,
+    /// The key as SubjectPublicKeyInfo PEM, the form stored and exported.
+    pub pem: String,
+}
+
+impl PublicKey {
+    /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`) of an RSA key of at least 2048 bits.
+    pub fn from_pem(field: &str, text: &str) -> Result<PublicKey> {
+        let block = parse_pem(field, text, "PUBLIC KEY")?;
+        let key = RsaPublicKey::from_public_key_der(block.contents())
+            .map_err(|e| Error::bad(format!("{field}: not an RSA public key ({e})")))?;
+        check_bits(field, key.size() * 8)?;
+        Ok(PublicKey::from_key(key))
+    }
+
+    fn from_key(key: RsaPublicKey) -> PublicKey {
+        let der = key.to_public_key_der().expect("an RSA public key encodes");
+        let pem = pem::encode(&pem::Pem::new("PUBLIC KEY", der.as_bytes()));
+        PublicKey { key, pem }
+    }
+
+    /// SHA-256 of the DER key, in hex: how a key is named in lists and published heads.
+    pub fn fingerprint(&self) -> String {
+        let der = self
+            .key
+            .to_public_key_der()
+            .expect("an RSA public key encodes");
+        hex(&sha256(der.as_bytes()))
+    }
+
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        let Ok(signature) = Signature::try_from(signature) else {
+            return false;
+        };
+        VerifyingKey::<Sha256>::new(self.key.clone())
+            .verify(message, &signature)
+            .is_ok()
+    }
+}
+
+/// An officer's private key, loaded to sign.
+pub struct PrivateKey {
+    signing: SigningKey<Sha256>,
+    public: PublicKey,
+}
+
+impl PrivateKey {
+    pub fn generate(bits: usize) -> Result<PrivateKey> {
+        check_bits("--bits", bits)?;
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), bits)
+            .map_err(|e| Error::Internal(format!("key generation failed: {e}")))?;
+        Ok(PrivateKey::from_key(key))
+    }
+
+    fn from_key(key: RsaPrivateKey) -> PrivateKey {
+        let public = PublicKey::from_key(key.to_public_key());
+        PrivateKey {
+            signing: SigningKey::<Sha256>::new(key),
+            public,
+        }
+    }
+
+    /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
+    pub fn from_pem(field: &str, text: &str) -> Result<PrivateKey> {
+        let block = parse_pem(field, text, "PRIVATE KEY")?;
+        let key = RsaPrivateKey::from_pkcs8_der(block.contents())
+            .map_err(|e| Error::bad(format!("{field}: not an RSA private key ({e})")))?;
+        check_bits(field, key.size() * 8)?;
+        Ok(PrivateKey::from_key(key))
+    }
+
+    /// Loads the key file named by `--key`. A file that group or others may read is refused: a signing key is
+    /// the officer's alone (R-A1).
+    pub fn load(path: &Path) -> Result<PrivateKey> {
+        let shown = path.display();
+        let meta = fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound(format!("--key: key file {shown}")),
+            _ => Error::bad(format!("--key: cannot read {shown}: {e}")),
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(Error::refused(
+                "R-A1",
+                format!(
+                    "--key: {shown} may be read by others (mode {mode:04o}); run chmod 600 {shown}"
+                ),
+            ));
+        }
+        let text = fs::read_to_string(path)
+            .map_err(|e| Error::bad(format!("--key: cannot read {shown}: {e}")))?;
+        PrivateKey::from_pem(&format!("--key {shown}"), &text)
+    }
+
+    pub fn public(&self) -> &PublicKey {
+        &self.public
+    }
+
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.signing.sign(message).to_vec()
+    }
+
+    /// The private key as PKCS#8 PEM.
+    fn to_pem(&self) -> String {
+        let key: &RsaPrivateKey = self.signing.as_ref();
+        let der = key.to_pkcs8_der().expect("an RSA private key encodes");
+        pem::encode(&pem::Pem::new("PRIVATE KEY", der.as_bytes()))
+    }
+
+    /// Writes `officer.key` (mode 0600) and `officer.pub` into `dir`, refusing to overwrite either.
+    pub fn write_pair(&self, dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+        fs::create_dir_all(dir).map_err(|e| Error::io(format!("--out {}", dir.display()), e))?;
+        let key_path = dir.join("officer.key");
+        let pub_path = dir.join("officer.pub");
+        for p in [&key_path, &pub_path] {
+            if p.exists() {
+                return Err(Error::usage(format!(
+                    "--out: {} exists; kezek never overwrites a key (choose another directory)",
+                    p.display()
+                )));
+            }
+        }
+        write_new(&key_path, self.to_pem().as_bytes(), 0o600)?;
+        write_new(&pub_path, self.public.pem.as_bytes(), 0o644)?;
+        Ok((key_path, pub_path))
+    }
+}
+
+/// Creates a file that must not exist yet, with the given mode from the start (never readable by others, even
+/// for a moment, when the mode says so).
+pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let shown = path.display().to_string();
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(|e| Error::io(&shown, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(&shown, e))?;
+    file.sync_all().map_err(|e| Error::io(&shown, e))?;
+    Ok(())
+}
+
+fn parse_pem(field: &str, text: &str, tag: &str) -> Result<pem::Pem> {
+    let block =
+        pem::parse(text).map_err(|e| Error::bad(format!("{field}: not a PEM file ({e})")))?;
+    if block.tag() != tag {
+        return Err(Error::bad(format!(
+            "{field}: expected a '{tag}' PEM block, found '{}'",
+            block.tag()
+        )));
+    }
+    Ok(block)
+}
+
+fn check_bits(field: &str, bits: usize) -> Result<()> {
+    if (MIN_BITS..=MAX_BITS).contains(&bits) {
+        Ok(())
+    } else {
+        Err(Error::bad(format!(
+            "{field}: an RSA key of {bits} bits; kezek needs {MIN_BITS} to {MAX_BITS}"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = sha256(b"kezek");
+        assert_eq!(unhex(&hex(&bytes)).unwrap(), bytes);
+        assert!(unhex("abc").is_none());
+        assert!(unhex("zz").is_none());
+    }
+
+    #[test]
+    fn r_a3_signatures_verify_only_for_the_same_message_and_key() {
+        let key = PrivateKey::generate(2048).unwrap();
+        let other = PrivateKey::generate(2048).unwrap();
+        let sig = key.sign(b"document");
+        assert!(key.public().verify(b"document", &sig));
+        assert!(!key.public().verify(b"documenT", &sig));
+        assert!(!other.public().verify(b"document", &sig));
+        let mut bad = sig.clone();
+        bad[10] ^= 1;
+        assert!(!key.public().verify(b"document", &bad));
+    }
+
+    #[test]
+    fn r_a1_keys_round_trip_through_pem() {
+        let key = PrivateKey::generate(2048).unwrap();
+        let again = PrivateKey::from_pem("key", &key.to_pem()).unwrap();
+        assert_eq!(again.public(), key.public());
+        let public = PublicKey::from_pem("pub", &key.public().pem).unwrap();
+        assert_eq!(public.fingerprint(), key.public().fingerprint());
+        let err = PublicKey::from_pem("--public-key", &key.to_pem()).unwrap_err();
+        assert!(err.to_string().contains("expected a 'PUBLIC KEY'"), "{err}");
+    }
+
+    #[test]
+    fn r_a1_short_keys_are_refused() {
+        assert!(PrivateKey::generate(1024).is_err());
+    }
+}

@@ -1,0 +1,215 @@
+//! Reading the CSV files officers and scripts feed kezek: UTF-8, comma-separated, a header row, columns in any
+//! order, unknown columns refused. Rows stream; each comes with its line number for error messages.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::crypto;
+use crate::error::{Error, Result, RowError};
+
+pub struct CsvFile {
+    reader: csv::Reader<Box<dyn Read>>,
+    columns: HashMap<String, usize>,
+    pub name: String,
+    pub len: u64,
+    pub sha256: String,
+}
+
+/// One data row: its line number and its fields by column name.
+pub struct Row<'a> {
+    pub line: u64,
+    record: csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+}
+
+impl Row<'_> {
+    /// The value of a column; an optional column that is absent reads as empty.
+    pub fn get(&self, column: &str) -> &str {
+        self.columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or("")
+    }
+
+    /// An optional column: absent or empty is `None`.
+    pub fn optional(&self, column: &str) -> Option<&str> {
+        Some(self.get(column).trim()).filter(|v| !v.is_empty())
+    }
+}
+
+impl CsvFile {
+    /// Opens a file and checks its header: every `required` column present, nothing outside
+    /// `required` + `optional`.
+    pub fn open(path: &Path, required: &[&str], optional: &[&str]) -> Result<CsvFile> {
+        let name = path.display().to_string();
+        let (len, sha256) = digest_file(path)?;
+        let file = File::open(path).map_err(|e| open_error(&name, e))?;
+        CsvFile::from_reader(name, Box::new(file), len, sha256, required, optional)
+    }
+
+    /// A file already in memory (the samples built into `kezek demo`).
+    pub fn from_bytes(
+        name: &str,
+        bytes: &'static [u8],
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<CsvFile> {
+        let sha256 = crypto::hex(&crypto::sha256(bytes));
+        CsvFile::from_reader(
+            name.to_string(),
+            Box::new(bytes),
+            bytes.len() as u64,
+            sha256,
+            required,
+            optional,
+        )
+    }
+
+    fn from_reader(
+        name: String,
+        input: Box<dyn Read>,
+        len: u64,
+        sha256: String,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<CsvFile> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::BadRows {
+                file: name.clone(),
+                rows: vec![RowError {
+                    line: 1,
+                    message: format!("header: {}", csv_reason(&e)),
+                }],
+            })?
+            .clone();
+        let mut columns = HashMap::new();
+        let mut problems = Vec::new();
+        for (i, h) in headers.iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}').to_string();
+            if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
+                problems.push(format!("unknown column '{h}'"));
+            } else if columns.insert(h.clone(), i).is_some() {
+                problems.push(format!("column '{h}' appears twice"));
+            }
+        }
+        for r in required {
+            if !columns.contains_key(*r) {
+                problems.push(format!("missing column '{r}'"));
+            }
+        }
+        if !problems.is_empty() || len == 0 {
+            if len == 0 {
+                problems.push("the file is empty (a header row is required)".into());
+            }
+            let mut expected = required.join(",");
+            if !optional.is_empty() {
+                expected.push_str(&format!(" [{}]", optional.join(",")));
+            }
+            return Err(Error::BadRows {
+                file: name,
+                rows: vec![RowError {
+                    line: 1,
+                    message: format!(
+                        "header: {} (expected columns {expected})",
+                        problems.join("; ")
+                    ),
+                }],
+            });
+        }
+        Ok(CsvFile {
+            reader,
+            columns,
+            name,
+            len,
+            sha256,
+        })
+    }
+
+    /// Calls `each` for every data row; a row the CSV reader cannot read becomes a row error.
+    pub fn for_each(
+        &mut self,
+        mut each: impl FnMut(Result<Row<'_>, RowError>, u64) -> Result<()>,
+    ) -> Result<()> {
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = self.reader.position().line();
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return Ok(()),
+                Ok(true) => {
+                    let line = record.position().map(|p| p.line()).unwrap_or(line);
+                    let byte = self.reader.position().byte();
+                    let row = Row {
+                        line,
+                        record: record.clone(),
+                        columns: &self.columns,
+                    };
+                    each(Ok(row), byte)?;
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    let byte = self.reader.position().byte();
+                    let fatal = !matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    );
+                    each(
+                        Err(RowError {
+                            line,
+                            message: csv_reason(&e),
+                        }),
+                        byte,
+                    )?;
+                    if fatal {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {})", err.field() + 1),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Io(io) => format!("read error: {io}"),
+        _ => e.to_string(),
+    }
+}
+
+fn open_error(name: &str, e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(format!("file {name}")),
+        _ => Error::bad(format!("{name}: cannot read: {e}")),
+    }
+}
+
+/// The size and SHA-256 of a file, read in blocks.
+pub fn digest_file(path: &Path) -> Result<(u64, String)> {
+    use sha2::Digest;
+    let name = path.display().to_string();
+    let mut file = File::open(path).map_err(|e| open_error(&name, e))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut len = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(|e| open_error(&name, e))?;
+        if n == 0 {
+            break;
+        }
+        len += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((len, crypto::hex(&hasher.finalize())))
+}

@@ -1,0 +1,170 @@
+//! Time as the rules see it (R-T1, R-T2): local time in Asia/Almaty, an effective time that `--now` may pin,
+//! and the real clock time that the journal records beside it. Nothing here reads the clock.
+
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
+};
+use chrono_tz::Asia::Almaty;
+
+use crate::error::{Error, Result};
+
+/// The time of one command: the effective time every rule uses, and the real time the journal records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    pub effective: DateTime<FixedOffset>,
+    pub real: DateTime<FixedOffset>,
+}
+
+impl Now {
+    /// `pinned` is the value of `--now`/`KEZEK_NOW`, if any; `real` is the clock read by the caller.
+    pub fn new(pinned: Option<&str>, real: DateTime<Utc>) -> Result<Now> {
+        let real = to_local(real);
+        let effective = match pinned {
+            Some(text) => parse_moment("--now", text)?,
+            None => real,
+        };
+        Ok(Now { effective, real })
+    }
+
+    /// The effective local date (R-T1: dates are local dates).
+    pub fn today(&self) -> NaiveDate {
+        self.effective.date_naive()
+    }
+}
+
+/// A UTC instant as local Almaty time with its offset.
+pub fn to_local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.with_timezone(&Almaty).fixed_offset()
+}
+
+/// RFC 3339 with the offset, to the second: the stored form of every timestamp.
+pub fn format_moment(t: &DateTime<FixedOffset>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// The local midnight that starts a date.
+pub fn start_of_day(date: NaiveDate) -> DateTime<FixedOffset> {
+    local(date.and_time(NaiveTime::MIN))
+}
+
+/// A local wall-clock time in Almaty. An ambiguous wall time (clocks set back) takes the earlier reading; a
+/// skipped one (clocks set forward, last in the 2000s) is read an hour later.
+pub fn local(t: NaiveDateTime) -> DateTime<FixedOffset> {
+    Almaty
+        .from_local_datetime(&t)
+        .earliest()
+        .or_else(|| {
+            Almaty
+                .from_local_datetime(&(t + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.fixed_offset())
+        .unwrap_or_else(|| Utc.from_utc_datetime(&t).fixed_offset())
+}
+
+/// A date `YYYY-MM-DD`; `field` names what is parsed in the error message.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
+    let text = text.trim();
+    if text.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(d);
+        }
+    }
+    Err(Error::bad(format!(
+        "{field}: '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-09-01)"
+    )))
+}
+
+/// A moment: RFC 3339 with an offset, or `YYYY-MM-DD[THH:MM[:SS]]` in local Almaty time (R-T2).
+pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(to_local(t.with_timezone(&Utc)));
+    }
+    if let Ok(d) = parse_date(field, text) {
+        return Ok(start_of_day(d));
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(local(t));
+        }
+    }
+    Err(Error::bad(format!(
+        "{field}: '{text}' is not a time (expected RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time)"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn real() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 4, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn r_t1_local_time_is_almaty_with_offset() {
+        let now = Now::new(None, real()).unwrap();
+        assert_eq!(format_moment(&now.effective), "2026-11-23T09:00:00+05:00");
+    }
+
+    #[test]
+    fn r_t1_almaty_was_utc_plus_6_before_march_2024() {
+        let t = parse_moment("t", "2024-02-01T12:00").unwrap();
+        assert_eq!(format_moment(&t), "2024-02-01T12:00:00+06:00");
+        let t = parse_moment("t", "2024-03-02T12:00").unwrap();
+        assert_eq!(format_moment(&t), "2024-03-02T12:00:00+05:00");
+    }
+
+    #[test]
+    fn r_t2_now_pins_the_effective_time_and_keeps_the_real_one() {
+        let now = Now::new(Some("2026-03-20T10:30"), real()).unwrap();
+        assert_eq!(format_moment(&now.effective), "2026-03-20T10:30:00+05:00");
+        assert_eq!(format_moment(&now.real), "2026-11-23T09:00:00+05:00");
+        assert_eq!(now.today(), NaiveDate::from_ymd_opt(2026, 3, 20).unwrap());
+    }
+
+    #[test]
+    fn r_t2_now_accepts_rfc3339_and_converts_to_local() {
+        let now = Now::new(Some("2026-03-20T00:00:00Z"), real()).unwrap();
+        assert_eq!(format_moment(&now.effective), "2026-03-20T05:00:00+05:00");
+        let now = Now::new(Some("2026-03-20"), real()).unwrap();
+        assert_eq!(format_moment(&now.effective), "2026-03-20T00:00:00+05:00");
+    }
+
+    #[test]
+    fn r_t2_malformed_now_names_the_flag() {
+        let err = Now::new(Some("20.03.2026"), real()).unwrap_err();
+        assert_eq!(err.exit_code(), 65);
+        assert!(err.to_string().contains("--now"), "{err}");
+    }
+
+    #[test]
+    fn dates_must_be_real_and_complete() {
+        assert!(parse_date("date", "2026-02-30").is_err());
+        assert!(parse_date("date", "2026-2-3").is_err());
+        assert_eq!(
+            parse_date("date", "2026-02-28").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_moment_never_panics(s in "\\PC{0,40}") {
+            let _ = parse_moment("t", &s);
+        }
+
+        #[test]
+        fn formatted_moments_parse_back(secs in 0i64..4_000_000_000) {
+            let t = to_local(DateTime::from_timestamp(secs, 0).unwrap());
+            let text = format_moment(&t);
+            proptest::prop_assert_eq!(parse_moment("t", &text).unwrap(), t);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! kezek: the back-office command-line tool of a city's electronic queue of preschool children.
+//!
+//! `cli` parses and renders, `domain` holds the rules without I/O, `store` is the only place that speaks SQL,
+//! `crypto` signs and verifies, `error` decides the exit codes.
+
+pub mod cli;
+pub mod crypto;
+pub mod csvfile;
+pub mod domain;
+pub mod error;
+pub mod store;
+
+pub use cli::{run, Cli};
+pub use error::{Error, Result};

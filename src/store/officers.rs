@@ -1,0 +1,143 @@
+//! Officers (R-A1, R-A2).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::journal::{Change, OFFICER};
+use crate::crypto::PublicKey;
+use crate::domain::officer::NewOfficer;
+use crate::domain::time::format_moment;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfficerRow {
+    pub id: String,
+    pub name: String,
+    pub district: String,
+    pub active: bool,
+    pub fingerprint: String,
+    pub added_at: String,
+}
+
+/// Registers an officer. For the very first officer, `first_key` is the key that signs this change: it must be
+/// the key being registered, so that the new officer proves they hold it.
+pub fn add(
+    change: &Change,
+    officer: &NewOfficer,
+    key: &PublicKey,
+    first_key: Option<&PublicKey>,
+) -> Result<()> {
+    if let Some(signing) = first_key {
+        if signing != key {
+            return Err(Error::refused(
+                "R-A5",
+                "--key must be the private key of the first officer being added (it signs this change)",
+            ));
+        }
+    }
+    let tx = change.tx();
+    let existing: Option<String> = tx
+        .query_row(
+            "SELECT name FROM officer WHERE id = ?1",
+            [&officer.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(name) = existing {
+        return Err(Error::bad(format!(
+            "id: officer '{}' exists already ({name})",
+            officer.id
+        )));
+    }
+    let fingerprint = key.fingerprint();
+    let holder: Option<String> = tx
+        .query_row(
+            "SELECT id FROM officer WHERE fingerprint = ?1",
+            [&fingerprint],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(holder) = holder {
+        return Err(Error::bad(format!(
+            "--public-key: this key is registered to officer '{holder}'; every officer has a key of their own"
+        )));
+    }
+    tx.execute(
+        "INSERT INTO officer (id, name, district, public_key, fingerprint, active, added_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+        params![
+            officer.id,
+            officer.name,
+            officer.district,
+            key.pem,
+            fingerprint,
+            format_moment(&change.now().effective)
+        ],
+    )?;
+    change.record(
+        "officer.add",
+        &officer.id,
+        serde_json::json!({ "name": officer.name, "district": officer.district, "fingerprint": fingerprint }),
+        &[(OFFICER, &officer.id)],
+    )?;
+    Ok(())
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<OfficerRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, district, active, fingerprint, added_at FROM officer ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OfficerRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            district: r.get(2)?,
+            active: r.get(3)?,
+            fingerprint: r.get(4)?,
+            added_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Deactivates an officer: they can no longer change data, and their past signatures stay verifiable. The last
+/// active officer cannot be deactivated, or nobody could change anything again.
+pub fn deactivate(change: &Change, id: &str) -> Result<()> {
+    let tx = change.tx();
+    let active: Option<bool> = tx
+        .query_row("SELECT active FROM officer WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match active {
+        None => return Err(Error::NotFound(format!("officer '{id}'"))),
+        Some(false) => {
+            return Err(Error::refused(
+                "R-A2",
+                format!("officer '{id}' is inactive already"),
+            ))
+        }
+        Some(true) => {}
+    }
+    let others: i64 = tx.query_row(
+        "SELECT count(*) FROM officer WHERE active = 1 AND id <> ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if others == 0 {
+        return Err(Error::refused(
+            "R-A2",
+            format!(
+                "officer '{id}' is the last active officer; add another before deactivating them"
+            ),
+        ));
+    }
+    tx.execute("UPDATE officer SET active = 0 WHERE id = ?1", [id])?;
+    change.record(
+        "officer.deactivate",
+        id,
+        serde_json::json!({}),
+        &[(OFFICER, &id)],
+    )?;
+    Ok(())
+}

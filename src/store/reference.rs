@@ -1,0 +1,281 @@
+//! Reference data officers maintain: declared calendar days (R-T3), settings (SPEC §2a), benefit categories.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::journal::{Change, CALENDAR_DAY, SETTING};
+use crate::csvfile::CsvFile;
+use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
+use crate::domain::settings::{self, Settings};
+use crate::domain::time::parse_date;
+use crate::error::{Error, Result, RowError};
+
+use super::orgs::ImportReport;
+
+/// The declared days (movable holidays, transfers), in date order.
+pub fn declared_days(conn: &Connection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+    let mut stmt = conn.prepare("SELECT date, kind, name FROM calendar_day ORDER BY date")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let date: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        let date = parse_date("calendar_day.date", &date)?;
+        let kind = DayKind::parse(&kind)
+            .ok_or_else(|| Error::Internal(format!("calendar_day {date}: kind '{kind}'")))?;
+        out.push((date, kind, r.get(2)?));
+    }
+    Ok(out)
+}
+
+/// The working calendar: built-in holidays plus the declared days.
+pub fn working_calendar(conn: &Connection) -> Result<WorkingCalendar> {
+    Ok(WorkingCalendar::new(declared_days(conn)?))
+}
+
+/// A declaration must change something: a holiday on a day that is otherwise working, a workday on a day that
+/// is otherwise off (R-T3).
+fn check_declaration(date: NaiveDate, kind: DayKind) -> Result<()> {
+    let base = WorkingCalendar::builtin_reason(date);
+    match (kind, base.is_working()) {
+        (DayKind::Holiday, false) => Err(Error::refused(
+            "R-T3",
+            format!(
+                "{date} is a day off already ({}); declare holidays on working days",
+                describe(&base)
+            ),
+        )),
+        (DayKind::Workday, true) => Err(Error::refused(
+            "R-T3",
+            format!("{date} is a working day already; declare workdays on days off"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A reason in words, for messages and `calendar show`.
+pub fn describe(reason: &DayReason) -> String {
+    match reason {
+        DayReason::Weekday => "working day".into(),
+        DayReason::Weekend => "weekend".into(),
+        DayReason::Holiday { name } => format!("holiday: {name}"),
+        DayReason::Transferred { from, name } => format!("day off moved from {from} ({name})"),
+        DayReason::DeclaredHoliday { name } => format!("declared holiday: {name}"),
+        DayReason::DeclaredWorkday { name } => format!("declared working day: {name}"),
+    }
+}
+
+fn existing_day(conn: &Connection, date: NaiveDate) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT kind, name FROM calendar_day WHERE date = ?1",
+            [date.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+fn insert_day(change: &Change, date: NaiveDate, kind: DayKind, name: &str) -> Result<()> {
+    let mut stmt = change
+        .tx()
+        .prepare_cached("INSERT INTO calendar_day (date, kind, name) VALUES (?1, ?2, ?3)")?;
+    stmt.execute(params![date.to_string(), kind.as_str(), name])?;
+    Ok(())
+}
+
+fn check_new_day(conn: &Connection, date: NaiveDate, kind: DayKind) -> Result<()> {
+    if let Some((k, n)) = existing_day(conn, date)? {
+        return Err(Error::bad(format!(
+            "date: {date} is declared already ({k}: {n})"
+        )));
+    }
+    check_declaration(date, kind)
+}
+
+pub fn add_day(change: &Change, date: NaiveDate, kind: DayKind, name: &str) -> Result<()> {
+    check_new_day(change.tx(), date, kind)?;
+    insert_day(change, date, kind, name)?;
+    let key = date.to_string();
+    change.record(
+        "calendar.add",
+        &key,
+        serde_json::json!({ "kind": kind.as_str(), "name": name }),
+        &[(CALENDAR_DAY, &key)],
+    )?;
+    Ok(())
+}
+
+pub fn remove_day(change: &Change, date: NaiveDate) -> Result<()> {
+    let Some((kind, name)) = existing_day(change.tx(), date)? else {
+        return Err(Error::NotFound(format!("declared day {date}")));
+    };
+    let key = date.to_string();
+    change
+        .tx()
+        .execute("DELETE FROM calendar_day WHERE date = ?1", [&key])?;
+    change.record(
+        "calendar.remove",
+        &key,
+        serde_json::json!({ "kind": kind, "name": name }),
+        &[(CALENDAR_DAY, &key)],
+    )?;
+    Ok(())
+}
+
+pub const CALENDAR_COLUMNS: &[&str] = &["date", "kind", "name"];
+
+/// `calendar import`: `date,kind,name`, all or nothing.
+pub fn import_days(
+    change: &Change,
+    file: &mut CsvFile,
+    progress: &dyn Fn(u64),
+) -> Result<ImportReport> {
+    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
+    let mut event = change.begin_event("calendar.import", &file.name, details)?;
+    let mut errors = Vec::new();
+    let mut seen: HashMap<NaiveDate, u64> = HashMap::new();
+    let mut rows = 0u64;
+    file.for_each(|row, byte| {
+        progress(byte);
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(e);
+                return Ok(());
+            }
+        };
+        let line = row.line;
+        let checked = (|| -> Result<(NaiveDate, DayKind, String)> {
+            let date = parse_date("date", row.get("date"))?;
+            let kind = DayKind::parse(row.get("kind").trim()).ok_or_else(|| {
+                Error::bad(format!(
+                    "kind: '{}' is not a day kind (holiday, workday)",
+                    row.get("kind").trim()
+                ))
+            })?;
+            let name = crate::domain::fields::optional_text("name", row.get("name"), 200)?
+                .unwrap_or_default();
+            if let Some(first) = seen.get(&date) {
+                return Err(Error::bad(format!(
+                    "date: {date} appears already on line {first}"
+                )));
+            }
+            check_new_day(change.tx(), date, kind)?;
+            Ok((date, kind, name))
+        })();
+        match checked {
+            Ok((date, kind, name)) => {
+                seen.insert(date, line);
+                if errors.is_empty() {
+                    insert_day(change, date, kind, &name)?;
+                    event.touch(CALENDAR_DAY, &date.to_string())?;
+                }
+                rows += 1;
+            }
+            Err(e) => errors.push(RowError {
+                line,
+                message: e.to_string(),
+            }),
+        }
+        Ok(())
+    })?;
+    if !errors.is_empty() {
+        return Err(Error::BadRows {
+            file: file.name.clone(),
+            rows: errors,
+        });
+    }
+    event.finish()?;
+    Ok(ImportReport {
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows,
+    })
+}
+
+/// One setting as `settings show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettingRow {
+    pub key: String,
+    pub value: String,
+    pub default: String,
+    pub rule: String,
+    pub about: String,
+}
+
+pub fn settings_rows(conn: &Connection) -> Result<Vec<SettingRow>> {
+    let stored: HashMap<String, String> = conn
+        .prepare("SELECT key, value FROM setting")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(settings::SETTINGS
+        .iter()
+        .map(|d| SettingRow {
+            key: d.key.into(),
+            value: stored
+                .get(d.key)
+                .cloned()
+                .unwrap_or_else(|| d.default.into()),
+            default: d.default.into(),
+            rule: d.rule.into(),
+            about: d.about.into(),
+        })
+        .collect())
+}
+
+/// The typed settings every rule reads.
+pub fn load_settings(conn: &Connection) -> Result<Settings> {
+    let rows = settings_rows(conn)?;
+    Settings::from_pairs(rows.iter().map(|r| (r.key.as_str(), r.value.as_str())))
+}
+
+/// `settings set`: validated, journaled. Returns the old and the new value.
+pub fn set_setting(change: &Change, key: &str, value: &str) -> Result<(String, String)> {
+    let def = settings::definition(key)?;
+    let value = def.normalize(value)?;
+    let old: Option<String> = change
+        .tx()
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let old = old.unwrap_or_else(|| def.default.to_string());
+    change.tx().execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    change.record(
+        "settings.set",
+        key,
+        serde_json::json!({ "from": old, "to": value }),
+        &[(SETTING, &key)],
+    )?;
+    Ok((old, value))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryRow {
+    pub name: String,
+    pub priority_class: String,
+    pub title_ru: String,
+    pub title_kk: String,
+}
+
+pub fn categories(conn: &Connection) -> Result<Vec<CategoryRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, priority_class, title_ru, title_kk FROM category
+         ORDER BY CASE priority_class WHEN 'out_of_turn' THEN 0 ELSE 1 END, rowid",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(CategoryRow {
+            name: r.get(0)?,
+            priority_class: r.get(1)?,
+            title_ru: r.get(2)?,
+            title_kk: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
