@@ -1,1 +1,12 @@
-//! End-to-end tests of the kezek binary.
+//! End-to-end tests of the kezek binary: one test binary, one module per command group.
+
+mod env;
+
+mod audit;
+mod calendar;
+mod db;
+mod global;
+mod man;
+mod officer;
+mod org;
+mod settings;
