@@ -122,7 +122,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         verified.events, verified.heads, verified.rows
     ));
     ctx.out.status(&format!(
-        "\nTry it yourself:\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek audit head",
+        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek audit head",
         path.display(),
         key_path.display()
     ));
