@@ -5,6 +5,7 @@ mod env;
 mod audit;
 mod calendar;
 mod db;
+mod demo;
 mod global;
 mod man;
 mod officer;
