@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::store::journal::{self, SignedHead, STATE_TABLES};
+use crate::store::audit::{self, SignedHead};
+use crate::store::journal::{self, STATE_TABLES};
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -128,7 +129,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 None => None,
             };
             let mut db = ctx.open()?;
-            let report = db.snapshot(|conn| journal::verify(conn, published.as_ref()))?;
+            let report = db.snapshot(|conn| audit::verify(conn, published.as_ref()))?;
             ctx.out.status(&format!(
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
                 report.events, report.heads, report.rows, report.last_seq, report.last_hash
@@ -140,7 +141,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
         }
         AuditCommand::Head => {
             let db = ctx.open()?;
-            let head = journal::latest_head(db.conn())?.ok_or_else(|| {
+            let head = audit::latest_head(db.conn())?.ok_or_else(|| {
                 Error::NotFound("a signed head: no officer has changed anything yet".into())
             })?;
             match ctx.out.format {

@@ -4,8 +4,8 @@ use clap::{Args, CommandFactory, Subcommand};
 
 use super::{Cli, Ctx};
 use crate::error::{Error, Result};
+use crate::store::audit;
 use crate::store::db::{Db, APPLICATION_ID};
-use crate::store::journal;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
                     problems.len()
                 )));
             }
-            let report = db.snapshot(|conn| journal::verify(conn, None))?;
+            let report = db.snapshot(|conn| audit::verify(conn, None))?;
             ctx.out.status(&format!(
                 "db check ok: integrity ok, foreign keys ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows

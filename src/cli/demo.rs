@@ -11,7 +11,7 @@ use crate::csvfile::CsvFile;
 use crate::domain::officer::NewOfficer;
 use crate::error::{Error, Result};
 use crate::store::db::{Db, DEMO_APPLICATION_ID};
-use crate::store::{journal, officers, orgs, reference, Acting, Actor, Mode};
+use crate::store::{audit, officers, orgs, reference, Acting, Actor, Mode};
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
 
@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         calendar.add_working_days(today, 5)
     ));
 
-    let verified = db.snapshot(|conn| journal::verify(conn, None))?;
+    let verified = db.snapshot(|conn| audit::verify(conn, None))?;
     ctx.out.status(&format!(
         "\nJournal: {} events, {} signed heads, {} rows verified (kezek audit verify).",
         verified.events, verified.heads, verified.rows

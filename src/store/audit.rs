@@ -1,0 +1,499 @@
+//! The audit (R-A5, R-A6): `verify` recomputes the journal's chain, checks every head signature against the
+//! officer's registered key, and checks that every row of every state table has exactly the digest its latest
+//! event recorded: an edited row, a row inserted without an event and a deleted row are all caught. A journal
+//! cut short (tail events and their heads removed) leaves a valid shorter chain; a published head catches it.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::db::MIGRATIONS;
+use super::journal::{
+    each_row_digest, head_message, seeded_rows, sqlite_cmp, to_hash, EventFields, EventHasher,
+    KeyOrd, RowMap, StateTable, MIGRATION_KIND, STATE_TABLES,
+};
+use crate::crypto::{self, PublicKey};
+use crate::error::{Error, Result};
+
+/// A head as published by `audit head` and read back by `audit verify --head`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedHead {
+    pub seq: i64,
+    pub hash: String,
+    pub officer: String,
+    pub key_fingerprint: String,
+    pub signed_at: String,
+    pub signature: String,
+}
+
+impl SignedHead {
+    /// The head as text: the first three lines are exactly the signed message (`head_message`), so anyone can
+    /// check the signature with the officer's public key alone; the rest names the signer and the signature.
+    pub fn to_text(&self) -> String {
+        format!(
+            "kezek journal head\nseq: {}\nhash: {}\nofficer: {}\nkey-fingerprint: {}\nsigned-at: {}\nsignature: {}\n",
+            self.seq, self.hash, self.officer, self.key_fingerprint, self.signed_at, self.signature
+        )
+    }
+
+    /// Reads a head published as text (`audit head`) or as JSON (`audit head --format json`).
+    pub fn parse(field: &str, text: &str) -> Result<SignedHead> {
+        let bad = |why: &str| Error::bad(format!("{field}: not a published kezek head ({why})"));
+        let value: serde_json::Value = if text.trim_start().starts_with('{') {
+            serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?
+        } else {
+            let mut lines = text.lines();
+            if lines.next().map(str::trim) != Some("kezek journal head") {
+                return Err(bad("the first line is not 'kezek journal head'"));
+            }
+            let mut map = serde_json::Map::new();
+            for line in lines.filter(|l| !l.trim().is_empty()) {
+                let (k, v) = line
+                    .split_once(':')
+                    .ok_or_else(|| bad(&format!("line '{line}'")))?;
+                let k = k.trim().replace('-', "_");
+                let v = v.trim();
+                let v = match (k.as_str(), v.parse::<i64>()) {
+                    ("seq", Ok(n)) => serde_json::Value::from(n),
+                    _ => serde_json::Value::from(v),
+                };
+                map.insert(k, v);
+            }
+            serde_json::Value::Object(map)
+        };
+        let s = |k: &str| {
+            value
+                .get(k)
+                .and_then(|x| x.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| bad(&format!("no {k}")))
+        };
+        Ok(SignedHead {
+            seq: value
+                .get("seq")
+                .and_then(|x| x.as_i64())
+                .ok_or_else(|| bad("no seq"))?,
+            hash: s("hash")?,
+            officer: s("officer")?,
+            key_fingerprint: s("key_fingerprint")?,
+            signed_at: s("signed_at")?,
+            signature: s("signature")?,
+        })
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+/// The latest signed head, for `audit head`.
+pub fn latest_head(conn: &Connection) -> Result<Option<SignedHead>> {
+    type HeadAndKey = (i64, Vec<u8>, String, String, Vec<u8>, String);
+    let row: Option<HeadAndKey> = conn
+        .query_row(
+            "SELECT h.seq, h.hash, h.officer, h.signed_at, h.signature, o.public_key
+             FROM journal_head h JOIN officer o ON o.id = h.officer
+             ORDER BY h.seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((seq, hash, officer, signed_at, signature, public_pem)) = row else {
+        return Ok(None);
+    };
+    let key = PublicKey::from_pem("officer.public_key", &public_pem)?;
+    Ok(Some(SignedHead {
+        seq,
+        hash: crypto::hex(&hash),
+        officer,
+        key_fingerprint: key.fingerprint(),
+        signed_at,
+        signature: base64_encode(&signature),
+    }))
+}
+
+/// What `audit verify` checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub events: u64,
+    pub heads: u64,
+    pub rows: u64,
+    pub last_seq: i64,
+    pub last_hash: String,
+    pub published_head: Option<i64>,
+}
+
+/// R-A6: proves the database was changed only through kezek, or names the first problem found.
+pub fn verify(conn: &Connection, published: Option<&SignedHead>) -> Result<VerifyReport> {
+    let keys = officer_keys(conn)?;
+    let heads = load_heads(conn)?;
+    let mut report = VerifyReport {
+        events: 0,
+        heads: heads.len() as u64,
+        rows: 0,
+        last_seq: 0,
+        last_hash: crypto::hex(&[0u8; 32]),
+        published_head: None,
+    };
+
+    // 1. The chain: contiguous sequence numbers, each hash recomputed from the event and the previous hash.
+    let mut events = conn.prepare(
+        "SELECT seq, effective_at, recorded_at, officer, kind, subject, details, hash FROM journal ORDER BY seq",
+    )?;
+    let mut event_rows =
+        conn.prepare("SELECT seq, tbl, key, digest FROM journal_row ORDER BY seq, tbl, key")?;
+    let mut rows_iter = event_rows.query([])?;
+    let mut pending_row = rows_iter.next()?;
+    let mut prev = [0u8; 32];
+    let mut hashes_at_heads: HashMap<i64, [u8; 32]> = HashMap::new();
+    let mut last_unsigned: Option<(i64, String)> = None;
+    let mut seeded: BTreeMap<usize, RowMap> = BTreeMap::new();
+    let mut it = events.query([])?;
+    let mut expected_seq = 1i64;
+    while let Some(e) = it.next()? {
+        let seq: i64 = e.get(0)?;
+        if seq != expected_seq {
+            return Err(Error::Tampered(format!(
+                "journal event {expected_seq} is missing (the next event is {seq})"
+            )));
+        }
+        let fields = EventFields {
+            effective_at: e.get(1)?,
+            recorded_at: e.get(2)?,
+            officer: e.get(3)?,
+            kind: e.get(4)?,
+            subject: e.get(5)?,
+            details: e.get(6)?,
+        };
+        let stored: Vec<u8> = e.get(7)?;
+        let mut hasher = EventHasher::new(&prev, seq, &fields);
+        let is_migration = fields.kind == MIGRATION_KIND && fields.officer.is_none();
+        let mut migration_rows = RowMap::new();
+        while let Some(r) = pending_row {
+            let row_seq: i64 = r.get(0)?;
+            if row_seq < seq {
+                return Err(Error::Tampered(format!(
+                    "journal row digests for event {row_seq}, which does not exist"
+                )));
+            }
+            if row_seq > seq {
+                break;
+            }
+            hasher.row(r.get_ref(1)?, r.get_ref(2)?, r.get_ref(3)?);
+            if is_migration {
+                let digest: Option<Vec<u8>> = r.get(3)?;
+                migration_rows.insert((r.get(1)?, KeyOrd(r.get(2)?)), digest.map(|d| to_hash(&d)));
+            }
+            pending_row = rows_iter.next()?;
+        }
+        let hash = hasher.finish();
+        if stored != hash {
+            return Err(Error::Tampered(format!(
+                "journal event {seq} ({} {}) does not match its hash: the event or its row digests were edited",
+                fields.kind, fields.subject
+            )));
+        }
+        if fields.officer.is_none() {
+            if !is_migration {
+                return Err(Error::Tampered(format!(
+                    "journal event {seq} ({}) names no officer",
+                    fields.kind
+                )));
+            }
+            let version = migration_version(&fields.details).ok_or_else(|| {
+                Error::Tampered(format!(
+                    "journal event {seq}: a migration event without a version"
+                ))
+            })?;
+            let expected = match seeded.entry(version) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => e.insert(seeded_rows(version)?),
+            };
+            if *expected != migration_rows {
+                return Err(Error::Tampered(format!(
+                    "journal event {seq}: migration {version} records rows it did not seed"
+                )));
+            }
+        }
+        if heads.contains_key(&seq) {
+            hashes_at_heads.insert(seq, hash);
+            last_unsigned = None;
+        } else if !is_migration && last_unsigned.is_none() {
+            last_unsigned = Some((seq, fields.kind.clone()));
+        }
+        prev = hash;
+        report.events += 1;
+        report.last_seq = seq;
+        expected_seq += 1;
+    }
+    if let Some(r) = pending_row {
+        let row_seq: i64 = r.get(0)?;
+        return Err(Error::Tampered(format!(
+            "journal row digests for event {row_seq}, which does not exist"
+        )));
+    }
+    report.last_hash = crypto::hex(&prev);
+
+    // 2. Every officer's change is covered by a signed head.
+    if let Some((seq, kind)) = last_unsigned {
+        return Err(Error::Tampered(format!(
+            "journal event {seq} ({kind}) and those after it are not covered by a signed head"
+        )));
+    }
+
+    // 3. The head signatures, against the officers' registered keys.
+    for (seq, head) in &heads {
+        let Some(hash) = hashes_at_heads.get(seq) else {
+            return Err(Error::Tampered(format!(
+                "signed head {seq} points to no journal event"
+            )));
+        };
+        if &head.hash != hash {
+            return Err(Error::Tampered(format!(
+                "signed head {seq} does not match the journal's hash at {seq}"
+            )));
+        }
+        let key = keys.get(&head.officer).ok_or_else(|| {
+            Error::Tampered(format!(
+                "signed head {seq} names unknown officer '{}'",
+                head.officer
+            ))
+        })?;
+        if !key.verify(head_message(*seq, hash).as_bytes(), &head.signature) {
+            return Err(Error::Tampered(format!(
+                "signed head {seq}: the signature is not officer '{}''s",
+                head.officer
+            )));
+        }
+    }
+
+    // 4. Every state row has exactly the digest its latest event recorded; every recorded row exists.
+    for table in STATE_TABLES {
+        report.rows += verify_table(conn, *table)?;
+    }
+
+    // 5. A published head is still part of the chain.
+    if let Some(p) = published {
+        let hash = hash_at(conn, p.seq)?.ok_or_else(|| {
+            Error::Tampered(format!(
+                "the published head {} is not in the journal (it ends at {}): the journal was cut short",
+                p.seq, report.last_seq
+            ))
+        })?;
+        if crypto::hex(&hash) != p.hash {
+            return Err(Error::Tampered(format!(
+                "the published head {} does not match the journal's hash at {}: the journal was rewritten",
+                p.seq, p.seq
+            )));
+        }
+        let signature = base64_decode(&p.signature).unwrap_or_default();
+        let key = keys.get(&p.officer);
+        let genuine = key.is_some_and(|k| {
+            k.fingerprint() == p.key_fingerprint
+                && k.verify(head_message(p.seq, &hash).as_bytes(), &signature)
+        });
+        if !genuine {
+            return Err(Error::Tampered(format!(
+                "the published head {} is not signed by officer '{}''s registered key",
+                p.seq, p.officer
+            )));
+        }
+        report.published_head = Some(p.seq);
+    }
+    Ok(report)
+}
+
+fn migration_version(details: &str) -> Option<usize> {
+    let v: serde_json::Value = serde_json::from_str(details).ok()?;
+    let version = v.get("version")?.as_u64()? as usize;
+    (1..=MIGRATIONS.len()).contains(&version).then_some(version)
+}
+
+fn hash_at(conn: &Connection, seq: i64) -> Result<Option<[u8; 32]>> {
+    let hash: Option<Vec<u8>> = conn
+        .query_row("SELECT hash FROM journal WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(hash.map(|h| to_hash(&h)))
+}
+
+struct HeadRow {
+    hash: [u8; 32],
+    officer: String,
+    signature: Vec<u8>,
+}
+
+fn load_heads(conn: &Connection) -> Result<BTreeMap<i64, HeadRow>> {
+    let mut stmt = conn.prepare("SELECT seq, hash, officer, signature FROM journal_head")?;
+    let rows = stmt.query_map([], |r| {
+        let hash: Vec<u8> = r.get(1)?;
+        Ok((
+            r.get::<_, i64>(0)?,
+            HeadRow {
+                hash: to_hash(&hash),
+                officer: r.get(2)?,
+                signature: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn officer_keys(conn: &Connection) -> Result<HashMap<String, PublicKey>> {
+    let mut stmt = conn.prepare("SELECT id, public_key FROM officer")?;
+    let mut rows = stmt.query([])?;
+    let mut keys = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let pem: String = r.get(1)?;
+        let key = PublicKey::from_pem("officer.public_key", &pem)
+            .map_err(|_| Error::Tampered(format!("officer '{id}' has no valid public key")))?;
+        keys.insert(id, key);
+    }
+    Ok(keys)
+}
+
+/// The latest recorded digest of each key of one table, in key order, streamed from `journal_row`.
+struct LatestDigests<'s> {
+    rows: rusqlite::Rows<'s>,
+    lookahead: Option<Recorded>,
+}
+
+struct Recorded {
+    key: Value,
+    seq: i64,
+    digest: Option<[u8; 32]>,
+}
+
+impl<'s> LatestDigests<'s> {
+    fn new(mut rows: rusqlite::Rows<'s>) -> Result<LatestDigests<'s>> {
+        let lookahead = Self::read(&mut rows)?;
+        Ok(LatestDigests { rows, lookahead })
+    }
+
+    fn read(rows: &mut rusqlite::Rows<'s>) -> Result<Option<Recorded>> {
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let digest: Option<Vec<u8>> = r.get(2)?;
+        Ok(Some(Recorded {
+            key: r.get(0)?,
+            seq: r.get(1)?,
+            digest: digest.map(|d| to_hash(&d)),
+        }))
+    }
+
+    /// The next key's latest record (its rows come in seq order, so the last of a run is the latest).
+    fn next_latest(&mut self) -> Result<Option<Recorded>> {
+        let Some(mut current) = self.lookahead.take() else {
+            return Ok(None);
+        };
+        loop {
+            match Self::read(&mut self.rows)? {
+                Some(n) if sqlite_cmp(&n.key, &current.key) == Ordering::Equal => current = n,
+                other => {
+                    self.lookahead = other;
+                    return Ok(Some(current));
+                }
+            }
+        }
+    }
+}
+
+fn show_key(v: &Value) -> String {
+    match v {
+        Value::Integer(i) => i.to_string(),
+        Value::Text(t) => format!("'{t}'"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Merges the table's rows (in key order) with the latest recorded digest of each key (in key order).
+fn verify_table(conn: &Connection, table: StateTable) -> Result<u64> {
+    let mut stmt =
+        conn.prepare("SELECT key, seq, digest FROM journal_row WHERE tbl = ?1 ORDER BY key, seq")?;
+    let mut latest = LatestDigests::new(stmt.query([table.name])?)?;
+    let mut recorded = latest.next_latest()?;
+    let mut count = 0u64;
+    let name = table.name;
+    each_row_digest(conn, table, |key, digest| {
+        count += 1;
+        loop {
+            let Some(rec) = &recorded else {
+                return Err(Error::Tampered(format!(
+                    "{name} row {} has no journal event: it was inserted outside kezek",
+                    show_key(&key)
+                )));
+            };
+            match sqlite_cmp(&rec.key, &key) {
+                Ordering::Less => {
+                    if rec.digest.is_some() {
+                        return Err(Error::Tampered(format!(
+                            "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
+                            show_key(&rec.key),
+                            rec.seq
+                        )));
+                    }
+                    recorded = latest.next_latest()?;
+                }
+                Ordering::Equal => {
+                    match rec.digest {
+                        Some(d) if d == digest => {}
+                        Some(_) => {
+                            return Err(Error::Tampered(format!(
+                                "{name} row {} differs from what journal event {} recorded: it was edited outside kezek",
+                                show_key(&key),
+                                rec.seq
+                            )))
+                        }
+                        None => {
+                            return Err(Error::Tampered(format!(
+                                "{name} row {} exists although journal event {} deleted it: it was inserted outside kezek",
+                                show_key(&key),
+                                rec.seq
+                            )))
+                        }
+                    }
+                    recorded = latest.next_latest()?;
+                    return Ok(());
+                }
+                Ordering::Greater => {
+                    return Err(Error::Tampered(format!(
+                        "{name} row {} has no journal event: it was inserted outside kezek",
+                        show_key(&key)
+                    )))
+                }
+            }
+        }
+    })?;
+    while let Some(rec) = recorded {
+        if rec.digest.is_some() {
+            return Err(Error::Tampered(format!(
+                "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
+                show_key(&rec.key),
+                rec.seq
+            )));
+        }
+        recorded = latest.next_latest()?;
+    }
+    Ok(count)
+}
