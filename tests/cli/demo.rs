@@ -8,17 +8,32 @@ use crate::env::{stderr, TestEnv};
 fn demo_builds_a_verifiable_sample_city_and_can_be_rerun() {
     let env = TestEnv::bare();
     let demo_db = env.path("kezek-demo.db");
-    let run = || env.cmd().env_remove("KEZEK_DB").arg("demo").assert().success();
+    let run = || {
+        env.cmd()
+            .env_remove("KEZEK_DB")
+            .arg("demo")
+            .assert()
+            .success()
+    };
     let out = run();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("Медеуский"), "{stdout}");
-    assert!(stdout.contains("2026-03-24"), "the Nauryz transfer is shown: {stdout}");
+    assert!(
+        stdout.contains("2026-03-24"),
+        "the Nauryz transfer is shown: {stdout}"
+    );
     assert!(stdout.contains("Курбан айт"), "{stdout}");
     let status = stderr(&out);
     assert!(status.contains("imported 43 organizations"), "{status}");
-    assert!(status.contains("valid to the end of 2026-03-26"), "{status}");
+    assert!(
+        status.contains("valid to the end of 2026-03-26"),
+        "{status}"
+    );
     let key = env.path("kezek-demo.keys/officer.key");
-    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let verify = || {
         env.cmd()
             .env("KEZEK_DB", &demo_db)
@@ -42,6 +57,10 @@ fn demo_refuses_a_database_that_is_not_a_demo() {
     let env = TestEnv::new();
     let before = env.snapshot();
     let out = env.kezek(&["demo"]).code(2);
-    assert!(stderr(&out).contains("not a kezek demo"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a kezek demo"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(env.snapshot(), before);
 }
