@@ -10,7 +10,7 @@ use crate::crypto;
 use crate::error::{Error, Result, RowError};
 
 pub struct CsvFile {
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<CrlfToLf<Box<dyn Read>>>,
     columns: HashMap<String, usize>,
     pub name: String,
     pub len: u64,
@@ -75,6 +75,9 @@ impl CsvFile {
         required: &[&str],
         optional: &[&str],
     ) -> Result<CsvFile> {
+        // The csv crate counts a CRLF record's line before it sees the LF; reading CRLF as LF keeps line
+        // numbers right.
+        let input = CrlfToLf::new(input);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -212,4 +215,104 @@ pub fn digest_file(path: &Path) -> Result<(u64, String)> {
         hasher.update(&buf[..n]);
     }
     Ok((len, crypto::hex(&hasher.finalize())))
+}
+
+/// Reads `\r\n` as `\n`. A `\r` that ends a buffered block is held until the next byte is known.
+struct CrlfToLf<R> {
+    inner: std::io::BufReader<R>,
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner: std::io::BufReader::with_capacity(1 << 16, inner),
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let data = self.inner.fill_buf()?;
+        if self.pending_cr {
+            self.pending_cr = false;
+            if data.first() == Some(&b'\n') {
+                self.inner.consume(1);
+                buf[0] = b'\n';
+            } else {
+                buf[0] = b'\r';
+            }
+            return Ok(1);
+        }
+        let (mut out, mut used) = (0, 0);
+        while used < data.len() && out < buf.len() {
+            let b = data[used];
+            used += 1;
+            if b == b'\r' {
+                match data.get(used) {
+                    Some(b'\n') => continue,
+                    Some(_) => {}
+                    None => {
+                        self.pending_cr = true;
+                        break;
+                    }
+                }
+            }
+            buf[out] = b;
+            out += 1;
+        }
+        self.inner.consume(used);
+        if out == 0 && self.pending_cr {
+            return self.read(buf);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(input: &[u8], chunk: usize) -> Vec<u8> {
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        CrlfToLf::new(Chunks(input, chunk))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn crlf_reads_as_lf_across_block_boundaries() {
+        let input = b"a,b\r\n1,2\r\n\"x\ry\",3\r\n\r";
+        for chunk in 1..=input.len() {
+            assert_eq!(
+                convert(input, chunk),
+                b"a,b\n1,2\n\"x\ry\",3\n\r",
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn crlf_conversion_matches_a_plain_replace(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'\r', b'\n', b',']), 0..64), chunk in 1usize..9) {
+            let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n");
+            proptest::prop_assert_eq!(convert(&bytes, chunk), expected.into_bytes());
+        }
+    }
 }

@@ -43,7 +43,7 @@ pub enum AuditCommand {
     Head,
 }
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct HistoryRow {
     seq: i64,
     effective_at: String,

@@ -47,13 +47,13 @@ pub enum CalendarCommand {
     },
     /// Show a year's days off on weekdays, weekend holidays, transfers and declared days
     Show {
-        /// The year [default: the current year]
-        #[arg(long)]
+        /// The year, 1900 to 2200 [default: the current year]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
         year: Option<i32>,
     },
 }
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct DayRow {
     date: String,
     weekday: String,

@@ -18,7 +18,7 @@ pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
 const ORGS_CSV: &[u8] = include_bytes!("../../examples/orgs.csv");
 const CALENDAR_CSV: &[u8] = include_bytes!("../../examples/calendar.csv");
 
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct OrgCount {
     district: String,
     state: usize,

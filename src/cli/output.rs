@@ -25,12 +25,16 @@ pub struct Output {
 }
 
 impl Output {
-    /// A list of rows.
-    pub fn list<T: Serialize>(&self, rows: &[T]) -> Result<()> {
+    /// A list of rows. `T::default()` names the columns when there are no rows, so an empty CSV still has its
+    /// header row.
+    pub fn list<T: Serialize + Default>(&self, rows: &[T]) -> Result<()> {
         let values: Vec<Value> = rows.iter().map(to_value).collect();
         match self.format {
             Format::Json => self.write(&pretty(&Value::Array(values))),
-            Format::Csv => self.write(&csv_text(&values)?),
+            Format::Csv => {
+                let columns = headers(&[to_value(&T::default())]);
+                self.write(&csv_text(&values, &columns)?)
+            }
             Format::Table => {
                 if values.is_empty() {
                     self.status("(none)");
@@ -46,7 +50,10 @@ impl Output {
         let value = to_value(value);
         match self.format {
             Format::Json => self.write(&pretty(&value)),
-            Format::Csv => self.write(&csv_text(std::slice::from_ref(&value))?),
+            Format::Csv => {
+                let rows = std::slice::from_ref(&value);
+                self.write(&csv_text(rows, &headers(rows))?)
+            }
             Format::Table => {
                 let Value::Object(map) = &value else {
                     return self.write(&format!("{}\n", cell(&value)));
@@ -172,15 +179,12 @@ fn table_text(rows: &[Value]) -> String {
     format!("{table}\n")
 }
 
-fn csv_text(rows: &[Value]) -> Result<String> {
-    let headers = headers(rows);
+fn csv_text(rows: &[Value], headers: &[String]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    if !rows.is_empty() {
-        w.write_record(&headers)
-            .map_err(|e| Error::Internal(e.to_string()))?;
-    }
+    w.write_record(headers)
+        .map_err(|e| Error::Internal(e.to_string()))?;
     for row in rows {
-        w.write_record(cells(row, &headers))
+        w.write_record(cells(row, headers))
             .map_err(|e| Error::Internal(e.to_string()))?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;

@@ -16,6 +16,7 @@ pub enum SettingsCommand {
     Set {
         #[arg(id = "setting", value_name = "KEY")]
         key: String,
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }

@@ -19,7 +19,7 @@ use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
 
 /// A head as published by `audit head` and read back by `audit verify --head`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SignedHead {
     pub seq: i64,
     pub hash: String,
@@ -131,7 +131,7 @@ pub fn latest_head(conn: &Connection) -> Result<Option<SignedHead>> {
 }
 
 /// What `audit verify` checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     pub events: u64,
     pub heads: u64,

@@ -551,7 +551,7 @@ fn all_rows(conn: &Connection) -> Result<RowMap> {
 }
 
 /// One event as `history` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EventView {
     pub seq: i64,
     pub effective_at: String,

@@ -9,7 +9,7 @@ use crate::domain::officer::NewOfficer;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OfficerRow {
     pub id: String,
     pub name: String,

@@ -11,7 +11,7 @@ use crate::domain::org::{NewOrg, OrgInput};
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result, RowError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgRow {
     pub code: String,
     pub name: String,
@@ -61,7 +61,7 @@ pub fn add(change: &Change, org: &NewOrg) -> Result<()> {
 }
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     pub file: String,
     pub sha256: String,

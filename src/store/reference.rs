@@ -197,7 +197,7 @@ pub fn import_days(
 }
 
 /// One setting as `settings show` lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SettingRow {
     pub key: String,
     pub value: String,
@@ -256,7 +256,7 @@ pub fn set_setting(change: &Change, key: &str, value: &str) -> Result<(String, S
     Ok((old, value))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CategoryRow {
     pub name: String,
     pub priority_class: String,
