@@ -3,7 +3,9 @@
 pub mod calendar;
 pub mod category;
 pub mod fields;
+pub mod iin;
 pub mod officer;
 pub mod org;
+pub mod queue;
 pub mod settings;
 pub mod time;
