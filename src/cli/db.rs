@@ -15,7 +15,7 @@ pub enum DbCommand {
         even while other processes write. FILE is created with mode 0600 and is never overwritten."
     )]
     Backup { file: PathBuf },
-    /// SQLite's integrity and foreign-key checks, then `audit verify`
+    /// SQLite's integrity and foreign-key checks, the queue counts, then `audit verify`
     Check,
 }
 
@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
         }
         DbCommand::Check => {
             let mut db = ctx.open()?;
-            let problems = db.sqlite_checks()?;
+            let mut problems = db.sqlite_checks()?;
+            problems.extend(crate::store::applications::check_queue_counts(db.conn())?);
             if let Some(first) = problems.first() {
                 return Err(Error::Tampered(format!(
                     "{first} ({} problem(s) in all)",
@@ -88,7 +89,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             }
             let report = db.snapshot(|conn| audit::verify(conn, None))?;
             ctx.out.status(&format!(
-                "db check ok: integrity ok, foreign keys ok, {} events, {} signed heads, {} rows verified",
+                "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows
             ));
             Ok(())

@@ -10,6 +10,7 @@ use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::store::{Acting, Actor, Db};
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod db;
@@ -91,7 +92,10 @@ pub enum Command {
     /// Benefit categories (R-Q3)
     #[command(subcommand)]
     Category(settings::CategoryCommand),
-    /// The journal events of one record, readable (R-A4)
+    /// Applications and the queue (R-Q1..R-Q9)
+    #[command(subcommand)]
+    Application(application::ApplicationCommand),
+    /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
     History(audit::HistoryArgs),
     /// Prove the database was changed only through kezek (R-A5, R-A6)
     #[command(subcommand)]
@@ -174,6 +178,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calendar(c) => calendar::run(&ctx, c),
         Command::Settings(c) => settings::run(&ctx, c),
         Command::Category(c) => settings::run_category(&ctx, c),
+        Command::Application(c) => application::run(&ctx, c),
         Command::History(a) => audit::history(&ctx, a),
         Command::Audit(c) => audit::run(&ctx, c),
         Command::Database(c) => db::run(&ctx, c),

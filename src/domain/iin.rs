@@ -112,14 +112,26 @@ mod tests {
         let wrong = format!("{}{}", &iin[..11], (last + 1) % 10);
         let err = Iin::parse("child_iin", &wrong).unwrap_err();
         assert_eq!(err.exit_code(), 65);
-        assert!(err.to_string().contains("child_iin") && err.to_string().contains("check digit"), "{err}");
+        assert!(
+            err.to_string().contains("child_iin") && err.to_string().contains("check digit"),
+            "{err}"
+        );
     }
 
     #[test]
     fn r_q4_birth_date_must_be_real_and_century_known() {
-        assert!(Iin::parse("x", "210230500001").unwrap_err().to_string().contains("birth date"));
-        assert!(Iin::parse("x", "210715700001").unwrap_err().to_string().contains("7th digit"));
-        assert!(Iin::parse("x", "21071550000").unwrap_err().to_string().contains("12 digits"));
+        assert!(Iin::parse("x", "210230500001")
+            .unwrap_err()
+            .to_string()
+            .contains("birth date"));
+        assert!(Iin::parse("x", "210715700001")
+            .unwrap_err()
+            .to_string()
+            .contains("7th digit"));
+        assert!(Iin::parse("x", "21071550000")
+            .unwrap_err()
+            .to_string()
+            .contains("12 digits"));
         assert!(Iin::parse("x", "2107155000a1").is_err());
     }
 
@@ -134,7 +146,10 @@ mod tests {
             if s1 == 10 {
                 let s2: u32 = d.iter().zip(WEIGHTS_2).map(|(a, w)| a * w).sum::<u32>() % 11;
                 let first11: [u32; 11] = d.try_into().unwrap();
-                assert_eq!(check_digit(&first11), if s2 == 10 { None } else { Some(s2) });
+                assert_eq!(
+                    check_digit(&first11),
+                    if s2 == 10 { None } else { Some(s2) }
+                );
                 found = true;
                 if s2 != 10 {
                     assert!(Iin::parse("x", &format!("{head}{s2}")).is_ok());

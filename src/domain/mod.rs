@@ -1,7 +1,9 @@
 //! The rules, free of I/O: no clap, no rusqlite, no clock reads.
 
+pub mod application;
 pub mod calendar;
 pub mod category;
+pub mod documents;
 pub mod fields;
 pub mod iin;
 pub mod officer;

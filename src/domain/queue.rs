@@ -40,7 +40,9 @@ pub fn position(class: PriorityClass, rank: u64, counts: &ClassCounts, k: u64) -
         // F_i comes after F_1..F_{i-1} and after the generals G_j with j <= (i-1)k.
         PriorityClass::FirstPriority => o + (rank - 1) + ((rank - 1) * k).min(counts.general) + 1,
         // G_j comes after G_1..G_{j-1} and after the first-priority F_i with (i-1)k < j.
-        PriorityClass::General => o + (rank - 1) + ((rank - 1) / k + 1).min(counts.first_priority) + 1,
+        PriorityClass::General => {
+            o + (rank - 1) + ((rank - 1) / k + 1).min(counts.first_priority) + 1
+        }
     }
 }
 
@@ -103,7 +105,9 @@ mod tests {
 
     /// The order by the rule's own words: OOT first; then F1, G1..Gk, F2, … built by brute force.
     fn brute_force(classes: &[PriorityClass], k: usize) -> Vec<usize> {
-        let of = |c: PriorityClass| -> Vec<usize> { (0..classes.len()).filter(|&i| classes[i] == c).collect() };
+        let of = |c: PriorityClass| -> Vec<usize> {
+            (0..classes.len()).filter(|&i| classes[i] == c).collect()
+        };
         let (o, f, g) = (of(OutOfTurn), of(FirstPriority), of(General));
         let mut order = o;
         let (mut fi, mut gi) = (0, 0);
@@ -149,7 +153,16 @@ mod tests {
     #[test]
     fn r_q2_one_first_priority_for_every_three_general() {
         // Registration order: G1 G2 F1 G3 G4 F2 G5 O1
-        let classes = [General, General, FirstPriority, General, General, FirstPriority, General, OutOfTurn];
+        let classes = [
+            General,
+            General,
+            FirstPriority,
+            General,
+            General,
+            FirstPriority,
+            General,
+            OutOfTurn,
+        ];
         let order = brute_force(&classes, 3);
         // O1, F1, G1, G2, G3, F2, G4, G5
         assert_eq!(order, vec![7, 2, 0, 1, 3, 5, 4, 6]);

@@ -12,7 +12,13 @@ use crate::domain::time::Now;
 use crate::error::{Error, Result};
 
 /// The migrations, in order; `PRAGMA user_version` is the number of those applied.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../sql/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../sql/0001_init.sql")),
+    (
+        "0002_applications",
+        include_str!("../../sql/0002_applications.sql"),
+    ),
+];
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").
 pub const APPLICATION_ID: i64 = 0x4B5A_454B;

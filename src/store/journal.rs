@@ -50,8 +50,14 @@ pub const CATEGORY: StateTable = StateTable {
     key: "name",
 };
 
+pub const APPLICATION: StateTable = StateTable {
+    name: "application",
+    key: "number",
+};
+
 /// Every state table. A table added by a later migration must be added here, or `verify` will not see it.
-pub const STATE_TABLES: &[StateTable] = &[OFFICER, ORG, CALENDAR_DAY, SETTING, CATEGORY];
+pub const STATE_TABLES: &[StateTable] =
+    &[OFFICER, ORG, CALENDAR_DAY, SETTING, CATEGORY, APPLICATION];
 
 /// The kind of the system event that records what a migration seeded; the only kind written without an officer.
 pub const MIGRATION_KIND: &str = "schema.migrate";

@@ -1,5 +1,6 @@
 //! Everything that touches SQLite: opening and migrating, the journal, and the queries of each table.
 
+pub mod applications;
 pub mod audit;
 pub mod db;
 pub mod journal;

@@ -37,8 +37,8 @@ fn tamper(env: &TestEnv, sql: &str) -> String {
 fn r_a4_every_change_appends_chained_events_with_row_digests() {
     let env = populated();
     let events = env.count("SELECT count(*) FROM journal");
-    // init (1 migration) + 2 officers + import + calendar + setting
-    assert_eq!(events, 6);
+    // init (2 migrations) + 2 officers + import + calendar + setting
+    assert_eq!(events, 7);
     assert_eq!(
         env.count("SELECT count(*) FROM journal WHERE length(hash) = 32"),
         events
@@ -96,7 +96,7 @@ fn r_a5_a_published_head_verifies_with_openssl_and_the_public_key_alone() {
     let env = populated();
     let head = env.stdout(&["audit", "head"]);
     assert!(
-        head.starts_with("kezek journal head\nseq: 6\nhash: "),
+        head.starts_with("kezek journal head\nseq: 7\nhash: "),
         "{head}"
     );
     let message: String = head.lines().take(3).map(|l| format!("{l}\n")).collect();
@@ -135,7 +135,7 @@ fn r_a5_a_published_head_verifies_with_openssl_and_the_public_key_alone() {
         .assert()
         .success();
     let json = env.json(&["audit", "head"]);
-    assert_eq!(json["seq"], 6);
+    assert_eq!(json["seq"], 7);
     let file = env.write("head.json", &json.to_string());
     env.cmd()
         .args(["audit", "verify", "--head"])
@@ -149,7 +149,7 @@ fn r_a6_a_clean_database_verifies_and_db_check_agrees() {
     let env = populated();
     let out = env.kezek(&["audit", "verify"]).success();
     assert!(
-        stderr(&out).contains("audit ok: 6 events"),
+        stderr(&out).contains("audit ok: 7 events"),
         "{}",
         stderr(&out)
     );
@@ -230,7 +230,7 @@ fn r_a6_an_edited_event_is_caught() {
         &env,
         "UPDATE journal SET officer = 'sadykov' WHERE kind = 'org.import'",
     );
-    assert!(msg.contains("journal event 4 (org.import"), "{msg}");
+    assert!(msg.contains("journal event 5 (org.import"), "{msg}");
 }
 
 #[test]
@@ -275,7 +275,7 @@ fn r_a6_a_head_signed_by_another_officer_is_caught() {
 #[test]
 fn r_a6_events_not_covered_by_a_signed_head_are_caught() {
     let env = populated();
-    let msg = tamper(&env, "DELETE FROM journal_head WHERE seq = 6");
+    let msg = tamper(&env, "DELETE FROM journal_head WHERE seq = 7");
     assert!(msg.contains("not covered by a signed head"), "{msg}");
 }
 
@@ -287,8 +287,8 @@ fn r_a5_a_journal_cut_short_is_caught_by_a_published_head() {
     // verifies, which is why heads are published.
     env.conn()
         .execute_batch(
-            "DELETE FROM journal_row WHERE seq = 6; DELETE FROM journal_head WHERE seq = 6;
-             DELETE FROM journal WHERE seq = 6;
+            "DELETE FROM journal_row WHERE seq = 7; DELETE FROM journal_head WHERE seq = 7;
+             DELETE FROM journal WHERE seq = 7;
              UPDATE setting SET value = '3' WHERE key = 'general_per_first_priority';",
         )
         .unwrap();

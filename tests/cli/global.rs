@@ -18,7 +18,7 @@ fn init_creates_the_database_with_mode_0600_and_is_harmless_twice() {
         stderr(&second)
     );
     assert_eq!(env.snapshot(), before);
-    assert_eq!(env.count("PRAGMA user_version"), 1);
+    assert_eq!(env.count("PRAGMA user_version"), 2);
 }
 
 #[test]

@@ -1,0 +1,394 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::Ctx;
+use crate::csvfile::CsvFile;
+use crate::domain::application::{Language, QueueType, RegistrationInput, Status};
+use crate::domain::documents;
+use crate::domain::iin::Iin;
+use crate::domain::time::parse_date;
+use crate::error::{Error, Result};
+use crate::store::{applications, reference, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum ApplicationCommand {
+    /// Register a child in the queue (prompts for what is missing, on a terminal)
+    #[command(
+        long_about = "Register a child in the queue (R-Q3..R-Q7). With every flag given it never \
+        prompts; on a terminal it asks for what is missing. Without a terminal a missing required flag is a \
+        usage error (exit 2); --queue-type defaults to general and --language to ru. The child's IIN gives the \
+        birth date and the group year (R-Q4); the child must be under max_age_years (R-Q5); one child has at \
+        most one active application per queue type (R-Q6, refused with the existing number). A benefit \
+        category needs at least one --doc; a sanatorium application needs a medical_conclusion document. \
+        Prints the number and the queue position."
+    )]
+    Register(Box<RegisterArgs>),
+    /// Import applications migrated from an older system, keeping their registration times and numbers
+    #[command(
+        long_about = "Import applications from CSV with the columns registered_at,child_iin,child_name,\
+        applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent[,number] \
+        (docs: KIND:NUMBER:DATE items separated by ';'; consent: egov or written, optionally :DATE). Each row \
+        is checked as a registration at its own registration time, which is kept, and so is its number when \
+        given, so nobody's position changes. Duplicates inside the file and against the database are refused. \
+        One transaction: any bad row and nothing is written, every bad row reported by line (exit 65). \
+        --dry-run checks only."
+    )]
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show one application: child, applicant, documents, status, queue and class positions
+    Show { number: String },
+    /// Find a child's applications by IIN, or by full name and birth date (R-Q9)
+    Find {
+        #[arg(long, conflicts_with_all = ["name", "birth_date"], required_unless_present = "name")]
+        iin: Option<String>,
+        #[arg(long, requires = "birth_date")]
+        name: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long, requires = "name")]
+        birth_date: Option<String>,
+    },
+    /// List applications in queue order (IINs masked, no names)
+    List {
+        /// general | sanatorium
+        #[arg(long)]
+        queue_type: Option<String>,
+        #[arg(long)]
+        group_year: Option<i64>,
+        /// queued | notified | stop_listed | directed | enrolled | removed
+        #[arg(long)]
+        status: Option<String>,
+        /// At most this many rows
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Change the benefit category; the registration time stays (R-Q8)
+    SetCategory {
+        number: String,
+        /// A category name, or `none` for no benefit
+        #[arg(long)]
+        category: String,
+        /// A supporting document KIND:NUMBER:YYYY-MM-DD (repeatable)
+        #[arg(long = "doc", value_name = "KIND:NUMBER:DATE")]
+        docs: Vec<String>,
+    },
+    /// Withdraw an application at the applicant's request: removed, reason withdrawn (asks for confirmation)
+    Withdraw {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Print the registration notice (извещение о постановке на очередь)
+    Notice(DocumentArgs),
+    /// Print the child card (карточка ребёнка)
+    Card(DocumentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocumentArgs {
+    pub number: String,
+    /// ru | kk [default: the application's language]
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[arg(long)]
+    child_iin: Option<String>,
+    #[arg(long)]
+    child_name: Option<String>,
+    #[arg(long)]
+    applicant_iin: Option<String>,
+    #[arg(long)]
+    applicant_name: Option<String>,
+    /// +7 and ten digits
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    district: Option<String>,
+    /// general | sanatorium
+    #[arg(long)]
+    queue_type: Option<String>,
+    /// ru | kk
+    #[arg(long)]
+    language: Option<String>,
+    /// A benefit category (see `kezek category list`)
+    #[arg(long)]
+    category: Option<String>,
+    /// A supporting document KIND:NUMBER:YYYY-MM-DD (repeatable)
+    #[arg(long = "doc", value_name = "KIND:NUMBER:DATE")]
+    docs: Vec<String>,
+    /// egov | written, optionally :YYYY-MM-DD (the consent to process the child's personal data)
+    #[arg(long)]
+    consent: Option<String>,
+}
+
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+fn ask(value: Option<String>, flag: &str, prompt: &str) -> Result<String> {
+    if let Some(v) = value {
+        return Ok(v);
+    }
+    if !interactive() {
+        return Err(Error::usage(format!("--{flag} is required")));
+    }
+    dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .interact_text()
+        .map_err(|e| Error::Internal(format!("prompt: {e}")))
+}
+
+fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) -> Result<String> {
+    if let Some(v) = value {
+        return Ok(v);
+    }
+    if !interactive() {
+        return Ok(default.to_string());
+    }
+    let index = dialoguer::Select::new()
+        .with_prompt(prompt)
+        .items(choices)
+        .default(choices.iter().position(|c| *c == default).unwrap_or(0))
+        .interact()
+        .map_err(|e| Error::Internal(format!("prompt: {e}")))?;
+    Ok(choices[index].to_string())
+}
+
+pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
+    match command {
+        ApplicationCommand::Register(args) => register(ctx, *args),
+        ApplicationCommand::Import { file, dry_run } => {
+            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let settings = reference::load_settings(db.conn())?;
+            let mut csv = CsvFile::open(
+                &file,
+                applications::IMPORT_REQUIRED,
+                applications::IMPORT_OPTIONAL,
+            )?;
+            let bar = ctx.out.progress(csv.len, "application import");
+            let report = db.change(&actor, &ctx.now, mode, |c| {
+                applications::import(c, &mut csv, &settings, &|b| bar.set_position(b))
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            let verb = if dry_run {
+                "would import (dry run, nothing written)"
+            } else {
+                "imported"
+            };
+            ctx.out.status(&format!(
+                "{verb} {} applications from {}",
+                report.rows, report.file
+            ));
+            ctx.out.object(&report)
+        }
+        ApplicationCommand::Show { number } => {
+            let mut db = ctx.open()?;
+            let view = db.snapshot(|conn| {
+                let k = reference::load_settings(conn)?.general_per_first_priority;
+                applications::view(conn, applications::get(conn, &number)?, k)
+            })?;
+            ctx.out.object(&view)
+        }
+        ApplicationCommand::Find {
+            iin,
+            name,
+            birth_date,
+        } => {
+            let mut db = ctx.open()?;
+            let views = db.snapshot(|conn| {
+                let k = reference::load_settings(conn)?.general_per_first_priority;
+                let rows = match (&iin, &name, &birth_date) {
+                    (Some(iin), _, _) => {
+                        applications::find_by_iin(conn, &Iin::parse("--iin", iin)?.digits)?
+                    }
+                    (None, Some(name), Some(date)) => {
+                        applications::find_by_name(conn, name, parse_date("--birth-date", date)?)?
+                    }
+                    _ => return Err(Error::usage("give --iin, or --name with --birth-date")),
+                };
+                rows.into_iter()
+                    .map(|r| applications::view(conn, r, k))
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            if views.is_empty() {
+                return Err(Error::NotFound("no application of that child".into()));
+            }
+            ctx.out.list(&views)
+        }
+        ApplicationCommand::List {
+            queue_type,
+            group_year,
+            status,
+            limit,
+        } => {
+            let filter = applications::ListFilter {
+                queue_type: queue_type
+                    .map(|q| QueueType::parse("--queue-type", &q))
+                    .transpose()?,
+                group_year,
+                status: status.map(|s| Status::parse("--status", &s)).transpose()?,
+                limit,
+            };
+            let mut db = ctx.open()?;
+            let rows = db.snapshot(|conn| {
+                let k = reference::load_settings(conn)?.general_per_first_priority;
+                applications::list(conn, &filter, k)
+            })?;
+            ctx.out.list(&rows)
+        }
+        ApplicationCommand::SetCategory {
+            number,
+            category,
+            docs,
+        } => {
+            let category = Some(category.trim()).filter(|c| *c != "none");
+            let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let (from, to) = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                applications::set_category(c, &number, category, &docs)
+            })?;
+            ctx.out
+                .status(&format!("{number}: category {from} -> {to}"));
+            show_position(ctx, &number)
+        }
+        ApplicationCommand::Withdraw { number, reason } => {
+            let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            applications::get(db.conn(), &number)?;
+            ctx.out.confirm(&format!(
+                "Withdraw application {number} (removed, reason withdrawn)?"
+            ))?;
+            db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                applications::withdraw(c, &number, &reason)
+            })?;
+            ctx.out.status(&format!("{number} withdrawn"));
+            Ok(())
+        }
+        ApplicationCommand::Notice(args) => document(ctx, args, documents::registration_notice),
+        ApplicationCommand::Card(args) => document(ctx, args, documents::child_card),
+    }
+}
+
+fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
+    let actor = ctx.actor()?;
+    let mut db = ctx.open()?;
+    let child_iin = ask(a.child_iin, "child-iin", "Child's IIN")?;
+    let child_name = ask(a.child_name, "child-name", "Child's full name")?;
+    let applicant_iin = ask(a.applicant_iin, "applicant-iin", "Applicant's IIN")?;
+    let applicant_name = ask(a.applicant_name, "applicant-name", "Applicant's full name")?;
+    let phone = ask(a.phone, "phone", "Phone (+7 and ten digits)")?;
+    let email = ask(a.email, "email", "E-mail")?;
+    let district = ask(a.district, "district", "District")?;
+    let queue_type = choose(
+        a.queue_type,
+        "general",
+        "Queue type",
+        &["general", "sanatorium"],
+    )?;
+    let language = choose(a.language, "ru", "Language of education", &["ru", "kk"])?;
+    let category = match a.category {
+        Some(c) => Some(c),
+        None if interactive() => {
+            let mut names = vec!["none".to_string()];
+            names.extend(
+                reference::categories(db.conn())?
+                    .into_iter()
+                    .map(|c| c.name),
+            );
+            let c = choose(
+                None,
+                "none",
+                "Benefit category",
+                &names.iter().map(String::as_str).collect::<Vec<_>>(),
+            )?;
+            Some(c).filter(|c| c != "none")
+        }
+        None => None,
+    };
+    let mut docs = a.docs;
+    let needs_doc = category.is_some() || queue_type == "sanatorium";
+    if docs.is_empty() && needs_doc && interactive() {
+        docs.push(ask(
+            None,
+            "doc",
+            "Supporting document KIND:NUMBER:YYYY-MM-DD",
+        )?);
+    }
+    let consent = ask(
+        a.consent,
+        "consent",
+        "Consent to process the child's data (egov or written[:DATE])",
+    )?;
+    let input = RegistrationInput {
+        child_iin: &child_iin,
+        child_name: &child_name,
+        applicant_iin: &applicant_iin,
+        applicant_name: &applicant_name,
+        phone: &phone,
+        email: &email,
+        district: &district,
+        queue_type: &queue_type,
+        language: &language,
+        category: category.as_deref(),
+        docs: docs.iter().map(String::as_str).collect(),
+        consent: &consent,
+    };
+    let settings = reference::load_settings(db.conn())?;
+    let number = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+        applications::register(c, &input, &settings)
+    })?;
+    show_position(ctx, &number)
+}
+
+/// Prints an application after a change: its number and position on stderr, the object on stdout.
+fn show_position(ctx: &Ctx, number: &str) -> Result<()> {
+    let mut db = ctx.open()?;
+    let view = db.snapshot(|conn| {
+        let k = reference::load_settings(conn)?.general_per_first_priority;
+        applications::view(conn, applications::get(conn, number)?, k)
+    })?;
+    match (view.queue_position, view.class_position) {
+        (Some(q), Some(c)) if c > 0 => ctx.out.status(&format!(
+            "{number}: queue position {q}, position {c} among the {}",
+            view.priority_class
+        )),
+        (Some(q), _) => ctx.out.status(&format!("{number}: queue position {q}")),
+        _ => ctx.out.status(&format!("{number}: {}", view.status)),
+    }
+    ctx.out.object(&view)
+}
+
+fn document(
+    ctx: &Ctx,
+    args: DocumentArgs,
+    render: fn(
+        &crate::domain::application::ApplicationView,
+        Language,
+        &crate::domain::time::Now,
+    ) -> String,
+) -> Result<()> {
+    let mut db = ctx.open()?;
+    let view = db.snapshot(|conn| {
+        let k = reference::load_settings(conn)?.general_per_first_priority;
+        applications::view(conn, applications::get(conn, &args.number)?, k)
+    })?;
+    let lang = match &args.lang {
+        Some(l) => Language::parse("--lang", l)?,
+        None => Language::parse("language", &view.language)?,
+    };
+    ctx.out.text(&render(&view, lang, &ctx.now))
+}

@@ -1,0 +1,259 @@
+//! Printable documents in Russian and Kazakh: the registration notice (извещение о постановке на очередь) and
+//! the child card (карточка ребёнка). Plain text, one field a line, ready for a printer or an e-mail.
+
+use chrono::NaiveDate;
+
+use super::application::{ApplicationView, Language};
+use super::iin::mask;
+use super::time::Now;
+
+struct Words {
+    notice_title: &'static str,
+    card_title: &'static str,
+    number: &'static str,
+    registered: &'static str,
+    child: &'static str,
+    iin: &'static str,
+    born: &'static str,
+    applicant: &'static str,
+    contacts: &'static str,
+    queue_type: &'static str,
+    group_year: &'static str,
+    language: &'static str,
+    district: &'static str,
+    category: &'static str,
+    none: &'static str,
+    status: &'static str,
+    position: &'static str,
+    class_position: &'static str,
+    not_waiting: &'static str,
+    documents: &'static str,
+    consent: &'static str,
+    expired: &'static str,
+    stop_list: &'static str,
+    removed: &'static str,
+    issued: &'static str,
+    footer: &'static str,
+}
+
+const RU: Words = Words {
+    notice_title: "ИЗВЕЩЕНИЕ\nо постановке на очередь в дошкольную организацию",
+    card_title: "КАРТОЧКА РЕБЁНКА",
+    number: "Номер заявления",
+    registered: "Дата и время регистрации",
+    child: "Ребёнок",
+    iin: "ИИН",
+    born: "дата рождения",
+    applicant: "Заявитель",
+    contacts: "Контакты",
+    queue_type: "Тип очереди",
+    group_year: "Год группы",
+    language: "Язык обучения",
+    district: "Район",
+    category: "Льготная категория",
+    none: "нет (на общих основаниях)",
+    status: "Статус",
+    position: "Номер в очереди",
+    class_position: "Номер по льготной категории",
+    not_waiting: "не в очереди",
+    documents: "Документы",
+    consent: "Согласие на сбор и обработку персональных данных",
+    expired: "Истёкших направлений",
+    stop_list: "В стоп-листе до",
+    removed: "Причина снятия с очереди",
+    issued: "Дата выдачи",
+    footer: "Номер в очереди меняется по мере выдачи направлений и постановки на очередь льготных категорий.",
+};
+
+const KK: Words = Words {
+    notice_title: "Мектепке дейінгі ұйымға кезекке қою туралы\nХАБАРЛАМА",
+    card_title: "БАЛА КАРТОЧКАСЫ",
+    number: "Өтініш нөмірі",
+    registered: "Тіркелген күні мен уақыты",
+    child: "Бала",
+    iin: "ЖСН",
+    born: "туған күні",
+    applicant: "Өтініш беруші",
+    contacts: "Байланыс",
+    queue_type: "Кезек түрі",
+    group_year: "Топ жылы",
+    language: "Оқыту тілі",
+    district: "Аудан",
+    category: "Жеңілдік санаты",
+    none: "жоқ (жалпы негізде)",
+    status: "Мәртебесі",
+    position: "Кезектегі нөмірі",
+    class_position: "Жеңілдік санаты бойынша нөмірі",
+    not_waiting: "кезекте емес",
+    documents: "Құжаттар",
+    consent: "Дербес деректерді жинауға және өңдеуге келісім",
+    expired: "Мерзімі өткен жолдамалар",
+    stop_list: "Стоп-парақта",
+    removed: "Кезектен шығару себебі",
+    issued: "Берілген күні",
+    footer: "Кезектегі нөмір жолдамалар берілуіне және жеңілдік санаттарының кезекке қойылуына қарай өзгереді.",
+};
+
+fn words(lang: Language) -> &'static Words {
+    match lang {
+        Language::Ru => &RU,
+        Language::Kk => &KK,
+    }
+}
+
+fn queue_type(value: &str, lang: Language) -> &'static str {
+    match (value, lang) {
+        ("sanatorium", Language::Ru) => "санаторная",
+        ("sanatorium", Language::Kk) => "санаторлық",
+        (_, Language::Ru) => "общая",
+        (_, Language::Kk) => "жалпы",
+    }
+}
+
+fn language(value: &str, lang: Language) -> &'static str {
+    match (value, lang) {
+        ("kk", Language::Ru) => "казахский",
+        ("kk", Language::Kk) => "қазақ",
+        (_, Language::Ru) => "русский",
+        (_, Language::Kk) => "орыс",
+    }
+}
+
+fn status(value: &str, lang: Language) -> &'static str {
+    match (value, lang) {
+        ("queued", Language::Ru) => "в очереди",
+        ("queued", Language::Kk) => "кезекте",
+        ("notified", Language::Ru) => "направлено уведомление",
+        ("notified", Language::Kk) => "хабарлама жіберілді",
+        ("stop_listed", Language::Ru) => "в стоп-листе",
+        ("stop_listed", Language::Kk) => "стоп-парақта",
+        ("directed", Language::Ru) => "выдано направление",
+        ("directed", Language::Kk) => "жолдама берілді",
+        ("enrolled", Language::Ru) => "зачислен (услуга оказана)",
+        ("enrolled", Language::Kk) => "қабылданды (қызмет көрсетілді)",
+        (_, Language::Ru) => "снят с очереди",
+        (_, Language::Kk) => "кезектен шығарылды",
+    }
+}
+
+fn class(value: &str, lang: Language) -> &'static str {
+    match (value, lang) {
+        ("out_of_turn", Language::Ru) => "внеочередное право",
+        ("out_of_turn", Language::Kk) => "кезектен тыс құқық",
+        ("first_priority", Language::Ru) => "первоочередное право",
+        ("first_priority", Language::Kk) => "бірінші кезектегі құқық",
+        (_, Language::Ru) => "на общих основаниях",
+        (_, Language::Kk) => "жалпы негізде",
+    }
+}
+
+/// `2026-03-16T10:00:00+05:00` as `16.03.2026 10:00`.
+fn moment(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.format("%d.%m.%Y %H:%M").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+fn date(text: &str) -> String {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
+    out.push_str(&format!("{label}: {value}\n"));
+}
+
+fn common(out: &mut String, app: &ApplicationView, lang: Language, full_iin: bool) {
+    let w = words(lang);
+    line(out, w.number, &app.number);
+    line(out, w.registered, moment(&app.registered_at));
+    let iin = if full_iin {
+        app.child_iin.clone()
+    } else {
+        mask(&app.child_iin)
+    };
+    line(
+        out,
+        w.child,
+        format!(
+            "{}, {} {iin}, {} {}",
+            app.child_name,
+            w.iin,
+            w.born,
+            date(&app.child_birth_date)
+        ),
+    );
+    line(out, w.applicant, &app.applicant_name);
+    line(out, w.queue_type, queue_type(&app.queue_type, lang));
+    line(out, w.group_year, app.group_year);
+    line(out, w.language, language(&app.language, lang));
+    line(out, w.district, &app.district);
+    match &app.category {
+        Some(c) => line(
+            out,
+            w.category,
+            format!("{c} ({})", class(&app.priority_class, lang)),
+        ),
+        None => line(out, w.category, w.none),
+    }
+    match app.queue_position {
+        Some(p) => line(out, w.position, p),
+        None => line(out, w.position, w.not_waiting),
+    }
+    if let Some(c) = app.class_position.filter(|c| *c > 0) {
+        line(out, w.class_position, c);
+    }
+}
+
+/// The registration notice given to the applicant.
+pub fn registration_notice(app: &ApplicationView, lang: Language, now: &Now) -> String {
+    let w = words(lang);
+    let mut out = format!("{}\n\n", w.notice_title);
+    common(&mut out, app, lang, false);
+    out.push('\n');
+    out.push_str(w.footer);
+    out.push('\n');
+    line(&mut out, w.issued, now.today().format("%d.%m.%Y"));
+    out
+}
+
+/// The child card kept by the education department: everything about one application.
+pub fn child_card(app: &ApplicationView, lang: Language, now: &Now) -> String {
+    let w = words(lang);
+    let mut out = format!("{}\n\n", w.card_title);
+    common(&mut out, app, lang, true);
+    line(&mut out, w.status, status(&app.status, lang));
+    line(
+        &mut out,
+        w.contacts,
+        format!("{}, {}", app.phone, app.email),
+    );
+    line(
+        &mut out,
+        w.consent,
+        format!("{}, {}", app.consent, date(&app.consent_date)),
+    );
+    if app.docs.is_empty() {
+        line(&mut out, w.documents, "—");
+    } else {
+        out.push_str(&format!("{}:\n", w.documents));
+        for d in &app.docs {
+            out.push_str(&format!(
+                "  - {} № {} {}\n",
+                d.kind,
+                d.number,
+                d.issue_date.format("%d.%m.%Y")
+            ));
+        }
+    }
+    line(&mut out, w.expired, app.expired_count);
+    if let Some(until) = &app.stop_list_until {
+        line(&mut out, w.stop_list, date(until));
+    }
+    if let Some(reason) = &app.removed_reason {
+        line(&mut out, w.removed, reason);
+    }
+    line(&mut out, w.issued, now.today().format("%d.%m.%Y"));
+    out
+}

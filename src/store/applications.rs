@@ -1,0 +1,766 @@
+//! Applications and the queue (SPEC §3). Positions are computed from the current data: the rank of the
+//! application in its class (per-day counts kept by triggers, plus a count within its own day) and the class
+//! sizes, combined by `domain::queue::position`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::journal::{Change, APPLICATION};
+use super::orgs::ImportReport;
+use crate::csvfile::CsvFile;
+use crate::domain::application::{
+    format_number, parse_number, ApplicationListRow, ApplicationView, Document, NewApplication,
+    QueueType, RegistrationInput, Status,
+};
+use crate::domain::category::PriorityClass;
+use crate::domain::iin::mask;
+use crate::domain::queue::{self, ClassCounts};
+use crate::domain::settings::Settings;
+use crate::domain::time::{format_moment, parse_moment};
+use crate::error::{Error, Result, RowError};
+
+const WAITING: &str = "('queued', 'notified', 'stop_listed')";
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppRow {
+    pub number: String,
+    pub queue_type: String,
+    pub group_year: i64,
+    pub priority_class: String,
+    pub category: Option<String>,
+    pub status: String,
+    pub registered_at: String,
+    pub registered_unix: i64,
+    pub child_iin: String,
+    pub child_name: String,
+    pub child_birth_date: String,
+    pub applicant_iin: String,
+    pub applicant_name: String,
+    pub phone: String,
+    pub email: String,
+    pub district: String,
+    pub language: String,
+    pub docs: String,
+    pub consent: String,
+    pub consent_date: String,
+    pub expired_count: i64,
+    pub stop_list_until: Option<String>,
+    pub removed_reason: Option<String>,
+}
+
+const SELECT: &str = "SELECT number, queue_type, group_year, priority_class, category, status, registered_at,
+    registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
+    district, language, docs, consent, consent_date, expired_count, stop_list_until, removed_reason
+    FROM application";
+
+fn from_row(r: &Row) -> rusqlite::Result<AppRow> {
+    Ok(AppRow {
+        number: r.get(0)?,
+        queue_type: r.get(1)?,
+        group_year: r.get(2)?,
+        priority_class: r.get(3)?,
+        category: r.get(4)?,
+        status: r.get(5)?,
+        registered_at: r.get(6)?,
+        registered_unix: r.get(7)?,
+        child_iin: r.get(8)?,
+        child_name: r.get(9)?,
+        child_birth_date: r.get(10)?,
+        applicant_iin: r.get(11)?,
+        applicant_name: r.get(12)?,
+        phone: r.get(13)?,
+        email: r.get(14)?,
+        district: r.get(15)?,
+        language: r.get(16)?,
+        docs: r.get(17)?,
+        consent: r.get(18)?,
+        consent_date: r.get(19)?,
+        expired_count: r.get(20)?,
+        stop_list_until: r.get(21)?,
+        removed_reason: r.get(22)?,
+    })
+}
+
+impl AppRow {
+    pub fn status(&self) -> Status {
+        Status::parse("status", &self.status).unwrap_or(Status::Removed)
+    }
+
+    pub fn class(&self) -> PriorityClass {
+        PriorityClass::parse(&self.priority_class).unwrap_or(PriorityClass::General)
+    }
+}
+
+pub fn load(conn: &Connection, number: &str) -> Result<Option<AppRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE number = ?1"))?;
+    Ok(stmt.query_row([number], from_row).optional()?)
+}
+
+pub fn get(conn: &Connection, number: &str) -> Result<AppRow> {
+    load(conn, number)?.ok_or_else(|| Error::NotFound(format!("application {number}")))
+}
+
+/// The size of each class in one queue (R-Q1).
+pub fn class_counts(conn: &Connection, queue_type: &str, group_year: i64) -> Result<ClassCounts> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT priority_class, coalesce(sum(waiting), 0) FROM queue_day
+         WHERE queue_type = ?1 AND group_year = ?2 GROUP BY priority_class",
+    )?;
+    let mut counts = ClassCounts::default();
+    let mut rows = stmt.query(params![queue_type, group_year])?;
+    while let Some(r) = rows.next()? {
+        let class: String = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        match PriorityClass::parse(&class) {
+            Some(PriorityClass::OutOfTurn) => counts.out_of_turn = n as u64,
+            Some(PriorityClass::FirstPriority) => counts.first_priority = n as u64,
+            Some(PriorityClass::General) => counts.general = n as u64,
+            None => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// The 1-based rank of a waiting application in its class: the waiting of earlier days, plus those of its own
+/// day registered before it (ties: by number).
+fn class_rank(conn: &Connection, app: &AppRow) -> Result<u64> {
+    let day = app.registered_unix.div_euclid(86_400);
+    let earlier: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(waiting), 0) FROM queue_day
+             WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND day < ?4",
+        )?
+        .query_row(
+            params![app.queue_type, app.group_year, app.priority_class, day],
+            |r| r.get(0),
+        )?;
+    let same_day: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM application
+             WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND status IN {WAITING}
+               AND registered_unix >= ?4 AND (registered_unix, number) <= (?5, ?6)"
+        ))?
+        .query_row(
+            params![app.queue_type, app.group_year, app.priority_class, day * 86_400, app.registered_unix, app.number],
+            |r| r.get(0),
+        )?;
+    Ok((earlier + same_day) as u64)
+}
+
+/// Queue position and class position of a waiting application (R-Q2); `None` when it is not waiting.
+pub fn positions(conn: &Connection, app: &AppRow, k: u32) -> Result<Option<(u64, u64)>> {
+    if !app.status().is_waiting() {
+        return Ok(None);
+    }
+    let counts = class_counts(conn, &app.queue_type, app.group_year)?;
+    let rank = class_rank(conn, app)?;
+    let class = app.class();
+    Ok(Some((
+        queue::position(class, rank, &counts, u64::from(k)),
+        queue::class_position(class, rank),
+    )))
+}
+
+pub fn view(conn: &Connection, app: AppRow, k: u32) -> Result<ApplicationView> {
+    let pos = positions(conn, &app, k)?;
+    Ok(ApplicationView {
+        queue_position: pos.map(|p| p.0),
+        class_position: pos.map(|p| p.1),
+        docs: serde_json::from_str(&app.docs).unwrap_or_default(),
+        number: app.number,
+        status: app.status,
+        queue_type: app.queue_type,
+        group_year: app.group_year,
+        priority_class: app.priority_class,
+        category: app.category,
+        registered_at: app.registered_at,
+        expired_count: app.expired_count,
+        stop_list_until: app.stop_list_until,
+        removed_reason: app.removed_reason,
+        child_iin: app.child_iin,
+        child_name: app.child_name,
+        child_birth_date: app.child_birth_date,
+        applicant_iin: app.applicant_iin,
+        applicant_name: app.applicant_name,
+        phone: app.phone,
+        email: app.email,
+        district: app.district,
+        language: app.language,
+        consent: app.consent,
+        consent_date: app.consent_date,
+    })
+}
+
+fn list_row(app: AppRow, pos: Option<(u64, u64)>) -> ApplicationListRow {
+    ApplicationListRow {
+        queue_position: pos.map(|p| p.0),
+        class_position: pos.map(|p| p.1),
+        child_iin: mask(&app.child_iin),
+        number: app.number,
+        status: app.status,
+        queue_type: app.queue_type,
+        group_year: app.group_year,
+        priority_class: app.priority_class,
+        category: app.category,
+        registered_at: app.registered_at,
+        expired_count: app.expired_count,
+        stop_list_until: app.stop_list_until,
+        removed_reason: app.removed_reason,
+        district: app.district,
+        language: app.language,
+    }
+}
+
+/// R-Q6: the child's application in this queue type that is neither removed nor enrolled, if any.
+fn active_number(
+    conn: &Connection,
+    child_iin: &str,
+    queue_type: QueueType,
+) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number FROM application
+         WHERE child_iin = ?1 AND queue_type = ?2 AND status NOT IN ('removed', 'enrolled')",
+    )?;
+    Ok(stmt
+        .query_row(params![child_iin, queue_type.as_str()], |r| r.get(0))
+        .optional()?)
+}
+
+/// The highest sequence number used for a queue type and year (R-Q7: never reused).
+fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> Result<u32> {
+    let prefix = format!("{}.{year}.", queue_type.number_prefix());
+    let upper = format!("{}.{year}/", queue_type.number_prefix());
+    let last: Option<String> = conn
+        .prepare_cached("SELECT number FROM application WHERE number >= ?1 AND number < ?2 ORDER BY number DESC LIMIT 1")?
+        .query_row(params![prefix, upper], |r| r.get(0))
+        .optional()?;
+    Ok(last
+        .and_then(|n| parse_number("number", queue_type, &n).ok())
+        .map(|(_, seq)| seq)
+        .unwrap_or(0))
+}
+
+fn insert(change: &Change, number: &str, app: &NewApplication) -> Result<()> {
+    let mut stmt = change.tx().prepare_cached(
+        "INSERT INTO application (number, queue_type, group_year, priority_class, category, status, registered_at,
+            registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
+            district, language, docs, consent, consent_date)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?;
+    stmt.execute(params![
+        number,
+        app.queue_type.as_str(),
+        app.group_year,
+        app.priority_class.as_str(),
+        app.category,
+        format_moment(&app.registered_at),
+        app.registered_at.timestamp(),
+        app.child_iin,
+        app.child_name,
+        app.child_birth_date.to_string(),
+        app.applicant_iin,
+        app.applicant_name,
+        app.phone,
+        app.email,
+        app.district,
+        app.language.as_str(),
+        serde_json::to_string(&app.docs).expect("documents serialize"),
+        app.consent.kind.as_str(),
+        app.consent.date.to_string(),
+    ])?;
+    Ok(())
+}
+
+/// The benefit categories and their classes.
+pub fn category_classes(conn: &Connection) -> Result<HashMap<String, PriorityClass>> {
+    let mut stmt = conn.prepare("SELECT name, priority_class FROM category")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (name, class) = row?;
+        if let Some(class) = PriorityClass::parse(&class) {
+            out.insert(name, class);
+        }
+    }
+    Ok(out)
+}
+
+fn duplicate(existing: &str, child_iin: &str, queue_type: QueueType) -> Error {
+    Error::refused(
+        "R-Q6",
+        format!(
+            "the child {} already has application {existing} in the {} queue",
+            mask(child_iin),
+            queue_type.as_str()
+        ),
+    )
+}
+
+/// `application register`: R-Q3..R-Q7. Returns the new application's number.
+pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings) -> Result<String> {
+    let classes = category_classes(change.tx())?;
+    let app = input.check(change.now().effective, settings, &|c| {
+        classes.get(c).copied()
+    })?;
+    if let Some(existing) = active_number(change.tx(), &app.child_iin, app.queue_type)? {
+        return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+    }
+    let year = app
+        .registered_at
+        .date_naive()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .expect("a year");
+    let seq = last_seq(change.tx(), app.queue_type, year)? + 1;
+    if seq > 999_999 {
+        return Err(Error::Internal(format!(
+            "application numbers for {year} are exhausted"
+        )));
+    }
+    let number = format_number(app.queue_type, year, seq);
+    insert(change, &number, &app)?;
+    change.record(
+        "application.register",
+        &number,
+        serde_json::json!({
+            "queue_type": app.queue_type.as_str(),
+            "group_year": app.group_year,
+            "priority_class": app.priority_class.as_str(),
+            "category": app.category,
+        }),
+        &[(APPLICATION, &number)],
+    )?;
+    Ok(number)
+}
+
+/// R-Q9: every application of a child, by IIN.
+pub fn find_by_iin(conn: &Connection, iin: &str) -> Result<Vec<AppRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE child_iin = ?1 ORDER BY registered_unix, number"
+    ))?;
+    let rows = stmt.query_map([iin], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// R-Q9: every application of a child, by full name (case and spacing aside) and birth date.
+pub fn find_by_name(conn: &Connection, name: &str, birth: NaiveDate) -> Result<Vec<AppRow>> {
+    let wanted = normalize_name(name);
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE child_birth_date = ?1 ORDER BY registered_unix, number"
+    ))?;
+    let rows = stmt.query_map([birth.to_string()], from_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if normalize_name(&row.child_name) == wanted {
+            out.push(row);
+        }
+    }
+    Ok(out)
+}
+
+fn normalize_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.to_lowercase().replace('ё', "е"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Filters of `application list`.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub queue_type: Option<QueueType>,
+    pub group_year: Option<i64>,
+    pub status: Option<Status>,
+    pub limit: Option<usize>,
+}
+
+/// `application list`: waiting applications of each queue in queue order (R-Q2), then the others by
+/// registration time. Queues come in order of queue type and group year.
+pub fn list(conn: &Connection, filter: &ListFilter, k: u32) -> Result<Vec<ApplicationListRow>> {
+    let limit = filter.limit.unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    let want_waiting = filter.status.is_none_or(|s| s.is_waiting());
+    if want_waiting {
+        let mut queues = conn.prepare(
+            "SELECT DISTINCT queue_type, group_year FROM queue_day
+             WHERE waiting > 0 AND (?1 IS NULL OR queue_type = ?1) AND (?2 IS NULL OR group_year = ?2)
+             ORDER BY queue_type, group_year",
+        )?;
+        let keys: Vec<(String, i64)> = queues
+            .query_map(
+                params![filter.queue_type.map(|q| q.as_str()), filter.group_year],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        for (queue_type, group_year) in keys {
+            if out.len() >= limit {
+                break;
+            }
+            for_each_in_queue_order(conn, &queue_type, group_year, k, |app, pos, class_pos| {
+                if filter.status.is_none_or(|s| s.as_str() == app.status) {
+                    out.push(list_row(app, Some((pos, class_pos))));
+                }
+                Ok(out.len() < limit)
+            })?;
+        }
+    }
+    if filter.status.is_none_or(|s| !s.is_waiting()) && out.len() < limit {
+        let mut stmt = conn.prepare(&format!(
+            "{SELECT} WHERE status NOT IN {WAITING} AND (?1 IS NULL OR status = ?1)
+               AND (?2 IS NULL OR queue_type = ?2) AND (?3 IS NULL OR group_year = ?3)
+             ORDER BY registered_unix, number"
+        ))?;
+        let rows = stmt.query_map(
+            params![
+                filter.status.map(|s| s.as_str()),
+                filter.queue_type.map(|q| q.as_str()),
+                filter.group_year
+            ],
+            from_row,
+        )?;
+        for row in rows {
+            if out.len() >= limit {
+                break;
+            }
+            out.push(list_row(row?, None));
+        }
+    }
+    Ok(out)
+}
+
+/// Streams the waiting applications of one queue in queue order, with queue and class positions. `each`
+/// returns whether to go on.
+pub fn for_each_in_queue_order(
+    conn: &Connection,
+    queue_type: &str,
+    group_year: i64,
+    k: u32,
+    mut each: impl FnMut(AppRow, u64, u64) -> Result<bool>,
+) -> Result<()> {
+    let sql = format!(
+        "{SELECT} WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND status IN {WAITING}
+         ORDER BY registered_unix, number"
+    );
+    let (mut oot, mut first, mut general) = (
+        conn.prepare(&sql)?,
+        conn.prepare(&sql)?,
+        conn.prepare(&sql)?,
+    );
+    let o = oot.query_map(params![queue_type, group_year, "out_of_turn"], from_row)?;
+    let f = first.query_map(params![queue_type, group_year, "first_priority"], from_row)?;
+    let g = general.query_map(params![queue_type, group_year, "general"], from_row)?;
+    let mut ranks = [0u64; 3];
+    let mut position = 0u64;
+    for row in queue::interleave(o, f, g, u64::from(k)) {
+        let row = row?;
+        position += 1;
+        let class = row.class();
+        let idx = class as usize;
+        ranks[idx] += 1;
+        let class_pos = queue::class_position(class, ranks[idx]);
+        if !each(row, position, class_pos)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn require_waiting(app: &AppRow, rule: &'static str, what: &str) -> Result<()> {
+    if app.status().is_waiting() {
+        Ok(())
+    } else {
+        Err(Error::refused(
+            rule,
+            format!(
+                "application {} is {}: only a waiting application {what}",
+                app.number, app.status
+            ),
+        ))
+    }
+}
+
+/// R-Q8: a new benefit category (or none) keeps the registration time; the position follows the class. A
+/// benefit needs a supporting document given with the change.
+pub fn set_category(
+    change: &Change,
+    number: &str,
+    category: Option<&str>,
+    docs: &[&str],
+) -> Result<(String, String)> {
+    let tx = change.tx();
+    let app = get(tx, number)?;
+    require_waiting(&app, "R-Q8", "changes its category")?;
+    let today = change.now().today();
+    let new_docs = docs
+        .iter()
+        .map(|d| Document::parse("--doc", d, today))
+        .collect::<Result<Vec<_>>>()?;
+    let classes = category_classes(tx)?;
+    let class = match category {
+        None => PriorityClass::General,
+        Some(name) => *classes.get(name).ok_or_else(|| {
+            Error::bad(format!(
+                "--category: '{name}' is not a benefit category (see `kezek category list`)"
+            ))
+        })?,
+    };
+    if category.is_some()
+        && !new_docs
+            .iter()
+            .any(|d| d.kind != crate::domain::application::MEDICAL_CONCLUSION)
+    {
+        return Err(Error::refused(
+            "R-Q3",
+            format!(
+                "category {}: a benefit needs a supporting document (--doc KIND:NUMBER:DATE)",
+                category.unwrap_or_default()
+            ),
+        ));
+    }
+    let mut all_docs: Vec<Document> = serde_json::from_str(&app.docs).unwrap_or_default();
+    all_docs.extend(new_docs);
+    let from = app.category.clone().unwrap_or_else(|| "none".into());
+    let to = category.unwrap_or("none").to_string();
+    tx.execute(
+        "UPDATE application SET category = ?2, priority_class = ?3, docs = ?4 WHERE number = ?1",
+        params![
+            number,
+            category,
+            class.as_str(),
+            serde_json::to_string(&all_docs).expect("documents serialize")
+        ],
+    )?;
+    change.record(
+        "application.set_category",
+        number,
+        serde_json::json!({ "from": from, "to": to, "priority_class": class.as_str() }),
+        &[(APPLICATION, &number)],
+    )?;
+    Ok((from, to))
+}
+
+/// R-Q8: withdrawn on the applicant's request: `removed` with reason `withdrawn`.
+pub fn withdraw(change: &Change, number: &str, reason: &str) -> Result<()> {
+    let tx = change.tx();
+    let app = get(tx, number)?;
+    require_waiting(&app, "R-Q8", "can be withdrawn")?;
+    tx.execute(
+        "UPDATE application SET status = 'removed', removed_reason = 'withdrawn', stop_list_until = NULL
+         WHERE number = ?1",
+        [number],
+    )?;
+    change.record(
+        "application.withdraw",
+        number,
+        serde_json::json!({ "from": app.status, "reason": reason }),
+        &[(APPLICATION, &number)],
+    )?;
+    Ok(())
+}
+
+pub const IMPORT_REQUIRED: &[&str] = &[
+    "registered_at",
+    "child_iin",
+    "child_name",
+    "applicant_iin",
+    "applicant_name",
+    "phone",
+    "email",
+    "district",
+    "queue_type",
+    "language",
+    "category",
+    "docs",
+    "consent",
+];
+pub const IMPORT_OPTIONAL: &[&str] = &["number"];
+
+/// A child in a queue type, packed: the IIN's digits and one bit for the queue type.
+fn child_key(iin: &str, queue_type: QueueType) -> u64 {
+    iin.parse::<u64>().unwrap_or(0) * 2 + u64::from(queue_type == QueueType::Sanatorium)
+}
+
+/// An application number, packed: queue type, year, sequence and suffix.
+fn number_key(queue_type: QueueType, year: i32, seq: u32, suffix: u32) -> u64 {
+    (u64::from(queue_type == QueueType::Sanatorium) << 63)
+        | ((year as u64 & 0xFFFF) << 40)
+        | (u64::from(seq) << 16)
+        | u64::from(suffix & 0xFFFF)
+}
+
+/// `application import`: migration of an existing queue. Every row is checked as a registration at its own
+/// registration time, which is kept (and so is its number, when given), so nobody's position changes.
+/// Duplicates inside the file and against the database are refused. All or nothing.
+pub fn import(
+    change: &Change,
+    file: &mut CsvFile,
+    settings: &Settings,
+    progress: &dyn Fn(u64),
+) -> Result<ImportReport> {
+    let tx = change.tx();
+    let classes = category_classes(tx)?;
+    let now = change.now().effective;
+    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
+    let mut event = change.begin_event("application.import", &file.name, details)?;
+    let mut errors: Vec<RowError> = Vec::new();
+    let mut children: HashMap<u64, u64> = HashMap::new();
+    let mut numbers: HashMap<u64, u64> = HashMap::new();
+    let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
+    let mut rows = 0u64;
+    file.for_each(|row, byte| {
+        progress(byte);
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(e);
+                return Ok(());
+            }
+        };
+        let line = row.line;
+        let checked = (|| -> Result<(String, NewApplication)> {
+            let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
+            if registered_at > now {
+                return Err(Error::bad(format!(
+                    "registered_at: {} is later than now ({})",
+                    format_moment(&registered_at),
+                    format_moment(&now)
+                )));
+            }
+            let input = RegistrationInput {
+                child_iin: row.get("child_iin"),
+                child_name: row.get("child_name"),
+                applicant_iin: row.get("applicant_iin"),
+                applicant_name: row.get("applicant_name"),
+                phone: row.get("phone"),
+                email: row.get("email"),
+                district: row.get("district"),
+                queue_type: row.get("queue_type"),
+                language: row.get("language"),
+                category: row.optional("category"),
+                docs: row.get("docs").split(';').collect(),
+                consent: row.get("consent"),
+            };
+            let app = input.check(registered_at, settings, &|c| classes.get(c).copied())?;
+            let key = child_key(&app.child_iin, app.queue_type);
+            if let Some(first) = children.get(&key) {
+                return Err(Error::refused(
+                    "R-Q6",
+                    format!(
+                        "the child {} appears already on line {first} in the {} queue",
+                        mask(&app.child_iin),
+                        app.queue_type.as_str()
+                    ),
+                ));
+            }
+            if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
+                return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+            }
+            let number = match row.optional("number") {
+                Some(given) => {
+                    let (year, seq) = parse_number("number", app.queue_type, given)?;
+                    let suffix = given
+                        .rsplit('.')
+                        .next()
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(1);
+                    let nk = number_key(app.queue_type, year, seq, suffix);
+                    if let Some(first) = numbers.get(&nk) {
+                        return Err(Error::bad(format!(
+                            "number: {given} is used already on line {first}"
+                        )));
+                    }
+                    if load(tx, given)?.is_some() {
+                        return Err(Error::bad(format!("number: {given} exists already")));
+                    }
+                    numbers.insert(nk, line);
+                    given.to_string()
+                }
+                None => {
+                    let year: i32 = app
+                        .registered_at
+                        .date_naive()
+                        .format("%Y")
+                        .to_string()
+                        .parse()
+                        .expect("a year");
+                    let seq = match next_seq.get(&(app.queue_type, year)) {
+                        Some(s) => *s,
+                        None => last_seq(tx, app.queue_type, year)?,
+                    };
+                    let mut seq = seq + 1;
+                    while numbers.contains_key(&number_key(app.queue_type, year, seq, 1)) {
+                        seq += 1;
+                    }
+                    if seq > 999_999 {
+                        return Err(Error::bad(format!(
+                            "number: the numbers of {year} are exhausted"
+                        )));
+                    }
+                    next_seq.insert((app.queue_type, year), seq);
+                    numbers.insert(number_key(app.queue_type, year, seq, 1), line);
+                    format_number(app.queue_type, year, seq)
+                }
+            };
+            children.insert(key, line);
+            Ok((number, app))
+        })();
+        match checked {
+            Ok((number, app)) => {
+                if errors.is_empty() {
+                    insert(change, &number, &app)?;
+                    event.touch(APPLICATION, &number)?;
+                }
+                rows += 1;
+            }
+            Err(e) => errors.push(RowError {
+                line,
+                message: e.to_string(),
+            }),
+        }
+        Ok(())
+    })?;
+    if !errors.is_empty() {
+        return Err(Error::BadRows {
+            file: file.name.clone(),
+            rows: errors,
+        });
+    }
+    event.finish()?;
+    Ok(ImportReport {
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows,
+    })
+}
+
+/// `db check`: the per-day counts agree with the applications they count.
+pub fn check_queue_counts(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH actual AS (
+             SELECT queue_type, group_year, priority_class, registered_unix / 86400 AS day, count(*) AS n
+             FROM application WHERE status IN {WAITING} GROUP BY 1, 2, 3, 4),
+         kept AS (SELECT queue_type, group_year, priority_class, day, waiting AS n FROM queue_day WHERE waiting > 0)
+         SELECT a.queue_type, a.group_year, a.priority_class, a.day, a.n, k.n FROM actual a
+           LEFT JOIN kept k USING (queue_type, group_year, priority_class, day) WHERE k.n IS NOT a.n
+         UNION ALL
+         SELECT k.queue_type, k.group_year, k.priority_class, k.day, NULL, k.n FROM kept k
+           LEFT JOIN actual a USING (queue_type, group_year, priority_class, day) WHERE a.n IS NULL"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(format!(
+            "queue_day {} {} {} day {}: counts {} waiting, the applications are {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+            r.get::<_, Option<i64>>(4)?.unwrap_or(0)
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
