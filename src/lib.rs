@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod csvfile;
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod store;
 
 pub use cli::{run, Cli};

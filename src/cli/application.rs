@@ -170,6 +170,7 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
+            db.use_bulk_cache()?;
             let settings = reference::load_settings(db.conn())?;
             let mut csv = CsvFile::open(
                 &file,

@@ -131,12 +131,22 @@ impl Ctx {
     }
 
     fn key(&self) -> Result<Option<PrivateKey>> {
-        self.global.key.as_deref().map(PrivateKey::load).transpose()
+        self.global
+            .key
+            .as_deref()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(PrivateKey::load)
+            .transpose()
+    }
+
+    /// The acting officer's id; an empty `KEZEK_OFFICER` counts as unset.
+    fn officer_id(&self) -> Option<String> {
+        self.global.officer.clone().filter(|o| !o.trim().is_empty())
     }
 
     /// The acting officer of a changing command (R-A2) and their key (R-A5).
     pub fn actor(&self) -> Result<Actor> {
-        let id = self.global.officer.clone().ok_or_else(|| {
+        let id = self.officer_id().ok_or_else(|| {
             Error::usage("--officer (or KEZEK_OFFICER): name the acting officer (R-A2)")
         })?;
         Ok(Actor {
@@ -147,7 +157,7 @@ impl Ctx {
 
     /// For `officer add`: without --officer, the new officer acts as the first one.
     pub fn actor_or_first(&self, new_id: &str) -> Result<Actor> {
-        match &self.global.officer {
+        match self.officer_id() {
             Some(_) => self.actor(),
             None => Ok(Actor {
                 acting: Acting::FirstOfficer(new_id.to_string()),

@@ -24,6 +24,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 pub const APPLICATION_ID: i64 = 0x4B5A_454B;
 pub const DEMO_APPLICATION_ID: i64 = 0x4B5A_444D;
 
+/// The page cache of bulk commands, in KiB.
+pub const BULK_CACHE_KIB: i64 = 64 * 1024;
+
 /// How long a command waits for another writer before it gives up with exit 75.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -136,6 +139,8 @@ impl Db {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Statement journals (for statements that fire triggers or upserts) stay in memory, not in temp files.
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         let foreign_keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") || synchronous != 2 || foreign_keys != 1 {
@@ -182,6 +187,13 @@ impl Db {
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .unwrap_or(0);
         Ok(id == DEMO_APPLICATION_ID)
+    }
+
+    /// A larger page cache for bulk work (imports): index inserts in random key order thrash the default 2 MB.
+    pub fn use_bulk_cache(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        Ok(())
     }
 
     pub fn user_version(&self) -> Result<usize> {
