@@ -52,19 +52,14 @@ impl CsvFile {
     /// A file already in memory (the samples built into `kezek demo`).
     pub fn from_bytes(
         name: &str,
-        bytes: &'static [u8],
+        bytes: Vec<u8>,
         required: &[&str],
         optional: &[&str],
     ) -> Result<CsvFile> {
-        let sha256 = crypto::hex(&crypto::sha256(bytes));
-        CsvFile::from_reader(
-            name.to_string(),
-            Box::new(bytes),
-            bytes.len() as u64,
-            sha256,
-            required,
-            optional,
-        )
+        let sha256 = crypto::hex(&crypto::sha256(&bytes));
+        let len = bytes.len() as u64;
+        let input = Box::new(std::io::Cursor::new(bytes));
+        CsvFile::from_reader(name.to_string(), input, len, sha256, required, optional)
     }
 
     fn from_reader(

@@ -12,6 +12,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::domain::iin::Iin;
 use crate::domain::time::{format_moment, to_local};
+
 use crate::error::{Error, Result};
 
 pub const DISTRICTS: [&str; 8] = [
@@ -109,9 +110,21 @@ pub fn applications(
     let io = |e| Error::io("generated CSV", e);
     writeln!(out, "{APPLICATION_HEADER}").map_err(io)?;
     for i in 0..count {
-        // Six group years: children from newborn to almost six at `now`, born on any day.
-        let age_days = rng.gen_range(30..6 * 365);
-        let birth = today - Duration::days(age_days);
+        // Registrations in time order over five years, in office-like hours; each child registered within its
+        // first three years and born at most six years before `now`, so six group years wait.
+        let span_days = 5 * 365;
+        let day_offset = ((i as f64 + rng.gen::<f64>()) / count as f64 * span_days as f64) as i64;
+        let registered_day = today - Duration::days(span_days - day_offset);
+        let seconds = rng.gen_range(8 * 3600..21 * 3600);
+        let registered =
+            registered_day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(seconds);
+        let registered = crate::domain::time::local(registered).min(now - Duration::seconds(1));
+        let registered_day = registered.date_naive();
+        let oldest =
+            (today - Duration::days(6 * 365 - 30)).max(registered_day - Duration::days(3 * 365));
+        let youngest = registered_day - Duration::days(1);
+        let birth =
+            oldest + Duration::days(rng.gen_range(0..=(youngest - oldest).num_days().max(0)));
         let female = rng.gen_bool(0.5);
         let serial = serials.entry(birth).or_insert(0);
         let child_iin = loop {
@@ -120,13 +133,6 @@ pub fn applications(
                 break iin;
             }
         };
-        // Registered between birth and now, at most five years back, during office-like hours.
-        let earliest = (birth + Duration::days(1)).max(today - Duration::days(5 * 365));
-        let span = (today - earliest).num_days().max(1);
-        let day = earliest + Duration::days(rng.gen_range(0..span));
-        let seconds = rng.gen_range(8 * 3600..21 * 3600);
-        let registered = day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(seconds);
-        let registered = crate::domain::time::local(registered).min(now - Duration::seconds(1));
         let surname = SURNAMES[rng.gen_range(0..SURNAMES.len())];
         let first = if female {
             GIRLS[rng.gen_range(0..GIRLS.len())]
@@ -134,13 +140,10 @@ pub fn applications(
             BOYS[rng.gen_range(0..BOYS.len())]
         };
         let child_name = if female {
-            format!("{surname}а {first}")
+            format!("{} {first}", feminine(surname))
         } else {
             format!("{surname} {first}")
         };
-        let child_name = child_name
-            .replace("Кима", "Ким")
-            .replace("Сейткалиа", "Сейткали");
         let mother = MOTHERS[rng.gen_range(0..MOTHERS.len())];
         let mother_birth = NaiveDate::from_ymd_opt(
             rng.gen_range(1978..2002),
@@ -151,8 +154,7 @@ pub fn applications(
         let applicant_iin = (rng.gen_range(1..9000)..)
             .find_map(|s| Iin::build(mother_birth, true, s))
             .expect("an IIN");
-        let applicant_name =
-            format!("{}а {mother}", surname.trim_end_matches('а')).replace("Кима", "Ким");
+        let applicant_name = format!("{} {mother}", feminine(surname));
         let phone = format!(
             "+770{}{:07}",
             rng.gen_range(0..10),
@@ -197,6 +199,15 @@ pub fn applications(
         .map_err(io)?;
     }
     Ok(())
+}
+
+/// The female form of a surname: Нурланов → Нурланова; Ким and Сейткали stay as they are.
+fn feminine(surname: &str) -> String {
+    if surname.ends_with("ов") || surname.ends_with("ев") || surname.ends_with("ин") {
+        format!("{surname}а")
+    } else {
+        surname.to_string()
+    }
 }
 
 /// The current moment as the generator's default `now`: midday of a fixed date keeps files reproducible.

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::csvfile::CsvFile;
-use crate::domain::application::{Language, QueueType, RegistrationInput, Status};
+use crate::domain::application::{ApplicationView, Language, QueueType, RegistrationInput, Status};
 use crate::domain::documents;
 use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
@@ -376,20 +376,31 @@ fn show_position(ctx: &Ctx, number: &str) -> Result<()> {
 fn document(
     ctx: &Ctx,
     args: DocumentArgs,
-    render: fn(
-        &crate::domain::application::ApplicationView,
-        Language,
-        &crate::domain::time::Now,
-    ) -> String,
+    render: fn(&ApplicationView, Option<&str>, Language, &crate::domain::time::Now) -> String,
 ) -> Result<()> {
     let mut db = ctx.open()?;
-    let view = db.snapshot(|conn| {
+    let (view, titles) = db.snapshot(|conn| {
         let k = reference::load_settings(conn)?.general_per_first_priority;
-        applications::view(conn, applications::get(conn, &args.number)?, k)
+        let view = applications::view(conn, applications::get(conn, &args.number)?, k)?;
+        Ok((view, reference::categories(conn)?))
     })?;
     let lang = match &args.lang {
         Some(l) => Language::parse("--lang", l)?,
         None => Language::parse("language", &view.language)?,
     };
-    ctx.out.text(&render(&view, lang, &ctx.now))
+    let title = category_title(&titles, view.category.as_deref(), lang);
+    ctx.out.text(&render(&view, title, lang, &ctx.now))
+}
+
+/// The benefit category's name in a language, for documents.
+pub fn category_title<'a>(
+    categories: &'a [reference::CategoryRow],
+    name: Option<&str>,
+    lang: Language,
+) -> Option<&'a str> {
+    let row = categories.iter().find(|c| Some(c.name.as_str()) == name)?;
+    Some(match lang {
+        Language::Ru => row.title_ru.as_str(),
+        Language::Kk => row.title_kk.as_str(),
+    })
 }

@@ -8,12 +8,17 @@ use serde::Serialize;
 use super::Ctx;
 use crate::crypto::PrivateKey;
 use crate::csvfile::CsvFile;
+use crate::domain::application::{Language, QueueType};
+use crate::domain::documents;
 use crate::domain::officer::NewOfficer;
 use crate::error::{Error, Result};
+use crate::generate;
 use crate::store::db::{Db, DEMO_APPLICATION_ID};
-use crate::store::{audit, officers, orgs, reference, Acting, Actor, Mode};
+use crate::store::{applications, audit, officers, orgs, reference, Acting, Actor, Mode};
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
+const DEMO_SEED: u64 = 2026;
+const DEMO_APPLICATIONS: u64 = 400;
 
 const ORGS_CSV: &[u8] = include_bytes!("../../examples/orgs.csv");
 const CALENDAR_CSV: &[u8] = include_bytes!("../../examples/calendar.csv");
@@ -63,7 +68,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 
     let mut csv = CsvFile::from_bytes(
         "examples/orgs.csv",
-        ORGS_CSV,
+        ORGS_CSV.to_vec(),
         orgs::IMPORT_REQUIRED,
         orgs::IMPORT_OPTIONAL,
     )?;
@@ -76,7 +81,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     ));
     let mut csv = CsvFile::from_bytes(
         "examples/calendar.csv",
-        CALENDAR_CSV,
+        CALENDAR_CSV.to_vec(),
         reference::CALENDAR_COLUMNS,
         &[],
     )?;
@@ -86,6 +91,29 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     ctx.out.status(&format!(
         "imported {} declared days from {}",
         report.rows, report.file
+    ));
+
+    // A queue migrated from the older system: registration times (and so positions) are kept.
+    let mut generated = Vec::new();
+    generate::applications(
+        &mut generated,
+        DEMO_SEED,
+        DEMO_APPLICATIONS,
+        ctx.now.effective,
+    )?;
+    let mut csv = CsvFile::from_bytes(
+        "generated applications",
+        generated,
+        applications::IMPORT_REQUIRED,
+        applications::IMPORT_OPTIONAL,
+    )?;
+    let settings = reference::load_settings(db.conn())?;
+    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+        applications::import(c, &mut csv, &settings, &|_| {})
+    })?;
+    ctx.out.status(&format!(
+        "imported {} applications migrated from an older system",
+        report.rows
     ));
 
     ctx.out.status("\nOrganizations by district:");
@@ -116,15 +144,52 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         calendar.add_working_days(today, 5)
     ));
 
+    let k = settings.general_per_first_priority;
+    ctx.out
+        .status("\nThe queues (waiting applications by queue type, group year and class):");
+    ctx.out.list(&queue_counts(db.conn())?)?;
+    let largest = queue_counts(db.conn())?
+        .into_iter()
+        .max_by_key(|q| q.waiting)
+        .ok_or_else(|| Error::Internal("the demo has no queue".into()))?;
+    ctx.out.status(&format!(
+        "\nThe head of the largest queue ({} {}): out of turn first, then one first-priority for every {k} general (R-Q2):",
+        largest.queue_type, largest.group_year
+    ));
+    let filter = applications::ListFilter {
+        queue_type: Some(QueueType::parse("queue_type", &largest.queue_type)?),
+        group_year: Some(largest.group_year),
+        status: None,
+        limit: Some(12),
+    };
+    let head = applications::list(db.conn(), &filter, k)?;
+    ctx.out.list(&head)?;
+    if let Some(first) = head.iter().find(|a| a.priority_class == "first_priority") {
+        let view = applications::view(db.conn(), applications::get(db.conn(), &first.number)?, k)?;
+        ctx.out
+            .status("\nIts registration notice (kezek application notice):\n");
+        let titles = reference::categories(db.conn())?;
+        let title =
+            super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
+        ctx.out.text(&documents::registration_notice(
+            &view,
+            title,
+            Language::Ru,
+            &ctx.now,
+        ))?;
+    }
+
     let verified = db.snapshot(|conn| audit::verify(conn, None))?;
     ctx.out.status(&format!(
         "\nJournal: {} events, {} signed heads, {} rows verified (kezek audit verify).",
         verified.events, verified.heads, verified.rows
     ));
     ctx.out.status(&format!(
-        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek audit head",
+        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
         path.display(),
-        key_path.display()
+        key_path.display(),
+        largest.group_year,
+        head.first().map(|a| a.number.as_str()).unwrap_or("NUMBER"),
     ));
     Ok(())
 }
@@ -175,4 +240,36 @@ fn org_counts(orgs: &[orgs::OrgRow]) -> Vec<OrgCount> {
     }
     out.sort_by(|a, b| a.district.cmp(&b.district));
     out
+}
+
+#[derive(Default, Serialize)]
+struct QueueCount {
+    queue_type: String,
+    group_year: i64,
+    out_of_turn: u64,
+    first_priority: u64,
+    general: u64,
+    waiting: u64,
+}
+
+fn queue_counts(conn: &rusqlite::Connection) -> Result<Vec<QueueCount>> {
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT queue_type, group_year FROM queue_day WHERE waiting > 0 ORDER BY queue_type, group_year",
+    )?;
+    let keys: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    keys.into_iter()
+        .map(|(queue_type, group_year)| {
+            let c = applications::class_counts(conn, &queue_type, group_year)?;
+            Ok(QueueCount {
+                queue_type,
+                group_year,
+                out_of_turn: c.out_of_turn,
+                first_priority: c.first_priority,
+                general: c.general,
+                waiting: c.total(),
+            })
+        })
+        .collect()
 }

@@ -164,7 +164,13 @@ fn line(out: &mut String, label: &str, value: impl std::fmt::Display) {
     out.push_str(&format!("{label}: {value}\n"));
 }
 
-fn common(out: &mut String, app: &ApplicationView, lang: Language, full_iin: bool) {
+fn common(
+    out: &mut String,
+    app: &ApplicationView,
+    title: Option<&str>,
+    lang: Language,
+    full_iin: bool,
+) {
     let w = words(lang);
     line(out, w.number, &app.number);
     line(out, w.registered, moment(&app.registered_at));
@@ -193,7 +199,11 @@ fn common(out: &mut String, app: &ApplicationView, lang: Language, full_iin: boo
         Some(c) => line(
             out,
             w.category,
-            format!("{c} ({})", class(&app.priority_class, lang)),
+            format!(
+                "{} ({})",
+                title.unwrap_or(c),
+                class(&app.priority_class, lang)
+            ),
         ),
         None => line(out, w.category, w.none),
     }
@@ -206,11 +216,16 @@ fn common(out: &mut String, app: &ApplicationView, lang: Language, full_iin: boo
     }
 }
 
-/// The registration notice given to the applicant.
-pub fn registration_notice(app: &ApplicationView, lang: Language, now: &Now) -> String {
+/// The registration notice given to the applicant. `title` is the benefit category's name in `lang`.
+pub fn registration_notice(
+    app: &ApplicationView,
+    title: Option<&str>,
+    lang: Language,
+    now: &Now,
+) -> String {
     let w = words(lang);
     let mut out = format!("{}\n\n", w.notice_title);
-    common(&mut out, app, lang, false);
+    common(&mut out, app, title, lang, false);
     out.push('\n');
     out.push_str(w.footer);
     out.push('\n');
@@ -219,10 +234,10 @@ pub fn registration_notice(app: &ApplicationView, lang: Language, now: &Now) -> 
 }
 
 /// The child card kept by the education department: everything about one application.
-pub fn child_card(app: &ApplicationView, lang: Language, now: &Now) -> String {
+pub fn child_card(app: &ApplicationView, title: Option<&str>, lang: Language, now: &Now) -> String {
     let w = words(lang);
     let mut out = format!("{}\n\n", w.card_title);
-    common(&mut out, app, lang, true);
+    common(&mut out, app, title, lang, true);
     line(&mut out, w.status, status(&app.status, lang));
     line(
         &mut out,
