@@ -12,9 +12,19 @@ use crate::error::{Error, Result, RowError};
 pub struct CsvFile {
     reader: csv::Reader<CrlfToLf<Box<dyn Read>>>,
     columns: HashMap<String, usize>,
+    source: Source,
+    required: Vec<String>,
+    optional: Vec<String>,
     pub name: String,
     pub len: u64,
     pub sha256: String,
+}
+
+/// Where the rows come from, so that a second pass can read them again.
+#[derive(Clone)]
+enum Source {
+    File(std::path::PathBuf),
+    Bytes(std::rc::Rc<[u8]>),
 }
 
 /// One data row: its line number and its fields by column name.
@@ -46,7 +56,16 @@ impl CsvFile {
         let name = path.display().to_string();
         let (len, sha256) = digest_file(path)?;
         let file = File::open(path).map_err(|e| open_error(&name, e))?;
-        CsvFile::from_reader(name, Box::new(file), len, sha256, required, optional)
+        let source = Source::File(path.to_path_buf());
+        CsvFile::from_reader(
+            name,
+            source,
+            Box::new(file),
+            len,
+            sha256,
+            required,
+            optional,
+        )
     }
 
     /// A file already in memory (the samples built into `kezek demo`).
@@ -58,12 +77,46 @@ impl CsvFile {
     ) -> Result<CsvFile> {
         let sha256 = crypto::hex(&crypto::sha256(&bytes));
         let len = bytes.len() as u64;
-        let input = Box::new(std::io::Cursor::new(bytes));
-        CsvFile::from_reader(name.to_string(), input, len, sha256, required, optional)
+        let bytes: std::rc::Rc<[u8]> = bytes.into();
+        let input = Box::new(std::io::Cursor::new(bytes.clone()));
+        let source = Source::Bytes(bytes);
+        CsvFile::from_reader(
+            name.to_string(),
+            source,
+            input,
+            len,
+            sha256,
+            required,
+            optional,
+        )
+    }
+
+    /// A second, independent pass over the same rows, for an import that must know the whole file first.
+    pub fn reopen(&self) -> Result<CsvFile> {
+        let required: Vec<&str> = self.required.iter().map(String::as_str).collect();
+        let optional: Vec<&str> = self.optional.iter().map(String::as_str).collect();
+        let input: Box<dyn Read> = match &self.source {
+            Source::File(path) => {
+                Box::new(File::open(path).map_err(|e| open_error(&self.name, e))?)
+            }
+            Source::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
+        };
+        let (name, source, len, sha) = (
+            self.name.clone(),
+            self.source.clone(),
+            self.len,
+            self.sha256.clone(),
+        );
+        CsvFile::from_reader(name, source, input, len, sha, &required, &optional)
+    }
+
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
     }
 
     fn from_reader(
         name: String,
+        source: Source,
         input: Box<dyn Read>,
         len: u64,
         sha256: String,
@@ -124,6 +177,9 @@ impl CsvFile {
         Ok(CsvFile {
             reader,
             columns,
+            source,
+            required: required.iter().map(|s| s.to_string()).collect(),
+            optional: optional.iter().map(|s| s.to_string()).collect(),
             name,
             len,
             sha256,

@@ -611,6 +611,7 @@ pub fn import(
     let mut children: HashMap<u64, u64> = HashMap::new();
     let mut numbers: HashMap<u64, u64> = HashMap::new();
     let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
+    let kept = kept_numbers(file)?;
     let mut rows = 0u64;
     file.for_each(|row, byte| {
         progress(byte);
@@ -693,7 +694,9 @@ pub fn import(
                         None => last_seq(tx, app.queue_type, year)?,
                     };
                     let mut seq = seq + 1;
-                    while numbers.contains_key(&number_key(app.queue_type, year, seq, 1)) {
+                    while numbers.contains_key(&number_key(app.queue_type, year, seq, 1))
+                        || kept.contains(&number_key(app.queue_type, year, seq, 1))
+                    {
                         seq += 1;
                     }
                     if seq > 999_999 {
@@ -736,6 +739,35 @@ pub fn import(
         sha256: file.sha256.clone(),
         rows,
     })
+}
+
+/// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
+/// take a number that a later row keeps.
+fn kept_numbers(file: &CsvFile) -> Result<std::collections::HashSet<u64>> {
+    let mut kept = std::collections::HashSet::new();
+    if !file.has_column("number") {
+        return Ok(kept);
+    }
+    let mut first_pass = file.reopen()?;
+    first_pass.for_each(|row, _| {
+        let Ok(row) = row else { return Ok(()) };
+        let (Some(given), Ok(queue_type)) = (
+            row.optional("number"),
+            QueueType::parse("queue_type", row.get("queue_type")),
+        ) else {
+            return Ok(());
+        };
+        if let Ok((year, seq)) = parse_number("number", queue_type, given) {
+            let suffix = given
+                .rsplit('.')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            kept.insert(number_key(queue_type, year, seq, suffix));
+        }
+        Ok(())
+    })?;
+    Ok(kept)
 }
 
 /// `db check`: the per-day counts agree with the applications they count.

@@ -2,6 +2,7 @@
 
 mod env;
 
+mod application;
 mod audit;
 mod calendar;
 mod db;
