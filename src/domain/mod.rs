@@ -3,11 +3,14 @@
 pub mod application;
 pub mod calendar;
 pub mod category;
+pub mod direction;
 pub mod documents;
 pub mod fields;
 pub mod iin;
+pub mod notify;
 pub mod officer;
 pub mod org;
+pub mod place;
 pub mod queue;
 pub mod settings;
 pub mod time;

@@ -1,0 +1,580 @@
+//! Directions (направления), R-D1..R-D9 and R-A3: who may get one, how long it lasts, the signed text.
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use super::application::{age_on, QueueType, Status};
+use super::calendar::WorkingCalendar;
+use super::org::OrgKind;
+use super::place::{PlaceStatus, PlaceType};
+use super::settings::Settings;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionStatus {
+    Issued,
+    Enrolled,
+    Expired,
+    Revoked,
+    Annulled,
+}
+
+impl DirectionStatus {
+    pub const ALL: [DirectionStatus; 5] = [
+        DirectionStatus::Issued,
+        DirectionStatus::Enrolled,
+        DirectionStatus::Expired,
+        DirectionStatus::Revoked,
+        DirectionStatus::Annulled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectionStatus::Issued => "issued",
+            DirectionStatus::Enrolled => "enrolled",
+            DirectionStatus::Expired => "expired",
+            DirectionStatus::Revoked => "revoked",
+            DirectionStatus::Annulled => "annulled",
+        }
+    }
+
+    pub fn parse(field: &str, value: &str) -> Result<DirectionStatus> {
+        let value = value.trim();
+        DirectionStatus::ALL.into_iter().find(|s| s.as_str() == value).ok_or_else(|| {
+            Error::bad(format!(
+                "{field}: '{value}' is not a direction status (issued, enrolled, expired, revoked, annulled)"
+            ))
+        })
+    }
+}
+
+/// R-D1: valid to the end of the n-th working day after the issue date.
+pub fn valid_until(
+    issue_date: NaiveDate,
+    calendar: &WorkingCalendar,
+    settings: &Settings,
+) -> NaiveDate {
+    calendar.add_working_days(issue_date, settings.direction_valid_working_days)
+}
+
+/// R-D1, R-D8: an issued direction is active to the end of its last valid day.
+pub fn is_active(status: DirectionStatus, valid_until: NaiveDate, today: NaiveDate) -> bool {
+    status == DirectionStatus::Issued && today <= valid_until
+}
+
+/// R-D6: once, before it expires, 1 to `extension_max_days` calendar days. Returns the new last valid day.
+pub fn extend(
+    status: DirectionStatus,
+    extended: bool,
+    valid_until: NaiveDate,
+    today: NaiveDate,
+    days: i64,
+    settings: &Settings,
+) -> Result<NaiveDate> {
+    if !is_active(status, valid_until, today) {
+        return Err(Error::refused(
+            "R-D6",
+            format!(
+                "the direction is {} (valid until {valid_until}): only an active one is extended",
+                status.as_str()
+            ),
+        ));
+    }
+    if extended {
+        return Err(Error::refused(
+            "R-D6",
+            "the direction has been extended once already",
+        ));
+    }
+    let max = i64::from(settings.extension_max_days);
+    if !(1..=max).contains(&days) {
+        return Err(Error::refused(
+            "R-D6",
+            format!("an extension is 1 to {max} calendar days, not {days}"),
+        ));
+    }
+    Ok(valid_until + Duration::days(days))
+}
+
+/// R-D7: the applicant may revoke within `revocation_hours` of issue.
+pub fn check_revocation(
+    issued_at: DateTime<FixedOffset>,
+    now: DateTime<FixedOffset>,
+    settings: &Settings,
+) -> Result<()> {
+    let limit = issued_at + Duration::hours(i64::from(settings.revocation_hours));
+    if now <= limit {
+        Ok(())
+    } else {
+        Err(Error::refused(
+            "R-D7",
+            format!(
+                "revocation by the applicant is possible within {} hours of issue ({}), until {}; an officer may annul it instead",
+                settings.revocation_hours,
+                issued_at.format("%Y-%m-%d %H:%M"),
+                limit.format("%Y-%m-%d %H:%M")
+            ),
+        ))
+    }
+}
+
+/// R-D8: the benefit document shown at the kindergarten is no older than `benefit_doc_max_age_days` before
+/// the direction's issue date.
+pub fn check_benefit_doc(
+    doc_date: NaiveDate,
+    issue_date: NaiveDate,
+    today: NaiveDate,
+    settings: &Settings,
+) -> Result<()> {
+    let earliest = issue_date - Duration::days(i64::from(settings.benefit_doc_max_age_days));
+    if doc_date > today {
+        return Err(Error::refused(
+            "R-D8",
+            format!("the benefit document is dated {doc_date}, in the future"),
+        ));
+    }
+    if doc_date < earliest {
+        return Err(Error::refused(
+            "R-D8",
+            format!(
+                "the benefit document is dated {doc_date}; it must be no earlier than {earliest} ({} days before the direction of {issue_date})",
+                settings.benefit_doc_max_age_days
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What `direction issue` needs to know to decide (R-D2..R-D5).
+#[derive(Debug, Clone)]
+pub struct IssueFacts {
+    pub application: String,
+    pub status: Status,
+    pub stop_list_until: Option<NaiveDate>,
+    pub active_direction: Option<String>,
+    pub enrolled_at: Option<String>,
+    pub queue_type: QueueType,
+    pub group_year: i64,
+    pub child_birth: NaiveDate,
+    /// Notified in a round whose window is open now.
+    pub notified_in_open_window: bool,
+    pub place_id: i64,
+    pub place_type: PlaceType,
+    pub place_group_year: i64,
+    pub place_status: PlaceStatus,
+    pub org_kind: OrgKind,
+    pub issue_date: NaiveDate,
+}
+
+/// Decides whether a direction may be issued; each refusal names its rule and the fact behind it.
+pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
+    let app = &f.application;
+    if f.status == Status::StopListed {
+        let until = f.stop_list_until.map(|d| d.to_string()).unwrap_or_default();
+        return Err(Error::refused(
+            "R-D2",
+            format!("{app} is on the stop list until {until}"),
+        ));
+    }
+    if let Some(direction) = &f.active_direction {
+        return Err(Error::refused(
+            "R-D2",
+            format!("{app} holds the active direction {direction}"),
+        ));
+    }
+    if !f.status.is_waiting() {
+        return Err(Error::refused(
+            "R-D2",
+            format!("{app} is {}, not waiting in the queue", f.status.as_str()),
+        ));
+    }
+    if let Some(org) = &f.enrolled_at {
+        return Err(Error::refused(
+            "R-D5",
+            format!("the child of {app} attends {org} with no departure recorded"),
+        ));
+    }
+    let place = f.place_id;
+    if f.place_type.queue_type() != f.queue_type {
+        return Err(Error::refused(
+            "R-D3",
+            format!(
+                "place {place} is a {} place; {app} waits in the {} queue",
+                f.place_type.as_str(),
+                f.queue_type.as_str()
+            ),
+        ));
+    }
+    if f.place_group_year != f.group_year {
+        return Err(Error::refused(
+            "R-D3",
+            format!(
+                "place {place} is for group year {}; {app} is in group year {}",
+                f.place_group_year, f.group_year
+            ),
+        ));
+    }
+    let takeable = match f.org_kind {
+        OrgKind::Private => f.place_status == PlaceStatus::Free,
+        OrgKind::State | OrgKind::Sanatorium => {
+            matches!(
+                f.place_status,
+                PlaceStatus::Offered | PlaceStatus::FreeChoice
+            )
+        }
+    };
+    if !takeable {
+        let expected = match f.org_kind {
+            OrgKind::Private => "free",
+            _ => "offered or free_choice",
+        };
+        return Err(Error::refused(
+            "R-D3",
+            format!(
+                "place {place} is {}; a {} place must be {expected}",
+                f.place_status.as_str(),
+                f.org_kind.as_str()
+            ),
+        ));
+    }
+    if f.place_status == PlaceStatus::Offered && !f.notified_in_open_window {
+        return Err(Error::refused(
+            "R-D3",
+            format!("place {place} is offered to the families notified in the current window; {app} was not"),
+        ));
+    }
+    if f.org_kind == OrgKind::Private {
+        let age = age_on(f.child_birth, f.issue_date);
+        if age < settings.private_min_age_years as i32 {
+            return Err(Error::refused(
+                "R-D4",
+                format!(
+                    "a private place needs a child of at least {} full years; the child of {app} is {age} on {}",
+                    settings.private_min_age_years, f.issue_date
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fields of the signed direction document (R-A3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectionDocument {
+    pub number: String,
+    pub application: String,
+    pub child_iin: String,
+    pub child_name: String,
+    pub child_birth_date: String,
+    pub org: String,
+    pub org_name: String,
+    pub org_address: String,
+    pub place_id: i64,
+    pub place_type: String,
+    pub group_year: i64,
+    pub language: String,
+    pub issued_at: String,
+    pub valid_until: String,
+    pub extension: Option<String>,
+    pub officer: String,
+    pub officer_name: String,
+    pub signed_by: String,
+    pub key_fingerprint: String,
+}
+
+impl DirectionDocument {
+    /// The canonical text that is signed: UTF-8, one `key: value` a line, LF endings, fixed order. Verify with
+    /// `openssl dgst -sha256 -verify officer.pub -signature direction.sig document.txt`.
+    pub fn text(&self) -> String {
+        let mut lines = vec![
+            "kezek direction v1".to_string(),
+            format!("number: {}", self.number),
+            format!("application: {}", self.application),
+            format!("child_iin: {}", self.child_iin),
+            format!("child_name: {}", self.child_name),
+            format!("child_birth_date: {}", self.child_birth_date),
+            format!("org: {}", self.org),
+            format!("org_name: {}", self.org_name),
+            format!("org_address: {}", self.org_address),
+            format!("place_id: {}", self.place_id),
+            format!("place_type: {}", self.place_type),
+            format!("group_year: {}", self.group_year),
+            format!("language: {}", self.language),
+            format!("issued_at: {}", self.issued_at),
+            format!("valid_until: {}", self.valid_until),
+        ];
+        if let Some(e) = &self.extension {
+            lines.push(format!("extension: {e}"));
+        }
+        lines.extend([
+            format!("officer: {}", self.officer),
+            format!("officer_name: {}", self.officer_name),
+            format!("signed_by: {}", self.signed_by),
+            format!("key_fingerprint: {}", self.key_fingerprint),
+        ]);
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+}
+
+/// `NAP.<year>.<seq>`, six-digit sequence.
+pub fn format_number(year: i32, seq: u32) -> String {
+    format!("NAP.{year}.{seq:06}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::parse_moment;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn facts() -> IssueFacts {
+        IssueFacts {
+            application: "DDO.2026.000001.1".into(),
+            status: Status::Notified,
+            stop_list_until: None,
+            active_direction: None,
+            enrolled_at: None,
+            queue_type: QueueType::General,
+            group_year: 2022,
+            child_birth: d(2022, 5, 1),
+            notified_in_open_window: true,
+            place_id: 7,
+            place_type: PlaceType::Regular,
+            place_group_year: 2022,
+            place_status: PlaceStatus::Offered,
+            org_kind: OrgKind::State,
+            issue_date: d(2026, 3, 16),
+        }
+    }
+
+    fn refusal(f: IssueFacts) -> String {
+        check_issue(&f, &Settings::default())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn r_d1_valid_to_the_fifth_working_day_after_issue() {
+        let cal = WorkingCalendar::builtin();
+        // Monday 16 March 2026: 17, 18, 19, 20, then Nauryz 21-25, then Thursday 26.
+        assert_eq!(
+            valid_until(d(2026, 3, 16), &cal, &Settings::default()),
+            d(2026, 3, 26)
+        );
+        assert!(is_active(
+            DirectionStatus::Issued,
+            d(2026, 3, 26),
+            d(2026, 3, 26)
+        ));
+        assert!(!is_active(
+            DirectionStatus::Issued,
+            d(2026, 3, 26),
+            d(2026, 3, 27)
+        ));
+    }
+
+    #[test]
+    fn r_d2_stop_listed_waiting_and_holding_are_refused() {
+        assert!(check_issue(&facts(), &Settings::default()).is_ok());
+        let r = refusal(IssueFacts {
+            status: Status::StopListed,
+            stop_list_until: Some(d(2026, 4, 3)),
+            ..facts()
+        });
+        assert_eq!(
+            r,
+            "R-D2: DDO.2026.000001.1 is on the stop list until 2026-04-03"
+        );
+        assert!(refusal(IssueFacts {
+            status: Status::Directed,
+            ..facts()
+        })
+        .starts_with("R-D2"));
+        assert!(refusal(IssueFacts {
+            active_direction: Some("NAP.2026.000001".into()),
+            ..facts()
+        })
+        .contains("NAP.2026.000001"));
+    }
+
+    #[test]
+    fn r_d3_place_of_another_queue_or_year_or_status_is_refused() {
+        assert!(refusal(IssueFacts {
+            place_type: PlaceType::Sanatorium,
+            ..facts()
+        })
+        .starts_with("R-D3"));
+        assert!(refusal(IssueFacts {
+            place_group_year: 2021,
+            ..facts()
+        })
+        .starts_with("R-D3"));
+        assert!(refusal(IssueFacts {
+            place_status: PlaceStatus::Free,
+            ..facts()
+        })
+        .starts_with("R-D3"));
+        assert!(refusal(IssueFacts {
+            place_status: PlaceStatus::Directed,
+            ..facts()
+        })
+        .starts_with("R-D3"));
+        assert!(refusal(IssueFacts {
+            notified_in_open_window: false,
+            status: Status::Queued,
+            ..facts()
+        })
+        .contains("current window"));
+        // Free choice is open to any waiting application (R-P5).
+        let f = IssueFacts {
+            place_status: PlaceStatus::FreeChoice,
+            notified_in_open_window: false,
+            status: Status::Queued,
+            ..facts()
+        };
+        assert!(check_issue(&f, &Settings::default()).is_ok());
+    }
+
+    #[test]
+    fn r_d4_private_places_need_a_child_of_three() {
+        let private = IssueFacts {
+            org_kind: OrgKind::Private,
+            place_status: PlaceStatus::Free,
+            ..facts()
+        };
+        assert!(refusal(IssueFacts {
+            child_birth: d(2023, 3, 17),
+            group_year: 2023,
+            place_group_year: 2023,
+            ..private.clone()
+        })
+        .starts_with("R-D4"));
+        assert!(check_issue(
+            &IssueFacts {
+                child_birth: d(2023, 3, 16),
+                group_year: 2023,
+                place_group_year: 2023,
+                ..private.clone()
+            },
+            &Settings::default()
+        )
+        .is_ok());
+        assert!(refusal(IssueFacts {
+            place_status: PlaceStatus::Offered,
+            ..private
+        })
+        .starts_with("R-D3"));
+    }
+
+    #[test]
+    fn r_d5_an_enrolled_child_is_refused() {
+        assert!(refusal(IssueFacts {
+            enrolled_at: Some("DS-001".into()),
+            ..facts()
+        })
+        .starts_with("R-D5"));
+    }
+
+    #[test]
+    fn r_d6_once_before_expiry_up_to_thirty_days() {
+        let s = Settings::default();
+        let until = d(2026, 3, 26);
+        assert_eq!(
+            extend(
+                DirectionStatus::Issued,
+                false,
+                until,
+                d(2026, 3, 20),
+                30,
+                &s
+            )
+            .unwrap(),
+            d(2026, 4, 25)
+        );
+        assert!(
+            extend(DirectionStatus::Issued, true, until, d(2026, 3, 20), 5, &s)
+                .unwrap_err()
+                .to_string()
+                .contains("once")
+        );
+        assert!(extend(
+            DirectionStatus::Issued,
+            false,
+            until,
+            d(2026, 3, 20),
+            31,
+            &s
+        )
+        .is_err());
+        assert!(extend(DirectionStatus::Issued, false, until, d(2026, 3, 20), 0, &s).is_err());
+        assert!(extend(DirectionStatus::Issued, false, until, d(2026, 3, 27), 5, &s).is_err());
+        assert!(extend(
+            DirectionStatus::Expired,
+            false,
+            until,
+            d(2026, 3, 20),
+            5,
+            &s
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn r_d7_revocation_after_24h_is_refused() {
+        let s = Settings::default();
+        let issued = parse_moment("t", "2026-03-16T10:00").unwrap();
+        assert!(
+            check_revocation(issued, parse_moment("t", "2026-03-17T10:00").unwrap(), &s).is_ok()
+        );
+        let err = check_revocation(issued, parse_moment("t", "2026-03-17T10:01").unwrap(), &s)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("R-D7"), "{err}");
+    }
+
+    #[test]
+    fn r_d8_a_stale_benefit_document_is_refused() {
+        let s = Settings::default();
+        let issued = d(2026, 3, 16);
+        assert!(check_benefit_doc(d(2026, 3, 6), issued, d(2026, 3, 18), &s).is_ok());
+        assert!(check_benefit_doc(d(2026, 3, 5), issued, d(2026, 3, 18), &s)
+            .unwrap_err()
+            .to_string()
+            .starts_with("R-D8"));
+        assert!(check_benefit_doc(d(2026, 3, 19), issued, d(2026, 3, 18), &s).is_err());
+    }
+
+    #[test]
+    fn r_a3_the_document_is_one_key_value_a_line() {
+        let doc = DirectionDocument {
+            number: "NAP.2026.000001".into(),
+            application: "DDO.2026.000001.1".into(),
+            child_iin: "220501500012".into(),
+            child_name: "Нурланов Алихан".into(),
+            child_birth_date: "2022-05-01".into(),
+            org: "DS-001".into(),
+            org_name: "Ясли-сад № 1".into(),
+            org_address: "ул. Абая, 1".into(),
+            place_id: 7,
+            place_type: "regular".into(),
+            group_year: 2022,
+            language: "kk".into(),
+            issued_at: "2026-03-16T10:00:00+05:00".into(),
+            valid_until: "2026-03-26".into(),
+            extension: None,
+            officer: "ivanova".into(),
+            officer_name: "Иванова".into(),
+            signed_by: "ivanova".into(),
+            key_fingerprint: "ab".into(),
+        };
+        let text = doc.text();
+        assert!(text.starts_with("kezek direction v1\nnumber: NAP.2026.000001\n"));
+        assert!(text.ends_with("key_fingerprint: ab\n"));
+        assert_eq!(format_number(2026, 1), "NAP.2026.000001");
+    }
+}

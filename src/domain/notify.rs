@@ -1,0 +1,94 @@
+//! The messages families receive (SPEC §8 outbox), in the application's language. They name the application
+//! number and what happened, never the child's IIN.
+
+use serde::Serialize;
+
+use super::application::Language;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    Registered,
+    TurnCame,
+    DirectionIssued,
+    Extended,
+    Revoked,
+    Annulled,
+    Expired,
+    StopListed,
+    Removed,
+    Enrolled,
+}
+
+impl NoticeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Registered => "registered",
+            NoticeKind::TurnCame => "turn_came",
+            NoticeKind::DirectionIssued => "direction_issued",
+            NoticeKind::Extended => "extended",
+            NoticeKind::Revoked => "revoked",
+            NoticeKind::Annulled => "annulled",
+            NoticeKind::Expired => "expired",
+            NoticeKind::StopListed => "stop_listed",
+            NoticeKind::Removed => "removed",
+            NoticeKind::Enrolled => "enrolled",
+        }
+    }
+}
+
+/// Subject and body of a message; `detail` is the fact that changes (a date, a place, a reason).
+pub fn message(kind: NoticeKind, lang: Language, number: &str, detail: &str) -> (String, String) {
+    let (subject, body) = match lang {
+        Language::Ru => match kind {
+            NoticeKind::Registered => ("Заявление принято", format!("Заявление {number} поставлено на очередь. {detail}")),
+            NoticeKind::TurnCame => (
+                "Подошла очередь",
+                format!("По заявлению {number} подошла очередь: выберите место {detail} на портале или в отделе образования."),
+            ),
+            NoticeKind::DirectionIssued => ("Выдано направление", format!("По заявлению {number} выдано направление {detail}.")),
+            NoticeKind::Extended => ("Направление продлено", format!("Направление по заявлению {number} продлено {detail}.")),
+            NoticeKind::Revoked => ("Направление отозвано", format!("Направление по заявлению {number} отозвано по вашему заявлению; очередь сохранена. {detail}")),
+            NoticeKind::Annulled => ("Направление аннулировано", format!("Направление по заявлению {number} аннулировано: {detail}. Очередь сохранена.")),
+            NoticeKind::Expired => ("Срок направления истёк", format!("Срок направления по заявлению {number} истёк. {detail}")),
+            NoticeKind::StopListed => ("Стоп-лист", format!("Заявление {number} в стоп-листе {detail}.")),
+            NoticeKind::Removed => ("Снято с очереди", format!("Заявление {number} снято с очереди: {detail}.")),
+            NoticeKind::Enrolled => ("Ребёнок зачислен", format!("По заявлению {number} ребёнок зачислен {detail}. Услуга оказана.")),
+        },
+        Language::Kk => match kind {
+            NoticeKind::Registered => ("Өтініш қабылданды", format!("{number} өтініші кезекке қойылды. {detail}")),
+            NoticeKind::TurnCame => (
+                "Кезек келді",
+                format!("{number} өтініші бойынша кезек келді: порталда немесе білім бөлімінде орынды таңдаңыз {detail}."),
+            ),
+            NoticeKind::DirectionIssued => ("Жолдама берілді", format!("{number} өтініші бойынша жолдама берілді {detail}.")),
+            NoticeKind::Extended => ("Жолдама ұзартылды", format!("{number} өтініші бойынша жолдама ұзартылды {detail}.")),
+            NoticeKind::Revoked => ("Жолдама кері қайтарылды", format!("{number} өтініші бойынша жолдама сіздің өтінішіңіз бойынша қайтарылды; кезек сақталды. {detail}")),
+            NoticeKind::Annulled => ("Жолдама жойылды", format!("{number} өтініші бойынша жолдама жойылды: {detail}. Кезек сақталды.")),
+            NoticeKind::Expired => ("Жолдаманың мерзімі өтті", format!("{number} өтініші бойынша жолдаманың мерзімі өтті. {detail}")),
+            NoticeKind::StopListed => ("Стоп-парақ", format!("{number} өтініші стоп-парақта {detail}.")),
+            NoticeKind::Removed => ("Кезектен шығарылды", format!("{number} өтініші кезектен шығарылды: {detail}.")),
+            NoticeKind::Enrolled => ("Бала қабылданды", format!("{number} өтініші бойынша бала қабылданды {detail}. Қызмет көрсетілді.")),
+        },
+    };
+    (subject.to_string(), body.trim_end().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_number_in_the_family_language() {
+        let (s, b) = message(
+            NoticeKind::TurnCame,
+            Language::Kk,
+            "DDO.2026.000001.1",
+            "20:00 дейін",
+        );
+        assert_eq!(s, "Кезек келді");
+        assert!(b.contains("DDO.2026.000001.1"));
+        let (s, _) = message(NoticeKind::TurnCame, Language::Ru, "DDO.2026.000001.1", "");
+        assert_eq!(s, "Подошла очередь");
+    }
+}
