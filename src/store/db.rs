@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_applications",
         include_str!("../../sql/0002_applications.sql"),
     ),
+    (
+        "0003_places_directions",
+        include_str!("../../sql/0003_places_directions.sql"),
+    ),
 ];
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").

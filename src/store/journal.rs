@@ -55,9 +55,41 @@ pub const APPLICATION: StateTable = StateTable {
     key: "number",
 };
 
+pub const PLACE: StateTable = StateTable {
+    name: "place",
+    key: "id",
+};
+pub const OFFER_ROUND: StateTable = StateTable {
+    name: "offer_round",
+    key: "id",
+};
+pub const DIRECTION: StateTable = StateTable {
+    name: "direction",
+    key: "number",
+};
+pub const ENROLLMENT: StateTable = StateTable {
+    name: "enrollment",
+    key: "direction",
+};
+pub const NOTIFICATION: StateTable = StateTable {
+    name: "notification",
+    key: "id",
+};
+
 /// Every state table. A table added by a later migration must be added here, or `verify` will not see it.
-pub const STATE_TABLES: &[StateTable] =
-    &[OFFICER, ORG, CALENDAR_DAY, SETTING, CATEGORY, APPLICATION];
+pub const STATE_TABLES: &[StateTable] = &[
+    OFFICER,
+    ORG,
+    CALENDAR_DAY,
+    SETTING,
+    CATEGORY,
+    APPLICATION,
+    PLACE,
+    OFFER_ROUND,
+    DIRECTION,
+    ENROLLMENT,
+    NOTIFICATION,
+];
 
 /// The kind of the system event that records what a migration seeded; the only kind written without an officer.
 pub const MIGRATION_KIND: &str = "schema.migrate";
