@@ -134,7 +134,10 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
                 report.events, report.heads, report.rows, report.last_seq, report.last_hash
             ));
-            if ctx.out.format != super::output::Format::Table {
+            if matches!(
+                ctx.out.format,
+                super::output::Format::Json | super::output::Format::Csv
+            ) {
                 ctx.out.object(&report)?;
             }
             Ok(())
@@ -145,7 +148,9 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 Error::NotFound("a signed head: no officer has changed anything yet".into())
             })?;
             match ctx.out.format {
-                super::output::Format::Table => ctx.out.text(&head.to_text()),
+                super::output::Format::Table | super::output::Format::Text => {
+                    ctx.out.text(&head.to_text())
+                }
                 _ => ctx.out.object(&head),
             }
         }

@@ -15,9 +15,12 @@ pub mod audit;
 pub mod calendar;
 pub mod db;
 pub mod demo;
+pub mod direction;
+pub mod notify;
 pub mod officer;
 pub mod org;
 pub mod output;
+pub mod place;
 pub mod settings;
 
 use output::{Format, Output};
@@ -95,6 +98,23 @@ pub enum Command {
     /// Applications and the queue (R-Q1..R-Q9)
     #[command(subcommand)]
     Application(application::ApplicationCommand),
+    /// Places in kindergartens (R-P1, R-P2, R-P6)
+    #[command(subcommand)]
+    Place(place::PlaceCommand),
+    /// The offer round: notify the head of each queue of the free places (R-P3)
+    #[command(
+        long_about = "The offer round (R-P3), on a working day before the offer window closes. For each         queue (queue type, group year) it takes the free places of state and sanatorium organizations whose         release date has come, and notifies that many queued, eligible applications from the head of the         queue: they become notified, with an offer window until the end of today's window (offer_window,         09:00-20:00), and an e-mail and an SMS go to the outbox. When at least one is notified, those places         become offered; otherwise they stay free. Private organizations' places are never offered. Windows         that ended are closed first (R-P4): their notified applications wait again at the same position and         their untaken places go to free choice. Never asks."
+    )]
+    Offer,
+    /// Signed directions: issue, extend, revoke, annul, enroll, show, verify, list (R-D1..R-D9, R-A3)
+    #[command(subcommand)]
+    Direction(direction::DirectionCommand),
+    /// Children attending organizations: departure (R-D9)
+    #[command(subcommand)]
+    Child(direction::ChildCommand),
+    /// The notification outbox for the mail/SMS gateway
+    #[command(subcommand)]
+    Notify(notify::NotifyCommand),
     /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
     History(audit::HistoryArgs),
     /// Prove the database was changed only through kezek (R-A5, R-A6)
@@ -189,6 +209,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Settings(c) => settings::run(&ctx, c),
         Command::Category(c) => settings::run_category(&ctx, c),
         Command::Application(c) => application::run(&ctx, c),
+        Command::Place(c) => place::run(&ctx, c),
+        Command::Offer => place::offer(&ctx),
+        Command::Direction(c) => direction::run(&ctx, c),
+        Command::Child(c) => direction::run_child(&ctx, c),
+        Command::Notify(c) => notify::run(&ctx, c),
         Command::History(a) => audit::history(&ctx, a),
         Command::Audit(c) => audit::run(&ctx, c),
         Command::Database(c) => db::run(&ctx, c),

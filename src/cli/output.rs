@@ -16,6 +16,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// Printable documents (`direction show`); lists print as tables.
+    Text,
 }
 
 pub struct Output {
@@ -35,7 +37,7 @@ impl Output {
                 let columns = headers(&[to_value(&T::default())]);
                 self.write(&csv_text(&values, &columns)?)
             }
-            Format::Table => {
+            Format::Table | Format::Text => {
                 if values.is_empty() {
                     self.status("(none)");
                     return Ok(());
@@ -54,7 +56,7 @@ impl Output {
                 let rows = std::slice::from_ref(&value);
                 self.write(&csv_text(rows, &headers(rows))?)
             }
-            Format::Table => {
+            Format::Table | Format::Text => {
                 let Value::Object(map) = &value else {
                     return self.write(&format!("{}\n", cell(&value)));
                 };

@@ -272,3 +272,97 @@ pub fn child_card(app: &ApplicationView, title: Option<&str>, lang: Language, no
     line(&mut out, w.issued, now.today().format("%d.%m.%Y"));
     out
 }
+
+/// What the printable direction and the service notice say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectionFacts {
+    pub number: String,
+    pub application: String,
+    pub child_name: String,
+    pub child_birth_date: String,
+    pub org: String,
+    pub org_name: String,
+    pub place_id: i64,
+    pub issued_at: String,
+    pub valid_until: String,
+    pub status: String,
+    pub closed_at: Option<String>,
+}
+
+/// The printable direction (направление / жолдама); the signed text and signature follow it.
+pub fn direction(d: &DirectionFacts, lang: Language) -> String {
+    let (title, labels) = match lang {
+        Language::Ru => (
+            "НАПРАВЛЕНИЕ\nв дошкольную организацию",
+            [
+                "Номер направления",
+                "Номер заявления",
+                "Ребёнок",
+                "Организация",
+                "Место",
+                "Дата выдачи",
+                "Действительно до (включительно)",
+                "Статус",
+            ],
+        ),
+        Language::Kk => (
+            "Мектепке дейінгі ұйымға\nЖОЛДАМА",
+            [
+                "Жолдама нөмірі",
+                "Өтініш нөмірі",
+                "Бала",
+                "Ұйым",
+                "Орын",
+                "Берілген күні",
+                "Жарамды мерзімі (қоса алғанда)",
+                "Мәртебесі",
+            ],
+        ),
+    };
+    let mut out = format!("{title}\n\n");
+    line(&mut out, labels[0], &d.number);
+    line(&mut out, labels[1], &d.application);
+    line(
+        &mut out,
+        labels[2],
+        format!("{}, {}", d.child_name, date(&d.child_birth_date)),
+    );
+    line(&mut out, labels[3], format!("{} ({})", d.org_name, d.org));
+    line(&mut out, labels[4], d.place_id);
+    line(&mut out, labels[5], moment(&d.issued_at));
+    line(&mut out, labels[6], date(&d.valid_until));
+    line(&mut out, labels[7], &d.status);
+    out
+}
+
+/// The notice of completed service (уведомление об оказании государственной услуги), at enrollment.
+pub fn service_notice(d: &DirectionFacts, lang: Language, now: &Now) -> String {
+    let (title, body, labels) = match lang {
+        Language::Ru => (
+            "УВЕДОМЛЕНИЕ\nоб оказании государственной услуги",
+            "Государственная услуга «Постановка на очередь детей дошкольного возраста для направления в дошкольные организации» оказана: ребёнок зачислен.",
+            ["Номер заявления", "Номер направления", "Ребёнок", "Организация", "Дата зачисления", "Дата выдачи"],
+        ),
+        Language::Kk => (
+            "Мемлекеттік қызмет көрсету туралы\nХАБАРЛАМА",
+            "«Мектепке дейінгі ұйымдарға жолдама беру үшін мектеп жасына дейінгі балаларды кезекке қою» мемлекеттік қызметі көрсетілді: бала қабылданды.",
+            ["Өтініш нөмірі", "Жолдама нөмірі", "Бала", "Ұйым", "Қабылданған күні", "Берілген күні"],
+        ),
+    };
+    let mut out = format!("{title}\n\n{body}\n\n");
+    line(&mut out, labels[0], &d.application);
+    line(&mut out, labels[1], &d.number);
+    line(
+        &mut out,
+        labels[2],
+        format!("{}, {}", d.child_name, date(&d.child_birth_date)),
+    );
+    line(&mut out, labels[3], format!("{} ({})", d.org_name, d.org));
+    line(
+        &mut out,
+        labels[4],
+        d.closed_at.as_deref().map(moment).unwrap_or_default(),
+    );
+    line(&mut out, labels[5], now.today().format("%d.%m.%Y"));
+    out
+}

@@ -323,7 +323,7 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
     }
     let number = format_number(app.queue_type, year, seq);
     insert(change, &number, &app)?;
-    change.record(
+    let mut event = change.begin_event(
         "application.register",
         &number,
         serde_json::json!({
@@ -332,8 +332,17 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
             "priority_class": app.priority_class.as_str(),
             "category": app.category,
         }),
-        &[(APPLICATION, &number)],
     )?;
+    event.touch(APPLICATION, &number)?;
+    let detail = format!("{} {}", app.queue_type.as_str(), app.group_year);
+    super::outbox::notify(
+        change,
+        &mut event,
+        &number,
+        crate::domain::notify::NoticeKind::Registered,
+        &detail,
+    )?;
+    event.finish()?;
     Ok(number)
 }
 

@@ -3,9 +3,13 @@
 pub mod applications;
 pub mod audit;
 pub mod db;
+pub mod directions;
 pub mod journal;
+pub mod offers;
 pub mod officers;
 pub mod orgs;
+pub mod outbox;
+pub mod places;
 pub mod reference;
 
 pub use db::{Acting, Actor, Db, Mode};

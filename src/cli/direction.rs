@@ -1,0 +1,321 @@
+use clap::{Args, Subcommand};
+
+use super::output::Format;
+use super::Ctx;
+use crate::domain::application::Language;
+use crate::domain::direction::DirectionStatus;
+use crate::domain::documents;
+use crate::domain::iin::Iin;
+use crate::domain::time::parse_date;
+use crate::error::{Error, Result};
+use crate::store::directions::{self, DirectionFilter};
+use crate::store::{places, reference, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum DirectionCommand {
+    /// Issue a direction for an application and a place, signed with --key (R-D1..R-D5, R-A3)
+    #[command(
+        long_about = "Issue a direction (R-D1..R-D5): refused for an application that is not waiting, \
+        holds an active direction or is on the stop list (R-D2); for a place of another queue type or group \
+        year, a place that is not offered or free_choice (state and sanatorium organizations) or free (private \
+        ones), or an offered place when the application was not notified in the current window (R-D3); for a \
+        private place when the child is under 3 (R-D4; taking one removes the application from the queue); \
+        while the child attends an organization (R-D5). The direction is valid to the end of the 5th working \
+        day after the issue date. Its document is signed RSASSA-PKCS1-v1_5/SHA-256 with the acting officer's \
+        key (R-A3)."
+    )]
+    Issue {
+        /// The application number
+        number: String,
+        #[arg(long)]
+        place: i64,
+    },
+    /// Extend a direction once, before it expires, by 1 to 30 days, with a reason (R-D6); signed again
+    Extend {
+        direction: String,
+        #[arg(long)]
+        days: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Revoke a direction at the applicant's request, within 24 hours of issue (R-D7; asks for confirmation)
+    Revoke { direction: String },
+    /// Annul a direction before enrollment, with a reason (R-D7; asks for confirmation)
+    Annul {
+        direction: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record that the child arrived: enrolled (R-D8)
+    Enroll {
+        direction: String,
+        /// Issue date of the benefit document shown at the kindergarten (benefit classes)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        benefit_doc_date: Option<String>,
+    },
+    /// Show a direction; --format text prints the signed document and its signature
+    Show(ShowArgs),
+    /// Check a direction's signature against the signer's registered public key (R-A3)
+    #[command(
+        long_about = "Check a direction's signature against the signing officer's registered public key \
+        and the document against the direction's record (R-A3). Exit 0 for a valid, live direction (issued or \
+        enrolled); 65 when the signature or the document does not verify; 3 when the signature is valid but the \
+        direction was revoked, annulled (R-D7) or expired (R-S2)."
+    )]
+    Verify { direction: String },
+    /// List directions
+    List {
+        /// issued | enrolled | expired | revoked | annulled
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        application: Option<String>,
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Print the notice of completed service (уведомление об оказании услуги) of an enrolled direction
+    Notice(super::application::DocumentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub direction: String,
+    /// With --format text: the language of the printable direction, ru | kk [default: the signed text only]
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChildCommand {
+    /// Record a child's departure from an organization: the place is free from the next day (R-D9)
+    Depart {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        org: String,
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
+    actor.key.as_ref().ok_or_else(|| {
+        Error::usage("--key (or KEZEK_KEY): the acting officer's private key signs the direction")
+    })
+}
+
+pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
+    match command {
+        DirectionCommand::Issue { number, place } => {
+            let actor = ctx.actor()?;
+            let key = signing_key(&actor)?;
+            let mut db = ctx.open()?;
+            let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                let settings = reference::load_settings(c.tx())?;
+                let calendar = reference::working_calendar(c.tx())?;
+                directions::issue(c, &number, place, key, &settings, &calendar)
+            })?;
+            ctx.out.status(&format!(
+                "direction {} issued for {number}: place {place} at {}, valid until {}",
+                view.number, view.org, view.valid_until
+            ));
+            ctx.out.object(&view)
+        }
+        DirectionCommand::Extend {
+            direction,
+            days,
+            reason,
+        } => {
+            let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
+            let actor = ctx.actor()?;
+            let key = signing_key(&actor)?;
+            let mut db = ctx.open()?;
+            let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                directions::extend(c, &direction, days, &reason, key)
+            })?;
+            ctx.out.status(&format!(
+                "direction {direction} extended to {}",
+                view.valid_until
+            ));
+            ctx.out.object(&view)
+        }
+        DirectionCommand::Revoke { direction } => {
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            directions::show(db.conn(), &direction)?;
+            ctx.out.confirm(&format!(
+                "Revoke direction {direction} at the applicant's request?"
+            ))?;
+            db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                directions::revoke(c, &direction)
+            })?;
+            ctx.out.status(&format!(
+                "direction {direction} revoked; the place is free and the application waits again"
+            ));
+            Ok(())
+        }
+        DirectionCommand::Annul { direction, reason } => {
+            let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            directions::show(db.conn(), &direction)?;
+            ctx.out.confirm(&format!("Annul direction {direction}?"))?;
+            db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                directions::annul(c, &direction, &reason)
+            })?;
+            ctx.out.status(&format!(
+                "direction {direction} annulled; the place is free and the application waits again"
+            ));
+            Ok(())
+        }
+        DirectionCommand::Enroll {
+            direction,
+            benefit_doc_date,
+        } => {
+            let doc_date = benefit_doc_date
+                .map(|d| parse_date("--benefit-doc-date", &d))
+                .transpose()?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                directions::enroll(c, &direction, doc_date)
+            })?;
+            ctx.out.status(&format!(
+                "direction {direction}: the child is enrolled at {}",
+                view.org
+            ));
+            ctx.out.object(&view)
+        }
+        DirectionCommand::Show(args) => show(ctx, args),
+        DirectionCommand::Verify { direction } => {
+            let db = ctx.open()?;
+            let v = directions::verify(db.conn(), &direction)?;
+            ctx.out.status(&format!(
+                "direction {direction}: signature valid (officer {}, key {}), status {}",
+                v.signed_by, v.key_fingerprint, v.status
+            ));
+            if matches!(ctx.out.format, Format::Json | Format::Csv) {
+                ctx.out.object(&v)?;
+            }
+            Ok(())
+        }
+        DirectionCommand::List {
+            status,
+            application,
+            org,
+            limit,
+        } => {
+            let filter = DirectionFilter {
+                status: status
+                    .map(|s| DirectionStatus::parse("--status", &s))
+                    .transpose()?,
+                application,
+                org,
+                limit,
+            };
+            let db = ctx.open()?;
+            ctx.out.list(&directions::list(db.conn(), &filter)?)
+        }
+        DirectionCommand::Notice(args) => {
+            let mut db = ctx.open()?;
+            let (view, app, org) = db.snapshot(|conn| {
+                let view = directions::show(conn, &args.number)?;
+                let app = directions::application_of(conn, &args.number)?;
+                let org = places::org_name(conn, &view.org)?;
+                Ok((view, app, org))
+            })?;
+            if view.status != "enrolled" {
+                return Err(Error::refused(
+                    "R-D8",
+                    format!(
+                        "direction {} is {}: the service is completed at enrollment",
+                        view.number, view.status
+                    ),
+                ));
+            }
+            let lang = lang_of(args.lang.as_deref(), &app.language)?;
+            ctx.out.text(&documents::service_notice(
+                &view_doc(&view, &app, &org),
+                lang,
+                &ctx.now,
+            ))
+        }
+    }
+}
+
+fn lang_of(flag: Option<&str>, default: &str) -> Result<Language> {
+    match flag {
+        Some(l) => Language::parse("--lang", l),
+        None => Language::parse("language", default),
+    }
+}
+
+fn view_doc(
+    view: &directions::DirectionView,
+    app: &crate::store::applications::AppRow,
+    org_name: &str,
+) -> documents::DirectionFacts {
+    documents::DirectionFacts {
+        number: view.number.clone(),
+        application: view.application.clone(),
+        child_name: app.child_name.clone(),
+        child_birth_date: app.child_birth_date.clone(),
+        org: view.org.clone(),
+        org_name: org_name.to_string(),
+        place_id: view.place_id,
+        issued_at: view.issued_at.clone(),
+        valid_until: view.valid_until.clone(),
+        status: view.status.clone(),
+        closed_at: view.closed_at.clone(),
+    }
+}
+
+fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let mut db = ctx.open()?;
+    let (view, app, org) = db.snapshot(|conn| {
+        let view = directions::show(conn, &args.direction)?;
+        let app = directions::application_of(conn, &args.direction)?;
+        let org = places::org_name(conn, &view.org)?;
+        Ok((view, app, org))
+    })?;
+    if ctx.out.format != Format::Text {
+        return ctx.out.object(&view);
+    }
+    let mut text = String::new();
+    if let Some(lang) = &args.lang {
+        let lang = Language::parse("--lang", lang)?;
+        text.push_str(&documents::direction(&view_doc(&view, &app, &org), lang));
+        text.push('\n');
+    }
+    text.push_str(&view.document);
+    text.push_str(&format!(
+        "\n-----BEGIN SIGNATURE-----\nalgorithm: RSASSA-PKCS1-v1_5 SHA-256\nsigned_by: {}\n{}\n-----END SIGNATURE-----\n",
+        view.signed_by, view.signature
+    ));
+    ctx.out.text(&text)
+}
+
+pub fn run_child(ctx: &Ctx, command: ChildCommand) -> Result<()> {
+    match command {
+        ChildCommand::Depart { iin, org, date } => {
+            let iin = Iin::parse("--iin", &iin)?.digits;
+            let date = match date {
+                Some(d) => parse_date("--date", &d)?,
+                None => ctx.now.today(),
+            };
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            let d = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+                directions::depart(c, &iin, &org, date)
+            })?;
+            ctx.out.status(&format!(
+                "departure from {} on {}: place {} is free from {}",
+                d.org, d.departed_on, d.place_id, d.place_release_date
+            ));
+            ctx.out.object(&d)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::error::Result;
+use crate::store::{outbox, Mode};
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Export the unsent notifications for a mail/SMS gateway (--format csv|json)
+    #[command(
+        long_about = "Export the unsent notifications (e-mail and SMS, in the family's language) for a \
+        mail/SMS gateway. Without --mark-sent the command only reads: exporting twice gives the same rows. \
+        With --mark-sent the exported rows are marked sent in the same transaction (a change: it needs \
+        --officer and --key)."
+    )]
+    Export {
+        #[arg(long)]
+        mark_sent: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, command: NotifyCommand) -> Result<()> {
+    match command {
+        NotifyCommand::Export { mark_sent } => {
+            let rows = if mark_sent {
+                let actor = ctx.actor()?;
+                let mut db = ctx.open()?;
+                db.change(&actor, &ctx.now, Mode::Commit, outbox::export_and_mark)?
+            } else {
+                let db = ctx.open()?;
+                outbox::unsent(db.conn())?
+            };
+            ctx.out.status(&format!(
+                "{} notifications{}",
+                rows.len(),
+                if mark_sent {
+                    " exported and marked sent"
+                } else {
+                    " waiting (not marked)"
+                }
+            ));
+            ctx.out.list(&rows)
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The offer round (R-P3) and the closing of its windows (R-P4, R-S1).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::applications;
+use super::journal::{Change, APPLICATION, OFFER_ROUND, PLACE};
+use super::outbox;
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::notify::NoticeKind;
+use crate::domain::place::PlaceType;
+use crate::domain::settings::Settings;
+use crate::domain::time::{format_moment, local, parse_moment};
+use crate::error::{Error, Result};
+
+/// One queue's part of a round.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoundSummary {
+    pub round: Option<i64>,
+    pub queue_type: String,
+    pub group_year: i64,
+    pub places: u64,
+    pub notified: u64,
+    pub closes_at: String,
+}
+
+/// What `kezek offer` did (JSON: `notified` is the contract).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OfferReport {
+    pub notified: u64,
+    pub places_offered: u64,
+    pub windows_closed: u64,
+    pub queues: Vec<RoundSummary>,
+}
+
+/// What closing the ended windows did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Closed {
+    pub windows: u64,
+    pub applications_requeued: u64,
+    pub places_to_free_choice: u64,
+}
+
+/// Today's offer window in local time.
+pub fn window(
+    today: NaiveDate,
+    settings: &Settings,
+) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+    let (open, close) = settings.offer_window;
+    (local(today.and_time(open)), local(today.and_time(close)))
+}
+
+/// Whether a round's window is open at `now`.
+pub fn round_is_open(conn: &Connection, round: i64, now: DateTime<FixedOffset>) -> Result<bool> {
+    let (opens, closes, closed): (String, String, bool) = conn
+        .prepare_cached("SELECT opens_at, closes_at, closed FROM offer_round WHERE id = ?1")?
+        .query_row([round], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(!closed
+        && parse_moment("opens_at", &opens)? <= now
+        && now < parse_moment("closes_at", &closes)?)
+}
+
+/// R-P4 / R-S1: closes every window that ended by `now`: its notified applications without a direction go back
+/// to `queued` at the same position, its offered places still untaken go to `free_choice`.
+pub fn close_windows(change: &Change, now: DateTime<FixedOffset>) -> Result<Closed> {
+    let tx = change.tx();
+    let open: Vec<(i64, String)> = tx
+        .prepare("SELECT id, closes_at FROM offer_round WHERE closed = 0 ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut closed = Closed::default();
+    for (round, closes_at) in open {
+        if parse_moment("closes_at", &closes_at)? > now {
+            continue;
+        }
+        let apps: Vec<String> = tx
+            .prepare_cached(
+                "SELECT number FROM application WHERE offer_round = ?1 AND status = 'notified'",
+            )?
+            .query_map([round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let places: Vec<i64> = tx
+            .prepare_cached("SELECT id FROM place WHERE offer_round = ?1 AND status = 'offered'")?
+            .query_map([round], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute(
+            "UPDATE application SET status = 'queued', offer_round = NULL WHERE offer_round = ?1 AND status = 'notified'",
+            [round],
+        )?;
+        tx.execute(
+            "UPDATE place SET status = 'free_choice', offer_round = NULL WHERE offer_round = ?1 AND status = 'offered'",
+            [round],
+        )?;
+        tx.execute("UPDATE offer_round SET closed = 1 WHERE id = ?1", [round])?;
+        let mut event = change.begin_event(
+            "offer.window_closed",
+            &round.to_string(),
+            serde_json::json!({ "requeued": apps.len(), "free_choice": places.len(), "closes_at": closes_at }),
+        )?;
+        event.touch(OFFER_ROUND, &round)?;
+        for n in &apps {
+            event.touch(APPLICATION, n)?;
+        }
+        for p in &places {
+            event.touch(PLACE, p)?;
+        }
+        event.finish()?;
+        closed.windows += 1;
+        closed.applications_requeued += apps.len() as u64;
+        closed.places_to_free_choice += places.len() as u64;
+    }
+    Ok(closed)
+}
+
+/// Whether the child attends an organization with no departure recorded (R-D5); returns the org.
+pub fn enrolled_at(conn: &Connection, child_iin: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT org FROM enrollment WHERE child_iin = ?1 AND departed_on IS NULL LIMIT 1",
+        )?
+        .query_row([child_iin], |r| r.get(0))
+        .optional()?)
+}
+
+/// `kezek offer` (R-P3): for each queue, the free places of state and sanatorium organizations whose release
+/// date has come are offered to as many `queued`, eligible applications from the head of the queue.
+pub fn offer_round(
+    change: &Change,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+) -> Result<OfferReport> {
+    let now = change.now().effective;
+    let today = now.date_naive();
+    if !calendar.is_working_day(today) {
+        return Err(Error::refused(
+            "R-P3",
+            format!("{today} is not a working day; the offer round runs on working days"),
+        ));
+    }
+    let (opens, closes) = window(today, settings);
+    if now >= closes {
+        return Err(Error::refused(
+            "R-P3",
+            format!(
+                "today's offer window closed at {}; run the round on the next working day",
+                closes.format("%H:%M")
+            ),
+        ));
+    }
+    let closed = close_windows(change, now)?;
+    let tx = change.tx();
+    let queues: Vec<(String, i64, u64)> = tx
+        .prepare(
+            "SELECT p.place_type, p.group_year, count(*) FROM place p JOIN org o ON o.code = p.org
+             WHERE p.status = 'free' AND o.kind IN ('state', 'sanatorium') AND p.release_date <= ?1
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        )?
+        .query_map([today.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut report = OfferReport {
+        windows_closed: closed.windows,
+        ..OfferReport::default()
+    };
+    for (place_type, group_year, places) in queues {
+        let queue_type = PlaceType::parse("place_type", &place_type)?.queue_type();
+        let mut chosen: Vec<String> = Vec::new();
+        applications::for_each_in_queue_order(
+            tx,
+            queue_type.as_str(),
+            group_year,
+            settings.general_per_first_priority,
+            |app, _, _| {
+                if app.status == "queued" && enrolled_at(tx, &app.child_iin)?.is_none() {
+                    chosen.push(app.number);
+                }
+                Ok((chosen.len() as u64) < places)
+            },
+        )?;
+        let mut summary = RoundSummary {
+            round: None,
+            queue_type: queue_type.as_str().into(),
+            group_year,
+            places,
+            notified: chosen.len() as u64,
+            closes_at: format_moment(&closes),
+        };
+        if !chosen.is_empty() {
+            tx.execute(
+                "INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    queue_type.as_str(),
+                    group_year,
+                    format_moment(&now),
+                    format_moment(&opens.max(now)),
+                    format_moment(&closes),
+                    places as i64,
+                    chosen.len() as i64
+                ],
+            )?;
+            let round = tx.last_insert_rowid();
+            let offered: Vec<i64> = tx
+                .prepare(
+                    "SELECT p.id FROM place p JOIN org o ON o.code = p.org
+                     WHERE p.status = 'free' AND o.kind IN ('state', 'sanatorium') AND p.release_date <= ?1
+                       AND p.place_type = ?2 AND p.group_year = ?3 ORDER BY p.id",
+                )?
+                .query_map(params![today.to_string(), place_type, group_year], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut event = change.begin_event(
+                "offer.round",
+                &round.to_string(),
+                serde_json::json!({
+                    "queue_type": queue_type.as_str(),
+                    "group_year": group_year,
+                    "places": places,
+                    "notified": chosen.len(),
+                    "closes_at": format_moment(&closes),
+                }),
+            )?;
+            event.touch(OFFER_ROUND, &round)?;
+            let mut mark_app = tx.prepare_cached(
+                "UPDATE application SET status = 'notified', offer_round = ?2 WHERE number = ?1",
+            )?;
+            let detail = format!("{} {}", closes.format("%d.%m.%Y"), closes.format("%H:%M"));
+            for number in &chosen {
+                mark_app.execute(params![number, round])?;
+                event.touch(APPLICATION, number)?;
+                outbox::notify(change, &mut event, number, NoticeKind::TurnCame, &detail)?;
+            }
+            let mut mark_place = tx.prepare_cached(
+                "UPDATE place SET status = 'offered', offer_round = ?2 WHERE id = ?1",
+            )?;
+            for id in &offered {
+                mark_place.execute(params![id, round])?;
+                event.touch(PLACE, id)?;
+            }
+            event.finish()?;
+            summary.round = Some(round);
+            report.notified += chosen.len() as u64;
+            report.places_offered += offered.len() as u64;
+        }
+        report.queues.push(summary);
+    }
+    Ok(report)
+}

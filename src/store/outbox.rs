@@ -1,0 +1,110 @@
+//! The notification outbox (SPEC §8): an e-mail and an SMS per event that tells a family something, in the
+//! application's language; `notify export` hands them to a gateway and `--mark-sent` marks them.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use super::journal::{EventWriter, NOTIFICATION};
+use crate::domain::application::Language;
+use crate::domain::notify::{message, NoticeKind};
+use crate::domain::time::format_moment;
+use crate::error::Result;
+use crate::store::Change;
+
+/// Writes the e-mail and the SMS of one event for one application, and records both rows in `event`.
+pub fn notify(
+    change: &Change,
+    event: &mut EventWriter,
+    number: &str,
+    kind: NoticeKind,
+    detail: &str,
+) -> Result<()> {
+    let tx = change.tx();
+    let (email, phone, language): (String, String, String) = tx
+        .prepare_cached("SELECT email, phone, language FROM application WHERE number = ?1")?
+        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let lang = if language == "kk" {
+        Language::Kk
+    } else {
+        Language::Ru
+    };
+    let (subject, body) = message(kind, lang, number, detail);
+    let created = format_moment(&change.now().effective);
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (channel, recipient) in [("email", &email), ("sms", &phone)] {
+        insert.execute(params![
+            number,
+            kind.as_str(),
+            channel,
+            recipient,
+            language,
+            subject,
+            body,
+            created
+        ])?;
+        let id = tx.last_insert_rowid();
+        event.touch(NOTIFICATION, &id)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub application: String,
+    pub kind: String,
+    pub channel: String,
+    pub recipient: String,
+    pub language: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+}
+
+/// The notifications not yet sent, oldest first.
+pub fn unsent(conn: &Connection) -> Result<Vec<NotificationRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, application, kind, channel, recipient, language, subject, body, created_at
+         FROM notification WHERE sent_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(NotificationRow {
+            id: r.get(0)?,
+            application: r.get(1)?,
+            kind: r.get(2)?,
+            channel: r.get(3)?,
+            recipient: r.get(4)?,
+            language: r.get(5)?,
+            subject: r.get(6)?,
+            body: r.get(7)?,
+            created_at: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `notify export --mark-sent`: the rows exported are marked sent, in the same transaction that read them.
+pub fn export_and_mark(change: &Change) -> Result<Vec<NotificationRow>> {
+    let rows = unsent(change.tx())?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let sent = format_moment(&change.now().effective);
+    let mut event = change.begin_event(
+        "notify.sent",
+        &format!("{} notifications", rows.len()),
+        serde_json::json!({ "count": rows.len(), "first": rows[0].id, "last": rows[rows.len() - 1].id }),
+    )?;
+    let mut update = change
+        .tx()
+        .prepare_cached("UPDATE notification SET sent_at = ?2 WHERE id = ?1")?;
+    for row in &rows {
+        update.execute(params![row.id, sent])?;
+        event.touch(NOTIFICATION, &row.id)?;
+    }
+    event.finish()?;
+    Ok(rows)
+}
