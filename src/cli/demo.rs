@@ -8,13 +8,17 @@ use serde::Serialize;
 use super::Ctx;
 use crate::crypto::PrivateKey;
 use crate::csvfile::CsvFile;
-use crate::domain::application::{Language, QueueType};
+use crate::domain::application::{Language, QueueType, Status};
 use crate::domain::documents;
 use crate::domain::officer::NewOfficer;
+use crate::domain::place::{PlaceStatus, PlaceType};
+use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::generate;
 use crate::store::db::{Db, DEMO_APPLICATION_ID};
-use crate::store::{applications, audit, officers, orgs, reference, Acting, Actor, Mode};
+use crate::store::{
+    applications, audit, directions, offers, officers, orgs, places, reference, Acting, Actor, Mode,
+};
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
 const DEMO_SEED: u64 = 2026;
@@ -44,8 +48,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         )));
     }
     remove_earlier(&path)?;
+    let now = &demo_time(&ctx.now);
     let keys = keys_dir(&path);
-    let (mut db, _) = Db::init(&path, &ctx.now, DEMO_APPLICATION_ID)?;
+    let (mut db, _) = Db::init(&path, now, DEMO_APPLICATION_ID)?;
     ctx.out
         .status(&format!("kezek demo: a sample city in {}", path.display()));
 
@@ -58,7 +63,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         acting: Acting::FirstOfficer(officer.id.clone()),
         key: Some(key),
     };
-    db.change(&first, &ctx.now, Mode::Commit, |c| {
+    db.change(&first, now, Mode::Commit, |c| {
         officers::add(c, &officer, &public, Some(&public))
     })?;
     let actor = Actor {
@@ -72,7 +77,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         orgs::IMPORT_REQUIRED,
         orgs::IMPORT_OPTIONAL,
     )?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+    let report = db.change(&actor, now, Mode::Commit, |c| {
         orgs::import(c, &mut csv, &|_| {})
     })?;
     ctx.out.status(&format!(
@@ -85,7 +90,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         reference::CALENDAR_COLUMNS,
         &[],
     )?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+    let report = db.change(&actor, now, Mode::Commit, |c| {
         reference::import_days(c, &mut csv, &|_| {})
     })?;
     ctx.out.status(&format!(
@@ -95,12 +100,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
 
     // A queue migrated from the older system: registration times (and so positions) are kept.
     let mut generated = Vec::new();
-    generate::applications(
-        &mut generated,
-        DEMO_SEED,
-        DEMO_APPLICATIONS,
-        ctx.now.effective,
-    )?;
+    generate::applications(&mut generated, DEMO_SEED, DEMO_APPLICATIONS, now.effective)?;
     let mut csv = CsvFile::from_bytes(
         "generated applications",
         generated,
@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         applications::IMPORT_OPTIONAL,
     )?;
     let settings = reference::load_settings(db.conn())?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
+    let report = db.change(&actor, now, Mode::Commit, |c| {
         applications::import(c, &mut csv, &settings, &|_| {})
     })?;
     ctx.out.status(&format!(
@@ -120,7 +120,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     ctx.out
         .list(&org_counts(&orgs::list(db.conn(), None, None)?))?;
 
-    let year = ctx.now.today().year();
+    let year = now.today().year();
     ctx.out.status(&format!(
         "\nThe working-day calendar of {year} (days that differ from a plain week):"
     ));
@@ -138,7 +138,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         })
         .collect();
     ctx.out.list(&days)?;
-    let today = ctx.now.today();
+    let today = now.today();
     ctx.out.status(&format!(
         "\nA direction issued today ({today}) is valid to the end of {} (5 working days, R-D1).",
         calendar.add_working_days(today, 5)
@@ -175,9 +175,111 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             &view,
             title,
             Language::Ru,
-            &ctx.now,
+            now,
         ))?;
     }
+
+    // Places, an offer round, and signed directions for the first families who answered.
+    let today = now.today();
+    let year = today.year();
+    let mut published = 0;
+    for (i, org) in ["DS-001", "DS-006", "DS-011", "DS-021", "DS-026"]
+        .iter()
+        .enumerate()
+    {
+        for group_year in [year - 4, year - 3, year - 2] {
+            let batch = places::NewPlaces {
+                org: org.to_string(),
+                group_year: i64::from(group_year),
+                language: if i % 2 == 0 {
+                    Language::Kk
+                } else {
+                    Language::Ru
+                },
+                place_type: PlaceType::Regular,
+                count: 2,
+                release_date: today,
+            };
+            published += db
+                .change(&actor, now, Mode::Commit, |c| places::publish(c, &batch))?
+                .len();
+        }
+    }
+    let batch = places::NewPlaces {
+        org: "SS-001".into(),
+        group_year: i64::from(year - 3),
+        language: Language::Ru,
+        place_type: PlaceType::Sanatorium,
+        count: 2,
+        release_date: today,
+    };
+    published += db
+        .change(&actor, now, Mode::Commit, |c| places::publish(c, &batch))?
+        .len();
+    ctx.out.status(&format!(
+        "\nPublished {published} places; the offer round (kezek offer, R-P3):"
+    ));
+    let round = db.change(&actor, now, Mode::Commit, |c| {
+        let calendar = reference::working_calendar(c.tx())?;
+        offers::offer_round(c, &settings, &calendar)
+    })?;
+    ctx.out.list(&round.queues)?;
+    let notified = applications::list(
+        db.conn(),
+        &applications::ListFilter {
+            status: Some(Status::Notified),
+            ..Default::default()
+        },
+        k,
+    )?;
+    let key = actor.key.as_ref().expect("the demo officer's key");
+    let mut issued = Vec::new();
+    for app in notified.iter().take(6) {
+        let place = places::list(
+            db.conn(),
+            &places::PlaceFilter {
+                group_year: Some(app.group_year),
+                status: Some(PlaceStatus::Offered),
+                place_type: Some(PlaceType::for_queue(QueueType::parse(
+                    "queue_type",
+                    &app.queue_type,
+                )?)),
+                limit: Some(1),
+                ..Default::default()
+            },
+        )?;
+        let Some(place) = place.first() else { continue };
+        let view = db.change(&actor, now, Mode::Commit, |c| {
+            let calendar = reference::working_calendar(c.tx())?;
+            directions::issue(c, &app.number, place.id, key, &settings, &calendar)
+        })?;
+        issued.push(view);
+    }
+    ctx.out.status(&format!(
+        "\n{} notified families took a place: signed directions (kezek direction list):",
+        issued.len()
+    ));
+    ctx.out.list(&directions::list(
+        db.conn(),
+        &directions::DirectionFilter::default(),
+    )?)?;
+    if let Some(first) = issued.first() {
+        ctx.out.status(&format!(
+            "\nThe signed document of {} (kezek direction show {} --format text); openssl checks it with the officer's public key alone:\n",
+            first.number, first.number
+        ));
+        ctx.out.text(&first.document)?;
+        let v = directions::verify(db.conn(), &first.number)?;
+        ctx.out.status(&format!(
+            "signature valid: {} (signed by {})",
+            v.signature_valid, v.signed_by
+        ));
+    }
+    let outbox = crate::store::outbox::unsent(db.conn())?;
+    ctx.out.status(&format!(
+        "\nThe outbox holds {} e-mails and SMS for the families (kezek notify export).",
+        outbox.len()
+    ));
 
     let verified = db.snapshot(|conn| audit::verify(conn, None))?;
     ctx.out.status(&format!(
@@ -272,4 +374,31 @@ fn queue_counts(conn: &rusqlite::Connection) -> Result<Vec<QueueCount>> {
             })
         })
         .collect()
+}
+
+/// The demo walks a working day: `--now` (or the clock) if it falls on one before the offer window closes,
+/// else 10:00 on the next working day.
+fn demo_time(now: &Now) -> Now {
+    let declared = String::from_utf8_lossy(CALENDAR_CSV)
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let date = chrono::NaiveDate::parse_from_str(f.next()?, "%Y-%m-%d").ok()?;
+            let kind = crate::domain::calendar::DayKind::parse(f.next()?)?;
+            Some((date, kind, String::new()))
+        })
+        .collect::<Vec<_>>();
+    let calendar = crate::domain::calendar::WorkingCalendar::new(declared);
+    let settings = crate::domain::settings::Settings::default();
+    let (_, closes) = offers::window(now.today(), &settings);
+    if calendar.is_working_day(now.today()) && now.effective < closes {
+        return *now;
+    }
+    let day = calendar.add_working_days(now.today(), 1);
+    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("10:00");
+    Now {
+        effective: crate::domain::time::local(day.and_time(ten)),
+        real: now.real,
+    }
 }
