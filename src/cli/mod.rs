@@ -22,6 +22,7 @@ pub mod org;
 pub mod output;
 pub mod place;
 pub mod settings;
+pub mod sweep;
 
 use output::{Format, Output};
 
@@ -115,6 +116,22 @@ pub enum Command {
     /// The notification outbox for the mail/SMS gateway
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
+    /// The nightly sweep: close windows, expire directions, end stop lists, remove at the age limit (R-S1..R-S7)
+    #[command(
+        long_about = "The nightly sweep (R-S1..R-S7), in one transaction, for day D (--date, default \
+        today) as of its start: closes the offer windows that ended (R-S1); expires every issued direction whose \
+        validity ended before D: the place is free, the application's expiry count grows by one and it is \
+        removed (expired_twice) on reaching max_expirations, else stop-listed until the 10th working day after \
+        the direction's last valid day (R-S2); ends the stop lists whose last day is before D (R-S3); removes \
+        waiting children who reached max_age_years (R-S4); writes the notifications (R-S5). A second run for the \
+        same D changes nothing, and a run after missed nights catches up as of D (R-S6). It waits up to 5 \
+        seconds for another writer, then exits 75. --dry-run prints the summary and writes nothing (R-S7); \
+        --quiet prints nothing but errors. Never asks.\n\nFor cron (01:30 every night, as the officer whose key \
+        signs the journal):\n\n30 1 * * * KEZEK_DB=/srv/kezek/almaty.db KEZEK_OFFICER=sweep KEZEK_KEY=/srv/kezek/sweep.key kezek sweep --quiet"
+    )]
+    Sweep(sweep::SweepArgs),
+    /// Statistics: waiting, directions, removals, free places, waiting times (no personal data)
+    Stats(sweep::StatsArgs),
     /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
     History(audit::HistoryArgs),
     /// Prove the database was changed only through kezek (R-A5, R-A6)
@@ -214,6 +231,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Direction(c) => direction::run(&ctx, c),
         Command::Child(c) => direction::run_child(&ctx, c),
         Command::Notify(c) => notify::run(&ctx, c),
+        Command::Sweep(a) => sweep::sweep(&ctx, a),
+        Command::Stats(a) => sweep::stats(&ctx, a),
         Command::History(a) => audit::history(&ctx, a),
         Command::Audit(c) => audit::run(&ctx, c),
         Command::Database(c) => db::run(&ctx, c),

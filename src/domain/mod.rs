@@ -13,4 +13,5 @@ pub mod org;
 pub mod place;
 pub mod queue;
 pub mod settings;
+pub mod sweep;
 pub mod time;

@@ -559,9 +559,9 @@ pub fn withdraw(change: &Change, number: &str, reason: &str) -> Result<()> {
     let app = get(tx, number)?;
     require_waiting(&app, "R-Q8", "can be withdrawn")?;
     tx.execute(
-        "UPDATE application SET status = 'removed', removed_reason = 'withdrawn', stop_list_until = NULL
-         WHERE number = ?1",
-        [number],
+        "UPDATE application SET status = 'removed', removed_reason = 'withdrawn', stop_list_until = NULL,
+            offer_round = NULL, removed_at = ?2 WHERE number = ?1",
+        params![number, format_moment(&change.now().effective)],
     )?;
     change.record(
         "application.withdraw",

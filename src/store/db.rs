@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_places_directions",
         include_str!("../../sql/0003_places_directions.sql"),
     ),
+    (
+        "0004_sweep_stats",
+        include_str!("../../sql/0004_sweep_stats.sql"),
+    ),
 ];
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").

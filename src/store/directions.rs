@@ -312,8 +312,8 @@ pub fn issue(
         // R-D4: a private place takes the application out of the queue; the direction lives on by itself.
         tx.execute(
             "UPDATE application SET status = 'removed', removed_reason = 'private_direction', offer_round = NULL,
-                stop_list_until = NULL WHERE number = ?1",
-            [application],
+                stop_list_until = NULL, removed_at = ?2 WHERE number = ?1",
+            params![application, issued_at],
         )?;
     } else {
         tx.execute(
@@ -438,7 +438,8 @@ fn undo(
         [d.place_id],
     )?;
     tx.execute(
-        "UPDATE application SET status = 'queued', removed_reason = NULL, stop_list_until = NULL, offer_round = NULL
+        "UPDATE application SET status = 'queued', removed_reason = NULL, stop_list_until = NULL, offer_round = NULL,
+            removed_at = NULL
          WHERE number = ?1 AND (status = 'directed' OR removed_reason = 'private_direction')",
         [&d.application],
     )?;
@@ -552,8 +553,8 @@ pub fn enroll(
         [d.place_id],
     )?;
     tx.execute(
-        "UPDATE application SET status = 'enrolled' WHERE number = ?1 AND status = 'directed'",
-        [&app.number],
+        "UPDATE application SET status = 'enrolled', removed_at = ?2 WHERE number = ?1 AND status = 'directed'",
+        params![app.number, now],
     )?;
     tx.execute(
         "INSERT INTO enrollment (direction, child_iin, org, place_id, enrolled_on) VALUES (?1, ?2, ?3, ?4, ?5)",

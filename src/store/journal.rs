@@ -71,6 +71,10 @@ pub const ENROLLMENT: StateTable = StateTable {
     name: "enrollment",
     key: "direction",
 };
+pub const SWEEP_RUN: StateTable = StateTable {
+    name: "sweep_run",
+    key: "date",
+};
 pub const NOTIFICATION: StateTable = StateTable {
     name: "notification",
     key: "id",
@@ -89,6 +93,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     DIRECTION,
     ENROLLMENT,
     NOTIFICATION,
+    SWEEP_RUN,
 ];
 
 /// The kind of the system event that records what a migration seeded; the only kind written without an officer.

@@ -11,6 +11,8 @@ pub mod orgs;
 pub mod outbox;
 pub mod places;
 pub mod reference;
+pub mod stats;
+pub mod sweep;
 
 pub use db::{Acting, Actor, Db, Mode};
 pub use journal::Change;

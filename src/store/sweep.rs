@@ -1,0 +1,196 @@
+//! The nightly sweep (R-S1..R-S7): one transaction that processes a day D as of its start.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::journal::{Change, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::offers;
+use super::outbox;
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::notify::NoticeKind;
+use crate::domain::settings::Settings;
+use crate::domain::sweep::{after_expiry, age_limit_birth_date, AfterExpiry, SweepSummary};
+use crate::domain::time::{format_moment, parse_date, start_of_day};
+use crate::error::Result;
+
+/// What a sweep did, and when the same day was swept before (if it was).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepOutcome {
+    pub summary: SweepSummary,
+    pub first_run_at: Option<String>,
+}
+
+/// R-S1..R-S6 for day `day`. Idempotent: a second run for the same day finds nothing left to do.
+pub fn sweep(
+    change: &Change,
+    day: NaiveDate,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+) -> Result<SweepOutcome> {
+    let tx = change.tx();
+    let now = format_moment(&change.now().effective);
+    let mut summary = SweepSummary::default();
+
+    // R-S1: the offer windows that ended before the day began.
+    summary.windows_closed = offers::close_windows(change, start_of_day(day))?.windows;
+
+    // R-S2: issued directions whose validity ended before the day.
+    let expiring: Vec<(String, String, i64, String, String, i64)> = tx
+        .prepare(
+            "SELECT d.number, d.application, d.place_id, d.valid_until, a.status, a.expired_count
+             FROM direction d JOIN application a ON a.number = d.application
+             WHERE d.status = 'issued' AND d.valid_until < ?1 ORDER BY d.valid_until, d.number",
+        )?
+        .query_map([day.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if !expiring.is_empty() {
+        let mut event = change.begin_event(
+            "sweep.expire",
+            &day.to_string(),
+            serde_json::json!({ "date": day.to_string(), "directions": expiring.len() }),
+        )?;
+        let mut expire = tx.prepare_cached(
+            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1",
+        )?;
+        let mut free = tx
+            .prepare_cached("UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1")?;
+        let mut remove = tx.prepare_cached(
+            "UPDATE application SET status = 'removed', removed_reason = 'expired_twice', expired_count = ?2,
+                offer_round = NULL, removed_at = ?3 WHERE number = ?1",
+        )?;
+        let mut stop = tx.prepare_cached(
+            "UPDATE application SET status = 'stop_listed', stop_list_until = ?2, expired_count = ?3,
+                offer_round = NULL WHERE number = ?1",
+        )?;
+        for (number, application, place_id, valid_until, status, expired_count) in &expiring {
+            expire.execute(params![number, now])?;
+            free.execute([place_id])?;
+            event.touch(DIRECTION, number)?;
+            event.touch(PLACE, place_id)?;
+            summary.directions_expired += 1;
+            // A private direction's application left the queue when it was issued (R-D4).
+            if status != "directed" {
+                continue;
+            }
+            let count = *expired_count + 1;
+            let last_valid = parse_date("valid_until", valid_until)?;
+            outbox::notify(change, &mut event, application, NoticeKind::Expired, number)?;
+            match after_expiry(count as u32, last_valid, calendar, settings) {
+                AfterExpiry::Removed => {
+                    remove.execute(params![application, count, now])?;
+                    outbox::notify(
+                        change,
+                        &mut event,
+                        application,
+                        NoticeKind::Removed,
+                        "expired_twice",
+                    )?;
+                    summary.removed_expired_twice += 1;
+                }
+                AfterExpiry::StopListed { until } => {
+                    stop.execute(params![application, until.to_string(), count])?;
+                    let detail = format!("до {} включительно", until.format("%d.%m.%Y"));
+                    outbox::notify(
+                        change,
+                        &mut event,
+                        application,
+                        NoticeKind::StopListed,
+                        &detail,
+                    )?;
+                    summary.stop_listed += 1;
+                }
+            }
+            event.touch(APPLICATION, application)?;
+        }
+        event.finish()?;
+    }
+
+    // R-S3: stop lists whose last day is before the day: queued again at the original position.
+    let ending: Vec<String> = tx
+        .prepare("SELECT number FROM application WHERE status = 'stop_listed' AND stop_list_until < ?1 ORDER BY number")?
+        .query_map([day.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !ending.is_empty() {
+        let mut event = change.begin_event(
+            "sweep.stop_list_end",
+            &day.to_string(),
+            serde_json::json!({ "date": day.to_string(), "applications": ending.len() }),
+        )?;
+        let mut requeue = tx.prepare_cached(
+            "UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1",
+        )?;
+        for number in &ending {
+            requeue.execute([number])?;
+            event.touch(APPLICATION, number)?;
+        }
+        summary.stop_lists_ended = ending.len() as u64;
+        event.finish()?;
+    }
+
+    // R-S4: waiting children who reached the maximum age.
+    let limit = age_limit_birth_date(day, settings);
+    let aged: Vec<String> = tx
+        .prepare(
+            "SELECT number FROM application WHERE child_birth_date <= ?1
+               AND status IN ('queued', 'notified', 'stop_listed') ORDER BY number",
+        )?
+        .query_map([limit.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !aged.is_empty() {
+        let mut event = change.begin_event(
+            "sweep.age_limit",
+            &day.to_string(),
+            serde_json::json!({ "date": day.to_string(), "born_on_or_before": limit.to_string(), "applications": aged.len() }),
+        )?;
+        let mut remove = tx.prepare_cached(
+            "UPDATE application SET status = 'removed', removed_reason = 'age_limit', stop_list_until = NULL,
+                offer_round = NULL, removed_at = ?2 WHERE number = ?1",
+        )?;
+        for number in &aged {
+            remove.execute(params![number, now])?;
+            event.touch(APPLICATION, number)?;
+            outbox::notify(change, &mut event, number, NoticeKind::Removed, "age_limit")?;
+        }
+        summary.removed_age_limit = aged.len() as u64;
+        event.finish()?;
+    }
+
+    // R-S6: the day is recorded once; a later run for it reports what it found (nothing, normally).
+    let first_run_at: Option<String> = tx
+        .query_row(
+            "SELECT ran_at FROM sweep_run WHERE date = ?1",
+            [day.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if first_run_at.is_none() {
+        tx.execute(
+            "INSERT INTO sweep_run (date, ran_at, summary) VALUES (?1, ?2, ?3)",
+            params![
+                day.to_string(),
+                now,
+                serde_json::to_string(&summary).expect("a summary serializes")
+            ],
+        )?;
+        let key = day.to_string();
+        change.record(
+            "sweep.run",
+            &key,
+            serde_json::to_value(summary).expect("a summary serializes"),
+            &[(SWEEP_RUN, &key)],
+        )?;
+    }
+    Ok(SweepOutcome {
+        summary,
+        first_run_at,
+    })
+}
