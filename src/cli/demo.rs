@@ -9,9 +9,11 @@ use super::Ctx;
 use crate::crypto::PrivateKey;
 use crate::csvfile::CsvFile;
 use crate::domain::application::{Language, QueueType, Status};
+use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
 use crate::domain::officer::NewOfficer;
 use crate::domain::place::{PlaceStatus, PlaceType};
+use crate::domain::settings::Settings;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::generate;
@@ -22,7 +24,8 @@ use crate::store::{
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
 const DEMO_SEED: u64 = 2026;
-const DEMO_APPLICATIONS: u64 = 400;
+const DEMO_APPLICATIONS: u64 = 3000;
+const DEMO_DAYS: u64 = 22;
 
 const ORGS_CSV: &[u8] = include_bytes!("../../examples/orgs.csv");
 const CALENDAR_CSV: &[u8] = include_bytes!("../../examples/calendar.csv");
@@ -179,101 +182,57 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         ))?;
     }
 
-    // Places, an offer round, and signed directions for the first families who answered.
-    let today = now.today();
-    let year = today.year();
-    let mut published = 0;
-    for (i, org) in ["DS-001", "DS-006", "DS-011", "DS-021", "DS-026"]
-        .iter()
-        .enumerate()
-    {
-        for group_year in [year - 4, year - 3, year - 2] {
-            let batch = places::NewPlaces {
-                org: org.to_string(),
-                group_year: i64::from(group_year),
-                language: if i % 2 == 0 {
-                    Language::Kk
-                } else {
-                    Language::Ru
-                },
-                place_type: PlaceType::Regular,
-                count: 2,
-                release_date: today,
-            };
-            published += db
-                .change(&actor, now, Mode::Commit, |c| places::publish(c, &batch))?
-                .len();
-        }
-    }
-    let batch = places::NewPlaces {
-        org: "SS-001".into(),
-        group_year: i64::from(year - 3),
-        language: Language::Ru,
-        place_type: PlaceType::Sanatorium,
-        count: 2,
-        release_date: today,
-    };
-    published += db
-        .change(&actor, now, Mode::Commit, |c| places::publish(c, &batch))?
-        .len();
-    ctx.out.status(&format!(
-        "\nPublished {published} places; the offer round (kezek offer, R-P3):"
-    ));
-    let round = db.change(&actor, now, Mode::Commit, |c| {
-        let calendar = reference::working_calendar(c.tx())?;
-        offers::offer_round(c, &settings, &calendar)
+    // A month of working days: places published, offer rounds, directions, enrollments, nightly sweeps.
+    let days = walk_month(ctx, &mut db, &actor, now, &settings)?;
+    ctx.out.status("\nA month of the queue, day by day:");
+    ctx.out.list(&days)?;
+    let last_day = days.last().map(|d| d.date.clone()).unwrap_or_default();
+    let stats = db.snapshot(|conn| {
+        crate::store::stats::stats(
+            conn,
+            Some(now.today()),
+            now.today().max(parse_day(&last_day)),
+        )
     })?;
-    ctx.out.list(&round.queues)?;
-    let notified = applications::list(
-        db.conn(),
-        &applications::ListFilter {
-            status: Some(Status::Notified),
-            ..Default::default()
-        },
-        k,
-    )?;
-    let key = actor.key.as_ref().expect("the demo officer's key");
-    let mut issued = Vec::new();
-    for app in notified.iter().take(6) {
-        let place = places::list(
-            db.conn(),
-            &places::PlaceFilter {
-                group_year: Some(app.group_year),
-                status: Some(PlaceStatus::Offered),
-                place_type: Some(PlaceType::for_queue(QueueType::parse(
-                    "queue_type",
-                    &app.queue_type,
-                )?)),
-                limit: Some(1),
-                ..Default::default()
-            },
-        )?;
-        let Some(place) = place.first() else { continue };
-        let view = db.change(&actor, now, Mode::Commit, |c| {
-            let calendar = reference::working_calendar(c.tx())?;
-            directions::issue(c, &app.number, place.id, key, &settings, &calendar)
-        })?;
-        issued.push(view);
-    }
     ctx.out.status(&format!(
-        "\n{} notified families took a place: signed directions (kezek direction list):",
-        issued.len()
+        "\nStatistics of the month (kezek stats --from {} --to {last_day}):",
+        now.today()
     ));
-    ctx.out.list(&directions::list(
-        db.conn(),
-        &directions::DirectionFilter::default(),
-    )?)?;
-    if let Some(first) = issued.first() {
-        ctx.out.status(&format!(
-            "\nThe signed document of {} (kezek direction show {} --format text); openssl checks it with the officer's public key alone:\n",
-            first.number, first.number
-        ));
-        ctx.out.text(&first.document)?;
-        let v = directions::verify(db.conn(), &first.number)?;
-        ctx.out.status(&format!(
-            "signature valid: {} (signed by {})",
-            v.signature_valid, v.signed_by
-        ));
+    let moves = [
+        ("directions issued", stats.directions_issued),
+        ("enrolled", stats.enrolled),
+        ("expired", stats.expired),
+        ("revoked", stats.revoked),
+        ("annulled", stats.annulled),
+        ("removed", stats.removed_total),
+    ];
+    ctx.out.list(
+        &moves
+            .iter()
+            .map(|(what, count)| serde_json::json!({ "what": what, "count": count }))
+            .collect::<Vec<_>>(),
+    )?;
+    ctx.out.list(&stats.median_wait_days)?;
+    let k = settings.general_per_first_priority;
+    let titles = reference::categories(db.conn())?;
+    for status in [Status::Enrolled, Status::StopListed] {
+        let filter = applications::ListFilter {
+            status: Some(status),
+            limit: Some(1),
+            ..Default::default()
+        };
+        if let Some(row) = applications::list(db.conn(), &filter, k)?.first() {
+            let view =
+                applications::view(db.conn(), applications::get(db.conn(), &row.number)?, k)?;
+            let title =
+                super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
+            ctx.out.status(&format!(
+                "\nThe card of {} ({}), kezek application card:\n",
+                row.number, row.status
+            ));
+            ctx.out
+                .text(&documents::child_card(&view, title, Language::Ru, now))?;
+        }
     }
     let outbox = crate::store::outbox::unsent(db.conn())?;
     ctx.out.status(&format!(
@@ -401,4 +360,246 @@ fn demo_time(now: &Now) -> Now {
         effective: crate::domain::time::local(day.and_time(ten)),
         real: now.real,
     }
+}
+
+fn parse_day(text: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// One day of the demo month.
+#[derive(Debug, Default, Serialize)]
+struct DayRow {
+    date: String,
+    published: usize,
+    notified: u64,
+    directions: usize,
+    enrolled: usize,
+    revoked: usize,
+    expired: u64,
+    stop_listed: u64,
+    stop_lists_ended: u64,
+    removed: u64,
+}
+
+/// A local time on a day.
+fn at(day: chrono::NaiveDate, h: u32, m: u32, real: &Now) -> Now {
+    let t = chrono::NaiveTime::from_hms_opt(h, m, 0).expect("a time");
+    Now {
+        effective: crate::domain::time::local(day.and_time(t)),
+        real: real.real,
+    }
+}
+
+/// Is this a refusal by a rule (which the demo's families meet like real ones), rather than a failure?
+fn refused<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Error::Refused { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Walks 22 working days from `start`: every night the sweep, every morning places and an offer round, during
+/// the day families take places (or let the window pass), children arrive, a few directions are revoked.
+fn walk_month(
+    ctx: &Ctx,
+    db: &mut Db,
+    actor: &Actor,
+    start: &Now,
+    settings: &Settings,
+) -> Result<Vec<DayRow>> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(DEMO_SEED);
+    let calendar = reference::working_calendar(db.conn())?;
+    let key = actor.key.as_ref().expect("the demo officer's key");
+    let all_orgs = orgs::list(db.conn(), None, None)?;
+    let of_kind = |k: &str| {
+        all_orgs
+            .iter()
+            .filter(|o| o.kind == k)
+            .map(|o| o.code.clone())
+            .collect::<Vec<_>>()
+    };
+    let (state, private, sanatorium) =
+        (of_kind("state"), of_kind("private"), of_kind("sanatorium"));
+    let k = settings.general_per_first_priority;
+    let year = start.today().year();
+    let bar = ctx.out.steps(DEMO_DAYS, "a month of the queue");
+    let mut rows = Vec::new();
+    let mut day = start.today();
+    for i in 0..DEMO_DAYS {
+        let mut row = DayRow {
+            date: day.to_string(),
+            ..DayRow::default()
+        };
+        // The night before: the sweep processes the day as of its start.
+        let night = at(day, 1, 30, start);
+        let swept = db.change(actor, &night, Mode::Commit, |c| {
+            crate::store::sweep::sweep(c, day, settings, &calendar)
+        })?;
+        row.expired = swept.summary.directions_expired;
+        row.stop_listed = swept.summary.stop_listed;
+        row.stop_lists_ended = swept.summary.stop_lists_ended;
+        row.removed = swept.summary.removed_expired_twice + swept.summary.removed_age_limit;
+
+        // Morning: places freed by departures and new groups, then the offer round.
+        let morning = at(day, 9, 30, start);
+        let mut batches = Vec::new();
+        for _ in 0..3 {
+            batches.push((
+                state[rng.gen_range(0..state.len())].clone(),
+                PlaceType::Regular,
+                rng.gen_range(year - 5..year),
+            ));
+        }
+        if i % 5 == 0 {
+            batches.push((
+                sanatorium[rng.gen_range(0..sanatorium.len())].clone(),
+                PlaceType::Sanatorium,
+                rng.gen_range(year - 5..year - 1),
+            ));
+        }
+        if i % 3 == 0 {
+            batches.push((
+                private[rng.gen_range(0..private.len())].clone(),
+                PlaceType::Regular,
+                rng.gen_range(year - 5..year - 3),
+            ));
+        }
+        for (org, place_type, group_year) in batches {
+            let batch = places::NewPlaces {
+                org,
+                group_year: i64::from(group_year),
+                language: if rng.gen_bool(0.6) {
+                    Language::Kk
+                } else {
+                    Language::Ru
+                },
+                place_type,
+                count: rng.gen_range(1..4),
+                release_date: day,
+            };
+            row.published += db
+                .change(actor, &morning, Mode::Commit, |c| {
+                    places::publish(c, &batch)
+                })?
+                .len();
+        }
+        let round = refused(db.change(actor, &at(day, 10, 0, start), Mode::Commit, |c| {
+            offers::offer_round(c, settings, &calendar)
+        }))?;
+        row.notified = round.map(|r| r.notified).unwrap_or(0);
+
+        // During the window: most notified families take an offered place of their queue.
+        let notified = applications::list(
+            db.conn(),
+            &applications::ListFilter {
+                status: Some(Status::Notified),
+                ..Default::default()
+            },
+            k,
+        )?;
+        let midday = at(day, 12, 0, start);
+        let mut issued_today = Vec::new();
+        for app in notified {
+            if !rng.gen_bool(0.7) {
+                continue;
+            }
+            let offered = places::list(
+                db.conn(),
+                &places::PlaceFilter {
+                    group_year: Some(app.group_year),
+                    status: Some(PlaceStatus::Offered),
+                    place_type: Some(PlaceType::for_queue(QueueType::parse(
+                        "queue_type",
+                        &app.queue_type,
+                    )?)),
+                    limit: Some(1),
+                    ..Default::default()
+                },
+            )?;
+            let Some(place) = offered.first() else {
+                continue;
+            };
+            let issued = refused(db.change(actor, &midday, Mode::Commit, |c| {
+                directions::issue(c, &app.number, place.id, key, settings, &calendar)
+            }))?;
+            if let Some(d) = issued {
+                issued_today.push(d.number);
+            }
+        }
+        // A private place for the first child of three or more who wants one.
+        let free_private = places::list(
+            db.conn(),
+            &places::PlaceFilter {
+                status: Some(PlaceStatus::Free),
+                ..Default::default()
+            },
+        )?
+        .into_iter()
+        .find(|p| p.org_kind == "private");
+        if let Some(place) = free_private {
+            let candidates = applications::list(
+                db.conn(),
+                &applications::ListFilter {
+                    queue_type: Some(QueueType::General),
+                    group_year: Some(place.group_year),
+                    status: Some(Status::Queued),
+                    limit: Some(5),
+                },
+                k,
+            )?;
+            for app in candidates {
+                let taken = refused(db.change(actor, &midday, Mode::Commit, |c| {
+                    directions::issue(c, &app.number, place.id, key, settings, &calendar)
+                }))?;
+                if let Some(d) = taken {
+                    issued_today.push(d.number);
+                    break;
+                }
+            }
+        }
+        row.directions = issued_today.len();
+
+        // A few families change their mind within 24 hours (R-D7).
+        let afternoon = at(day, 17, 0, start);
+        for number in &issued_today {
+            if rng.gen_bool(0.06)
+                && refused(db.change(actor, &afternoon, Mode::Commit, |c| {
+                    directions::revoke(c, number)
+                }))?
+                .is_some()
+            {
+                row.revoked += 1;
+            }
+        }
+        // Children arrive with directions issued on earlier days; some never come and their directions expire.
+        let open = directions::list(
+            db.conn(),
+            &directions::DirectionFilter {
+                status: Some(DirectionStatus::Issued),
+                ..Default::default()
+            },
+        )?;
+        let evening = at(day, 16, 0, start);
+        for d in open {
+            if d.issued_at.starts_with(&day.to_string()) || !rng.gen_bool(0.55) {
+                continue;
+            }
+            let issue_date = parse_day(&d.issued_at[..10]);
+            let doc_date = Some(issue_date - chrono::Duration::days(2));
+            if refused(db.change(actor, &evening, Mode::Commit, |c| {
+                directions::enroll(c, &d.number, doc_date)
+            }))?
+            .is_some()
+            {
+                row.enrolled += 1;
+            }
+        }
+        rows.push(row);
+        bar.inc(1);
+        day = calendar.add_working_days(day, 1);
+    }
+    bar.finish_and_clear();
+    Ok(rows)
 }

@@ -103,6 +103,21 @@ impl Output {
         bar
     }
 
+    /// A progress bar over `len` steps, on stderr; hidden off a terminal and under `--quiet`.
+    pub fn steps(&self, len: u64, what: &str) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        bar
+    }
+
     /// Asks before a destructive action (SPEC §8): `--yes` skips the question; without a terminal and without
     /// `--yes` the command is refused instead of waiting for an answer.
     pub fn confirm(&self, question: &str) -> Result<()> {
