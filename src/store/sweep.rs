@@ -29,10 +29,11 @@ pub fn sweep(
 ) -> Result<SweepOutcome> {
     let tx = change.tx();
     let now = format_moment(&change.now().effective);
-    let mut summary = SweepSummary::default();
-
     // R-S1: the offer windows that ended before the day began.
-    summary.windows_closed = offers::close_windows(change, start_of_day(day))?.windows;
+    let mut summary = SweepSummary {
+        windows_closed: offers::close_windows(change, start_of_day(day))?.windows,
+        ..SweepSummary::default()
+    };
 
     // R-S2: issued directions whose validity ended before the day.
     let expiring: Vec<(String, String, i64, String, String, i64)> = tx
