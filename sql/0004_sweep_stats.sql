@@ -12,3 +12,9 @@ ALTER TABLE application ADD COLUMN removed_at TEXT;
 
 -- The stop lists the sweep ends (R-S3).
 CREATE INDEX application_stop_list ON application (stop_list_until) WHERE status = 'stop_listed';
+
+-- A departure (R-D9) frees the place an enrolled direction held, so that it can be directed again.
+ALTER TABLE direction ADD COLUMN departed_on TEXT;
+DROP INDEX direction_place_live;
+CREATE UNIQUE INDEX direction_place_live ON direction (place_id)
+    WHERE status = 'issued' OR (status = 'enrolled' AND departed_on IS NULL);

@@ -241,7 +241,10 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
     if f.place_status == PlaceStatus::Offered && !f.notified_in_open_window {
         return Err(Error::refused(
             "R-D3",
-            format!("place {place} is offered to the families notified in the current window; {app} was not"),
+            format!(
+                "place {place} is offered to the families notified in a window open now; {app} is {} with no open window",
+                f.status.as_str()
+            ),
         ));
     }
     if f.org_kind == OrgKind::Private {
@@ -430,7 +433,7 @@ mod tests {
             status: Status::Queued,
             ..facts()
         })
-        .contains("current window"));
+        .contains("no open window"));
         // Free choice is open to any waiting application (R-P5).
         let f = IssueFacts {
             place_status: PlaceStatus::FreeChoice,

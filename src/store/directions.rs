@@ -619,6 +619,10 @@ pub fn depart(change: &Change, child_iin: &str, org: &str, date: NaiveDate) -> R
         params![direction, date.to_string()],
     )?;
     tx.execute(
+        "UPDATE direction SET departed_on = ?2 WHERE number = ?1",
+        params![direction, date.to_string()],
+    )?;
+    tx.execute(
         "UPDATE place SET status = 'free', release_date = ?2, offer_round = NULL WHERE id = ?1",
         params![place_id, release.to_string()],
     )?;
@@ -626,7 +630,11 @@ pub fn depart(change: &Change, child_iin: &str, org: &str, date: NaiveDate) -> R
         "child.depart",
         &direction,
         serde_json::json!({ "org": org, "place_id": place_id, "departed_on": date.to_string() }),
-        &[(ENROLLMENT, &direction), (PLACE, &place_id)],
+        &[
+            (ENROLLMENT, &direction),
+            (DIRECTION, &direction),
+            (PLACE, &place_id),
+        ],
     )?;
     Ok(Departure {
         direction,
