@@ -48,6 +48,15 @@ pub fn sweep(ctx: &Ctx, args: SweepArgs) -> Result<()> {
         Mode::Commit
     };
     let actor = ctx.actor()?;
+    if day > ctx.now.today() {
+        return Err(crate::error::Error::refused(
+            "R-S6",
+            format!(
+                "the sweep processes days that have begun: --date {day} is after today ({})",
+                ctx.now.today()
+            ),
+        ));
+    }
     let mut db = ctx.open()?;
     let outcome = db.change(&actor, &ctx.now, mode, |c| {
         let settings = reference::load_settings(c.tx())?;

@@ -10,6 +10,7 @@ use super::application::Language;
 pub enum NoticeKind {
     Registered,
     TurnCame,
+    WindowClosed,
     DirectionIssued,
     Extended,
     Revoked,
@@ -25,6 +26,7 @@ impl NoticeKind {
         match self {
             NoticeKind::Registered => "registered",
             NoticeKind::TurnCame => "turn_came",
+            NoticeKind::WindowClosed => "window_closed",
             NoticeKind::DirectionIssued => "direction_issued",
             NoticeKind::Extended => "extended",
             NoticeKind::Revoked => "revoked",
@@ -46,6 +48,10 @@ pub fn message(kind: NoticeKind, lang: Language, number: &str, detail: &str) -> 
                 "Подошла очередь",
                 format!("По заявлению {number} подошла очередь: выберите место {detail} на портале или в отделе образования."),
             ),
+            NoticeKind::WindowClosed => (
+                "Окно выбора закрыто",
+                format!("По заявлению {number} место не выбрано до {detail}; заявление снова в очереди на прежнем месте."),
+            ),
             NoticeKind::DirectionIssued => ("Выдано направление", format!("По заявлению {number} выдано направление {detail}.")),
             NoticeKind::Extended => ("Направление продлено", format!("Направление по заявлению {number} продлено {detail}.")),
             NoticeKind::Revoked => ("Направление отозвано", format!("Направление по заявлению {number} отозвано по вашему заявлению; очередь сохранена. {detail}")),
@@ -60,6 +66,10 @@ pub fn message(kind: NoticeKind, lang: Language, number: &str, detail: &str) -> 
             NoticeKind::TurnCame => (
                 "Кезек келді",
                 format!("{number} өтініші бойынша кезек келді: порталда немесе білім бөлімінде орынды таңдаңыз {detail}."),
+            ),
+            NoticeKind::WindowClosed => (
+                "Таңдау терезесі жабылды",
+                format!("{number} өтініші бойынша орын {detail} дейін таңдалмады; өтініш кезектегі бұрынғы орнында."),
             ),
             NoticeKind::DirectionIssued => ("Жолдама берілді", format!("{number} өтініші бойынша жолдама берілді {detail}.")),
             NoticeKind::Extended => ("Жолдама ұзартылды", format!("{number} өтініші бойынша жолдама ұзартылды {detail}.")),

@@ -99,8 +99,12 @@ pub fn close_windows(change: &Change, now: DateTime<FixedOffset>) -> Result<Clos
             serde_json::json!({ "requeued": apps.len(), "free_choice": places.len(), "closes_at": closes_at }),
         )?;
         event.touch(OFFER_ROUND, &round)?;
+        let closed_at = parse_moment("closes_at", &closes_at)?;
+        let detail = closed_at.format("%d.%m.%Y %H:%M").to_string();
         for n in &apps {
             event.touch(APPLICATION, n)?;
+            // R-S5: the family is told it waits again at its position.
+            outbox::notify(change, &mut event, n, NoticeKind::WindowClosed, &detail)?;
         }
         for p in &places {
             event.touch(PLACE, p)?;

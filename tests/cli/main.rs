@@ -14,3 +14,4 @@ mod officer;
 mod org;
 mod place;
 mod settings;
+mod sweep;

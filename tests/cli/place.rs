@@ -851,10 +851,14 @@ fn r_p4_when_the_window_closes_the_notified_wait_again_and_untaken_places_go_to_
         statuses(&env, &places),
         ["directed", "free_choice", "free_choice"]
     );
-    // R-P5: nobody is notified about free choice.
+    // R-P5: nobody is notified about free choice; the families whose window closed are told they wait again.
     assert_eq!(
-        env.count("SELECT count(*) FROM notification"),
+        env.count("SELECT count(*) FROM notification WHERE kind <> 'window_closed'"),
         notifications
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM notification WHERE kind = 'window_closed'"),
+        4
     );
     audit_ok(&env);
 }
