@@ -186,6 +186,47 @@ impl CsvFile {
         })
     }
 
+    /// The import loop: streams every row to `each` and collects the bad ones. A row that `each` refuses with
+    /// bad input, a rule or a missing record, or that the CSV reader cannot read, is reported with its line;
+    /// any other error stops at once. `each` learns whether every row so far was good, so that it writes only
+    /// while the file may still be taken whole. Ends with `Error::BadRows` listing every bad row.
+    pub fn rows(
+        &mut self,
+        progress: &dyn Fn(u64),
+        mut each: impl FnMut(&Row, bool) -> Result<()>,
+    ) -> Result<u64> {
+        let mut bad: Vec<RowError> = Vec::new();
+        let mut good = 0u64;
+        self.for_each(|row, byte| {
+            progress(byte);
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    bad.push(e);
+                    return Ok(());
+                }
+            };
+            match each(&row, bad.is_empty()) {
+                Ok(()) => good += 1,
+                Err(e @ (Error::BadInput(_) | Error::Refused { .. } | Error::NotFound(_))) => bad
+                    .push(RowError {
+                        line: row.line,
+                        message: e.to_string(),
+                    }),
+                Err(e) => return Err(e),
+            }
+            Ok(())
+        })?;
+        if bad.is_empty() {
+            Ok(good)
+        } else {
+            Err(Error::BadRows {
+                file: self.name.clone(),
+                rows: bad,
+            })
+        }
+    }
+
     /// Calls `each` for every data row; a row the CSV reader cannot read becomes a row error.
     pub fn for_each(
         &mut self,

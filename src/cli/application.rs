@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use crate::csvfile::CsvFile;
 use crate::domain::application::{ApplicationView, Language, QueueType, RegistrationInput, Status};
 use crate::domain::documents;
 use crate::domain::iin::Iin;
@@ -166,34 +165,17 @@ fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
     match command {
         ApplicationCommand::Register(args) => register(ctx, *args),
-        ApplicationCommand::Import { file, dry_run } => {
-            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            db.use_bulk_cache()?;
-            let settings = reference::load_settings(db.conn())?;
-            let mut csv = CsvFile::open(
-                &file,
-                applications::IMPORT_REQUIRED,
-                applications::IMPORT_OPTIONAL,
-            )?;
-            let bar = ctx.out.progress(csv.len, "application import");
-            let report = db.change(&actor, &ctx.now, mode, |c| {
-                applications::import(c, &mut csv, &settings, &|b| bar.set_position(b))
-            });
-            bar.finish_and_clear();
-            let report = report?;
-            let verb = if dry_run {
-                "would import (dry run, nothing written)"
-            } else {
-                "imported"
-            };
-            ctx.out.status(&format!(
-                "{verb} {} applications from {}",
-                report.rows, report.file
-            ));
-            ctx.out.object(&report)
-        }
+        ApplicationCommand::Import { file, dry_run } => super::import_file(
+            ctx,
+            &file,
+            (applications::IMPORT_REQUIRED, applications::IMPORT_OPTIONAL),
+            "applications",
+            dry_run,
+            |c, csv, progress| {
+                let settings = reference::load_settings(c.tx())?;
+                applications::import(c, csv, &settings, progress)
+            },
+        ),
         ApplicationCommand::Show { number } => {
             let mut db = ctx.open()?;
             let view = db.snapshot(|conn| {

@@ -5,7 +5,6 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::csvfile::CsvFile;
 use crate::domain::calendar::DayKind;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
@@ -87,26 +86,14 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
             ctx.out.status(&format!("declaration of {date} removed"));
             Ok(())
         }
-        CalendarCommand::Import { file, dry_run } => {
-            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let mut csv = CsvFile::open(&file, reference::CALENDAR_COLUMNS, &[])?;
-            let bar = ctx.out.progress(csv.len, "calendar import");
-            let report = db.change(&actor, &ctx.now, mode, |c| {
-                reference::import_days(c, &mut csv, &|b| bar.set_position(b))
-            });
-            bar.finish_and_clear();
-            let report = report?;
-            let verb = if dry_run {
-                "would import (dry run, nothing written)"
-            } else {
-                "imported"
-            };
-            ctx.out
-                .status(&format!("{verb} {} days from {}", report.rows, report.file));
-            ctx.out.object(&report)
-        }
+        CalendarCommand::Import { file, dry_run } => super::import_file(
+            ctx,
+            &file,
+            (reference::CALENDAR_COLUMNS, &[]),
+            "days",
+            dry_run,
+            reference::import_days,
+        ),
         CalendarCommand::Show { year } => {
             let year = year.unwrap_or_else(|| ctx.now.today().year());
             let db = ctx.open()?;

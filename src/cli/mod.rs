@@ -6,8 +6,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::crypto::PrivateKey;
+use crate::csvfile::CsvFile;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
+use crate::store::orgs::ImportReport;
+use crate::store::Mode;
 use crate::store::{Acting, Actor, Db};
 
 pub mod application;
@@ -240,6 +243,39 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Man(a) => db::man(&ctx, a),
         Command::Demo => demo::run(&ctx),
     }
+}
+
+/// Every CSV import has one shape: one transaction (or a dry run that checks everything and keeps nothing), a
+/// progress bar on a terminal, a summary.
+pub fn import_file(
+    ctx: &Ctx,
+    file: &Path,
+    columns: (&[&str], &[&str]),
+    what: &str,
+    dry_run: bool,
+    import: impl FnOnce(&crate::store::Change, &mut CsvFile, &dyn Fn(u64)) -> Result<ImportReport>,
+) -> Result<()> {
+    let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
+    let actor = ctx.actor()?;
+    let mut db = ctx.open()?;
+    db.use_bulk_cache()?;
+    let mut csv = CsvFile::open(file, columns.0, columns.1)?;
+    let bar = ctx.out.progress(csv.len, &format!("{what} import"));
+    let report = db.change(&actor, &ctx.now, mode, |c| {
+        import(c, &mut csv, &|b| bar.set_position(b))
+    });
+    bar.finish_and_clear();
+    let report = report?;
+    let verb = if dry_run {
+        "would import (dry run, nothing written)"
+    } else {
+        "imported"
+    };
+    ctx.out.status(&format!(
+        "{verb} {} {what} from {}",
+        report.rows, report.file
+    ));
+    ctx.out.object(&report)
 }
 
 /// A file named on the command line, for messages.

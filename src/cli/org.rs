@@ -3,7 +3,6 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::Ctx;
-use crate::csvfile::CsvFile;
 use crate::domain::org::{OrgInput, OrgKind};
 use crate::error::Result;
 use crate::store::{orgs, Mode};
@@ -77,28 +76,14 @@ pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             ctx.out.status(&format!("org {} added", org.code));
             Ok(())
         }
-        OrgCommand::Import { file, dry_run } => {
-            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let mut csv = CsvFile::open(&file, orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL)?;
-            let bar = ctx.out.progress(csv.len, "org import");
-            let report = db.change(&actor, &ctx.now, mode, |change| {
-                orgs::import(change, &mut csv, &|byte| bar.set_position(byte))
-            });
-            bar.finish_and_clear();
-            let report = report?;
-            let verb = if dry_run {
-                "would import (dry run, nothing written)"
-            } else {
-                "imported"
-            };
-            ctx.out.status(&format!(
-                "{verb} {} organizations from {}",
-                report.rows, report.file
-            ));
-            ctx.out.object(&report)
-        }
+        OrgCommand::Import { file, dry_run } => super::import_file(
+            ctx,
+            &file,
+            (orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL),
+            "organizations",
+            dry_run,
+            orgs::import,
+        ),
         OrgCommand::List { district, kind } => {
             if let Some(k) = &kind {
                 OrgKind::parse("--kind", k)?;

@@ -4,7 +4,6 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::csvfile::CsvFile;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::error::Result;
 use crate::store::places::{self, PlaceFilter, PlacesInput};
@@ -100,29 +99,14 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 .status(&format!("published {} places at {org}", ids.len()));
             ctx.out.object(&Published { place_ids: ids })
         }
-        PlaceCommand::Import { file, dry_run } => {
-            let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            db.use_bulk_cache()?;
-            let mut csv = CsvFile::open(&file, places::IMPORT_COLUMNS, &[])?;
-            let bar = ctx.out.progress(csv.len, "place import");
-            let report = db.change(&actor, &ctx.now, mode, |c| {
-                places::import(c, &mut csv, &|b| bar.set_position(b))
-            });
-            bar.finish_and_clear();
-            let report = report?;
-            let verb = if dry_run {
-                "would import (dry run, nothing written)"
-            } else {
-                "imported"
-            };
-            ctx.out.status(&format!(
-                "{verb} {} places from {}",
-                report.rows, report.file
-            ));
-            ctx.out.object(&report)
-        }
+        PlaceCommand::Import { file, dry_run } => super::import_file(
+            ctx,
+            &file,
+            (places::IMPORT_COLUMNS, &[]),
+            "places",
+            dry_run,
+            places::import,
+        ),
         PlaceCommand::List {
             org,
             group_year,

@@ -19,7 +19,7 @@ use crate::domain::iin::mask;
 use crate::domain::queue::{self, ClassCounts};
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_moment};
-use crate::error::{Error, Result, RowError};
+use crate::error::{Error, Result};
 
 const WAITING: &str = "('queued', 'notified', 'stop_listed')";
 
@@ -616,132 +616,102 @@ pub fn import(
     let now = change.now().effective;
     let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
     let mut event = change.begin_event("application.import", &file.name, details)?;
-    let mut errors: Vec<RowError> = Vec::new();
     let mut children: HashMap<u64, u64> = HashMap::new();
     let mut numbers: HashMap<u64, u64> = HashMap::new();
     let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
     let kept = kept_numbers(file)?;
-    let mut rows = 0u64;
-    file.for_each(|row, byte| {
-        progress(byte);
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(e);
-                return Ok(());
+    let rows = file.rows(progress, |row, clean| {
+        let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
+        if registered_at > now {
+            return Err(Error::bad(format!(
+                "registered_at: {} is later than now ({})",
+                format_moment(&registered_at),
+                format_moment(&now)
+            )));
+        }
+        let input = RegistrationInput {
+            child_iin: row.get("child_iin"),
+            child_name: row.get("child_name"),
+            applicant_iin: row.get("applicant_iin"),
+            applicant_name: row.get("applicant_name"),
+            phone: row.get("phone"),
+            email: row.get("email"),
+            district: row.get("district"),
+            queue_type: row.get("queue_type"),
+            language: row.get("language"),
+            category: row.optional("category"),
+            docs: row.get("docs").split(';').collect(),
+            consent: row.get("consent"),
+        };
+        let app = input.check(registered_at, settings, &|c| classes.get(c).copied())?;
+        let key = child_key(&app.child_iin, app.queue_type);
+        if let Some(first) = children.get(&key) {
+            return Err(Error::refused(
+                "R-Q6",
+                format!(
+                    "the child {} appears already on line {first} in the {} queue",
+                    mask(&app.child_iin),
+                    app.queue_type.as_str()
+                ),
+            ));
+        }
+        if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
+            return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+        }
+        let number = match row.optional("number") {
+            Some(given) => {
+                let (year, seq) = parse_number("number", app.queue_type, given)?;
+                let suffix = given
+                    .rsplit('.')
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(1);
+                let nk = number_key(app.queue_type, year, seq, suffix);
+                if let Some(first) = numbers.get(&nk) {
+                    return Err(Error::bad(format!(
+                        "number: {given} is used already on line {first}"
+                    )));
+                }
+                if load(tx, given)?.is_some() {
+                    return Err(Error::bad(format!("number: {given} exists already")));
+                }
+                numbers.insert(nk, row.line);
+                given.to_string()
+            }
+            None => {
+                let year: i32 = app
+                    .registered_at
+                    .date_naive()
+                    .format("%Y")
+                    .to_string()
+                    .parse()
+                    .expect("a year");
+                let mut seq = match next_seq.get(&(app.queue_type, year)) {
+                    Some(s) => *s,
+                    None => last_seq(tx, app.queue_type, year)?,
+                } + 1;
+                while numbers.contains_key(&number_key(app.queue_type, year, seq, 1))
+                    || kept.contains(&number_key(app.queue_type, year, seq, 1))
+                {
+                    seq += 1;
+                }
+                if seq > 999_999 {
+                    return Err(Error::bad(format!(
+                        "number: the numbers of {year} are exhausted"
+                    )));
+                }
+                next_seq.insert((app.queue_type, year), seq);
+                numbers.insert(number_key(app.queue_type, year, seq, 1), row.line);
+                format_number(app.queue_type, year, seq)
             }
         };
-        let line = row.line;
-        let checked = (|| -> Result<(String, NewApplication)> {
-            let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
-            if registered_at > now {
-                return Err(Error::bad(format!(
-                    "registered_at: {} is later than now ({})",
-                    format_moment(&registered_at),
-                    format_moment(&now)
-                )));
-            }
-            let input = RegistrationInput {
-                child_iin: row.get("child_iin"),
-                child_name: row.get("child_name"),
-                applicant_iin: row.get("applicant_iin"),
-                applicant_name: row.get("applicant_name"),
-                phone: row.get("phone"),
-                email: row.get("email"),
-                district: row.get("district"),
-                queue_type: row.get("queue_type"),
-                language: row.get("language"),
-                category: row.optional("category"),
-                docs: row.get("docs").split(';').collect(),
-                consent: row.get("consent"),
-            };
-            let app = input.check(registered_at, settings, &|c| classes.get(c).copied())?;
-            let key = child_key(&app.child_iin, app.queue_type);
-            if let Some(first) = children.get(&key) {
-                return Err(Error::refused(
-                    "R-Q6",
-                    format!(
-                        "the child {} appears already on line {first} in the {} queue",
-                        mask(&app.child_iin),
-                        app.queue_type.as_str()
-                    ),
-                ));
-            }
-            if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
-                return Err(duplicate(&existing, &app.child_iin, app.queue_type));
-            }
-            let number = match row.optional("number") {
-                Some(given) => {
-                    let (year, seq) = parse_number("number", app.queue_type, given)?;
-                    let suffix = given
-                        .rsplit('.')
-                        .next()
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(1);
-                    let nk = number_key(app.queue_type, year, seq, suffix);
-                    if let Some(first) = numbers.get(&nk) {
-                        return Err(Error::bad(format!(
-                            "number: {given} is used already on line {first}"
-                        )));
-                    }
-                    if load(tx, given)?.is_some() {
-                        return Err(Error::bad(format!("number: {given} exists already")));
-                    }
-                    numbers.insert(nk, line);
-                    given.to_string()
-                }
-                None => {
-                    let year: i32 = app
-                        .registered_at
-                        .date_naive()
-                        .format("%Y")
-                        .to_string()
-                        .parse()
-                        .expect("a year");
-                    let seq = match next_seq.get(&(app.queue_type, year)) {
-                        Some(s) => *s,
-                        None => last_seq(tx, app.queue_type, year)?,
-                    };
-                    let mut seq = seq + 1;
-                    while numbers.contains_key(&number_key(app.queue_type, year, seq, 1))
-                        || kept.contains(&number_key(app.queue_type, year, seq, 1))
-                    {
-                        seq += 1;
-                    }
-                    if seq > 999_999 {
-                        return Err(Error::bad(format!(
-                            "number: the numbers of {year} are exhausted"
-                        )));
-                    }
-                    next_seq.insert((app.queue_type, year), seq);
-                    numbers.insert(number_key(app.queue_type, year, seq, 1), line);
-                    format_number(app.queue_type, year, seq)
-                }
-            };
-            children.insert(key, line);
-            Ok((number, app))
-        })();
-        match checked {
-            Ok((number, app)) => {
-                if errors.is_empty() {
-                    insert(change, &number, &app)?;
-                    event.touch(APPLICATION, &number)?;
-                }
-                rows += 1;
-            }
-            Err(e) => errors.push(RowError {
-                line,
-                message: e.to_string(),
-            }),
+        children.insert(key, row.line);
+        if clean {
+            insert(change, &number, &app)?;
+            event.touch(APPLICATION, &number)?;
         }
         Ok(())
     })?;
-    if !errors.is_empty() {
-        return Err(Error::BadRows {
-            file: file.name.clone(),
-            rows: errors,
-        });
-    }
     event.finish()?;
     Ok(ImportReport {
         file: file.name.clone(),

@@ -9,7 +9,7 @@ use super::journal::{Change, ORG};
 use crate::csvfile::CsvFile;
 use crate::domain::org::{NewOrg, OrgInput};
 use crate::domain::time::format_moment;
-use crate::error::{Error, Result, RowError};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgRow {
@@ -75,65 +75,35 @@ pub const IMPORT_OPTIONAL: &[&str] = &["phone", "address"];
 pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Result<ImportReport> {
     let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
     let mut event = change.begin_event("org.import", &file.name, details)?;
-    let mut errors = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut rows = 0u64;
-    file.for_each(|row, byte| {
-        progress(byte);
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(e);
-                return Ok(());
-            }
-        };
-        let input = OrgInput {
+    let rows = file.rows(progress, |row, clean| {
+        let org = OrgInput {
             code: row.get("code"),
             name: row.get("name"),
             kind: row.get("kind"),
             district: row.get("district"),
             phone: row.optional("phone"),
             address: row.optional("address"),
-        };
-        let fail = |message: String| RowError {
-            line: row.line,
-            message,
-        };
-        let org = match input.check() {
-            Ok(org) => org,
-            Err(e) => {
-                errors.push(fail(e.to_string()));
-                return Ok(());
-            }
-        };
-        if let Some(first) = seen.get(&org.code) {
-            errors.push(fail(format!(
+        }
+        .check()?;
+        if let Some(first) = seen.insert(org.code.clone(), row.line) {
+            return Err(Error::bad(format!(
                 "code: '{}' appears already on line {first}",
                 org.code
             )));
-            return Ok(());
         }
-        seen.insert(org.code.clone(), row.line);
         if let Some(name) = existing_name(change.tx(), &org.code)? {
-            errors.push(fail(format!(
+            return Err(Error::bad(format!(
                 "code: '{}' exists already ({name})",
                 org.code
             )));
-            return Ok(());
         }
-        if errors.is_empty() {
+        if clean {
             insert(change, &org)?;
             event.touch(ORG, &org.code)?;
         }
-        rows += 1;
         Ok(())
     })?;
-    if !errors.is_empty() {
-        return Err(Error::BadRows {
-            file: file.name.clone(),
-            rows: errors,
-        });
-    }
     event.finish()?;
     Ok(ImportReport {
         file: file.name.clone(),

@@ -11,7 +11,7 @@ use crate::domain::application::Language;
 use crate::domain::org::OrgKind;
 use crate::domain::place::{check_type, PlaceStatus, PlaceType};
 use crate::domain::time::{format_moment, parse_date};
-use crate::error::{Error, Result, RowError};
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PlaceRow {
@@ -162,45 +162,23 @@ pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Re
     let today = change.now().today();
     let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
     let mut event = change.begin_event("place.import", &file.name, details)?;
-    let mut errors = Vec::new();
     let mut places = 0u64;
-    file.for_each(|row, byte| {
-        progress(byte);
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(e);
-                return Ok(());
-            }
-        };
-        let input = PlacesInput {
+    file.rows(progress, |row, clean| {
+        let batch = PlacesInput {
             org: row.get("org_code"),
             group_year: row.get("group_year"),
             language: row.get("language"),
             place_type: Some(row.get("place_type")),
             count: row.get("count"),
             release_date: Some(row.get("release_date")),
-        };
-        match input.check(change.tx(), today) {
-            Ok(batch) => {
-                if errors.is_empty() {
-                    insert(change, &mut event, &batch)?;
-                }
-                places += u64::from(batch.count);
-            }
-            Err(e) => errors.push(RowError {
-                line: row.line,
-                message: e.to_string(),
-            }),
         }
+        .check(change.tx(), today)?;
+        if clean {
+            insert(change, &mut event, &batch)?;
+        }
+        places += u64::from(batch.count);
         Ok(())
     })?;
-    if !errors.is_empty() {
-        return Err(Error::BadRows {
-            file: file.name.clone(),
-            rows: errors,
-        });
-    }
     event.finish()?;
     Ok(ImportReport {
         file: file.name.clone(),

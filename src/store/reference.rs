@@ -11,7 +11,7 @@ use crate::csvfile::CsvFile;
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::settings::{self, Settings};
 use crate::domain::time::parse_date;
-use crate::error::{Error, Result, RowError};
+use crate::error::{Error, Result};
 
 use super::orgs::ImportReport;
 
@@ -135,59 +135,30 @@ pub fn import_days(
 ) -> Result<ImportReport> {
     let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
     let mut event = change.begin_event("calendar.import", &file.name, details)?;
-    let mut errors = Vec::new();
     let mut seen: HashMap<NaiveDate, u64> = HashMap::new();
-    let mut rows = 0u64;
-    file.for_each(|row, byte| {
-        progress(byte);
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(e);
-                return Ok(());
-            }
-        };
-        let line = row.line;
-        let checked = (|| -> Result<(NaiveDate, DayKind, String)> {
-            let date = parse_date("date", row.get("date"))?;
-            let kind = DayKind::parse(row.get("kind").trim()).ok_or_else(|| {
-                Error::bad(format!(
-                    "kind: '{}' is not a day kind (holiday, workday)",
-                    row.get("kind").trim()
-                ))
-            })?;
-            let name = crate::domain::fields::optional_text("name", row.get("name"), 200)?
-                .unwrap_or_default();
-            if let Some(first) = seen.get(&date) {
-                return Err(Error::bad(format!(
-                    "date: {date} appears already on line {first}"
-                )));
-            }
-            check_new_day(change.tx(), date, kind)?;
-            Ok((date, kind, name))
-        })();
-        match checked {
-            Ok((date, kind, name)) => {
-                seen.insert(date, line);
-                if errors.is_empty() {
-                    insert_day(change, date, kind, &name)?;
-                    event.touch(CALENDAR_DAY, &date.to_string())?;
-                }
-                rows += 1;
-            }
-            Err(e) => errors.push(RowError {
-                line,
-                message: e.to_string(),
-            }),
+    let rows = file.rows(progress, |row, clean| {
+        let date = parse_date("date", row.get("date"))?;
+        let kind = DayKind::parse(row.get("kind").trim()).ok_or_else(|| {
+            Error::bad(format!(
+                "kind: '{}' is not a day kind (holiday, workday)",
+                row.get("kind").trim()
+            ))
+        })?;
+        let name =
+            crate::domain::fields::optional_text("name", row.get("name"), 200)?.unwrap_or_default();
+        if let Some(first) = seen.get(&date) {
+            return Err(Error::bad(format!(
+                "date: {date} appears already on line {first}"
+            )));
+        }
+        check_new_day(change.tx(), date, kind)?;
+        seen.insert(date, row.line);
+        if clean {
+            insert_day(change, date, kind, &name)?;
+            event.touch(CALENDAR_DAY, &date.to_string())?;
         }
         Ok(())
     })?;
-    if !errors.is_empty() {
-        return Err(Error::BadRows {
-            file: file.name.clone(),
-            rows: errors,
-        });
-    }
     event.finish()?;
     Ok(ImportReport {
         file: file.name.clone(),
