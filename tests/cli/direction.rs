@@ -1135,3 +1135,52 @@ fn r_a3_issue_without_a_key_is_a_usage_error() {
     assert_eq!(env.snapshot(), before);
     assert_eq!(place_status(&env, p), "offered");
 }
+
+#[test]
+fn r_d8_the_notice_of_completed_service_and_the_printable_direction_in_both_languages() {
+    let mut env = city();
+    let kid = Kid::new("2022-05-10", 1);
+    let (a, _, d) = directed(&env, &kid);
+    // Before enrollment the service is not completed yet.
+    refused(env.kezek(&["direction", "notice", &d]), "R-D8");
+    let printable = env.stdout(&["direction", "show", &d, "--format", "text", "--lang", "kk"]);
+    assert!(
+        printable.starts_with("Мектепке дейінгі ұйымға\nЖОЛДАМА"),
+        "{printable}"
+    );
+    assert!(
+        printable.contains(&format!("Жолдама нөмірі: {d}")),
+        "{printable}"
+    );
+    assert!(
+        printable.contains("kezek direction v1\n"),
+        "the signed text follows: {printable}"
+    );
+    assert!(
+        printable.contains("-----BEGIN SIGNATURE-----"),
+        "{printable}"
+    );
+    let russian = env.stdout(&["direction", "show", &d, "--format", "text", "--lang", "ru"]);
+    assert!(russian.starts_with("НАПРАВЛЕНИЕ"), "{russian}");
+
+    env.set_now("2026-03-18T09:30");
+    enroll(&env, &d, &[]).success();
+    let ru = env.stdout(&["direction", "notice", &d, "--lang", "ru"]);
+    assert!(
+        ru.starts_with("УВЕДОМЛЕНИЕ\nоб оказании государственной услуги"),
+        "{ru}"
+    );
+    assert!(
+        ru.contains(&a) && ru.contains(&d) && ru.contains("DS-001"),
+        "{ru}"
+    );
+    let kk = env.stdout(&["direction", "notice", &d, "--lang", "kk"]);
+    assert!(
+        kk.contains("ХАБАРЛАМА") && kk.contains("қабылданды"),
+        "{kk}"
+    );
+    assert!(
+        !kk.contains(&kid.iin) && !ru.contains(&kid.iin),
+        "no IIN on the notice"
+    );
+}
