@@ -1986,3 +1986,94 @@ fn history_lists_the_register_and_set_category_events() {
     );
     env.kezek(&["audit", "verify"]).success();
 }
+
+/// Waits until the tmux pane shows `text` (a prompt), or fails after a few seconds.
+fn wait_for(session: &str, text: &str) {
+    for _ in 0..100 {
+        let pane = std::process::Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", session])
+            .output()
+            .expect("tmux capture-pane");
+        if String::from_utf8_lossy(&pane.stdout).contains(text) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the prompt '{text}' did not appear");
+}
+
+fn keys(session: &str, keys: &[&str]) {
+    let status = std::process::Command::new("tmux")
+        .args(["send-keys", "-t", session])
+        .args(keys)
+        .status()
+        .expect("tmux send-keys");
+    assert!(status.success());
+}
+
+#[test]
+fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux is not installed: the terminal prompts are not exercised");
+        return;
+    }
+    let env = TestEnv::with_officer();
+    let (key, _) = env.key("ivanova");
+    let child = Iin::build(NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(), false, 50)
+        .or_else(|| Iin::build(NaiveDate::from_ymd_opt(2024, 1, 5).unwrap(), false, 51))
+        .unwrap();
+    let applicant = (1..)
+        .find_map(|s| Iin::build(NaiveDate::from_ymd_opt(1990, 5, 5).unwrap(), true, s))
+        .unwrap();
+    let session = format!("kezek-register-{}", std::process::id());
+    let command = format!(
+        "KEZEK_DB='{}' KEZEK_NOW=2026-03-16T10:00 KEZEK_OFFICER=ivanova KEZEK_KEY='{}' '{}' application register \
+         --child-iin {child} --applicant-iin {applicant} --applicant-name 'Нурланова Айгерим' --phone +77011234567 \
+         --email a@mail.kz --district Медеуский; sleep 3",
+        env.db.display(),
+        key.display(),
+        assert_cmd::cargo::cargo_bin("kezek").display()
+    );
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "150",
+            "-y",
+            "40",
+            &command,
+        ])
+        .status()
+        .expect("tmux new-session");
+    if !started.success() {
+        eprintln!("tmux could not start a session here: the terminal prompts are not exercised");
+        return;
+    }
+    wait_for(&session, "Child's full name");
+    keys(&session, &["Нурланов Тимур", "Enter"]);
+    wait_for(&session, "Queue type");
+    keys(&session, &["Enter"]);
+    wait_for(&session, "Language of education");
+    keys(&session, &["Down", "Enter"]);
+    wait_for(&session, "Benefit category");
+    keys(&session, &["Enter"]);
+    wait_for(&session, "Consent");
+    keys(&session, &["egov", "Enter"]);
+    wait_for(&session, "consent_date");
+    let _ = std::process::Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    let found = env.json(&["application", "find", "--iin", &child]);
+    assert_eq!(found[0]["child_name"], "Нурланов Тимур", "{found}");
+    assert_eq!(found[0]["queue_type"], "general", "{found}");
+    assert_eq!(found[0]["language"], "kk", "{found}");
+    assert_eq!(found[0]["category"], Value::Null, "{found}");
+    assert_eq!(found[0]["consent"], "egov", "{found}");
+}
