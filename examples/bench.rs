@@ -1,0 +1,302 @@
+//! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
+//!
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE]`
+//!
+//! It builds the kezek binary, generates a seeded synthetic city (printing the SHA-256 of each file), and
+//! measures each operation next to its baseline, the median of `--runs` runs, as wall time of whole processes.
+//! Without `sqlite3` on PATH it says how to install it and measures kezek alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use kezek::crypto::PrivateKey;
+
+struct Args {
+    size: u64,
+    runs: usize,
+    json: Option<PathBuf>,
+}
+
+fn args() -> Args {
+    let all: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| all.iter().position(|a| a == flag).and_then(|i| all.get(i + 1)).cloned();
+    let size = match value("--size").as_deref().unwrap_or("100k") {
+        "1m" | "1M" => 1_000_000,
+        "100k" => 100_000,
+        other => other.replace('k', "000").parse().expect("--size 100k|1m or a number"),
+    };
+    Args {
+        size,
+        runs: value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5),
+        json: value("--json").map(PathBuf::from),
+    }
+}
+
+const NOW: &str = "2026-03-16T11:00";
+
+fn run(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("run a command");
+    if !out.status.success() {
+        panic!(
+            "{:?} failed: {}{}",
+            cmd,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    out
+}
+
+/// Wall time of a command in seconds, and its peak RSS in MB when /usr/bin/time is there.
+fn timed(cmd: &mut Command) -> (f64, Option<f64>) {
+    let start = Instant::now();
+    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("run");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(out.status.success(), "{:?}: {}", cmd, String::from_utf8_lossy(&out.stderr));
+    let rss = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kb=").and_then(|v| v.trim().parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0);
+    (secs, rss)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+struct Bench {
+    kezek: PathBuf,
+    dir: PathBuf,
+    key: PathBuf,
+    public: PathBuf,
+    sqlite3: bool,
+    time_v: bool,
+}
+
+impl Bench {
+    fn kezek(&self, db: &Path) -> Command {
+        let mut cmd = if self.time_v {
+            let mut c = Command::new("/usr/bin/time");
+            c.args(["-f", "peak_rss_kb=%M"]).arg(&self.kezek);
+            c
+        } else {
+            Command::new(&self.kezek)
+        };
+        cmd.env_clear()
+            .env("KEZEK_DB", db)
+            .env("KEZEK_NOW", NOW)
+            .env("KEZEK_OFFICER", "bench")
+            .env("KEZEK_KEY", &self.key)
+            .arg("--quiet");
+        cmd
+    }
+
+    fn sqlite(&self, db: &Path, sql: &str) -> Command {
+        let mut cmd = Command::new("sqlite3");
+        cmd.arg(db).arg(sql);
+        cmd
+    }
+
+    /// A kezek database with the officer and the organizations, not timed.
+    fn fresh(&self, db: &Path) {
+        for f in [db.to_path_buf(), db.with_extension("db-wal"), db.with_extension("db-shm")] {
+            let _ = std::fs::remove_file(f);
+        }
+        run(self.kezek(db).arg("init"));
+        run(self.kezek(db).env_remove("KEZEK_OFFICER").args(["officer", "add", "--id", "bench", "--name", "Bench", "--district", "Алмалинский", "--public-key"]).arg(&self.public));
+        run(self.kezek(db).args(["org", "import"]).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv")));
+    }
+}
+
+fn copy_db(from: &Path, to: &Path) {
+    let conn = rusqlite::Connection::open(from).expect("open");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").expect("checkpoint");
+    drop(conn);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
+    }
+    std::fs::copy(from, to).expect("copy the database");
+}
+
+struct Op {
+    name: &'static str,
+    kezek: f64,
+    baseline: Option<f64>,
+}
+
+fn main() {
+    let a = args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    eprintln!("building kezek (release)...");
+    run(Command::new(env!("CARGO")).current_dir(root).args(["build", "--release", "--bin", "kezek", "--quiet"]));
+    let kezek = root.join("target/release/kezek");
+    let dir = root.join(format!("target/bench-{}", a.size));
+    std::fs::create_dir_all(&dir).expect("the bench directory");
+    let sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok();
+    if !sqlite3 {
+        eprintln!("sqlite3 is not on PATH: install it with `apt-get install sqlite3` to measure the baselines; measuring kezek alone");
+    }
+    let time_v = Path::new("/usr/bin/time").exists();
+
+    // The data, seeded: the same bytes on every machine.
+    let apps = dir.join("applications.csv");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&apps).expect("create"));
+        kezek::generate::applications(&mut w, 1, a.size, kezek::generate::default_now()).expect("generate");
+    }
+    let (len, sha) = kezek::csvfile::digest_file(&apps).expect("digest");
+    println!("applications.csv: {} rows, {len} bytes, sha256 {sha}", a.size);
+
+    let key_dir = dir.join("keys");
+    let _ = std::fs::remove_dir_all(&key_dir);
+    PrivateKey::generate(2048).expect("a key").write_pair(&key_dir).expect("write the key pair");
+    let b = Bench {
+        kezek,
+        key: key_dir.join("officer.key"),
+        public: key_dir.join("officer.pub"),
+        dir: dir.clone(),
+        sqlite3,
+        time_v,
+    };
+    let mut ops: Vec<Op> = Vec::new();
+    let mut peak_rss: f64 = 0.0;
+
+    // import: validated and journaled, into an empty database; baseline: .import into the same shape of table.
+    let db = b.dir.join("kezek.db");
+    let mut k_times = Vec::new();
+    for _ in 0..a.runs {
+        b.fresh(&db);
+        let (t, rss) = timed(b.kezek(&db).args(["application", "import"]).arg(&apps));
+        k_times.push(t);
+        peak_rss = peak_rss.max(rss.unwrap_or(0.0));
+    }
+    let mut s_times = Vec::new();
+    if b.sqlite3 {
+        let base = b.dir.join("baseline.db");
+        for _ in 0..a.runs {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", base.display()));
+            }
+            run(&mut b.sqlite(&base, BASELINE_SCHEMA));
+            let start = Instant::now();
+            run(Command::new("sqlite3")
+                .arg(&base)
+                .args(["-cmd", "PRAGMA journal_mode=WAL", "-cmd", "PRAGMA synchronous=FULL", "-cmd", "PRAGMA foreign_keys=ON"])
+                .arg(format!(".import --csv --skip 1 {} application_csv", apps.display())));
+            s_times.push(start.elapsed().as_secs_f64());
+        }
+    }
+    ops.push(Op { name: "import", kezek: median(k_times), baseline: (!s_times.is_empty()).then(|| median(s_times)) });
+    let size_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+
+    // The worst-placed child: the last general application of the largest queue.
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let (qt, gy): (String, i64) = conn
+        .query_row("SELECT queue_type, group_year FROM queue_day GROUP BY 1, 2 ORDER BY sum(waiting) DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the largest queue");
+    let (number, iin): (String, String) = conn
+        .query_row(
+            "SELECT number, child_iin FROM application WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = 'general'
+             ORDER BY registered_unix DESC, number DESC LIMIT 1",
+            rusqlite::params![qt, gy],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the tail");
+    drop(conn);
+    let point = format!("SELECT * FROM application WHERE child_iin = '{iin}'");
+    for (name, args) in [("lookup", vec!["application", "show", number.as_str(), "--format", "json"]), ("find", vec!["application", "find", "--iin", iin.as_str(), "--format", "json"])] {
+        let k = median((0..a.runs * 3).map(|_| timed(b.kezek(&db).args(&args)).0).collect());
+        let s = b.sqlite3.then(|| median((0..a.runs * 3).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(&point)).0).collect()));
+        ops.push(Op { name, kezek: k, baseline: s });
+    }
+
+    // offer: 2,000 places of the largest queue over the whole queue.
+    let places = b.dir.join("places.csv");
+    let mut rows = String::from("org_code,group_year,language,place_type,count,release_date\n");
+    for i in 1..=32 {
+        rows.push_str(&format!("DS-{i:03},{gy},{},regular,{},2026-03-16\n", if i % 2 == 0 { "kk" } else { "ru" }, 2000 / 32 + usize::from(i <= 2000 % 32)));
+    }
+    std::fs::write(&places, rows).expect("places.csv");
+    let (plen, psha) = kezek::csvfile::digest_file(&places).expect("digest");
+    println!("places.csv: 2000 places, {plen} bytes, sha256 {psha}");
+    run(b.kezek(&db).args(["place", "import"]).arg(&places));
+    let template = b.dir.join("offer-template.db");
+    copy_db(&db, &template);
+    let work = b.dir.join("offer.db");
+    let k = median((0..a.runs).map(|_| { copy_db(&template, &work); timed(b.kezek(&work).arg("offer")).0 }).collect());
+    let s = b.sqlite3.then(|| {
+        median((0..a.runs).map(|_| {
+            copy_db(&template, &work);
+            timed(&mut b.sqlite(&work, &format!(
+                "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
+                 INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified)
+                   VALUES ('{qt}', {gy}, '{NOW}', '{NOW}', '{NOW}', 2000, 2000);
+                 UPDATE application SET status = 'notified', offer_round = last_insert_rowid() WHERE number IN (
+                   SELECT number FROM application WHERE queue_type = '{qt}' AND group_year = {gy} AND status = 'queued'
+                   ORDER BY CASE priority_class WHEN 'out_of_turn' THEN 0 ELSE 1 END, registered_unix, number LIMIT 2000);
+                 UPDATE place SET status = 'offered', offer_round = (SELECT max(id) FROM offer_round)
+                   WHERE status = 'free' AND group_year = {gy};
+                 COMMIT;"
+            ))).0
+        }).collect())
+    });
+    ops.push(Op { name: "offer", kezek: k, baseline: s });
+
+    // stats and verify over the whole database.
+    let k = median((0..a.runs).map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0).collect());
+    let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg(&db).arg(
+        "SELECT queue_type, group_year, priority_class, count(*) FROM application WHERE status IN ('queued','notified','stop_listed') GROUP BY 1, 2, 3")).0).collect()));
+    ops.push(Op { name: "stats", kezek: k, baseline: s });
+    let events: f64 = rusqlite::Connection::open(&db)
+        .and_then(|c| c.query_row("SELECT count(*) FROM journal_row", [], |r| r.get::<_, i64>(0)))
+        .expect("count") as f64;
+    let k = median((0..a.runs).map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0).collect());
+    let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(
+        "SELECT count(*), sum(length(hash)) FROM journal; SELECT count(*), sum(length(digest)) FROM journal_row;")).0).collect()));
+    ops.push(Op { name: "verify", kezek: k, baseline: s });
+
+    // The table.
+    println!("\n| op | kezek s | baseline s | ratio |\n|---|---|---|---|");
+    for op in &ops {
+        match op.baseline {
+            Some(base) => println!("| {} | {:.3} | {:.3} | {:.2} |", op.name, op.kezek, base, op.kezek / base),
+            None => println!("| {} | {:.3} | - | - |", op.name, op.kezek),
+        }
+    }
+    let per_app = size_bytes as f64 / a.size as f64;
+    let verify_rate = events / ops.iter().find(|o| o.name == "verify").map(|o| o.kezek).unwrap_or(1.0);
+    println!("\njournaled rows verified per second: {verify_rate:.0}; peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
+    if let Some(path) = a.json {
+        let mut ops_json = serde_json::Map::new();
+        for op in &ops {
+            ops_json.insert(op.name.into(), serde_json::json!({
+                "kezek_s": op.kezek,
+                "baseline_s": op.baseline,
+                "ratio": op.baseline.map(|b| op.kezek / b),
+            }));
+        }
+        let report = serde_json::json!({
+            "size": a.size,
+            "ops": ops_json,
+            "verify_events_per_s": verify_rate,
+            "peak_rss_mb": peak_rss,
+            "bytes_per_application": per_app,
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&report).expect("JSON")).expect("write --json");
+        println!("figures written to {}", path.display());
+    }
+}
+
+/// The baseline's table: the columns of the CSV, with as many secondary indexes as kezek's application table.
+const BASELINE_SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+CREATE TABLE application_csv (
+    registered_at TEXT, child_iin TEXT, child_name TEXT, applicant_iin TEXT, applicant_name TEXT, phone TEXT,
+    email TEXT, district TEXT, queue_type TEXT, language TEXT, category TEXT, docs TEXT, consent TEXT);
+CREATE UNIQUE INDEX csv_one_active ON application_csv (child_iin, queue_type);
+CREATE INDEX csv_child ON application_csv (child_iin);
+CREATE INDEX csv_name ON application_csv (child_name, registered_at);
+CREATE INDEX csv_queue ON application_csv (queue_type, category, registered_at);
+";
