@@ -20,11 +20,19 @@ struct Args {
 
 fn args() -> Args {
     let all: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| all.iter().position(|a| a == flag).and_then(|i| all.get(i + 1)).cloned();
+    let value = |flag: &str| {
+        all.iter()
+            .position(|a| a == flag)
+            .and_then(|i| all.get(i + 1))
+            .cloned()
+    };
     let size = match value("--size").as_deref().unwrap_or("100k") {
         "1m" | "1M" => 1_000_000,
         "100k" => 100_000,
-        other => other.replace('k', "000").parse().expect("--size 100k|1m or a number"),
+        other => other
+            .replace('k', "000")
+            .parse()
+            .expect("--size 100k|1m or a number"),
     };
     Args {
         size,
@@ -51,12 +59,24 @@ fn run(cmd: &mut Command) -> std::process::Output {
 /// Wall time of a command in seconds, and its peak RSS in MB when /usr/bin/time is there.
 fn timed(cmd: &mut Command) -> (f64, Option<f64>) {
     let start = Instant::now();
-    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().expect("run");
+    let out = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
     let secs = start.elapsed().as_secs_f64();
-    assert!(out.status.success(), "{:?}: {}", cmd, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?}: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rss = String::from_utf8_lossy(&out.stderr)
         .lines()
-        .find_map(|l| l.strip_prefix("peak_rss_kb=").and_then(|v| v.trim().parse::<f64>().ok()))
+        .find_map(|l| {
+            l.strip_prefix("peak_rss_kb=")
+                .and_then(|v| v.trim().parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0);
     (secs, rss)
 }
@@ -101,18 +121,40 @@ impl Bench {
 
     /// A kezek database with the officer and the organizations, not timed.
     fn fresh(&self, db: &Path) {
-        for f in [db.to_path_buf(), db.with_extension("db-wal"), db.with_extension("db-shm")] {
+        for f in [
+            db.to_path_buf(),
+            db.with_extension("db-wal"),
+            db.with_extension("db-shm"),
+        ] {
             let _ = std::fs::remove_file(f);
         }
         run(self.kezek(db).arg("init"));
-        run(self.kezek(db).env_remove("KEZEK_OFFICER").args(["officer", "add", "--id", "bench", "--name", "Bench", "--district", "Алмалинский", "--public-key"]).arg(&self.public));
-        run(self.kezek(db).args(["org", "import"]).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv")));
+        run(self
+            .kezek(db)
+            .env_remove("KEZEK_OFFICER")
+            .args([
+                "officer",
+                "add",
+                "--id",
+                "bench",
+                "--name",
+                "Bench",
+                "--district",
+                "Алмалинский",
+                "--public-key",
+            ])
+            .arg(&self.public));
+        run(self
+            .kezek(db)
+            .args(["org", "import"])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv")));
     }
 }
 
 fn copy_db(from: &Path, to: &Path) {
     let conn = rusqlite::Connection::open(from).expect("open");
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").expect("checkpoint");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
     drop(conn);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
@@ -130,7 +172,13 @@ fn main() {
     let a = args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     eprintln!("building kezek (release)...");
-    run(Command::new(env!("CARGO")).current_dir(root).args(["build", "--release", "--bin", "kezek", "--quiet"]));
+    run(Command::new(env!("CARGO")).current_dir(root).args([
+        "build",
+        "--release",
+        "--bin",
+        "kezek",
+        "--quiet",
+    ]));
     let kezek = root.join("target/release/kezek");
     let dir = root.join(format!("target/bench-{}", a.size));
     std::fs::create_dir_all(&dir).expect("the bench directory");
@@ -144,14 +192,21 @@ fn main() {
     let apps = dir.join("applications.csv");
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&apps).expect("create"));
-        kezek::generate::applications(&mut w, 1, a.size, kezek::generate::default_now()).expect("generate");
+        kezek::generate::applications(&mut w, 1, a.size, kezek::generate::default_now())
+            .expect("generate");
     }
     let (len, sha) = kezek::csvfile::digest_file(&apps).expect("digest");
-    println!("applications.csv: {} rows, {len} bytes, sha256 {sha}", a.size);
+    println!(
+        "applications.csv: {} rows, {len} bytes, sha256 {sha}",
+        a.size
+    );
 
     let key_dir = dir.join("keys");
     let _ = std::fs::remove_dir_all(&key_dir);
-    PrivateKey::generate(2048).expect("a key").write_pair(&key_dir).expect("write the key pair");
+    PrivateKey::generate(2048)
+        .expect("a key")
+        .write_pair(&key_dir)
+        .expect("write the key pair");
     let b = Bench {
         kezek,
         key: key_dir.join("officer.key"),
@@ -183,12 +238,26 @@ fn main() {
             let start = Instant::now();
             run(Command::new("sqlite3")
                 .arg(&base)
-                .args(["-cmd", "PRAGMA journal_mode=WAL", "-cmd", "PRAGMA synchronous=FULL", "-cmd", "PRAGMA foreign_keys=ON"])
-                .arg(format!(".import --csv --skip 1 {} application_csv", apps.display())));
+                .args([
+                    "-cmd",
+                    "PRAGMA journal_mode=WAL",
+                    "-cmd",
+                    "PRAGMA synchronous=FULL",
+                    "-cmd",
+                    "PRAGMA foreign_keys=ON",
+                ])
+                .arg(format!(
+                    ".import --csv --skip 1 {} application_csv",
+                    apps.display()
+                )));
             s_times.push(start.elapsed().as_secs_f64());
         }
     }
-    ops.push(Op { name: "import", kezek: median(k_times), baseline: (!s_times.is_empty()).then(|| median(s_times)) });
+    ops.push(Op {
+        name: "import",
+        kezek: median(k_times),
+        baseline: (!s_times.is_empty()).then(|| median(s_times)),
+    });
     let size_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
 
     // The worst-placed child: the last general application of the largest queue.
@@ -206,17 +275,59 @@ fn main() {
         .expect("the tail");
     drop(conn);
     let point = format!("SELECT * FROM application WHERE child_iin = '{iin}'");
-    for (name, args) in [("lookup", vec!["application", "show", number.as_str(), "--format", "json"]), ("find", vec!["application", "find", "--iin", iin.as_str(), "--format", "json"])] {
-        let k = median((0..a.runs * 3).map(|_| timed(b.kezek(&db).args(&args)).0).collect());
-        let s = b.sqlite3.then(|| median((0..a.runs * 3).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(&point)).0).collect()));
-        ops.push(Op { name, kezek: k, baseline: s });
+    for (name, args) in [
+        (
+            "lookup",
+            vec!["application", "show", number.as_str(), "--format", "json"],
+        ),
+        (
+            "find",
+            vec![
+                "application",
+                "find",
+                "--iin",
+                iin.as_str(),
+                "--format",
+                "json",
+            ],
+        ),
+    ] {
+        let k = median(
+            (0..a.runs * 3)
+                .map(|_| timed(b.kezek(&db).args(&args)).0)
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| {
+            median(
+                (0..a.runs * 3)
+                    .map(|_| {
+                        timed(
+                            Command::new("sqlite3")
+                                .arg("-readonly")
+                                .arg(&db)
+                                .arg(&point),
+                        )
+                        .0
+                    })
+                    .collect(),
+            )
+        });
+        ops.push(Op {
+            name,
+            kezek: k,
+            baseline: s,
+        });
     }
 
     // offer: 2,000 places of the largest queue over the whole queue.
     let places = b.dir.join("places.csv");
     let mut rows = String::from("org_code,group_year,language,place_type,count,release_date\n");
     for i in 1..=32 {
-        rows.push_str(&format!("DS-{i:03},{gy},{},regular,{},2026-03-16\n", if i % 2 == 0 { "kk" } else { "ru" }, 2000 / 32 + usize::from(i <= 2000 % 32)));
+        rows.push_str(&format!(
+            "DS-{i:03},{gy},{},regular,{},2026-03-16\n",
+            if i % 2 == 0 { "kk" } else { "ru" },
+            2000 / 32 + usize::from(i <= 2000 % 32)
+        ));
     }
     std::fs::write(&places, rows).expect("places.csv");
     let (plen, psha) = kezek::csvfile::digest_file(&places).expect("digest");
@@ -225,7 +336,14 @@ fn main() {
     let template = b.dir.join("offer-template.db");
     copy_db(&db, &template);
     let work = b.dir.join("offer.db");
-    let k = median((0..a.runs).map(|_| { copy_db(&template, &work); timed(b.kezek(&work).arg("offer")).0 }).collect());
+    let k = median(
+        (0..a.runs)
+            .map(|_| {
+                copy_db(&template, &work);
+                timed(b.kezek(&work).arg("offer")).0
+            })
+            .collect(),
+    );
     let s = b.sqlite3.then(|| {
         median((0..a.runs).map(|_| {
             copy_db(&template, &work);
@@ -242,40 +360,78 @@ fn main() {
             ))).0
         }).collect())
     });
-    ops.push(Op { name: "offer", kezek: k, baseline: s });
+    ops.push(Op {
+        name: "offer",
+        kezek: k,
+        baseline: s,
+    });
 
     // stats and verify over the whole database.
-    let k = median((0..a.runs).map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0).collect());
+    let k = median(
+        (0..a.runs)
+            .map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0)
+            .collect(),
+    );
     let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg(&db).arg(
         "SELECT queue_type, group_year, priority_class, count(*) FROM application WHERE status IN ('queued','notified','stop_listed') GROUP BY 1, 2, 3")).0).collect()));
-    ops.push(Op { name: "stats", kezek: k, baseline: s });
+    ops.push(Op {
+        name: "stats",
+        kezek: k,
+        baseline: s,
+    });
     let events: f64 = rusqlite::Connection::open(&db)
-        .and_then(|c| c.query_row("SELECT count(*) FROM journal_row", [], |r| r.get::<_, i64>(0)))
+        .and_then(|c| {
+            c.query_row("SELECT count(*) FROM journal_row", [], |r| {
+                r.get::<_, i64>(0)
+            })
+        })
         .expect("count") as f64;
-    let k = median((0..a.runs).map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0).collect());
+    let k = median(
+        (0..a.runs)
+            .map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0)
+            .collect(),
+    );
     let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(
         "SELECT count(*), sum(length(hash)) FROM journal; SELECT count(*), sum(length(digest)) FROM journal_row;")).0).collect()));
-    ops.push(Op { name: "verify", kezek: k, baseline: s });
+    ops.push(Op {
+        name: "verify",
+        kezek: k,
+        baseline: s,
+    });
 
     // The table.
     println!("\n| op | kezek s | baseline s | ratio |\n|---|---|---|---|");
     for op in &ops {
         match op.baseline {
-            Some(base) => println!("| {} | {:.3} | {:.3} | {:.2} |", op.name, op.kezek, base, op.kezek / base),
+            Some(base) => println!(
+                "| {} | {:.3} | {:.3} | {:.2} |",
+                op.name,
+                op.kezek,
+                base,
+                op.kezek / base
+            ),
             None => println!("| {} | {:.3} | - | - |", op.name, op.kezek),
         }
     }
     let per_app = size_bytes as f64 / a.size as f64;
-    let verify_rate = events / ops.iter().find(|o| o.name == "verify").map(|o| o.kezek).unwrap_or(1.0);
+    let verify_rate = events
+        / ops
+            .iter()
+            .find(|o| o.name == "verify")
+            .map(|o| o.kezek)
+            .unwrap_or(1.0);
     println!("\njournaled rows verified per second: {verify_rate:.0}; peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
     if let Some(path) = a.json {
         let mut ops_json = serde_json::Map::new();
         for op in &ops {
-            ops_json.insert(op.name.into(), serde_json::json!({
-                "kezek_s": op.kezek,
-                "baseline_s": op.baseline,
-                "ratio": op.baseline.map(|b| op.kezek / b),
-            }));
+            ops_json.insert(
+                op.name.into(),
+                serde_json::json!({
+                    "kezek_s": op.kezek,
+                    "baseline_s": op.baseline,
+                    "ratio": op.baseline.map(|b| op.kezek / b),
+                }),
+            );
         }
         let report = serde_json::json!({
             "size": a.size,
@@ -284,7 +440,8 @@ fn main() {
             "peak_rss_mb": peak_rss,
             "bytes_per_application": per_app,
         });
-        std::fs::write(&path, serde_json::to_string_pretty(&report).expect("JSON")).expect("write --json");
+        std::fs::write(&path, serde_json::to_string_pretty(&report).expect("JSON"))
+            .expect("write --json");
         println!("figures written to {}", path.display());
     }
 }

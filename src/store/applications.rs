@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::journal::{Change, APPLICATION};
+use super::journal::{Change, EventWriter, APPLICATION};
 use super::orgs::ImportReport;
 use crate::csvfile::CsvFile;
 use crate::domain::application::{
@@ -243,14 +243,22 @@ fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> Result<u32> 
         .unwrap_or(0))
 }
 
-fn insert(change: &Change, number: &str, app: &NewApplication) -> Result<()> {
+/// Inserts an application and records it in `event` from the row SQLite returns (no second read).
+fn insert(
+    change: &Change,
+    event: &mut EventWriter,
+    number: &str,
+    app: &NewApplication,
+) -> Result<()> {
     let mut stmt = change.tx().prepare_cached(
         "INSERT INTO application (number, queue_type, group_year, priority_class, category, status, registered_at,
             registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
             district, language, docs, consent, consent_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+         RETURNING *",
     )?;
-    stmt.execute(params![
+    let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+    let mut rows = stmt.query(params![
         number,
         app.queue_type.as_str(),
         app.group_year,
@@ -271,7 +279,10 @@ fn insert(change: &Change, number: &str, app: &NewApplication) -> Result<()> {
         app.consent.kind.as_str(),
         app.consent.date.to_string(),
     ])?;
-    Ok(())
+    let row = rows
+        .next()?
+        .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
+    event.touch_returned(APPLICATION, &number, &names, row)
 }
 
 /// The benefit categories and their classes.
@@ -322,7 +333,6 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
         )));
     }
     let number = format_number(app.queue_type, year, seq);
-    insert(change, &number, &app)?;
     let mut event = change.begin_event(
         "application.register",
         &number,
@@ -333,7 +343,7 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
             "category": app.category,
         }),
     )?;
-    event.touch(APPLICATION, &number)?;
+    insert(change, &mut event, &number, &app)?;
     let detail = format!("{} {}", app.queue_type.as_str(), app.group_year);
     super::outbox::notify(
         change,
@@ -707,8 +717,7 @@ pub fn import(
         };
         children.insert(key, row.line);
         if clean {
-            insert(change, &number, &app)?;
-            event.touch(APPLICATION, &number)?;
+            insert(change, &mut event, &number, &app)?;
         }
         Ok(())
     })?;

@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_sweep_stats",
         include_str!("../../sql/0004_sweep_stats.sql"),
     ),
+    (
+        "0005_covering_journal_index",
+        include_str!("../../sql/0005_covering_journal_index.sql"),
+    ),
 ];
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").
@@ -92,7 +96,10 @@ impl Db {
                 .open(path)
                 .map_err(|e| Error::io(format!("--db {}", path.display()), e))?;
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let mut db = Db::configure(conn, path)?;
         db.check_identity(created)?;
         let from_version = db.user_version()?;
@@ -126,7 +133,10 @@ impl Db {
                 path.display()
             )));
         }
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         let db = Db::configure(conn, path)?;
         db.check_identity(false)?;
         let version = db.user_version()?;

@@ -325,6 +325,28 @@ impl<'t> EventWriter<'t> {
     /// Records the current state of one row (its digest, or NULL if it no longer exists).
     pub fn touch(&mut self, table: StateTable, key: &dyn ToSql) -> Result<()> {
         let digest = row_digest(self.tx, table, key)?;
+        self.record_digest(table, key, digest)
+    }
+
+    /// Records a row from what an `INSERT ... RETURNING *` gave back: the same digest as `touch`, without
+    /// reading the row again (bulk imports).
+    pub fn touch_returned(
+        &mut self,
+        table: StateTable,
+        key: &dyn ToSql,
+        names: &[String],
+        row: &rusqlite::Row,
+    ) -> Result<()> {
+        let digest = digest_of(table, names, row)?;
+        self.record_digest(table, key, Some(digest))
+    }
+
+    fn record_digest(
+        &mut self,
+        table: StateTable,
+        key: &dyn ToSql,
+        digest: Option<[u8; 32]>,
+    ) -> Result<()> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES (?1, ?2, ?3, ?4)",
         )?;
@@ -443,20 +465,27 @@ fn row_digest(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<O
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let mut rows = stmt.query([key])?;
     match rows.next()? {
-        Some(row) => {
-            let mut c = Canonical::default();
-            c.bytes(table.name.as_bytes());
-            for (i, name) in names.iter().enumerate() {
-                let v = row.get_ref(i)?;
-                if v != ValueRef::Null {
-                    c.bytes(name.as_bytes());
-                    c.value(v);
-                }
-            }
-            Ok(Some(crypto::sha256(&c.0)))
-        }
+        Some(row) => Ok(Some(digest_of(table, &names, row)?)),
         None => Ok(None),
     }
+}
+
+/// The digest of one row as SQLite holds it: table name, then each non-NULL column as name and typed value.
+pub(super) fn digest_of(
+    table: StateTable,
+    names: &[String],
+    row: &rusqlite::Row,
+) -> Result<[u8; 32]> {
+    let mut c = Canonical::default();
+    c.bytes(table.name.as_bytes());
+    for (i, name) in names.iter().enumerate() {
+        let v = row.get_ref(i)?;
+        if v != ValueRef::Null {
+            c.bytes(name.as_bytes());
+            c.value(v);
+        }
+    }
+    Ok(crypto::sha256(&c.0))
 }
 
 /// Digests of every row of a table, in key order, streamed to `each`.
@@ -474,16 +503,10 @@ pub(super) fn each_row_digest(
         .ok_or_else(|| Error::Internal(format!("{} has no column {}", table.name, table.key)))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let mut c = Canonical::default();
-        c.bytes(table.name.as_bytes());
-        for (i, name) in names.iter().enumerate() {
-            let v = row.get_ref(i)?;
-            if v != ValueRef::Null {
-                c.bytes(name.as_bytes());
-                c.value(v);
-            }
-        }
-        each(row.get::<_, Value>(key_index)?, crypto::sha256(&c.0))?;
+        each(
+            row.get::<_, Value>(key_index)?,
+            digest_of(table, &names, row)?,
+        )?;
     }
     Ok(())
 }
