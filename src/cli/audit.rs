@@ -129,6 +129,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 None => None,
             };
             let mut db = ctx.open()?;
+            db.use_scan_mmap()?;
             let report = db.snapshot(|conn| audit::verify(conn, published.as_ref()))?;
             ctx.out.status(&format!(
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",

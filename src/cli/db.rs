@@ -79,6 +79,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
         }
         DbCommand::Check => {
             let mut db = ctx.open()?;
+            db.use_scan_mmap()?;
             let mut problems = db.sqlite_checks()?;
             problems.extend(crate::store::applications::check_queue_counts(db.conn())?);
             if let Some(first) = problems.first() {

@@ -39,6 +39,9 @@ pub const DEMO_APPLICATION_ID: i64 = 0x4B5A_444D;
 /// The page cache of bulk commands, in KiB.
 pub const BULK_CACHE_KIB: i64 = 64 * 1024;
 
+/// The memory map of whole-table scans, in bytes.
+pub const SCAN_MMAP_BYTES: i64 = 4 << 30;
+
 /// How long a command waits for another writer before it gives up with exit 75.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -211,6 +214,16 @@ impl Db {
     pub fn use_bulk_cache(&self) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        Ok(())
+    }
+
+    /// Memory-mapped reads for commands that scan whole tables (the audit): no system call per page.
+    pub fn use_scan_mmap(&self) -> Result<()> {
+        let _: i64 =
+            self.conn
+                .query_row(&format!("PRAGMA mmap_size = {SCAN_MMAP_BYTES}"), [], |r| {
+                    r.get(0)
+                })?;
         Ok(())
     }
 
