@@ -366,6 +366,66 @@ fn main() {
         baseline: s,
     });
 
+    // sweep: 10% of the issued directions expire. The directions are seeded with SQL on a copy (signing 100k
+    // documents would take minutes and is not what is measured); the sweep does its whole work on them.
+    let issued = (a.size / 10).max(1000);
+    let expiring = issued / 10;
+    let template = b.dir.join("sweep-template.db");
+    copy_db(&db, &template);
+    {
+        let conn = rusqlite::Connection::open(&template).expect("open");
+        conn.execute_batch(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
+               FROM application WHERE status = 'queued' AND queue_type = 'general' LIMIT {issued};
+             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
+               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '{NOW}' FROM chosen ORDER BY n;
+             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
+                 document, signature)
+               SELECT printf('NAP.2026.%06d', n), number,
+                 (SELECT max(id) FROM place) - {issued} + n, 'issued', '2026-03-16T11:00:00+05:00',
+                 CASE WHEN n <= {expiring} THEN '2026-03-20' ELSE '2026-04-30' END, 'bench', 'bench', 'seeded', x'00'
+               FROM chosen;
+             UPDATE application SET status = 'directed' WHERE number IN (SELECT number FROM chosen);
+             COMMIT;"
+        ))
+        .expect("seed the directions");
+    }
+    let work = b.dir.join("sweep.db");
+    let k = median(
+        (0..a.runs)
+            .map(|_| {
+                copy_db(&template, &work);
+                timed(b.kezek(&work).args([
+                    "--now",
+                    "2026-03-27T01:30",
+                    "sweep",
+                    "--date",
+                    "2026-03-27",
+                ]))
+                .0
+            })
+            .collect(),
+    );
+    let s = b.sqlite3.then(|| {
+        median((0..a.runs).map(|_| {
+            copy_db(&template, &work);
+            timed(&mut b.sqlite(&work, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
+                 UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09',
+                   expired_count = expired_count + 1
+                 WHERE number IN (SELECT application FROM direction WHERE status = 'issued' AND valid_until < '2026-03-27');
+                 UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00'
+                 WHERE status = 'issued' AND valid_until < '2026-03-27';
+                 COMMIT;")).0
+        }).collect())
+    });
+    println!("sweep: {expiring} of {issued} issued directions expire");
+    ops.push(Op {
+        name: "sweep",
+        kezek: k,
+        baseline: s,
+    });
+
     // stats and verify over the whole database.
     let k = median(
         (0..a.runs)
