@@ -9,36 +9,9 @@ use chrono::NaiveDate;
 use kezek::domain::iin::{check_digit, Iin};
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
-
-const MILITARY_DOC: &str = "military_id:1:2026-01-10";
-const LARGE_FAMILY_DOC: &str = "large_family_certificate:77:2026-01-10";
-const MEDICAL_DOC: &str = "medical_conclusion:5:2026-02-01";
-
-const SURNAMES: [&str; 10] = [
-    "Нурланов",
-    "Сериков",
-    "Ахметов",
-    "Жумабаев",
-    "Исмаилов",
-    "Касымов",
-    "Омаров",
-    "Садыков",
-    "Тлеубаев",
-    "Ермеков",
-];
-const GIVEN_NAMES: [&str; 10] = [
-    "Алихан",
-    "Тимур",
-    "Арман",
-    "Данияр",
-    "Ерасыл",
-    "Нурсултан",
-    "Мирас",
-    "Санжар",
-    "Айдос",
-    "Ильяс",
-];
+use crate::env::{
+    stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
+};
 
 fn date(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")

@@ -8,6 +8,37 @@ use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+/// Supporting documents the tests register with (KIND:NUMBER:DATE).
+pub const MILITARY_DOC: &str = "military_id:1:2026-01-10";
+pub const LARGE_FAMILY_DOC: &str = "large_family_certificate:77:2026-01-10";
+pub const MEDICAL_DOC: &str = "medical_conclusion:5:2026-02-01";
+
+/// Names the test children are given.
+pub const SURNAMES: [&str; 10] = [
+    "Нурланов",
+    "Сериков",
+    "Ахметов",
+    "Жумабаев",
+    "Исмаилов",
+    "Касымов",
+    "Омаров",
+    "Садыков",
+    "Тлеубаев",
+    "Ермеков",
+];
+pub const GIVEN_NAMES: [&str; 10] = [
+    "Алихан",
+    "Тимур",
+    "Арман",
+    "Данияр",
+    "Ерасыл",
+    "Нурсултан",
+    "Мирас",
+    "Санжар",
+    "Айдос",
+    "Ильяс",
+];
+
 /// Monday 16 March 2026, 10:00 in Almaty: a working day in the week before Nauryz.
 pub const NOW: &str = "2026-03-16T10:00";
 

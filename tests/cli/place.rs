@@ -8,38 +8,11 @@ use chrono::NaiveDate;
 use kezek::domain::iin::Iin;
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::env::{
+    stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
+};
 
 pub(crate) const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-
-const MILITARY_DOC: &str = "military_id:1:2026-01-10";
-const LARGE_FAMILY_DOC: &str = "large_family_certificate:77:2026-01-10";
-const MEDICAL_DOC: &str = "medical_conclusion:5:2026-02-01";
-
-const SURNAMES: [&str; 10] = [
-    "Нурланов",
-    "Сериков",
-    "Ахметов",
-    "Жумабаев",
-    "Исмаилов",
-    "Касымов",
-    "Омаров",
-    "Садыков",
-    "Тлеубаев",
-    "Ермеков",
-];
-const GIVEN_NAMES: [&str; 10] = [
-    "Алихан",
-    "Тимур",
-    "Арман",
-    "Данияр",
-    "Ерасыл",
-    "Нурсултан",
-    "Мирас",
-    "Санжар",
-    "Айдос",
-    "Ильяс",
-];
 
 /// A valid IIN of someone born on `birth`: the first serial from `serial` on that has a check digit.
 pub(crate) fn iin(birth: &str, female: bool, serial: u32) -> String {
