@@ -277,8 +277,3 @@ pub fn import_file(
     ));
     ctx.out.object(&report)
 }
-
-/// A file named on the command line, for messages.
-pub fn shown(path: &Path) -> String {
-    path.display().to_string()
-}
