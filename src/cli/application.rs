@@ -1,5 +1,4 @@
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
@@ -34,11 +33,7 @@ pub enum ApplicationCommand {
         One transaction: any bad row and nothing is written, every bad row reported by line (exit 65). \
         --dry-run checks only."
     )]
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(super::ImportArgs),
     /// Show one application: child, applicant, documents, status, queue and class positions
     Show { number: String },
     /// Find a child's applications by IIN, or by full name and birth date (R-Q9)
@@ -165,12 +160,11 @@ fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
     match command {
         ApplicationCommand::Register(args) => register(ctx, *args),
-        ApplicationCommand::Import { file, dry_run } => super::import_file(
+        ApplicationCommand::Import(args) => super::import_file(
             ctx,
-            &file,
+            &args,
             (applications::IMPORT_REQUIRED, applications::IMPORT_OPTIONAL),
             "applications",
-            dry_run,
             |c, csv, progress| {
                 let settings = reference::load_settings(c.tx())?;
                 applications::import(c, csv, &settings, progress)

@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use chrono::Datelike;
 use clap::Subcommand;
 use serde::Serialize;
@@ -39,11 +37,7 @@ pub enum CalendarCommand {
         or workday). One transaction: any bad row and nothing is written; every bad row is reported by line \
         number (exit 65). --dry-run checks only."
     )]
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(super::ImportArgs),
     /// Show a year's days off on weekdays, weekend holidays, transfers and declared days
     Show {
         /// The year, 1900 to 2200 [default: the current year]
@@ -86,12 +80,11 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
             ctx.out.status(&format!("declaration of {date} removed"));
             Ok(())
         }
-        CalendarCommand::Import { file, dry_run } => super::import_file(
+        CalendarCommand::Import(args) => super::import_file(
             ctx,
-            &file,
+            &args,
             (reference::CALENDAR_COLUMNS, &[]),
             "days",
-            dry_run,
             reference::import_days,
         ),
         CalendarCommand::Show { year } => {

@@ -1,7 +1,7 @@
 //! The command line: clap definitions and thin handlers, one file per noun. A handler reads its arguments, calls
 //! one store or domain function, and renders the result.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -245,28 +245,55 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The arguments every CSV import takes.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// Check the file against the database, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import a file whose exact content (SHA-256) was imported before
+    #[arg(long)]
+    pub allow_repeat: bool,
+}
+
 /// Every CSV import has one shape: one transaction (or a dry run that checks everything and keeps nothing), a
-/// progress bar on a terminal, a summary.
+/// refusal of a file already imported (same SHA-256) unless `--allow-repeat`, a progress bar on a terminal, a
+/// summary.
 pub fn import_file(
     ctx: &Ctx,
-    file: &Path,
+    args: &ImportArgs,
     columns: (&[&str], &[&str]),
     what: &str,
-    dry_run: bool,
     import: impl FnOnce(&crate::store::Change, &mut CsvFile, &dyn Fn(u64)) -> Result<ImportReport>,
 ) -> Result<()> {
-    let mode = if dry_run { Mode::DryRun } else { Mode::Commit };
+    let mode = if args.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Commit
+    };
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
     db.use_bulk_cache()?;
-    let mut csv = CsvFile::open(file, columns.0, columns.1)?;
+    let mut csv = CsvFile::open(&args.file, columns.0, columns.1)?;
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
     let report = db.change(&actor, &ctx.now, mode, |c| {
+        if !args.allow_repeat {
+            if let Some(first) = crate::store::journal::first_import(c.tx(), &csv.sha256)? {
+                return Err(Error::refused(
+                    "import",
+                    format!(
+                        "{} (sha256 {}) was imported already on {} (journal event {}, {}); add --allow-repeat to import it again",
+                        csv.name, csv.sha256, first.effective_at, first.seq, first.kind
+                    ),
+                ));
+            }
+        }
         import(c, &mut csv, &|b| bar.set_position(b))
     });
     bar.finish_and_clear();
     let report = report?;
-    let verb = if dry_run {
+    let verb = if args.dry_run {
         "would import (dry run, nothing written)"
     } else {
         "imported"

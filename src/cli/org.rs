@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use clap::Subcommand;
 
 use super::Ctx;
@@ -33,12 +31,7 @@ pub enum OrgCommand {
         refused). One transaction: a file with any bad row writes nothing and every bad row is reported by \
         line number and reason (exit 65). --dry-run checks everything and writes nothing. A progress bar shows \
         on a terminal.")]
-    Import {
-        file: PathBuf,
-        /// Check the file against the database, write nothing
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(super::ImportArgs),
     /// List organizations
     List {
         #[arg(long)]
@@ -76,12 +69,11 @@ pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             ctx.out.status(&format!("org {} added", org.code));
             Ok(())
         }
-        OrgCommand::Import { file, dry_run } => super::import_file(
+        OrgCommand::Import(args) => super::import_file(
             ctx,
-            &file,
+            &args,
             (orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL),
             "organizations",
-            dry_run,
             orgs::import,
         ),
         OrgCommand::List { district, kind } => {

@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -39,11 +37,7 @@ pub enum PlaceCommand {
         org_code,group_year,language,place_type,count,release_date (R-P2). One transaction: a file with any bad \
         row writes nothing and every bad row is reported by line number and reason (exit 65). --dry-run \
         validates only. A progress bar shows on a terminal.")]
-    Import {
-        file: PathBuf,
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(super::ImportArgs),
     /// List places
     List {
         #[arg(long)]
@@ -99,12 +93,11 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 .status(&format!("published {} places at {org}", ids.len()));
             ctx.out.object(&Published { place_ids: ids })
         }
-        PlaceCommand::Import { file, dry_run } => super::import_file(
+        PlaceCommand::Import(args) => super::import_file(
             ctx,
-            &file,
+            &args,
             (places::IMPORT_COLUMNS, &[]),
             "places",
-            dry_run,
             places::import,
         ),
         PlaceCommand::List {

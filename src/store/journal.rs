@@ -650,6 +650,28 @@ pub fn history(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The first import of a file with this SHA-256, if any: every import event records its file's digest.
+pub fn first_import(conn: &Connection, sha256: &str) -> Result<Option<EventView>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, effective_at, recorded_at, officer, kind, subject, details FROM journal
+         WHERE kind LIKE '%.import' AND json_extract(details, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
+    )?;
+    Ok(stmt
+        .query_row([sha256], |r| {
+            let details: String = r.get(6)?;
+            Ok(EventView {
+                seq: r.get(0)?,
+                effective_at: r.get(1)?,
+                recorded_at: r.get(2)?,
+                officer: r.get(3)?,
+                kind: r.get(4)?,
+                subject: r.get(5)?,
+                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .optional()?)
+}
+
 /// Which state table a name means, for `history --table`.
 pub fn table_named(name: &str) -> Option<StateTable> {
     state_table(name)

@@ -667,7 +667,22 @@ fn org_import_twice_refuses_the_second_time_and_keeps_the_first() {
     let env = TestEnv::with_officer();
     import(&env, example_orgs()).success();
     let before = env.snapshot();
-    let assert = import(&env, example_orgs()).code(65);
+    // The same file again (same SHA-256) is refused with the date of the first import.
+    let assert = import(&env, example_orgs()).code(3);
+    let err = stderr(&assert);
+    assert!(
+        err.contains("imported already on 2026-03-16T10:00:00+05:00"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-repeat"), "{err}");
+    assert_eq!(env.snapshot(), before);
+    // Allowed to repeat, every row is a duplicate code.
+    let assert = env
+        .cmd()
+        .args(["org", "import", "--allow-repeat"])
+        .arg(example_orgs())
+        .assert()
+        .code(65);
     let err = stderr(&assert);
     assert!(err.contains("43 bad row(s)"), "{err}");
     assert_eq!(env.snapshot(), before);
@@ -700,7 +715,11 @@ fn org_import_every_success_adds_exactly_one_journal_event() {
     import(&env, &second).success();
     assert_eq!(events(&env), start + 2);
     // A failed import adds none.
-    import(&env, &first).code(65);
+    env.cmd()
+        .args(["org", "import", "--allow-repeat"])
+        .arg(&first)
+        .assert()
+        .code(65);
     assert_eq!(events(&env), start + 2);
     assert_eq!(orgs(&env), 4);
     env.kezek(&["audit", "verify"]).success();

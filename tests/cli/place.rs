@@ -1086,3 +1086,40 @@ fn outbox_every_family_event_is_written_in_the_application_language() {
     );
     audit_ok(&env);
 }
+
+#[test]
+fn a_places_file_imported_twice_is_refused_unless_allowed() {
+    let env = city();
+    let file = env.write(
+        "places.csv",
+        "org_code,group_year,language,place_type,count,release_date\nDS-001,2022,ru,regular,3,2026-03-16\n",
+    );
+    env.cmd()
+        .args(["place", "import"])
+        .arg(&file)
+        .assert()
+        .success();
+    let before = env.snapshot();
+    let out = env
+        .cmd()
+        .args(["place", "import"])
+        .arg(&file)
+        .assert()
+        .code(3);
+    let err = stderr(&out);
+    assert!(err.contains("imported already on 2026-03-16"), "{err}");
+    assert_eq!(env.snapshot(), before, "a refused repeat writes nothing");
+    // A dry run says the same.
+    env.cmd()
+        .args(["place", "import", "--dry-run"])
+        .arg(&file)
+        .assert()
+        .code(3);
+    env.cmd()
+        .args(["place", "import", "--allow-repeat"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(env.count("SELECT count(*) FROM place"), 6);
+    audit_ok(&env);
+}
