@@ -37,7 +37,7 @@ pub const APPLICATION_ID: i64 = 0x4B5A_454B;
 pub const DEMO_APPLICATION_ID: i64 = 0x4B5A_444D;
 
 /// The page cache of bulk commands, in KiB.
-pub const BULK_CACHE_KIB: i64 = 64 * 1024;
+pub const BULK_CACHE_KIB: i64 = 32 * 1024;
 
 /// The memory map of whole-table scans, in bytes.
 pub const SCAN_MMAP_BYTES: i64 = 4 << 30;
