@@ -8,7 +8,7 @@ use super::journal::{EventWriter, NOTIFICATION};
 use crate::domain::application::Language;
 use crate::domain::notify::{message, NoticeKind};
 use crate::domain::time::format_moment;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::Change;
 
 /// Writes the e-mail and the SMS of one event for one application, and records both rows in `event`.
@@ -32,10 +32,15 @@ pub fn notify(
     let created = format_moment(&change.now().effective);
     let mut insert = tx.prepare_cached(
         "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING *",
     )?;
+    let names: Vec<String> = insert
+        .column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     for (channel, recipient) in [("email", &email), ("sms", &phone)] {
-        insert.execute(params![
+        let mut rows = insert.query(params![
             number,
             kind.as_str(),
             channel,
@@ -45,8 +50,11 @@ pub fn notify(
             body,
             created
         ])?;
-        let id = tx.last_insert_rowid();
-        event.touch(NOTIFICATION, &id)?;
+        let row = rows
+            .next()?
+            .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
+        let id: i64 = row.get("id")?;
+        event.touch_returned(NOTIFICATION, &id, &names, row)?;
     }
     Ok(())
 }
