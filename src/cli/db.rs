@@ -17,6 +17,21 @@ pub enum DbCommand {
     Backup { file: PathBuf },
     /// SQLite's integrity and foreign-key checks, the queue counts, then `audit verify`
     Check,
+    /// Anonymise the personal data of applications that ended before a date (asks for confirmation)
+    #[command(
+        long_about = "Anonymise the personal data of the applications that were enrolled or removed \
+        before DATE: IINs become twelve zeros, names, phone, e-mail and documents are emptied, the birth date \
+        keeps only its year; their notifications lose recipient and text; enrollments that ended before DATE \
+        lose the child's IIN. Statistics keep working (queue type, group year, class, dates and statuses stay) \
+        and so does `audit verify` (the purge is one journaled change). Signed direction documents are kept: \
+        they are the record the officer's signature covers. Asks for confirmation on a terminal unless --yes; \
+        without a terminal and without --yes it refuses (exit 2)."
+    )]
+    Purge {
+        /// YYYY-MM-DD: applications that ended before this day
+        #[arg(long)]
+        before: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +91,28 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
                 file.display()
             ));
             Ok(())
+        }
+        DbCommand::Purge { before } => {
+            let before = crate::domain::time::parse_date("--before", &before)?;
+            if before > ctx.now.today() {
+                return Err(Error::usage(format!(
+                    "--before {before} is after today ({}): a purge reaches back, never ahead",
+                    ctx.now.today()
+                )));
+            }
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            ctx.out.confirm(&format!(
+                "Anonymise the applications that ended before {before}? This cannot be undone."
+            ))?;
+            let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
+                crate::store::purge::purge(c, before)
+            })?;
+            ctx.out.status(&format!(
+                "purged {} applications, {} notifications, {} enrollments that ended before {before}",
+                report.applications, report.notifications, report.enrollments
+            ));
+            ctx.out.object(&report)
         }
         DbCommand::Check => {
             let mut db = ctx.open()?;

@@ -10,6 +10,7 @@ pub mod officers;
 pub mod orgs;
 pub mod outbox;
 pub mod places;
+pub mod purge;
 pub mod reference;
 pub mod stats;
 pub mod sweep;

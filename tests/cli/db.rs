@@ -82,3 +82,123 @@ fn a_busy_database_gives_exit_75_and_writes_nothing() {
         1
     );
 }
+
+/// Whether any text value of any table holds `needle`.
+fn db_contains(env: &TestEnv, needle: &str) -> bool {
+    let conn = env.conn();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    tables.iter().any(|t| {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                if let rusqlite::types::ValueRef::Text(t) = r.get_ref(i).unwrap() {
+                    if String::from_utf8_lossy(t).contains(needle) {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    })
+}
+
+fn register(env: &TestEnv, birth: (i32, u32, u32), serial: u32) -> (String, String) {
+    let date = chrono::NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap();
+    let iin = (serial..)
+        .find_map(|s| kezek::domain::iin::Iin::build(date, false, s))
+        .unwrap();
+    let applicant = (serial..)
+        .find_map(|s| {
+            kezek::domain::iin::Iin::build(
+                chrono::NaiveDate::from_ymd_opt(1990, 5, 5).unwrap(),
+                true,
+                s,
+            )
+        })
+        .unwrap();
+    let name = format!("Тестов Ребёнок{serial}");
+    let out = env.json(&[
+        "application",
+        "register",
+        "--child-iin",
+        &iin,
+        "--child-name",
+        &name,
+        "--applicant-iin",
+        &applicant,
+        "--applicant-name",
+        "Тестова Мама",
+        "--phone",
+        "+77011234567",
+        "--email",
+        "mama@mail.kz",
+        "--district",
+        "Алмалинский",
+        "--consent",
+        "egov",
+    ]);
+    (out["number"].as_str().unwrap().to_string(), iin)
+}
+
+#[test]
+fn db_purge_anonymises_ended_applications_and_keeps_statistics_and_the_audit() {
+    let mut env = TestEnv::with_officer();
+    let (gone, gone_iin) = register(&env, (2022, 5, 10), 1);
+    let (waiting, waiting_iin) = register(&env, (2022, 6, 10), 2);
+    env.kezek(&[
+        "application",
+        "withdraw",
+        &gone,
+        "--reason",
+        "переезд",
+        "--yes",
+    ])
+    .success();
+    env.set_now("2026-04-20T10:00");
+    let stats_before = env.json(&["stats"]);
+
+    // Without --yes and without a terminal nothing happens.
+    let before = env.snapshot();
+    env.kezek(&["db", "purge", "--before", "2026-04-01"])
+        .code(2);
+    assert_eq!(env.snapshot(), before);
+    // A date after today is refused.
+    env.kezek(&["db", "purge", "--before", "2026-05-01", "--yes"])
+        .code(2);
+
+    let report = env.json(&["db", "purge", "--before", "2026-04-01", "--yes"]);
+    assert_eq!(report["applications"], 1, "{report}");
+    assert_eq!(report["notifications"], 2, "{report}");
+    let shown = env.json(&["application", "show", &gone]);
+    assert_eq!(shown["child_iin"], "000000000000", "{shown}");
+    assert_eq!(shown["child_name"], "", "{shown}");
+    assert_eq!(shown["applicant_iin"], "000000000000", "{shown}");
+    assert_eq!(shown["email"], "", "{shown}");
+    assert_eq!(shown["child_birth_date"], "2022-01-01", "{shown}");
+    assert_eq!(shown["status"], "removed", "{shown}");
+    assert_eq!(shown["removed_reason"], "withdrawn", "{shown}");
+    // Nothing of the purged child is left in the database but the signed journal's digests.
+    assert!(!db_contains(&env, &gone_iin), "the purged IIN is gone");
+    assert!(!db_contains(&env, "Ребёнок1"), "the purged name is gone");
+    assert!(
+        db_contains(&env, &waiting_iin),
+        "a waiting application is untouched"
+    );
+    assert_eq!(
+        env.json(&["application", "show", &waiting])["child_iin"],
+        waiting_iin.as_str()
+    );
+    // Statistics and the audit are unchanged by it; a second purge finds nothing.
+    assert_eq!(env.json(&["stats"]), stats_before);
+    env.kezek(&["audit", "verify"]).success();
+    let again = env.json(&["db", "purge", "--before", "2026-04-01", "--yes"]);
+    assert_eq!(again["applications"], 0, "{again}");
+}
