@@ -70,6 +70,9 @@ impl PublicKey {
     }
 
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        if crate::faults::active(crate::faults::Fault::SignatureAlwaysValid) {
+            return true;
+        }
         let Ok(signature) = Signature::try_from(signature) else {
             return false;
         };

@@ -8,6 +8,7 @@ pub mod crypto;
 pub mod csvfile;
 pub mod domain;
 pub mod error;
+pub mod faults;
 pub mod generate;
 pub mod store;
 

@@ -522,7 +522,7 @@ fn walk_month(
                 continue;
             };
             let issued = refused(db.change(actor, &midday, Mode::Commit, |c| {
-                directions::issue(c, &app.number, place.id, key, settings, &calendar)
+                directions::issue(c, &app.number, place.id, key, settings, &calendar, None)
             }))?;
             if let Some(d) = issued {
                 issued_today.push(d.number);
@@ -551,7 +551,7 @@ fn walk_month(
             )?;
             for app in candidates {
                 let taken = refused(db.change(actor, &midday, Mode::Commit, |c| {
-                    directions::issue(c, &app.number, place.id, key, settings, &calendar)
+                    directions::issue(c, &app.number, place.id, key, settings, &calendar, None)
                 }))?;
                 if let Some(d) = taken {
                     issued_today.push(d.number);

@@ -8,6 +8,7 @@ use crate::domain::documents;
 use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
+use crate::faults::{self, Fault};
 use crate::store::directions::{self, DirectionFilter};
 use crate::store::{places, reference, Mode};
 
@@ -113,10 +114,19 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let actor = ctx.actor()?;
             let key = signing_key(&actor)?;
             let mut db = ctx.open()?;
+            let stale = if faults::active(Fault::ReadOutsideTransaction) {
+                let reading = db.snapshot(|c| {
+                    directions::read_for_issue(c, &number, place, ctx.now.effective)
+                })?;
+                faults::pause();
+                Some(reading)
+            } else {
+                None
+            };
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 let settings = reference::load_settings(c.tx())?;
                 let calendar = reference::working_calendar(c.tx())?;
-                directions::issue(c, &number, place, key, &settings, &calendar)
+                directions::issue(c, &number, place, key, &settings, &calendar, stale)
             })?;
             ctx.out.status(&format!(
                 "direction {} issued for {number}: place {place} at {}, valid until {}",

@@ -9,6 +9,7 @@ use crate::crypto::PrivateKey;
 use crate::csvfile::CsvFile;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
+use crate::faults::{self, Fault};
 use crate::store::orgs::ImportReport;
 use crate::store::Mode;
 use crate::store::{Acting, Actor, Db};
@@ -289,10 +290,21 @@ pub fn import_file(
                 ));
             }
         }
-        import(c, &mut csv, &|b| bar.set_position(b))
+        let rows_done = std::cell::Cell::new(0u64);
+        let progress = |b| {
+            bar.set_position(b);
+            rows_done.set(rows_done.get() + 1);
+            if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get() % 1000 == 0 {
+                let _ = c.tx().execute_batch("COMMIT; BEGIN IMMEDIATE");
+            }
+        };
+        match import(c, &mut csv, &progress) {
+            Err(e @ Error::BadRows { .. }) if faults::active(Fault::ImportKeepsGoodRows) => Ok(Err(e)),
+            other => other.map(Ok),
+        }
     });
     bar.finish_and_clear();
-    let report = report?;
+    let report = report??;
     let verb = if args.dry_run {
         "would import (dry run, nothing written)"
     } else {

@@ -17,6 +17,7 @@ use super::journal::{
 };
 use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
+use crate::faults::{self, Fault};
 
 /// A head as published by `audit head` and read back by `audit verify --head`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -287,6 +288,9 @@ pub fn verify(conn: &Connection, published: Option<&SignedHead>) -> Result<Verif
 
     // 4. Every state row has exactly the digest its latest event recorded; every recorded row exists.
     for table in STATE_TABLES {
+        if faults::active(Fault::AuditSkipsRows) {
+            break;
+        }
         report.rows += verify_table(conn, *table)?;
     }
 

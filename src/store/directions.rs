@@ -1,6 +1,6 @@
 //! Directions (R-D1..R-D9, R-A3): issue, extend, revoke, annul, enroll, depart, show, verify, list.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -147,18 +147,6 @@ pub fn show(conn: &Connection, number: &str) -> Result<DirectionView> {
     Ok(load(conn, number)?.view())
 }
 
-/// Test-only: a pause between the checks and the writes of `direction issue`, so that a race test can make
-/// two officers overlap (`KEZEK_TEST_PAUSE_MS`). The transaction is already `IMMEDIATE`, so the second officer
-/// waits and then sees the place taken.
-fn test_pause() {
-    if let Some(ms) = std::env::var("KEZEK_TEST_PAUSE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-}
-
 fn active_direction(conn: &Connection, application: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
@@ -245,25 +233,29 @@ fn document(
     })
 }
 
-/// `direction issue` (R-D1..R-D5, R-A3): checks every refusal, signs the document with the acting officer's key.
-pub fn issue(
-    change: &Change,
+/// What `direction issue` reads before it decides: the application, the place and the facts its rules check.
+pub struct IssueReading {
+    app: AppRow,
+    place: places::PlaceRow,
+    org_kind: OrgKind,
+    facts: IssueFacts,
+}
+
+/// Reads what `direction issue` decides on. Inside the write transaction, as `issue` does, nothing can change
+/// between this reading and the writes; the race suite proves that a reading taken before it is not enough.
+pub fn read_for_issue(
+    conn: &Connection,
     application: &str,
     place_id: i64,
-    key: &PrivateKey,
-    settings: &Settings,
-    calendar: &WorkingCalendar,
-) -> Result<DirectionView> {
-    let now = change.now().effective;
-    offers::close_windows(change, now)?;
-    let tx = change.tx();
-    let app = applications::get(tx, application)?;
-    let place = places::get(tx, place_id)?;
+    now: DateTime<FixedOffset>,
+) -> Result<IssueReading> {
+    let app = applications::get(conn, application)?;
+    let place = places::get(conn, place_id)?;
     let org_kind = OrgKind::parse("org.kind", &place.org_kind)?;
-    let round = offer_round_of(tx, application)?;
+    let round = offer_round_of(conn, application)?;
     let notified_in_open_window = app.status == "notified"
         && match round {
-            Some(r) => offers::round_is_open(tx, r, now)?,
+            Some(r) => offers::round_is_open(conn, r, now)?,
             None => false,
         };
     let facts = IssueFacts {
@@ -274,8 +266,8 @@ pub fn issue(
             .as_deref()
             .map(|d| parse_date("stop_list_until", d))
             .transpose()?,
-        active_direction: active_direction(tx, application)?,
-        enrolled_at: enrolled_at(tx, &app.child_iin)?,
+        active_direction: active_direction(conn, application)?,
+        enrolled_at: enrolled_at(conn, &app.child_iin)?,
         queue_type: QueueType::parse("queue_type", &app.queue_type)?,
         group_year: app.group_year,
         child_birth: parse_date("child_birth_date", &app.child_birth_date)?,
@@ -287,8 +279,40 @@ pub fn issue(
         org_kind,
         issue_date: now.date_naive(),
     };
+    Ok(IssueReading {
+        app,
+        place,
+        org_kind,
+        facts,
+    })
+}
+
+/// `direction issue` (R-D1..R-D5, R-A3): checks every refusal, signs the document with the acting officer's key.
+/// `stale` is only ever given by the race suite's deliberate fault: a reading taken outside this transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn issue(
+    change: &Change,
+    application: &str,
+    place_id: i64,
+    key: &PrivateKey,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+    stale: Option<IssueReading>,
+) -> Result<DirectionView> {
+    let now = change.now().effective;
+    offers::close_windows(change, now)?;
+    let tx = change.tx();
+    let IssueReading {
+        app,
+        place,
+        org_kind,
+        facts,
+    } = match stale {
+        Some(reading) => reading,
+        None => read_for_issue(tx, application, place_id, now)?,
+    };
     rules::check_issue(&facts, settings)?;
-    test_pause();
+    change.pause();
 
     let number = next_number(tx, now.year())?;
     let until = rules::valid_until(now.date_naive(), calendar, settings);

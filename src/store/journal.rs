@@ -104,6 +104,7 @@ pub struct Change<'c> {
     tx: Transaction<'c>,
     officer: String,
     now: Now,
+    paused: std::cell::Cell<bool>,
 }
 
 impl<'c> Change<'c> {
@@ -153,6 +154,7 @@ impl<'c> Change<'c> {
             tx,
             officer: actor.officer_id().to_string(),
             now: *now,
+            paused: std::cell::Cell::new(false),
         })
     }
 
@@ -192,6 +194,7 @@ impl<'c> Change<'c> {
         subject: &str,
         details: serde_json::Value,
     ) -> Result<EventWriter<'_>> {
+        self.pause();
         EventWriter::begin(
             &self.tx,
             &self.now,
@@ -200,6 +203,14 @@ impl<'c> Change<'c> {
             subject,
             &details,
         )
+    }
+
+    /// The race suite's pause between what a command has read and what it writes: once per change, at the
+    /// first event (or earlier, where a command asks for it). Nothing outside debug builds.
+    pub fn pause(&self) {
+        if !self.paused.replace(true) {
+            crate::faults::pause();
+        }
     }
 
     /// Signs the chain head with the actor's key (R-A5) and commits. A change that recorded nothing signs nothing.

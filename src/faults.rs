@@ -1,0 +1,117 @@
+//! Deliberate faults, for the reliability suites to prove that they catch what they claim to catch.
+//!
+//! A fault is switched on by naming it in `KEZEK_FAULT` (a comma-separated list) for the binary, or with
+//! [`with`] for code running in the same thread. Faults exist only in builds with debug assertions, the builds
+//! the tests drive: in a release build [`active`] is the constant `false`, so no environment of an officer's
+//! terminal or cron job can weaken the binary that holds the queue.
+
+use std::time::Duration;
+
+/// The faults the suites know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// An import commits every 1,000 rows instead of once at the end (the crash suite must catch it).
+    ImportCommitsEvery1000,
+    /// An import that found bad rows keeps the good ones (the hostile-input suite must catch it).
+    ImportKeepsGoodRows,
+    /// `direction issue` checks the facts it read before its write transaction began (the race suite).
+    ReadOutsideTransaction,
+    /// `audit verify` checks the journal's chain and heads but not the state rows (the tamper suite).
+    AuditSkipsRows,
+    /// Every RSA signature verifies (the forgery suite).
+    SignatureAlwaysValid,
+    /// Lists, exports and refusals show IINs in full instead of masked (the personal-data suite).
+    IinsUnmasked,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 6] = [
+        Fault::ImportCommitsEvery1000,
+        Fault::ImportKeepsGoodRows,
+        Fault::ReadOutsideTransaction,
+        Fault::AuditSkipsRows,
+        Fault::SignatureAlwaysValid,
+        Fault::IinsUnmasked,
+    ];
+
+    /// The name `KEZEK_FAULT` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ImportCommitsEvery1000 => "import-commits-every-1000",
+            Fault::ImportKeepsGoodRows => "import-keeps-good-rows",
+            Fault::ReadOutsideTransaction => "read-outside-transaction",
+            Fault::AuditSkipsRows => "audit-skips-rows",
+            Fault::SignatureAlwaysValid => "signature-always-valid",
+            Fault::IinsUnmasked => "iins-unmasked",
+        }
+    }
+}
+
+#[cfg(debug_assertions)]
+thread_local! {
+    static SWITCHED_ON: std::cell::RefCell<Vec<Fault>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Whether `fault` is switched on. Always `false` in a release build.
+#[cfg(debug_assertions)]
+pub fn active(fault: Fault) -> bool {
+    SWITCHED_ON.with(|s| s.borrow().contains(&fault))
+        || std::env::var("KEZEK_FAULT")
+            .map(|v| v.split(',').any(|n| n.trim() == fault.name()))
+            .unwrap_or(false)
+}
+
+/// Whether `fault` is switched on. Always `false` in a release build.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub fn active(_fault: Fault) -> bool {
+    false
+}
+
+/// Runs `f` with `fault` switched on in this thread (for in-process tests of the library).
+#[cfg(debug_assertions)]
+pub fn with<T>(fault: Fault, f: impl FnOnce() -> T) -> T {
+    struct Off(Fault);
+    impl Drop for Off {
+        fn drop(&mut self) {
+            SWITCHED_ON.with(|s| s.borrow_mut().retain(|x| *x != self.0));
+        }
+    }
+    SWITCHED_ON.with(|s| s.borrow_mut().push(fault));
+    let _off = Off(fault);
+    f()
+}
+
+/// A pause between what a command has read and what it writes (`KEZEK_TEST_PAUSE_MS`), so that the race suite
+/// can make commands overlap. Nothing in a release build.
+pub fn pause() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("KEZEK_TEST_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = Duration::ZERO;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_off_unless_switched_on() {
+        for f in Fault::ALL {
+            assert!(!active(f), "{} is on without being asked", f.name());
+        }
+        assert!(with(Fault::AuditSkipsRows, || active(Fault::AuditSkipsRows)));
+        assert!(!active(Fault::AuditSkipsRows));
+    }
+
+    #[test]
+    fn fault_names_are_distinct() {
+        let names: std::collections::HashSet<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), Fault::ALL.len());
+    }
+}
