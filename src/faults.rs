@@ -96,6 +96,25 @@ pub fn pause() {
     let _ = Duration::ZERO;
 }
 
+/// Test-only trace of a changing command's write transaction: when `KEZEK_TEST_MARKS` names a file, `begin`
+/// (the write lock is held) and `commit` (the transaction is durable) are appended to it, so that the crash
+/// suite knows whether its kill landed inside the transaction. Nothing in a release build.
+pub fn mark(stage: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("KEZEK_TEST_MARKS") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{stage}");
+        }
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = stage;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

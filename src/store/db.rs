@@ -277,10 +277,14 @@ impl Db {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        crate::faults::mark("begin");
         let change = Change::begin(tx, actor, now)?;
         let out = f(&change)?;
         match mode {
-            Mode::Commit => change.seal_and_commit(actor.key.as_ref().expect("checked above"))?,
+            Mode::Commit => {
+                change.seal_and_commit(actor.key.as_ref().expect("checked above"))?;
+                crate::faults::mark("commit");
+            }
             Mode::DryRun => change.roll_back()?,
         }
         Ok(out)
