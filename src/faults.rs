@@ -22,16 +22,19 @@ pub enum Fault {
     SignatureAlwaysValid,
     /// Lists, exports and refusals show IINs in full instead of masked (the personal-data suite).
     IinsUnmasked,
+    /// The IIN parser accepts any check digit (the parser property suite).
+    IinChecksumSkipped,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 6] = [
+    pub const ALL: [Fault; 7] = [
         Fault::ImportCommitsEvery1000,
         Fault::ImportKeepsGoodRows,
         Fault::ReadOutsideTransaction,
         Fault::AuditSkipsRows,
         Fault::SignatureAlwaysValid,
         Fault::IinsUnmasked,
+        Fault::IinChecksumSkipped,
     ];
 
     /// The name `KEZEK_FAULT` uses.
@@ -43,6 +46,7 @@ impl Fault {
             Fault::AuditSkipsRows => "audit-skips-rows",
             Fault::SignatureAlwaysValid => "signature-always-valid",
             Fault::IinsUnmasked => "iins-unmasked",
+            Fault::IinChecksumSkipped => "iin-checksum-skipped",
         }
     }
 }
