@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::bulk::{self, SetAside};
 use super::journal::{Change, EventWriter, APPLICATION};
 use super::orgs::ImportReport;
 use crate::csvfile::CsvFile;
@@ -630,6 +631,17 @@ pub fn import(
     let mut numbers: HashMap<u64, u64> = HashMap::new();
     let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
     let kept = kept_numbers(file)?;
+    // Into an empty table, the indexes are built once at the end and the queue counts from one GROUP BY; no
+    // application exists yet, so R-Q6 is checked within the file alone.
+    let set_aside = if bulk::is_empty(tx, "application")? {
+        Some(SetAside::begin(
+            tx,
+            "application",
+            &["application_waiting_insert"],
+        )?)
+    } else {
+        None
+    };
     let rows = file.rows(progress, |row, clean| {
         let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
         if registered_at > now {
@@ -665,8 +677,10 @@ pub fn import(
                 ),
             ));
         }
-        if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
-            return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+        if set_aside.is_none() {
+            if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
+                return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+            }
         }
         let number = match row.optional("number") {
             Some(given) => {
@@ -721,6 +735,15 @@ pub fn import(
         }
         Ok(())
     })?;
+    if let Some(set_aside) = set_aside {
+        set_aside.restore(tx)?;
+        tx.execute_batch(&format!(
+            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting)
+             SELECT queue_type, group_year, priority_class, registered_unix / 86400, count(*)
+             FROM application WHERE status IN {WAITING} GROUP BY 1, 2, 3, 4
+             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting"
+        ))?;
+    }
     event.finish()?;
     Ok(ImportReport {
         file: file.name.clone(),

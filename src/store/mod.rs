@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod bulk;
 pub mod db;
 pub mod directions;
 pub mod journal;

@@ -2050,3 +2050,101 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
     assert_eq!(found[0]["category"], Value::Null, "{found}");
     assert_eq!(found[0]["consent"], "egov", "{found}");
 }
+
+/// The import into an empty table sets its indexes and the queue-count trigger aside and builds them at the end;
+/// the database it leaves must be the one the row-by-row path leaves: same schema, same rows, same counts, and
+/// R-Q6 enforced inside the file and afterwards.
+#[test]
+fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
+    let children: Vec<String> = (0..40u32)
+        .map(|i| {
+            let child = Child::new(
+                ["2021-05-01", "2022-07-15", "2023-02-02"][i as usize % 3],
+                10 + i,
+            );
+            let child = if i % 7 == 0 {
+                child.first_priority()
+            } else {
+                child
+            };
+            child.csv(&format!("2026-02-{:02}T09:{:02}", 1 + i % 28, i % 60), "")
+        })
+        .collect();
+    let schema = |env: &TestEnv| -> Vec<String> {
+        let conn = env.conn();
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let table = |env: &TestEnv, sql: &str| -> Vec<String> {
+        let conn = env.conn();
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().unwrap() {
+            out.push(
+                (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+            );
+        }
+        out
+    };
+
+    // Bulk: the table is empty.
+    let bulk = TestEnv::with_officer();
+    let file = write_csv(&bulk, "apps.csv", &children);
+    import(&bulk, &file, &[]).success();
+    // Row by row: one application exists already, in the other queue type so that it takes no number of the
+    // file's (and withdrawn, so that it counts nowhere).
+    let rows = TestEnv::with_officer();
+    let early = number(&register(
+        &rows,
+        &Child::new("2022-01-01", 999)
+            .queue_type("sanatorium")
+            .doc(MEDICAL_DOC),
+    ));
+    withdraw(&rows, &early);
+    let file = write_csv(&rows, "apps.csv", &children);
+    import(&rows, &file, &[]).success();
+
+    assert_eq!(
+        schema(&bulk),
+        schema(&rows),
+        "the indexes and triggers are all back"
+    );
+    let mine = "SELECT * FROM application WHERE number <> '{early}' ORDER BY number"
+        .replace("{early}", &early);
+    assert_eq!(table(&bulk, &mine).len(), children.len());
+    assert!(
+        table(&bulk, &mine) == table(&rows, &mine),
+        "the same applications"
+    );
+    let counts = "SELECT * FROM queue_day WHERE waiting > 0 ORDER BY 1, 2, 3, 4";
+    assert!(!table(&bulk, counts).is_empty());
+    assert_eq!(table(&bulk, counts), table(&rows, counts));
+    bulk.kezek(&["db", "check"]).success();
+    rows.kezek(&["db", "check"]).success();
+    assert_show_agrees_with_list(&bulk);
+
+    // R-Q6 inside a file imported into an empty table, and against what the bulk import left.
+    let fresh = TestEnv::with_officer();
+    let twice = write_csv(
+        &fresh,
+        "twice.csv",
+        &[children[0].clone(), children[0].clone()],
+    );
+    let text = stderr(&import(&fresh, &twice, &[]).code(65));
+    assert!(
+        text.contains("R-Q6") && text.contains("appears already on line 2"),
+        "{text}"
+    );
+    assert_eq!(apps(&fresh), 0);
+    let again = write_csv(&bulk, "again.csv", &[children[3].clone()]);
+    let text = stderr(&import(&bulk, &again, &[]).code(65));
+    assert!(text.contains("R-Q6"), "{text}");
+}

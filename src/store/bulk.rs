@@ -1,0 +1,59 @@
+//! Loading a whole file into an empty table. Its secondary indexes and the triggers named by the caller are
+//! dropped for the load and created again before the same transaction commits, so readers never see the table
+//! without them. `CREATE INDEX` sorts each index once; a million inserts in random key order into the same
+//! indexes thrash the page cache, and a trigger makes SQLite keep a statement journal for every row.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// The schema objects set aside for a load, as `sqlite_schema` holds their SQL.
+pub struct SetAside {
+    sql: Vec<String>,
+}
+
+impl SetAside {
+    /// Drops every index of `table` that is not its primary key, and the named triggers.
+    pub fn begin(conn: &Connection, table: &str, triggers: &[&str]) -> Result<SetAside> {
+        let mut stmt = conn.prepare(
+            "SELECT type, name, sql FROM sqlite_schema
+             WHERE tbl_name = ?1 AND sql IS NOT NULL AND (type = 'index' OR type = 'trigger')
+             ORDER BY type, name",
+        )?;
+        let objects: Vec<(String, String, String)> = stmt
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut sql = Vec::new();
+        for (kind, name, create) in objects {
+            if kind == "trigger" && !triggers.contains(&name.as_str()) {
+                continue;
+            }
+            let drop = if kind == "index" {
+                "DROP INDEX"
+            } else {
+                "DROP TRIGGER"
+            };
+            conn.execute_batch(&format!("{drop} \"{name}\""))?;
+            sql.push(create);
+        }
+        Ok(SetAside { sql })
+    }
+
+    /// Creates the indexes and triggers again (a unique index refuses the load if the rows break it).
+    pub fn restore(self, conn: &Connection) -> Result<()> {
+        for create in &self.sql {
+            conn.execute_batch(create)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `table` has no rows.
+pub fn is_empty(conn: &Connection, table: &str) -> Result<bool> {
+    let any: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(!any)
+}
