@@ -128,7 +128,9 @@ mod tests {
         for f in Fault::ALL {
             assert!(!active(f), "{} is on without being asked", f.name());
         }
-        assert!(with(Fault::AuditSkipsRows, || active(Fault::AuditSkipsRows)));
+        assert!(with(Fault::AuditSkipsRows, || active(
+            Fault::AuditSkipsRows
+        )));
         assert!(!active(Fault::AuditSkipsRows));
     }
 

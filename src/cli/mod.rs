@@ -294,7 +294,7 @@ pub fn import_file(
         let progress = |b| {
             bar.set_position(b);
             rows_done.set(rows_done.get() + 1);
-            if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get() % 1000 == 0 {
+            if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get().is_multiple_of(1000) {
                 let _ = c.tx().execute_batch("COMMIT; BEGIN IMMEDIATE");
             }
         };
