@@ -631,13 +631,18 @@ pub fn import(
     let mut numbers: HashMap<u64, u64> = HashMap::new();
     let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
     let kept = kept_numbers(file)?;
-    // Into an empty table, the indexes are built once at the end and the queue counts from one GROUP BY; no
-    // application exists yet, so R-Q6 is checked within the file alone.
+    // Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the queue
+    // counts come from one GROUP BY; no application exists yet, so R-Q6 is checked within the file alone.
     let set_aside = if bulk::is_empty(tx, "application")? {
         Some(SetAside::begin(
             tx,
             "application",
-            &["application_waiting_insert"],
+            &[
+                "application_one_active",
+                "application_child",
+                "application_name",
+                "application_waiting_insert",
+            ],
         )?)
     } else {
         None
@@ -735,6 +740,8 @@ pub fn import(
         }
         Ok(())
     })?;
+    // The file's maps are done with: their memory goes back before the index sorts take theirs.
+    drop((children, numbers, next_seq, kept));
     if let Some(set_aside) = set_aside {
         set_aside.restore(tx)?;
         tx.execute_batch(&format!(

@@ -1,4 +1,4 @@
-//! Loading a whole file into an empty table. Its secondary indexes and the triggers named by the caller are
+//! Loading a whole file into an empty table. The indexes and triggers named by the caller are
 //! dropped for the load and created again before the same transaction commits, so readers never see the table
 //! without them. `CREATE INDEX` sorts each index once; a million inserts in random key order into the same
 //! indexes thrash the page cache, and a trigger makes SQLite keep a statement journal for every row.
@@ -13,21 +13,16 @@ pub struct SetAside {
 }
 
 impl SetAside {
-    /// Drops every index of `table` that is not its primary key, and the named triggers.
-    pub fn begin(conn: &Connection, table: &str, triggers: &[&str]) -> Result<SetAside> {
-        let mut stmt = conn.prepare(
-            "SELECT type, name, sql FROM sqlite_schema
-             WHERE tbl_name = ?1 AND sql IS NOT NULL AND (type = 'index' OR type = 'trigger')
-             ORDER BY type, name",
-        )?;
-        let objects: Vec<(String, String, String)> = stmt
-            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+    /// Drops the named indexes and triggers of `table` (those whose maintenance row by row costs more than
+    /// building them once: indexes in random key order, triggers).
+    pub fn begin(conn: &Connection, table: &str, names: &[&str]) -> Result<SetAside> {
         let mut sql = Vec::new();
-        for (kind, name, create) in objects {
-            if kind == "trigger" && !triggers.contains(&name.as_str()) {
-                continue;
-            }
+        for name in names {
+            let (kind, create): (String, String) = conn.query_row(
+                "SELECT type, sql FROM sqlite_schema WHERE tbl_name = ?1 AND name = ?2 AND sql IS NOT NULL",
+                [table, name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
             let drop = if kind == "index" {
                 "DROP INDEX"
             } else {
