@@ -275,7 +275,7 @@ pub fn import_file(
     };
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
-    db.use_bulk_cache()?;
+    db.use_bulk_load()?;
     let mut csv = CsvFile::open(&args.file, columns.0, columns.1)?;
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
     let report = db.change(&actor, &ctx.now, mode, |c| {

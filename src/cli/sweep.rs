@@ -58,6 +58,7 @@ pub fn sweep(ctx: &Ctx, args: SweepArgs) -> Result<()> {
         ));
     }
     let mut db = ctx.open()?;
+    db.use_bulk_cache()?;
     let outcome = db.change(&actor, &ctx.now, mode, |c| {
         let settings = reference::load_settings(c.tx())?;
         let calendar = reference::working_calendar(c.tx())?;

@@ -210,12 +210,18 @@ impl Db {
         Ok(id == DEMO_APPLICATION_ID)
     }
 
-    /// Settings for bulk work (imports): a larger page cache (index inserts in random key order thrash the
-    /// default 2 MB); the sorted runs of `CREATE INDEX` in temporary files rather than in memory, so that the
-    /// memory of an import stays bounded whatever the file's size; and a second thread for those sorts.
+    /// A larger page cache for bulk work (imports, the sweep): index inserts in random key order thrash the
+    /// default 2 MB.
     pub fn use_bulk_cache(&self) -> Result<()> {
         self.conn
             .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+        Ok(())
+    }
+
+    /// For imports, besides the bulk cache: the sorted runs of `CREATE INDEX` go to temporary files rather than
+    /// memory, so that an import's memory stays bounded whatever the file's size, and a second thread sorts.
+    pub fn use_bulk_load(&self) -> Result<()> {
+        self.use_bulk_cache()?;
         self.conn.pragma_update(None, "temp_store", "FILE")?;
         let _: i64 = self
             .conn

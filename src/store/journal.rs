@@ -249,7 +249,7 @@ pub fn head_message(seq: i64, hash: &[u8]) -> String {
     )
 }
 
-fn last_event(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
+pub(super) fn last_event(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row(
             "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
@@ -481,13 +481,57 @@ fn row_digest(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<O
     }
 }
 
+/// A statement that writes one state row and gives it back (`... RETURNING *`); `run` records the row in an
+/// event from what the statement returned, without reading it again.
+pub(super) struct WriteReturning<'c> {
+    stmt: rusqlite::CachedStatement<'c>,
+    names: Vec<String>,
+    table: StateTable,
+}
+
+impl<'c> WriteReturning<'c> {
+    pub(super) fn new(conn: &'c Connection, sql: &str, table: StateTable) -> Result<Self> {
+        let stmt = conn.prepare_cached(sql)?;
+        let names = stmt.column_names().iter().map(|n| n.to_string()).collect();
+        Ok(WriteReturning { stmt, names, table })
+    }
+
+    /// Runs the statement for the row `key` and records the row in `event`.
+    pub(super) fn run(
+        &mut self,
+        event: &mut EventWriter,
+        key: &dyn ToSql,
+        params: impl rusqlite::Params,
+    ) -> Result<()> {
+        let mut rows = self.stmt.query(params)?;
+        let row = rows.next()?.ok_or_else(|| {
+            Error::Internal(format!(
+                "{} {key:?}: no row written",
+                self.table.name,
+                key = key.to_sql().ok()
+            ))
+        })?;
+        event.touch_returned(self.table, key, &self.names, row)
+    }
+}
+
 /// The digest of one row as SQLite holds it: table name, then each non-NULL column as name and typed value.
 pub(super) fn digest_of(
     table: StateTable,
     names: &[String],
     row: &rusqlite::Row,
 ) -> Result<[u8; 32]> {
-    let mut c = Canonical::default();
+    digest_with(&mut Canonical::default(), table, names, row)
+}
+
+/// `digest_of` in a buffer the caller keeps from row to row (whole-table scans).
+fn digest_with(
+    c: &mut Canonical,
+    table: StateTable,
+    names: &[String],
+    row: &rusqlite::Row,
+) -> Result<[u8; 32]> {
+    c.0.clear();
     c.bytes(table.name.as_bytes());
     for (i, name) in names.iter().enumerate() {
         let v = row.get_ref(i)?;
@@ -513,10 +557,11 @@ pub(super) fn each_row_digest(
         .position(|n| n == table.key)
         .ok_or_else(|| Error::Internal(format!("{} has no column {}", table.name, table.key)))?;
     let mut rows = stmt.query([])?;
+    let mut buf = Canonical::default();
     while let Some(row) = rows.next()? {
         each(
             row.get::<_, Value>(key_index)?,
-            digest_of(table, &names, row)?,
+            digest_with(&mut buf, table, &names, row)?,
         )?;
     }
     Ok(())

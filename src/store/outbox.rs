@@ -19,10 +19,42 @@ pub fn notify(
     kind: NoticeKind,
     detail: &str,
 ) -> Result<()> {
-    let tx = change.tx();
-    let (email, phone, language): (String, String, String) = tx
+    let contact: Contact = change
+        .tx()
         .prepare_cached("SELECT email, phone, language FROM application WHERE number = ?1")?
-        .query_row([number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        .query_row([number], |r| {
+            Ok(Contact {
+                email: r.get(0)?,
+                phone: r.get(1)?,
+                language: r.get(2)?,
+            })
+        })?;
+    notify_contact(change, event, number, &contact, kind, detail)
+}
+
+/// Where a family's notifications go, as its application records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub email: String,
+    pub phone: String,
+    pub language: String,
+}
+
+/// `notify` for a caller that has read the family's contact already (the sweep reads it with the directions).
+pub fn notify_contact(
+    change: &Change,
+    event: &mut EventWriter,
+    number: &str,
+    contact: &Contact,
+    kind: NoticeKind,
+    detail: &str,
+) -> Result<()> {
+    let tx = change.tx();
+    let Contact {
+        email,
+        phone,
+        language,
+    } = contact;
     let lang = if language == "kk" {
         Language::Kk
     } else {

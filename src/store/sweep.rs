@@ -3,15 +3,26 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::journal::{Change, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::journal::{Change, WriteReturning, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
-use super::outbox;
+use super::outbox::{self, Contact};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::notify::NoticeKind;
 use crate::domain::settings::Settings;
 use crate::domain::sweep::{after_expiry, age_limit_birth_date, AfterExpiry, SweepSummary};
 use crate::domain::time::{format_moment, parse_date, start_of_day};
 use crate::error::Result;
+
+/// An issued direction whose validity ended, with what the sweep needs of its application.
+struct Expiring {
+    number: String,
+    application: String,
+    place_id: i64,
+    valid_until: String,
+    status: String,
+    expired_count: i64,
+    contact: Contact,
+}
 
 /// What a sweep did, and when the same day was swept before (if it was).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,22 +46,29 @@ pub fn sweep(
         ..SweepSummary::default()
     };
 
-    // R-S2: issued directions whose validity ended before the day.
-    let expiring: Vec<(String, String, i64, String, String, i64)> = tx
+    // R-S2: issued directions whose validity ended before the day. Each row is written with `RETURNING *` and
+    // journaled from what came back; the family's contact is read with the direction.
+    let expiring: Vec<Expiring> = tx
         .prepare(
-            "SELECT d.number, d.application, d.place_id, d.valid_until, a.status, a.expired_count
+            "SELECT d.number, d.application, d.place_id, d.valid_until, a.status, a.expired_count,
+                    a.email, a.phone, a.language
              FROM direction d JOIN application a ON a.number = d.application
              WHERE d.status = 'issued' AND d.valid_until < ?1 ORDER BY d.valid_until, d.number",
         )?
         .query_map([day.to_string()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            Ok(Expiring {
+                number: r.get(0)?,
+                application: r.get(1)?,
+                place_id: r.get(2)?,
+                valid_until: r.get(3)?,
+                status: r.get(4)?,
+                expired_count: r.get(5)?,
+                contact: Contact {
+                    email: r.get(6)?,
+                    phone: r.get(7)?,
+                    language: r.get(8)?,
+                },
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     if !expiring.is_empty() {
@@ -59,58 +77,79 @@ pub fn sweep(
             &day.to_string(),
             serde_json::json!({ "date": day.to_string(), "directions": expiring.len() }),
         )?;
-        let mut expire = tx.prepare_cached(
-            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1",
+        let mut expire = WriteReturning::new(
+            tx,
+            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1
+             RETURNING *",
+            DIRECTION,
         )?;
-        let mut free = tx
-            .prepare_cached("UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1")?;
-        let mut remove = tx.prepare_cached(
+        let mut free = WriteReturning::new(
+            tx,
+            "UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1 RETURNING *",
+            PLACE,
+        )?;
+        let mut remove = WriteReturning::new(
+            tx,
             "UPDATE application SET status = 'removed', removed_reason = 'expired_twice', expired_count = ?2,
-                offer_round = NULL, removed_at = ?3 WHERE number = ?1",
+                offer_round = NULL, removed_at = ?3 WHERE number = ?1 RETURNING *",
+            APPLICATION,
         )?;
-        let mut stop = tx.prepare_cached(
+        let mut stop = WriteReturning::new(
+            tx,
             "UPDATE application SET status = 'stop_listed', stop_list_until = ?2, expired_count = ?3,
-                offer_round = NULL WHERE number = ?1",
+                offer_round = NULL WHERE number = ?1 RETURNING *",
+            APPLICATION,
         )?;
-        for (number, application, place_id, valid_until, status, expired_count) in &expiring {
-            expire.execute(params![number, now])?;
-            free.execute([place_id])?;
-            event.touch(DIRECTION, number)?;
-            event.touch(PLACE, place_id)?;
+        for d in &expiring {
+            expire.run(&mut event, &d.number, params![d.number, now])?;
+            free.run(&mut event, &d.place_id, [d.place_id])?;
             summary.directions_expired += 1;
             // A private direction's application left the queue when it was issued (R-D4).
-            if status != "directed" {
+            if d.status != "directed" {
                 continue;
             }
-            let count = *expired_count + 1;
-            let last_valid = parse_date("valid_until", valid_until)?;
-            outbox::notify(change, &mut event, application, NoticeKind::Expired, number)?;
+            let count = d.expired_count + 1;
+            let last_valid = parse_date("valid_until", &d.valid_until)?;
+            let application = d.application.as_str();
+            outbox::notify_contact(
+                change,
+                &mut event,
+                application,
+                &d.contact,
+                NoticeKind::Expired,
+                &d.number,
+            )?;
             match after_expiry(count as u32, last_valid, calendar, settings) {
                 AfterExpiry::Removed => {
-                    remove.execute(params![application, count, now])?;
-                    outbox::notify(
+                    remove.run(&mut event, &application, params![application, count, now])?;
+                    outbox::notify_contact(
                         change,
                         &mut event,
                         application,
+                        &d.contact,
                         NoticeKind::Removed,
                         "expired_twice",
                     )?;
                     summary.removed_expired_twice += 1;
                 }
                 AfterExpiry::StopListed { until } => {
-                    stop.execute(params![application, until.to_string(), count])?;
+                    stop.run(
+                        &mut event,
+                        &application,
+                        params![application, until.to_string(), count],
+                    )?;
                     let detail = format!("до {} включительно", until.format("%d.%m.%Y"));
-                    outbox::notify(
+                    outbox::notify_contact(
                         change,
                         &mut event,
                         application,
+                        &d.contact,
                         NoticeKind::StopListed,
                         &detail,
                     )?;
                     summary.stop_listed += 1;
                 }
             }
-            event.touch(APPLICATION, application)?;
         }
         event.finish()?;
     }
