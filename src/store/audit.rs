@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::db::MIGRATIONS;
 use super::journal::{
-    each_row_digest, head_message, last_event, seeded_rows, sqlite_cmp, to_hash, EventFields,
-    EventHasher, KeyOrd, RowMap, StateTable, MIGRATION_KIND, STATE_TABLES,
+    each_row_digest, expected_schema, head_message, last_event, schema_of, seeded_rows, sqlite_cmp,
+    to_hash, EventFields, EventHasher, KeyOrd, RowMap, StateTable, MIGRATION_KIND, STATE_TABLES,
 };
 use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
@@ -131,6 +131,18 @@ pub fn latest_head(conn: &Connection) -> Result<Option<SignedHead>> {
     }))
 }
 
+/// The columns of a journal event, as `verify` reads them.
+const EVENT_COLUMNS: [&str; 8] = [
+    "seq",
+    "effective_at",
+    "recorded_at",
+    "officer",
+    "kind",
+    "subject",
+    "details",
+    "hash",
+];
+
 /// What `audit verify` checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -147,7 +159,13 @@ pub fn verify(conn: &Connection, published: Option<&SignedHead>) -> Result<Verif
     // The chain and the state rows are independent checks of the same snapshot: the rows are checked on a
     // second connection and thread, once it is shown to see the same journal head as this one.
     let head = last_event(conn)?;
-    let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+    // A connection in the middle of its own write transaction is checked on itself: another connection
+    // would not see its uncommitted rows.
+    let writing = conn.transaction_state(None::<&str>)? == rusqlite::TransactionState::Write;
+    let path = conn
+        .path()
+        .filter(|p| !p.is_empty() && !writing)
+        .map(str::to_string);
     let skip_rows = faults::active(Fault::AuditSkipsRows);
     std::thread::scope(|scope| {
         let rows = scope.spawn(move || {
@@ -192,6 +210,27 @@ fn verify_chain(
     published: Option<&SignedHead>,
     rows: std::thread::ScopedJoinHandle<'_, Option<Result<u64>>>,
 ) -> Result<VerifyReport> {
+    // 0. The schema is the one the migrations create: a trigger, index or view added behind kezek's back could
+    // change what kezek itself writes and signs.
+    let expected = expected_schema()?;
+    let actual = schema_of(conn)?;
+    if actual != expected {
+        let differs = actual
+            .iter()
+            .filter(|o| !expected.contains(o))
+            .map(|(kind, name, ..)| format!("{kind} {name} is not kezek's"))
+            .chain(
+                expected
+                    .iter()
+                    .filter(|o| !actual.contains(o))
+                    .map(|(kind, name, ..)| format!("{kind} {name} is missing or altered")),
+            )
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(Error::Tampered(format!(
+            "the schema was changed outside kezek: {differs}"
+        )));
+    }
     let keys = officer_keys(conn)?;
     let heads = load_heads(conn)?;
     let mut report = VerifyReport {
@@ -204,9 +243,10 @@ fn verify_chain(
     };
 
     // 1. The chain: contiguous sequence numbers, each hash recomputed from the event and the previous hash.
-    let mut events = conn.prepare(
-        "SELECT seq, effective_at, recorded_at, officer, kind, subject, details, hash FROM journal ORDER BY seq",
-    )?;
+    let mut events = conn.prepare(&format!(
+        "SELECT {} FROM journal ORDER BY seq",
+        EVENT_COLUMNS.join(", ")
+    ))?;
     let mut event_rows =
         conn.prepare("SELECT seq, tbl, key, digest FROM journal_row ORDER BY seq, tbl, key")?;
     let mut rows_iter = event_rows.query([])?;
@@ -224,13 +264,34 @@ fn verify_chain(
                 "journal event {expected_seq} is missing (the next event is {seq})"
             )));
         }
+        // A text column edited into bytes that are not UTF-8 is tampering with this event, not a read error.
+        let text = |i: usize| -> Result<Option<String>> {
+            match e.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                v => match std::str::from_utf8(v.as_bytes().unwrap_or_default()) {
+                    Ok(t) if matches!(v, rusqlite::types::ValueRef::Text(_)) => Ok(Some(t.to_string())),
+                    _ => Err(Error::Tampered(format!(
+                        "journal event {seq}: column {} is not text: the event was edited outside kezek",
+                        EVENT_COLUMNS[i]
+                    ))),
+                },
+            }
+        };
+        let required = |i: usize| -> Result<String> {
+            text(i)?.ok_or_else(|| {
+                Error::Tampered(format!(
+                    "journal event {seq}: column {} is empty: the event was edited outside kezek",
+                    EVENT_COLUMNS[i]
+                ))
+            })
+        };
         let fields = EventFields {
-            effective_at: e.get(1)?,
-            recorded_at: e.get(2)?,
-            officer: e.get(3)?,
-            kind: e.get(4)?,
-            subject: e.get(5)?,
-            details: e.get(6)?,
+            effective_at: required(1)?,
+            recorded_at: required(2)?,
+            officer: text(3)?,
+            kind: required(4)?,
+            subject: required(5)?,
+            details: required(6)?,
         };
         let stored: Vec<u8> = e.get(7)?;
         let mut hasher = EventHasher::new(&prev, seq, &fields);

@@ -636,19 +636,58 @@ pub(super) fn sqlite_cmp(a: &Value, b: &Value) -> Ordering {
 /// The state rows migration `version` creates on an empty database: replayed in memory, so the same binary
 /// always derives the same set.
 pub(super) fn seeded_rows(version: usize) -> Result<RowMap> {
-    let conn = Connection::open_in_memory()?;
-    let mut before = RowMap::new();
-    for (index, (_, sql)) in MIGRATIONS.iter().enumerate().take(version) {
-        if index + 1 == version {
-            before = all_rows(&conn)?;
-        }
-        conn.execute_batch(sql)?;
+    replay()?
+        .seeded
+        .get(version.wrapping_sub(1))
+        .cloned()
+        .ok_or_else(|| Error::Internal(format!("no migration {version}")))
+}
+
+/// One schema object as `sqlite_schema` holds it: type, name, table, SQL (without the root page).
+pub(super) type SchemaObject = (String, String, String, Option<String>);
+
+/// The schema the migrations create, in (type, name) order.
+pub(super) fn expected_schema() -> Result<&'static [SchemaObject]> {
+    Ok(&replay()?.schema)
+}
+
+/// The schema objects of a database, in (type, name) order.
+pub(super) fn schema_of(conn: &Connection) -> Result<Vec<SchemaObject>> {
+    let mut stmt =
+        conn.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The migrations replayed once per process on an empty database in memory: the rows each one seeded, and the
+/// schema they leave.
+struct Replay {
+    seeded: Vec<RowMap>,
+    schema: Vec<SchemaObject>,
+}
+
+fn replay() -> Result<&'static Replay> {
+    static REPLAY: std::sync::OnceLock<Replay> = std::sync::OnceLock::new();
+    if let Some(r) = REPLAY.get() {
+        return Ok(r);
     }
-    let after = all_rows(&conn)?;
-    Ok(after
-        .into_iter()
-        .filter(|(k, v)| before.get(k) != Some(v))
-        .collect())
+    let conn = Connection::open_in_memory()?;
+    let mut seeded = Vec::new();
+    let mut before = RowMap::new();
+    for (_, sql) in MIGRATIONS {
+        conn.execute_batch(sql)?;
+        let after = all_rows(&conn)?;
+        seeded.push(
+            after
+                .iter()
+                .filter(|(k, v)| before.get(k) != Some(v))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+        );
+        before = after;
+    }
+    let schema = schema_of(&conn)?;
+    Ok(REPLAY.get_or_init(|| Replay { seeded, schema }))
 }
 
 fn all_rows(conn: &Connection) -> Result<RowMap> {
