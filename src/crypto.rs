@@ -8,6 +8,7 @@ use std::path::Path;
 
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use rsa::signature::hazmat::PrehashVerifier as _;
 use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -78,6 +79,20 @@ impl PublicKey {
         };
         VerifyingKey::<Sha256>::new(self.key.clone())
             .verify(message, &signature)
+            .is_ok()
+    }
+
+    /// Verifies a signature made over a message of which only the SHA-256 digest is kept (a direction document
+    /// redacted by the retention purge): the same check as `verify`, given the digest instead of the message.
+    pub fn verify_digest(&self, digest: &[u8; 32], signature: &[u8]) -> bool {
+        if crate::faults::active(crate::faults::Fault::SignatureAlwaysValid) {
+            return true;
+        }
+        let Ok(signature) = Signature::try_from(signature) else {
+            return false;
+        };
+        VerifyingKey::<Sha256>::new(self.key.clone())
+            .verify_prehash(digest, &signature)
             .is_ok()
     }
 }
@@ -229,6 +244,24 @@ mod tests {
         let mut bad = sig.clone();
         bad[10] ^= 1;
         assert!(!key.public().verify(b"document", &bad));
+    }
+
+    /// What a purged direction keeps (the digest of its document) verifies its signature exactly as the
+    /// document did, and a digest of any other text does not.
+    #[test]
+    fn r_a3_a_signature_verifies_against_the_digest_of_the_signed_message() {
+        let key = PrivateKey::generate(2048).unwrap();
+        let other = PrivateKey::generate(2048).unwrap();
+        let sig = key.sign(b"kezek direction v1\nnumber: NAP.2026.000001\n");
+        let digest = sha256(b"kezek direction v1\nnumber: NAP.2026.000001\n");
+        assert!(key.public().verify_digest(&digest, &sig));
+        let wrong = sha256(b"kezek direction v1\nnumber: NAP.2026.000002\n");
+        assert!(!key.public().verify_digest(&wrong, &sig));
+        assert!(!other.public().verify_digest(&digest, &sig));
+        let mut bad = sig.clone();
+        bad[0] ^= 1;
+        assert!(!key.public().verify_digest(&digest, &bad));
+        assert!(!key.public().verify_digest(&digest, &sig[1..]));
     }
 
     #[test]

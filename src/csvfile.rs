@@ -1,5 +1,7 @@
 //! Reading the CSV files officers and scripts feed kezek: UTF-8, comma-separated, a header row, columns in any
-//! order, unknown columns refused. Rows stream; each comes with its line number for error messages.
+//! order, unknown columns refused. Line ends may be LF, CRLF or a lone CR. Rows stream; each comes with the line
+//! it starts on, for error messages. A quote still open at the end of the file is an error, not a value that
+//! runs to the end.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -11,8 +13,10 @@ use crate::error::{Error, Result, RowError};
 use crate::faults::{self, Fault};
 
 pub struct CsvFile {
-    reader: csv::Reader<CrlfToLf<Box<dyn Read>>>,
+    reader: csv::Reader<LineEnds<Box<dyn Read>>>,
     columns: HashMap<String, usize>,
+    /// The header's column names by position, to name a field in a message.
+    names: Vec<String>,
     source: Source,
     required: Vec<String>,
     optional: Vec<String>,
@@ -20,6 +24,10 @@ pub struct CsvFile {
     pub len: u64,
     pub sha256: String,
 }
+
+/// The longest header cell a message may show: longer than any column name. A cell that could not be a column
+/// name is not shown at all, since a file without its header row has a family's data in its first line.
+const MAX_COLUMN_NAME: usize = 32;
 
 /// Where the rows come from, so that a second pass can read them again.
 #[derive(Clone)]
@@ -124,29 +132,78 @@ impl CsvFile {
         required: &[&str],
         optional: &[&str],
     ) -> Result<CsvFile> {
-        // The csv crate counts a CRLF record's line before it sees the LF; reading CRLF as LF keeps line
-        // numbers right.
-        let input = CrlfToLf::new(input);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(input);
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::BadRows {
-                file: name.clone(),
-                rows: vec![RowError {
-                    line: 1,
-                    message: format!("header: {}", csv_reason(&e)),
-                }],
-            })?
-            .clone();
+            .from_reader(LineEnds::new(input));
+        let mut expected = required.join(",");
+        if !optional.is_empty() {
+            expected.push_str(&format!(" [{}]", optional.join(",")));
+        }
+        let refuse = |line: u64, message: String| Error::BadRows {
+            file: name.clone(),
+            rows: vec![RowError { line, message }],
+        };
+        if len == 0 {
+            return Err(refuse(
+                1,
+                format!("header: the file is empty (a header row is required: {expected})"),
+            ));
+        }
+        let header = match reader.byte_headers().cloned() {
+            Ok(header) => header,
+            Err(e) => {
+                return Err(match reader.get_ref().unclosed_quote() {
+                    Some(quote) => refuse(
+                        quote.record_line,
+                        format!(
+                            "header: unclosed quote: the quote opened on line {} is never closed \
+                             (expected columns {expected})",
+                            quote.line
+                        ),
+                    ),
+                    None => refuse(1, format!("header: {}", csv_reason(&e))),
+                })
+            }
+        };
+        // A file of blank lines has no header record: its header is line 1.
+        let line = if header.is_empty() {
+            1
+        } else {
+            start_line(reader.position().line(), &header)
+        };
+        let mut cells = Vec::with_capacity(header.len());
+        for (i, cell) in header.iter().enumerate() {
+            let Ok(cell) = std::str::from_utf8(cell) else {
+                return Err(refuse(
+                    line,
+                    format!(
+                        "header: column {} is not valid UTF-8 (save the file as UTF-8; expected columns \
+                         {expected})",
+                        i + 1
+                    ),
+                ));
+            };
+            cells.push(cell.trim_start_matches('\u{feff}').trim().to_string());
+        }
+        let known = |cell: &str| required.contains(&cell) || optional.contains(&cell);
+        if !cells.iter().any(|c| known(c)) && cells.iter().any(|c| !showable(c)) {
+            return Err(refuse(
+                line,
+                format!(
+                    "header: line {line} is not a header: expected columns {expected}, separated by commas"
+                ),
+            ));
+        }
         let mut columns = HashMap::new();
         let mut problems = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            let h = h.trim().trim_start_matches('\u{feff}').to_string();
-            if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
-                problems.push(format!("unknown column '{h}'"));
+        for (i, h) in cells.iter().enumerate() {
+            if !known(h) {
+                if showable(h) {
+                    problems.push(format!("unknown column '{h}'"));
+                } else {
+                    problems.push(format!("unknown column {} (not a column name)", i + 1));
+                }
             } else if columns.insert(h.clone(), i).is_some() {
                 problems.push(format!("column '{h}' appears twice"));
             }
@@ -156,28 +213,19 @@ impl CsvFile {
                 problems.push(format!("missing column '{r}'"));
             }
         }
-        if !problems.is_empty() || len == 0 {
-            if len == 0 {
-                problems.push("the file is empty (a header row is required)".into());
-            }
-            let mut expected = required.join(",");
-            if !optional.is_empty() {
-                expected.push_str(&format!(" [{}]", optional.join(",")));
-            }
-            return Err(Error::BadRows {
-                file: name,
-                rows: vec![RowError {
-                    line: 1,
-                    message: format!(
-                        "header: {} (expected columns {expected})",
-                        problems.join("; ")
-                    ),
-                }],
-            });
+        if !problems.is_empty() {
+            return Err(refuse(
+                line,
+                format!(
+                    "header: {} (expected columns {expected})",
+                    problems.join("; ")
+                ),
+            ));
         }
         Ok(CsvFile {
             reader,
             columns,
+            names: cells,
             source,
             required: required.iter().map(|s| s.to_string()).collect(),
             optional: optional.iter().map(|s| s.to_string()).collect(),
@@ -189,8 +237,10 @@ impl CsvFile {
 
     /// The import loop: streams every row to `each` and collects the bad ones. A row that `each` refuses with
     /// bad input, a rule or a missing record, or that the CSV reader cannot read, is reported with its line;
-    /// any other error stops at once. `each` learns whether every row so far was good, so that it writes only
-    /// while the file may still be taken whole. Ends with `Error::BadRows` listing every bad row.
+    /// so is a row the database refuses by a constraint (a check kezek lacks must not end an import with an
+    /// internal error: the file is still refused whole). Any other error stops at once. `each` learns whether
+    /// every row so far was good, so that it writes only while the file may still be taken whole. Ends with
+    /// `Error::BadRows` listing every bad row.
     pub fn rows(
         &mut self,
         progress: &dyn Fn(u64),
@@ -213,8 +263,16 @@ impl CsvFile {
                 Err(e @ (Error::BadInput(_) | Error::Refused { .. } | Error::NotFound(_))) => bad
                     .push(RowError {
                         line: row.line,
-                        message: e.to_string(),
+                        message: e.unrendered(),
                     }),
+                Err(Error::Sqlite(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+                {
+                    bad.push(RowError {
+                        line: row.line,
+                        message: format!("the database refuses the row: {e}"),
+                    })
+                }
                 Err(e) => return Err(e),
             }
             Ok(())
@@ -229,47 +287,100 @@ impl CsvFile {
         }
     }
 
-    /// Calls `each` for every data row; a row the CSV reader cannot read becomes a row error.
+    /// Calls `each` for every data row with the line it starts on; a row the CSV reader cannot read becomes a
+    /// row error. A quote left open at the end of the file ends the rows with an error naming its line.
     pub fn for_each(
         &mut self,
         mut each: impl FnMut(Result<Row<'_>, RowError>, u64) -> Result<()>,
     ) -> Result<()> {
-        let mut record = csv::StringRecord::new();
+        let mut record = csv::ByteRecord::new();
         loop {
-            let line = self.reader.position().line();
-            match self.reader.read_record(&mut record) {
+            let read = self.reader.read_byte_record(&mut record);
+            let position = self.reader.position();
+            let (line, byte) = (start_line(position.line(), &record), position.byte());
+            let row = match read {
                 Ok(false) => return Ok(()),
-                Ok(true) => {
-                    let line = record.position().map(|p| p.line()).unwrap_or(line);
-                    let byte = self.reader.position().byte();
-                    let row = Row {
+                Ok(true) => decode(line, &record, &self.columns, &self.names),
+                Err(e) => match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => Err(RowError {
                         line,
-                        record: record.clone(),
-                        columns: &self.columns,
-                    };
-                    each(Ok(row), byte)?;
-                }
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    let byte = self.reader.position().byte();
-                    let fatal = !matches!(
-                        e.kind(),
-                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
-                    );
-                    each(
-                        Err(RowError {
-                            line,
-                            message: csv_reason(&e),
-                        }),
-                        byte,
-                    )?;
-                    if fatal {
-                        return Ok(());
+                        message: format!("{len} fields where the header has {expected_len}"),
+                    }),
+                    _ => {
+                        let error = match self.reader.get_ref().unclosed_quote() {
+                            Some(quote) => RowError {
+                                line: quote.line,
+                                message: format!(
+                                    "{}: unclosed quote: the quote opened on line {} is never closed, \
+                                     so the rest of the file would be one value",
+                                    field_name(&self.names, quote.field),
+                                    quote.line
+                                ),
+                            },
+                            None => RowError {
+                                line,
+                                message: csv_reason(&e),
+                            },
+                        };
+                        return each(Err(error), byte);
                     }
-                }
-            }
+                },
+            };
+            each(row, byte)?;
         }
     }
+}
+
+/// The line a record starts on, from the reader's line after it: every record ends with a line end (the
+/// reader supplies a missing last one), and the blank lines the CSV reader skips before a record are counted
+/// in neither the record nor its line breaks.
+fn start_line(line_after: u64, record: &csv::ByteRecord) -> u64 {
+    let breaks = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    line_after.saturating_sub(1 + breaks).max(1)
+}
+
+/// A record as a row, its fields UTF-8; a field that is not is named by its column.
+fn decode<'a>(
+    line: u64,
+    record: &csv::ByteRecord,
+    columns: &'a HashMap<String, usize>,
+    names: &[String],
+) -> Result<Row<'a>, RowError> {
+    match csv::StringRecord::from_byte_record(record.clone()) {
+        Ok(record) => Ok(Row {
+            line,
+            record,
+            columns,
+        }),
+        Err(e) => Err(RowError {
+            line,
+            message: format!(
+                "{}: not valid UTF-8 (save the file as UTF-8)",
+                field_name(names, e.utf8_error().field())
+            ),
+        }),
+    }
+}
+
+/// The column of a field by its position; a field past the header by its number.
+fn field_name(names: &[String], i: usize) -> String {
+    names
+        .get(i)
+        .cloned()
+        .unwrap_or_else(|| format!("field {}", i + 1))
+}
+
+/// Whether a header cell may be shown in a message: empty, or something that could be a column name (short,
+/// ASCII, no spaces). A family's name, IIN, phone or e-mail never is.
+fn showable(cell: &str) -> bool {
+    cell.is_empty()
+        || (cell.len() <= MAX_COLUMN_NAME
+            && cell.starts_with(|c: char| c.is_ascii_alphabetic())
+            && cell
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '=')))
 }
 
 fn csv_reason(e: &csv::Error) -> String {
@@ -311,60 +422,161 @@ pub fn digest_file(path: &Path) -> Result<(u64, String)> {
     Ok((len, crypto::hex(&hasher.finalize())))
 }
 
-/// Reads `\r\n` as `\n`. A `\r` that ends a buffered block is held until the next byte is known.
-struct CrlfToLf<R> {
+/// The bytes the CSV reader is given. Line ends read as `\n`: `\r\n` (Windows) and a lone `\r` (old Mac
+/// files), since the reader counts lines by `\n` alone; a `\r` inside a quoted value becomes `\n` too, which
+/// changes nothing kept, as text fields refuse control characters. A file that does not end with a line end is
+/// given one, so that every record ends with one (the line numbers count on it). Quotes are followed the way
+/// the reader reads them, so that the end of the file inside a quoted field is a read error naming the line
+/// the quote opened on, rather than a value that silently runs to the end.
+struct LineEnds<R> {
     inner: std::io::BufReader<R>,
-    pending_cr: bool,
+    after_cr: bool,
+    last: Option<u8>,
+    quotes: QuoteScan,
 }
 
-impl<R: Read> CrlfToLf<R> {
+impl<R: Read> LineEnds<R> {
     fn new(inner: R) -> Self {
-        CrlfToLf {
+        LineEnds {
             inner: std::io::BufReader::with_capacity(1 << 16, inner),
-            pending_cr: false,
+            after_cr: false,
+            last: None,
+            quotes: QuoteScan::default(),
         }
+    }
+
+    /// The quote the input ended inside, once the input has ended.
+    fn unclosed_quote(&self) -> Option<OpenQuote> {
+        self.quotes.open()
     }
 }
 
-impl<R: Read> Read for CrlfToLf<R> {
+impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::io::BufRead;
         if buf.is_empty() {
             return Ok(0);
         }
-        let data = self.inner.fill_buf()?;
-        if self.pending_cr {
-            self.pending_cr = false;
-            if data.first() == Some(&b'\n') {
-                self.inner.consume(1);
-                buf[0] = b'\n';
-            } else {
-                buf[0] = b'\r';
-            }
-            return Ok(1);
-        }
-        let (mut out, mut used) = (0, 0);
-        while used < data.len() && out < buf.len() {
-            let b = data[used];
-            used += 1;
-            if b == b'\r' {
-                match data.get(used) {
-                    Some(b'\n') => continue,
-                    Some(_) => {}
-                    None => {
-                        self.pending_cr = true;
-                        break;
-                    }
+        loop {
+            let data = self.inner.fill_buf()?;
+            if data.is_empty() {
+                if let Some(quote) = self.quotes.open() {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("the quote opened on line {} is never closed", quote.line),
+                    ));
                 }
+                if self.last.is_some_and(|b| b != b'\n') {
+                    self.last = Some(b'\n');
+                    self.quotes.feed(b'\n');
+                    buf[0] = b'\n';
+                    return Ok(1);
+                }
+                return Ok(0);
             }
-            buf[out] = b;
-            out += 1;
+            let (mut out, mut used) = (0, 0);
+            while used < data.len() && out < buf.len() {
+                let b = data[used];
+                used += 1;
+                let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
+                if b == b'\n' && after_cr {
+                    continue;
+                }
+                let b = if b == b'\r' { b'\n' } else { b };
+                self.quotes.feed(b);
+                buf[out] = b;
+                out += 1;
+            }
+            self.inner.consume(used);
+            if out > 0 {
+                self.last = Some(buf[out - 1]);
+                return Ok(out);
+            }
         }
-        self.inner.consume(used);
-        if out == 0 && self.pending_cr {
-            return self.read(buf);
+    }
+}
+
+/// A quoted field: the line its quote opened on, the line its record starts on, its position in the record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct OpenQuote {
+    line: u64,
+    record_line: u64,
+    field: usize,
+}
+
+/// Where the CSV reader stands with quotes, byte by byte, by its own rules (RFC 4180 as the csv crate reads
+/// it): a quote opens a quoted field only at the start of a field; inside, `""` is a quote and a lone quote
+/// ends the quoting; anything after that, or a quote in an unquoted field, is plain text.
+#[derive(Debug)]
+struct QuoteScan {
+    state: QuoteState,
+    line: u64,
+    in_record: bool,
+    record_line: u64,
+    field: usize,
+    opened: OpenQuote,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl Default for QuoteScan {
+    fn default() -> Self {
+        QuoteScan {
+            state: QuoteState::FieldStart,
+            line: 1,
+            in_record: false,
+            record_line: 1,
+            field: 0,
+            opened: OpenQuote::default(),
         }
-        Ok(out)
+    }
+}
+
+impl QuoteScan {
+    /// One byte of input whose line ends are `\n`.
+    fn feed(&mut self, b: u8) {
+        use QuoteState::*;
+        if !self.in_record && b != b'\n' {
+            self.in_record = true;
+            self.record_line = self.line;
+        }
+        self.state = match (self.state, b) {
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (QuoteInQuoted, b'"') => Quoted,
+            (FieldStart, b'"') => {
+                self.opened = OpenQuote {
+                    line: self.line,
+                    record_line: self.record_line,
+                    field: self.field,
+                };
+                Quoted
+            }
+            (_, b',') => {
+                self.field += 1;
+                FieldStart
+            }
+            (_, b'\n') => {
+                self.field = 0;
+                self.in_record = false;
+                FieldStart
+            }
+            _ => Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+
+    /// The quoted field the input is inside, if it is.
+    fn open(&self) -> Option<OpenQuote> {
+        (self.state == QuoteState::Quoted).then_some(self.opened)
     }
 }
 
@@ -372,7 +584,7 @@ impl<R: Read> Read for CrlfToLf<R> {
 mod tests {
     use super::*;
 
-    fn convert(input: &[u8], chunk: usize) -> Vec<u8> {
+    fn convert(input: &[u8], chunk: usize) -> std::io::Result<Vec<u8>> {
         struct Chunks<'a>(&'a [u8], usize);
         impl Read for Chunks<'_> {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -383,30 +595,219 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        CrlfToLf::new(Chunks(input, chunk))
-            .read_to_end(&mut out)
-            .unwrap();
-        out
+        LineEnds::new(Chunks(input, chunk)).read_to_end(&mut out)?;
+        Ok(out)
     }
 
     #[test]
-    fn crlf_reads_as_lf_across_block_boundaries() {
-        let input = b"a,b\r\n1,2\r\n\"x\ry\",3\r\n\r";
+    fn crlf_and_lone_cr_read_as_lf_across_block_boundaries() {
+        let input = b"a,b\r\n1,2\r\r\n\"x\ry\",3\r\n\r";
         for chunk in 1..=input.len() {
             assert_eq!(
-                convert(input, chunk),
-                b"a,b\n1,2\n\"x\ry\",3\n\r",
+                convert(input, chunk).unwrap(),
+                b"a,b\n1,2\n\n\"x\ny\",3\n\n",
                 "chunk {chunk}"
             );
         }
     }
 
+    #[test]
+    fn a_missing_last_line_end_is_supplied_and_an_empty_input_stays_empty() {
+        assert_eq!(convert(b"a,b\n1,2", 3).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(convert(b"a,b\n", 3).unwrap(), b"a,b\n");
+        assert_eq!(convert(b"", 3).unwrap(), b"");
+    }
+
+    #[test]
+    fn the_end_of_input_inside_a_quoted_field_is_a_read_error() {
+        for input in [&b"a\n\"x"[..], b"a,\"b\"\"\n", b"\"a\"\"b,c\n"] {
+            let err = convert(input, 2).unwrap_err();
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidData, "{input:?}");
+        }
+        // Closed quotes, doubled quotes, and quotes inside unquoted text are not open at the end.
+        for input in [
+            &b"\"a\"\n"[..],
+            b"a,\"b\"\"c\"\n",
+            b"a\"b,c\n",
+            b"\"a\"b\"\n",
+            b"\"\"\n",
+        ] {
+            assert!(convert(input, 2).is_ok(), "{input:?}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
-        fn crlf_conversion_matches_a_plain_replace(bytes in proptest::collection::vec(
+        fn line_end_conversion_matches_plain_replaces(bytes in proptest::collection::vec(
             proptest::sample::select(vec![b'a', b'\r', b'\n', b',']), 0..64), chunk in 1usize..9) {
-            let expected = String::from_utf8(bytes.clone()).unwrap().replace("\r\n", "\n");
-            proptest::prop_assert_eq!(convert(&bytes, chunk), expected.into_bytes());
+            let mut expected = String::from_utf8(bytes.clone())
+                .unwrap()
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            if !expected.is_empty() && !expected.ends_with('\n') {
+                expected.push('\n');
+            }
+            proptest::prop_assert_eq!(convert(&bytes, chunk).unwrap(), expected.into_bytes());
+        }
+
+        /// Rows written with any line ends, blank lines between them and quoted values holding line breaks
+        /// and doubled quotes are read with the line each starts on, and with their values.
+        #[test]
+        fn every_row_is_reported_on_the_line_it_starts(
+            rows in proptest::collection::vec(
+                (0usize..3, proptest::sample::select(vec!["v", "\"v\"", "\"a\nb\"", "\"a\r\nb\r\nc\"", "\"x\"\"y\"", "\"p\rq\""])),
+                0..12),
+            end in proptest::sample::select(vec!["\n", "\r\n", "\r"]),
+            last_end in proptest::bool::ANY,
+        ) {
+            let mut text = format!("k,v{end}");
+            let mut line = 2u64;
+            let mut expected = Vec::new();
+            for (i, (blank, value)) in rows.iter().enumerate() {
+                for _ in 0..*blank {
+                    text.push_str(end);
+                    line += 1;
+                }
+                expected.push((line, i.to_string()));
+                text.push_str(&format!("{i},{value}"));
+                line += value.replace("\r\n", "\n").matches(['\n', '\r']).count() as u64;
+                if last_end || i + 1 < rows.len() {
+                    text.push_str(end);
+                    line += 1;
+                }
+            }
+            let mut file = CsvFile::from_bytes("t.csv", text.clone().into_bytes(), &["k", "v"], &[]).unwrap();
+            let mut got = Vec::new();
+            file.for_each(|row, _| {
+                let row = row.expect("a good row");
+                got.push((row.line, row.get("k").to_string()));
+                Ok(())
+            }).unwrap();
+            proptest::prop_assert_eq!(got, expected, "{:?}", text);
+        }
+    }
+
+    fn lines_of(bytes: &[u8]) -> Vec<(u64, String)> {
+        let mut file = CsvFile::from_bytes("t.csv", bytes.to_vec(), &["k", "v"], &[]).unwrap();
+        let mut out = Vec::new();
+        file.for_each(|row, _| {
+            out.push(match row {
+                Ok(row) => (row.line, format!("{}={}", row.get("k"), row.get("v"))),
+                Err(e) => (e.line, e.message),
+            });
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    fn header_error(bytes: &[u8]) -> RowError {
+        match CsvFile::from_bytes("t.csv", bytes.to_vec(), &["k", "v"], &["w"]) {
+            Err(Error::BadRows { rows, .. }) if rows.len() == 1 => rows[0].clone(),
+            Err(e) => panic!("one header error, got {e}"),
+            Ok(_) => panic!("{bytes:?} accepted"),
+        }
+    }
+
+    #[test]
+    fn blank_lines_before_a_row_count_in_its_line_number() {
+        assert_eq!(
+            lines_of(b"k,v\n\n\n\n1,a\n\n2,b"),
+            vec![(5, "1=a".into()), (7, "2=b".into())]
+        );
+    }
+
+    #[test]
+    fn old_mac_line_ends_give_the_right_lines_and_values() {
+        assert_eq!(
+            lines_of(b"k,v\r1,a\r\r2,\"b\rc\"\r3,d\r"),
+            vec![(2, "1=a".into()), (4, "2=b\nc".into()), (6, "3=d".into())]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_on_the_line_it_opened_in_its_column() {
+        let lines = lines_of(b"k,v\n1,a\n2,\"b\n3,c\n4,d\n");
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0], (2, "1=a".into()));
+        assert_eq!(lines[1].0, 3);
+        assert!(lines[1].1.starts_with("v: unclosed quote"), "{lines:?}");
+        assert!(lines[1].1.contains("opened on line 3"), "{lines:?}");
+        // A record that starts with a good quoted line break and opens its quote on its second line.
+        let lines = lines_of(b"k,v\n\"1\n\",\"b\n");
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(lines[0].0, 3, "{lines:?}");
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_column() {
+        let lines = lines_of(b"k,v\n1,\xff\n");
+        assert_eq!(
+            lines,
+            vec![(2, "v: not valid UTF-8 (save the file as UTF-8)".into())]
+        );
+    }
+
+    #[test]
+    fn a_header_after_blank_lines_is_reported_on_its_line() {
+        let e = header_error(b"\n\nk,x\n1,2\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("unknown column 'x'"), "{}", e.message);
+        assert!(e.message.contains("missing column 'v'"), "{}", e.message);
+        let e = header_error(b"\r\n\"k\nv\n");
+        assert_eq!(e.line, 2, "{}", e.message);
+        assert!(e.message.contains("unclosed quote"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_first_line_of_data_is_not_a_header_and_its_values_are_not_shown() {
+        let e = header_error("230430665227,Мұрүкушева Аяулым,a@b.kz\n".as_bytes());
+        assert_eq!(e.line, 1);
+        assert_eq!(
+            e.message,
+            "header: line 1 is not a header: expected columns k,v [w], separated by commas"
+        );
+        // A header with a column of kezek's shows the names that could be columns, and no other cell.
+        let e = header_error("k,Мұрүкушева Аяулым,CODE\n".as_bytes());
+        assert!(e.message.contains("unknown column 'CODE'"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown column 2 (not a column name)"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains("Мұрүкушева"), "{}", e.message);
+        let long = format!("k,{}\n", "a".repeat(MAX_COLUMN_NAME + 1));
+        let e = header_error(long.as_bytes());
+        assert!(
+            !e.message.contains(&"a".repeat(MAX_COLUMN_NAME + 1)),
+            "{}",
+            e.message
+        );
+    }
+
+    /// A row the database refuses by a constraint is a bad row of the file, not an internal error.
+    #[test]
+    fn a_constraint_the_database_enforces_is_a_row_error() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (v TEXT CHECK (v GLOB '[0-9]*'))")
+            .unwrap();
+        let mut file =
+            CsvFile::from_bytes("t.csv", b"k,v\n1,2\n2,x\n3,4\n".to_vec(), &["k", "v"], &[])
+                .unwrap();
+        let result = file.rows(&|_| {}, |row, _| {
+            conn.execute("INSERT INTO t (v) VALUES (?1)", [row.get("v")])?;
+            Ok(())
+        });
+        match result {
+            Err(Error::BadRows { rows, .. }) => {
+                assert_eq!(rows.len(), 1, "{rows:?}");
+                assert_eq!(rows[0].line, 3);
+                assert!(
+                    rows[0].message.contains("CHECK constraint failed"),
+                    "{rows:?}"
+                );
+            }
+            other => panic!("expected one bad row, got {other:?}"),
         }
     }
 }

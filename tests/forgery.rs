@@ -1163,7 +1163,6 @@ fn broken_variant_signature_always_valid_lets_forgeries_through_and_the_checks_n
 /// document like any other: `direction verify` must name it as tampered (exit 65), not end with a database
 /// error (exit 1, "unexpected").
 #[test]
-#[ignore = "direction verify reads the stored document as a UTF-8 string and fails with a database error"]
 fn r_a3_a_document_edited_into_bytes_that_are_not_utf8_is_refused_as_tampered() {
     let city = city();
     let env = TestEnv::bare();

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::domain::calendar::DayKind;
-use crate::domain::time::parse_date;
+use crate::domain::time::{parse_date, YEARS};
 use crate::error::{Error, Result};
 use crate::store::{reference, Mode};
 
@@ -41,7 +41,7 @@ pub enum CalendarCommand {
     /// Show a year's days off on weekdays, weekend holidays, transfers and declared days
     Show {
         /// The year, 1900 to 2200 [default: the current year]
-        #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=2200))]
+        #[arg(long, value_parser = clap::value_parser!(i32).range(i64::from(*YEARS.start())..=i64::from(*YEARS.end())))]
         year: Option<i32>,
     },
 }
@@ -71,7 +71,9 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
             Ok(())
         }
         CalendarCommand::Remove { date } => {
-            let date = parse_date("date", &date)?;
+            // Only looks up a declared day: one stored before years were checked can still be removed.
+            let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| Error::bad(format!("date: '{date}' is not a date (YYYY-MM-DD)")))?;
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
             db.change(&actor, &ctx.now, Mode::Commit, |c| {

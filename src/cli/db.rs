@@ -6,6 +6,7 @@ use super::{Cli, Ctx};
 use crate::error::{Error, Result};
 use crate::store::audit;
 use crate::store::db::{Db, APPLICATION_ID};
+use crate::store::purge;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -22,10 +23,13 @@ pub enum DbCommand {
         long_about = "Anonymise the personal data of the applications that were enrolled or removed \
         before DATE: IINs become twelve zeros, names, phone, e-mail and documents are emptied, the birth date \
         keeps only its year; their notifications lose recipient and text; enrollments that ended before DATE \
-        lose the child's IIN. Statistics keep working (queue type, group year, class, dates and statuses stay) \
-        and so does `audit verify` (the purge is one journaled change). Signed direction documents are kept: \
-        they are the record the officer's signature covers. Asks for confirmation on a terminal unless --yes; \
-        without a terminal and without --yes it refuses (exit 2)."
+        lose the child's IIN. The signed documents of their directions are replaced by a redaction record that \
+        keeps the document's SHA-256: the kept signature still verifies against it (`direction verify` reports \
+        the direction as purged). Statistics keep working (queue type, group year, class, dates and statuses \
+        stay) and so does `audit verify` (the purge is one journaled change). The purge overwrites what it \
+        removes (SQLite secure_delete), then rebuilds the database file (VACUUM) and empties its write-ahead \
+        log, so that no purged value is left in the bytes of the file. Asks for confirmation on a terminal unless --yes; without a terminal and \
+        without --yes it refuses (exit 2)."
     )]
     Purge {
         /// YYYY-MM-DD: applications that ended before this day
@@ -105,13 +109,21 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ctx.out.confirm(&format!(
                 "Anonymise the applications that ended before {before}? This cannot be undone."
             ))?;
+            purge::erase_what_is_deleted(db.conn())?;
             let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
-                crate::store::purge::purge(c, before)
+                purge::purge(c, before)
             })?;
             ctx.out.status(&format!(
-                "purged {} applications, {} notifications, {} enrollments that ended before {before}",
-                report.applications, report.notifications, report.enrollments
+                "purged {} applications, {} notifications, {} enrollments, {} direction documents that ended before {before}",
+                report.applications, report.notifications, report.enrollments, report.directions
             ));
+            // Also after a purge that found nothing: it finishes a wipe that another process kept busy last time.
+            if !purge::wipe_free_space(db.conn())? {
+                ctx.out.status(
+                    "another process kept the database busy: its free space or write-ahead log may still hold \
+                     purged values; run the same `kezek db purge` again later to wipe them",
+                );
+            }
             ctx.out.object(&report)
         }
         DbCommand::Check => {

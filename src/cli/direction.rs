@@ -61,7 +61,8 @@ pub enum DirectionCommand {
         long_about = "Check a direction's signature against the signing officer's registered public key \
         and the document against the direction's record (R-A3). Exit 0 for a valid, live direction (issued or \
         enrolled); 65 when the signature or the document does not verify; 3 when the signature is valid but the \
-        direction was revoked, annulled (R-D7) or expired (R-S2)."
+        direction was revoked, annulled (R-D7) or expired (R-S2), or when its document was purged by `db purge` \
+        (the kept signature is then checked against the kept SHA-256 of the document; R-D8 for an enrolled one)."
     )]
     Verify { direction: String },
     /// List directions

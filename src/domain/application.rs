@@ -217,24 +217,32 @@ impl Consent {
 /// An e-mail address: one `@`, a dot in the domain, no spaces.
 pub fn email(field: &str, value: &str) -> Result<String> {
     let value = value.trim();
-    let ok = value.len() <= 254
-        && match value.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !value.chars().any(|c| c.is_whitespace() || c.is_control())
-                    && !domain.contains('@')
-            }
-            None => false,
-        };
-    if ok {
-        Ok(value.to_string())
+    let why = if value.is_empty() {
+        Some("empty")
+    } else if value.len() > 254 {
+        Some("longer than 254 characters")
+    } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("it holds a space or a control character")
     } else {
-        Err(Error::bad(format!(
-            "{field}: '{value}' is not an e-mail address"
-        )))
+        match value.split_once('@') {
+            None => Some("no '@'"),
+            Some((_, domain)) if domain.contains('@') => Some("more than one '@'"),
+            Some(("", _)) => Some("nothing before '@'"),
+            Some((_, domain))
+                if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') =>
+            {
+                Some("no domain with a dot after '@'")
+            }
+            Some(_) => None,
+        }
+    };
+    match why {
+        None => Ok(value.to_string()),
+        // The value itself is not echoed: a mistyped address is still a family's, and import reports are
+        // lists that show no family.
+        Some(why) => Err(Error::bad(format!(
+            "{field}: not an e-mail address ({why}; expected one address, e.g. name@mail.kz)"
+        ))),
     }
 }
 
@@ -645,6 +653,46 @@ mod tests {
             assert_eq!(err.exit_code(), 65, "{err}");
             assert!(err.to_string().starts_with(field), "{field}: {err}");
         }
+    }
+
+    /// Import reports are lists: a bad e-mail is named and explained, never echoed.
+    #[test]
+    fn a_bad_email_is_explained_without_the_address() {
+        for (value, why) in [
+            (
+                "family485@privacy-test.kz; papa@privacy-test.kz",
+                "it holds a space or a control character",
+            ),
+            ("family485.privacy-test.kz", "no '@'"),
+            ("family485@@privacy-test.kz", "more than one '@'"),
+            (
+                "family485@privacy-test.kz,papa@privacy-test.kz",
+                "more than one '@'",
+            ),
+            ("@privacy-test.kz", "nothing before '@'"),
+            ("family485@privacy-test", "no domain with a dot after '@'"),
+            ("family485@privacy-test.", "no domain with a dot after '@'"),
+            ("", "empty"),
+        ] {
+            let err = email("email", value).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "email: not an e-mail address ({why}; expected one address, e.g. name@mail.kz)"
+                ),
+                "{value}"
+            );
+            assert!(
+                !err.contains("family485") && !err.contains("privacy-test"),
+                "{err}"
+            );
+        }
+        let long = format!("{}@mail.kz", "a".repeat(300));
+        assert!(email("email", &long)
+            .unwrap_err()
+            .to_string()
+            .contains("longer than 254"));
+        assert_eq!(email("email", " a.b@mail.kz ").unwrap(), "a.b@mail.kz");
     }
 
     #[test]

@@ -64,10 +64,34 @@ pub fn phone(field: &str, value: &str) -> Result<String> {
     if normal.len() == 10 && normal.chars().all(|c| c.is_ascii_digit()) {
         Ok(format!("+7{normal}"))
     } else {
+        // The value itself is not echoed: a phone number a digit off, or with an extension, is still a
+        // family's phone, and import reports are lists that show no family.
         Err(Error::bad(format!(
-            "{field}: '{}' is not a phone number (expected +7 and ten digits, e.g. +77011234567)",
-            value.trim()
+            "{field}: not a phone number ({}; expected +7 and ten digits, e.g. +77011234567)",
+            why_not_a_phone(&digits)
         )))
+    }
+}
+
+/// What is wrong with a phone number (spaces, dashes and brackets already dropped), without its digits.
+fn why_not_a_phone(compact: &str) -> String {
+    let count = |s: &str| s.chars().filter(char::is_ascii_digit).count();
+    let digits = |n: usize| format!("{n} digit{}", if n == 1 { "" } else { "s" });
+    if compact.is_empty() {
+        "empty".to_string()
+    } else if compact
+        .char_indices()
+        .any(|(i, c)| !(c.is_ascii_digit() || (c == '+' && i == 0)))
+    {
+        "it holds characters other than digits, spaces, dashes and brackets".to_string()
+    } else if let Some(rest) = compact.strip_prefix("+7") {
+        format!("+7 and {}", digits(count(rest)))
+    } else if compact.starts_with('+') {
+        "a country code other than +7".to_string()
+    } else if let Some(rest) = compact.strip_prefix('8') {
+        format!("8 and {}", digits(count(rest)))
+    } else {
+        format!("{} without +7 or 8 in front", digits(count(compact)))
     }
 }
 
@@ -104,6 +128,35 @@ mod tests {
         assert!(phone("phone", "+770112345678").is_err());
         assert!(phone("phone", "+1 7011234567").is_err());
         let err = phone("phone", "123").unwrap_err();
-        assert!(err.to_string().starts_with("phone: '123'"), "{err}");
+        assert!(
+            err.to_string().starts_with("phone: not a phone number"),
+            "{err}"
+        );
+    }
+
+    /// Import reports are lists: a bad phone is named and explained, never echoed.
+    #[test]
+    fn a_bad_phone_is_explained_without_its_digits() {
+        for (value, why) in [
+            (
+                "+77474832796 доб. 12",
+                "it holds characters other than digits, spaces, dashes and brackets",
+            ),
+            ("+7 747 483 27 9", "+7 and 9 digits"),
+            ("+774748327961", "+7 and 11 digits"),
+            ("8 747 483 27 96 1", "8 and 11 digits"),
+            ("+1 747 483 27 96", "a country code other than +7"),
+            ("7474832796", "10 digits without +7 or 8 in front"),
+            ("+7", "+7 and 0 digits"),
+            ("  ", "empty"),
+        ] {
+            let err = phone("phone", value).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("phone: not a phone number ({why}; expected +7 and ten digits, e.g. +77011234567)"),
+                "{value}"
+            );
+            assert!(!err.contains("747483"), "{value}: {err}");
+        }
     }
 }

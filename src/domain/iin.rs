@@ -31,7 +31,14 @@ impl Iin {
     /// Parses and checks an IIN; `field` names it in error messages.
     pub fn parse(field: &str, text: &str) -> Result<Iin> {
         let text = text.trim();
-        let bad = |why: &str| Error::bad(format!("{field}: '{text}' is not a valid IIN ({why})"));
+        // The value is echoed masked: an IIN typed with one digit too many, or with a wrong check digit, is
+        // still someone's IIN, and error messages end up in terminals, logs and tickets.
+        let bad = |why: &str| {
+            Error::bad(format!(
+                "{field}: {} is not a valid IIN ({why})",
+                mask_typed(text)
+            ))
+        };
         if text.len() != 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("12 digits expected"));
         }
@@ -93,6 +100,52 @@ pub fn mask(iin: &str) -> String {
     } else {
         "*".repeat(iin.chars().count())
     }
+}
+
+/// A value typed where an IIN was expected, as an error message echoes it: quoted, its first six characters
+/// (a birth date) and its last one, its length when it is not 12 (`'210124*****7' (13 characters)`). A value of
+/// seven characters or fewer is all asterisks. Never more of it than `mask` shows of a real IIN.
+pub fn mask_typed(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let shown: String = if n > 7 {
+        let head: String = chars[..6].iter().collect();
+        format!("{head}*****{}", chars[n - 1])
+    } else {
+        "*".repeat(n)
+    };
+    match n {
+        12 | 0 => format!("'{shown}'"),
+        1 => format!("'{shown}' (1 character)"),
+        _ => format!("'{shown}' ({n} characters)"),
+    }
+}
+
+/// `text` with every run of exactly twelve ASCII digits (not part of a longer run of digits) masked as `mask`
+/// masks an IIN. kezek prints every error message through it, so that no message, whatever it echoes (a key
+/// the officer typed, a value of a file), shows an IIN in full.
+pub fn mask_iins_in(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start == 12 {
+            out.push_str(&text[copied..start]);
+            out.push_str(&mask(&text[start..i]));
+            copied = i;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -171,7 +224,138 @@ mod tests {
         assert_eq!(mask("160715500123"), "160715*****3");
     }
 
+    /// The ways an IIN is mistyped in a form or a spreadsheet: each message names the field and the reason,
+    /// shows the value masked, and never the IIN's first eleven digits (a wrong check digit is one guess away
+    /// from the IIN).
+    #[test]
+    fn parse_errors_show_the_typed_value_masked_never_the_iin() {
+        let iin = (6636..)
+            .find_map(|serial| Iin::build(date(2021, 1, 24), false, serial))
+            .unwrap();
+        let last = &iin[11..];
+        let wrong = format!("{}{}", &iin[..11], (last.parse::<u32>().unwrap() + 1) % 10);
+        let cases = [
+            (
+                format!("{iin}{last}"),
+                "12 digits",
+                format!("'{}*****{last}' (13 characters)", &iin[..6]),
+            ),
+            (
+                format!("'{iin}"),
+                "12 digits",
+                format!("''{}*****{last}' (13 characters)", &iin[..5]),
+            ),
+            (
+                format!("{iin} 1"),
+                "12 digits",
+                format!("'{}*****1' (14 characters)", &iin[..6]),
+            ),
+            (
+                iin[..11].to_string(),
+                "12 digits",
+                format!("'{}*****{}' (11 characters)", &iin[..6], &iin[10..11]),
+            ),
+            (
+                wrong.clone(),
+                "check digit",
+                format!("'{}*****{}'", &iin[..6], &wrong[11..]),
+            ),
+            (
+                format!("{}7{}", &iin[..6], &iin[7..]),
+                "7th digit",
+                format!("'{}*****{last}'", &iin[..6]),
+            ),
+        ];
+        for (typed, why, shown) in cases {
+            let err = Iin::parse("child_iin", &typed).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("child_iin: {shown} is not a valid IIN (")),
+                "{typed}: {err}"
+            );
+            assert!(err.contains(why), "{typed}: {err}");
+            assert!(!err.contains(&iin[..11]), "{typed}: {err}");
+            assert!(!err.contains(&wrong[..11]), "{typed}: {err}");
+        }
+        let err = Iin::parse("--iin", "123").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--iin: '***' (3 characters) is not a valid IIN (12 digits expected)"
+        );
+        let err = Iin::parse("--iin", " ").unwrap_err().to_string();
+        assert_eq!(err, "--iin: '' is not a valid IIN (12 digits expected)");
+    }
+
+    #[test]
+    fn typed_values_are_masked_to_six_characters_and_the_last() {
+        assert_eq!(
+            mask_typed("2101246636677"),
+            "'210124*****7' (13 characters)"
+        );
+        assert_eq!(mask_typed("210124663667"), "'210124*****7'");
+        assert_eq!(mask_typed("ЖЖЖЖЖЖЖЖ"), "'ЖЖЖЖЖЖ*****Ж' (8 characters)");
+        assert_eq!(mask_typed("1234567"), "'*******' (7 characters)");
+        assert_eq!(mask_typed("x"), "'*' (1 character)");
+        assert_eq!(mask_typed(""), "''");
+    }
+
+    #[test]
+    fn every_run_of_exactly_twelve_digits_is_masked() {
+        let iin = "220406504256";
+        assert_eq!(
+            mask_iins_in(&format!("not found: application {iin}")),
+            "not found: application 220406*****6"
+        );
+        assert_eq!(
+            mask_iins_in(&format!("no journal events for '{iin}'")),
+            "no journal events for '220406*****6'"
+        );
+        // At either end, twice, next to letters and Cyrillic text.
+        assert_eq!(
+            mask_iins_in(&format!("{iin}/x{iin}ж{iin}")),
+            "220406*****6/x220406*****6ж220406*****6"
+        );
+        // Eleven or thirteen digits are not an IIN, nor are numbers, dates and document numbers.
+        for kept in [
+            "22040650425",
+            "2204065042561",
+            "DDO.2026.000001.1 NAP.2026.000001 place 12 on 2026-03-16",
+            "+77011234567",
+            "",
+        ] {
+            assert_eq!(mask_iins_in(kept), kept);
+        }
+    }
+
+    /// Whether some maximal run of ASCII digits is exactly twelve long.
+    fn has_run_of_twelve(text: &str) -> bool {
+        text.split(|c: char| !c.is_ascii_digit())
+            .any(|run| run.len() == 12)
+    }
+
     proptest! {
+        #[test]
+        fn masked_text_has_no_run_of_twelve_digits_and_keeps_the_rest(
+            parts in proptest::collection::vec("[0-9]{0,14}|[a-zж .:'-]{0,4}", 0..8)
+        ) {
+            let text: String = parts.concat();
+            let masked = mask_iins_in(&text);
+            prop_assert!(!has_run_of_twelve(&masked), "{} -> {}", text, masked);
+            prop_assert_eq!(masked.chars().count(), text.chars().count());
+            if !has_run_of_twelve(&text) {
+                prop_assert_eq!(&masked, &text);
+            }
+        }
+
+        #[test]
+        fn parse_errors_never_show_seven_characters_in_a_row_of_the_value(s in "[0-9]{8,20}") {
+            if let Err(e) = Iin::parse("iin", &s) {
+                let e = e.to_string();
+                for w in 0..=s.len() - 7 {
+                    prop_assert!(!e.contains(&s[w..w + 7]), "{} in {}", &s[w..w + 7], e);
+                }
+            }
+        }
+
         #[test]
         fn r_q4_every_built_iin_parses_back(days in 0i64..60_000, female in any::<bool>(), serial in 0u32..10_000) {
             let birth = date(1900, 1, 1) + chrono::Duration::days(days);

@@ -2,7 +2,8 @@
 //! and the real clock time that the journal records beside it. Nothing here reads the clock.
 
 use chrono::{
-    DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
+    Utc,
 };
 use chrono_tz::Asia::Almaty;
 
@@ -62,11 +63,29 @@ pub fn local(t: NaiveDateTime) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&t).fixed_offset())
 }
 
-/// A date `YYYY-MM-DD`; `field` names what is parsed in the error message.
+/// The years a date or a time may have: the range of the working calendar, which `calendar show --year` takes
+/// too. A year outside it is a typo (0026 for 2026) or a placeholder (9999-12-31), never a day the queue means.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Refuses a parsed date or time whose year is outside `YEARS`; `text` as written, for the message.
+fn plausible_year(field: &str, text: &str, year: i32) -> Result<()> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::bad(format!(
+            "{field}: '{text}' has the year {year}, outside {} to {}",
+            YEARS.start(),
+            YEARS.end()
+        )))
+    }
+}
+
+/// A date `YYYY-MM-DD` with a year in `YEARS`; `field` names what is parsed in the error message.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let text = text.trim();
-    if text.len() == 10 {
+    if text.len() == 10 && text.starts_with(|c: char| c.is_ascii_digit()) {
         if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            plausible_year(field, text, d.year())?;
             return Ok(d);
         }
     }
@@ -75,14 +94,27 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     )))
 }
 
-/// A moment: RFC 3339 with an offset, or `YYYY-MM-DD[THH:MM[:SS]]` in local Almaty time (R-T2).
+/// A moment: RFC 3339 with an offset, or `YYYY-MM-DD[THH:MM[:SS]]` in local Almaty time (R-T2); its year, as
+/// written, in `YEARS`.
 pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     let text = text.trim();
+    let not_a_time = || {
+        Error::bad(format!(
+            "{field}: '{text}' is not a time (expected RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time)"
+        ))
+    };
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(not_a_time());
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        plausible_year(field, text, t.year())?;
         return Ok(to_local(t.with_timezone(&Utc)));
     }
-    if let Ok(d) = parse_date(field, text) {
-        return Ok(start_of_day(d));
+    if text.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            plausible_year(field, text, d.year())?;
+            return Ok(start_of_day(d));
+        }
     }
     for format in [
         "%Y-%m-%dT%H:%M",
@@ -91,12 +123,11 @@ pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
         "%Y-%m-%d %H:%M:%S",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            plausible_year(field, text, t.year())?;
             return Ok(local(t));
         }
     }
-    Err(Error::bad(format!(
-        "{field}: '{text}' is not a time (expected RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time)"
-    )))
+    Err(not_a_time())
 }
 
 #[cfg(test)]
@@ -152,6 +183,41 @@ mod tests {
             parse_date("date", "2026-02-28").unwrap(),
             NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
         );
+    }
+
+    #[test]
+    fn dates_and_times_need_a_four_digit_year_from_1900_to_2200() {
+        for text in [
+            "0026-03-16",
+            "9999-12-31",
+            "1899-12-31",
+            "2201-01-01",
+            "-999-03-16",
+            "+2026-03-16",
+        ] {
+            let err = parse_date("release_date", text).unwrap_err();
+            assert_eq!(err.exit_code(), 65, "{text}");
+            assert!(err.to_string().starts_with("release_date: "), "{err}");
+        }
+        let err = parse_date("date", "0026-03-16").unwrap_err().to_string();
+        assert!(err.contains("year 26, outside 1900 to 2200"), "{err}");
+        for text in [
+            "0026-03-16",
+            "9999-12-31T10:00",
+            "-999-03-16T10:00",
+            "0026-03-16T10:00:00+05:00",
+            "2201-01-01 00:00",
+            "+2026-03-16T10:00",
+        ] {
+            let err = parse_moment("registered_at", text).unwrap_err();
+            assert!(err.to_string().starts_with("registered_at: "), "{err}");
+        }
+        assert_eq!(
+            parse_date("d", "1900-01-01").unwrap().year(),
+            *YEARS.start()
+        );
+        assert_eq!(parse_date("d", "2200-12-31").unwrap().year(), *YEARS.end());
+        assert!(parse_moment("t", "2200-12-31T23:59:59+05:00").is_ok());
     }
 
     proptest::proptest! {

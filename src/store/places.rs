@@ -60,9 +60,19 @@ fn org_kind(conn: &Connection, code: &str) -> Result<Option<OrgKind>> {
 impl PlacesInput<'_> {
     /// Checks a batch against the organizations of the database (R-P1).
     pub fn check(&self, conn: &Connection, today: NaiveDate) -> Result<NewPlaces> {
+        self.check_named("org", conn, today)
+    }
+
+    /// `check`, its messages naming the organization `org_field` (the CSV column is `org_code`).
+    fn check_named(
+        &self,
+        org_field: &str,
+        conn: &Connection,
+        today: NaiveDate,
+    ) -> Result<NewPlaces> {
         let org = self.org.trim();
         let kind = org_kind(conn, org)?
-            .ok_or_else(|| Error::bad(format!("org: no organization '{org}'")))?;
+            .ok_or_else(|| Error::bad(format!("{org_field}: no organization '{org}'")))?;
         let group_year: i64 = self.group_year.trim().parse().map_err(|_| {
             Error::bad(format!(
                 "group_year: '{}' is not a year",
@@ -172,7 +182,7 @@ pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Re
             count: row.get("count"),
             release_date: Some(row.get("release_date")),
         }
-        .check(change.tx(), today)?;
+        .check_named("org_code", change.tx(), today)?;
         if clean {
             insert(change, &mut event, &batch)?;
         }

@@ -23,7 +23,10 @@ pub fn declared_days(conn: &Connection) -> Result<Vec<(NaiveDate, DayKind, Strin
     while let Some(r) = rows.next()? {
         let date: String = r.get(0)?;
         let kind: String = r.get(1)?;
-        let date = parse_date("calendar_day.date", &date)?;
+        // Read as stored: a day declared before years were checked (9999-12-31) must not stop every command
+        // that needs the calendar; `parse_date` is for input.
+        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .map_err(|_| Error::Internal(format!("calendar_day: date '{date}'")))?;
         let kind = DayKind::parse(&kind)
             .ok_or_else(|| Error::Internal(format!("calendar_day {date}: kind '{kind}'")))?;
         out.push((date, kind, r.get(2)?));

@@ -2148,3 +2148,119 @@ fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
     let text = stderr(&import(&bulk, &again, &[]).code(65));
     assert!(text.contains("R-Q6"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// SPEC §8: no error message shows an IIN in full; an import report shows no family.
+
+/// Whatever a failing command echoes of what the officer typed, it shows no IIN in full: an IIN given where
+/// a number or a key is expected (not found), an argument the command does not take (a usage error), an IIN
+/// typed with a digit too many (bad input). Each message is otherwise the same.
+#[test]
+fn error_messages_mask_every_iin_the_officer_typed() {
+    let env = TestEnv::with_officer();
+    let child = Child::new("2023-04-01", 1);
+    register(&env, &child);
+    let (iin, other) = (child.iin.as_str(), child.applicant_iin.as_str());
+    let typed_twice = format!("{iin}{}", &iin[11..]);
+    let cases: [(&[&str], i32, String); 4] = [
+        (
+            &["application", "show", iin],
+            4,
+            format!("kezek: not found: application {}\n", masked(iin)),
+        ),
+        (
+            &["history", iin],
+            4,
+            format!("kezek: not found: no journal events for '{}'\n", masked(iin)),
+        ),
+        (
+            &["direction", "show", iin],
+            4,
+            format!("kezek: not found: direction {}\n", masked(iin)),
+        ),
+        (
+            &["application", "find", "--iin", &typed_twice],
+            65,
+            format!(
+                "kezek: --iin: '{}*****{}' (13 characters) is not a valid IIN (12 digits expected)\n",
+                &iin[..6],
+                &iin[11..]
+            ),
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let out = env.kezek(args).code(code);
+        assert_eq!(stderr(&out), expected, "{args:?}");
+    }
+    let out = env.kezek(&["application", "show", iin, other]).code(2);
+    let text = stderr(&out);
+    assert!(
+        text.contains("unexpected argument") && text.contains(&masked(other)),
+        "{text}"
+    );
+    assert!(!text.contains(iin) && !text.contains(other), "{text}");
+}
+
+/// R-P2: a report on a file's bad rows is a list: a phone with an extension, two e-mails in one cell and an
+/// IIN typed with a digit too many are named by line, field and reason; none of the values is echoed.
+#[test]
+fn import_reports_bad_phones_emails_and_iins_without_their_values() {
+    let env = TestEnv::with_officer();
+    let phone = Child {
+        phone: "+77017654321 доб. 12".into(),
+        ..Child::new("2023-04-01", 1)
+    };
+    let emails = Child {
+        email: "mama2@example.kz; papa2@example.kz".into(),
+        ..Child::new("2023-04-01", 2)
+    };
+    let long_iin = Child::new("2023-04-01", 3);
+    let typed = format!("{}{}", long_iin.iin, &long_iin.iin[11..]);
+    let file = write_csv(
+        &env,
+        "bad.csv",
+        &[
+            phone.csv("2026-03-02T09:00", ""),
+            emails.csv("2026-03-03T09:00", ""),
+            Child {
+                iin: typed,
+                ..long_iin.clone()
+            }
+            .csv("2026-03-04T09:00", ""),
+        ],
+    );
+    let before = env.snapshot();
+    let out = import(&env, &file, &[]).code(65);
+    let text = stderr(&out);
+    for (line, expected) in [
+        (
+            2,
+            "phone: not a phone number (it holds characters other than digits, spaces, dashes and brackets; \
+             expected +7 and ten digits, e.g. +77011234567)"
+                .to_string(),
+        ),
+        (
+            3,
+            "email: not an e-mail address (it holds a space or a control character; expected one address, \
+             e.g. name@mail.kz)"
+                .to_string(),
+        ),
+        (
+            4,
+            format!(
+                "child_iin: '{}*****{}' (13 characters) is not a valid IIN (12 digits expected)",
+                &long_iin.iin[..6],
+                &long_iin.iin[11..]
+            ),
+        ),
+    ] {
+        assert!(
+            text.contains(&format!("{} {expected}", at(&file, line))),
+            "line {line}: {text}"
+        );
+    }
+    for value in ["7017654321", "доб", "mama2@", "papa2@", &long_iin.iin[..11]] {
+        assert!(!text.contains(value), "{value} in {text}");
+    }
+    assert_eq!(env.snapshot(), before, "nothing written");
+}

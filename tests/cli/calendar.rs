@@ -545,3 +545,65 @@ fn r_t3_calendar_show_2026_as_officers_see_it() {
     | 2026-12-16 | Wed     | false   | holiday: День Независимости                                |
     ");
 }
+
+#[test]
+fn calendar_import_of_a_negative_year_exits_65_naming_the_line_and_the_date() {
+    let env = TestEnv::with_officer();
+    let file = env.write(
+        "years.csv",
+        "date,kind,name\n2026-06-01,holiday,a\n-999-06-01,holiday,b\n",
+    );
+    let before = env.snapshot();
+    let assert = env
+        .cmd()
+        .args(["calendar", "import"])
+        .arg(&file)
+        .assert()
+        .code(65);
+    let err = stderr(&assert);
+    let line = format!("{} date: '-999-06-01'", at(&file, 3));
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    assert!(!err.contains("constraint"), "{err}");
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn calendar_import_refuses_years_outside_1900_to_2200() {
+    let env = TestEnv::with_officer();
+    let file = env.write(
+        "years.csv",
+        "date,kind,name\n0026-06-01,holiday,a\n9999-12-31,holiday,b\n2026-06-01,holiday,c\n",
+    );
+    let before = env.snapshot();
+    let assert = env
+        .cmd()
+        .args(["calendar", "import"])
+        .arg(&file)
+        .assert()
+        .code(65);
+    let err = stderr(&assert);
+    for (line, date) in [(2, "0026-06-01"), (3, "9999-12-31")] {
+        let report = format!("{} date: '{date}' has the year", at(&file, line));
+        assert!(err.contains(&report), "{report} missing from: {err}");
+    }
+    assert!(err.contains("outside 1900 to 2200"), "{err}");
+    assert!(!err.contains(&at(&file, 4)), "{err}");
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn calendar_add_refuses_a_year_outside_1900_to_2200() {
+    let env = TestEnv::with_officer();
+    let before = env.snapshot();
+    for date in ["0026-06-01", "2201-06-01"] {
+        let assert = env
+            .cmd()
+            .args(["calendar", "add", date, "--kind", "holiday"])
+            .assert()
+            .code(65);
+        let err = stderr(&assert);
+        assert!(err.contains("date:"), "{err}");
+        assert!(err.contains("outside 1900 to 2200"), "{err}");
+    }
+    assert_eq!(env.snapshot(), before);
+}

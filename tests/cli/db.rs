@@ -202,3 +202,76 @@ fn db_purge_anonymises_ended_applications_and_keeps_statistics_and_the_audit() {
     let again = env.json(&["db", "purge", "--before", "2026-04-01", "--yes"]);
     assert_eq!(again["applications"], 0, "{again}");
 }
+
+/// Whether `needle` is in the raw bytes of the database file or of its write-ahead log.
+fn raw_bytes_hold(env: &TestEnv, needle: &str) -> bool {
+    let mut raw = std::fs::read(&env.db).expect("the database file");
+    raw.extend(std::fs::read(format!("{}-wal", env.db.display())).unwrap_or_default());
+    raw.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// `db purge` wipes what it removed from the bytes of the file too, not only from the rows: the child's IIN
+/// and name, the applicant's IIN and e-mail survive in no free space (the old versions of rows changed
+/// before, the index entries of an application that left the queue and of a child who departed), no free
+/// page and no write-ahead log, even while another connection holds the database open (so that no close
+/// checkpoints the log for kezek). The direction's row it rewrote is journaled by the purge event.
+#[test]
+fn db_purge_leaves_no_purged_value_in_the_bytes_of_the_database_file() {
+    use crate::place::{city, issued, offer, publish, Kid};
+    let mut env = city();
+    // An idle reader for the whole test: every kezek command runs while another connection is open.
+    let reader = env.conn();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM org", [], |r| r.get(0))
+        .unwrap();
+    let gone = Kid::new("2022-05-10", 1);
+    let waiting = Kid::new("2022-06-10", 2);
+    let a = gone.register(&env);
+    waiting.register(&env);
+    let place = publish(&env, "DS-001", "2022", 1)[0];
+    assert_eq!(offer(&env)["notified"], 1);
+    let d = issued(&env, &a, place)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.kezek(&["direction", "enroll", &d]).success();
+    env.set_now("2026-04-01T10:00");
+    env.kezek(&["child", "depart", "--iin", &gone.iin, "--org", "DS-001"])
+        .success();
+    let applicant_iin = crate::place::iin("1990-05-05", true, 10);
+    // The surname of the child and of the applicant (Сериков, Серикова), the e-mail, both IINs.
+    let gone_values = [
+        gone.iin.clone(),
+        applicant_iin,
+        "Сериков".to_string(),
+        gone.email(),
+    ];
+    for value in &gone_values {
+        assert!(raw_bytes_hold(&env, value), "{value} before the purge");
+    }
+
+    env.set_now("2026-04-20T10:00");
+    let report = env.json(&["db", "purge", "--before", "2026-04-15", "--yes"]);
+    assert_eq!(report["applications"], 1, "{report}");
+    assert_eq!(report["enrollments"], 1, "{report}");
+    assert_eq!(report["directions"], 1, "{report}");
+    let left: Vec<&String> = gone_values
+        .iter()
+        .filter(|v| raw_bytes_hold(&env, v))
+        .collect();
+    assert!(left.is_empty(), "still in the file's bytes: {left:?}");
+    // The scan reads the real bytes: the waiting child is there.
+    assert!(raw_bytes_hold(&env, &waiting.iin));
+    drop(reader);
+
+    let events = env.json(&["history", &d, "--table", "direction"]);
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.last(), Some(&"db.purge"), "{events}");
+    env.kezek(&["audit", "verify"]).success();
+    env.kezek(&["db", "check"]).success();
+}

@@ -1184,3 +1184,120 @@ fn r_d8_the_notice_of_completed_service_and_the_printable_direction_in_both_lang
         "no IIN on the notice"
     );
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Retention: the signed document of a purged direction.
+
+/// `db purge` replaces the signed documents of the directions of ended applications by a redaction record
+/// that names no child and keeps the SHA-256 of the signed text; `direction verify` checks the kept
+/// signature against that digest (an edited digest does not verify: exit 65) and refuses the direction as
+/// purged with the rule that ended it (R-D8 enrolled, R-D7 revoked).
+#[test]
+fn r_a3_a_purged_direction_verifies_against_its_kept_digest_and_is_refused_as_purged() {
+    let mut env = city();
+    let enrolled_kid = Kid::new("2022-05-10", 1);
+    let revoked_kid = Kid::new("2022-06-10", 2);
+    let a1 = enrolled_kid.register(&env);
+    let a2 = revoked_kid.register(&env);
+    let places = publish(&env, "DS-001", "2022", 2);
+    assert_eq!(offer(&env)["notified"], 2);
+    let d1 = number(&issued(&env, &a1, places[0]));
+    let d2 = number(&issued(&env, &a2, places[1]));
+    enroll(&env, &d1, &[]).success();
+    env.kezek(&["direction", "revoke", &d2, "--yes"]).success();
+    env.kezek(&[
+        "application",
+        "withdraw",
+        &a2,
+        "--reason",
+        "переезд",
+        "--yes",
+    ])
+    .success();
+    let signed: Vec<Value> = [&d1, &d2].iter().map(|d| show(&env, d)).collect();
+    for (d, kid) in [(&signed[0], &enrolled_kid), (&signed[1], &revoked_kid)] {
+        assert!(
+            d["document"]
+                .as_str()
+                .expect("a document")
+                .contains(&format!("child_iin: {}", kid.iin)),
+            "{d}"
+        );
+    }
+
+    env.set_now("2026-04-20T10:00");
+    let report = env.json(&["db", "purge", "--before", "2026-04-15", "--yes"]);
+    assert_eq!(report["applications"], 2, "{report}");
+    assert_eq!(report["directions"], 2, "{report}");
+    for (before, kid) in [(&signed[0], &enrolled_kid), (&signed[1], &revoked_kid)] {
+        let d = before["number"].as_str().expect("a number");
+        let after = show(&env, d);
+        let original = before["document"].as_str().expect("a document");
+        let record = after["document"].as_str().expect("a document");
+        let keep = |key: &str| {
+            original
+                .lines()
+                .find(|l| l.starts_with(&format!("{key}: ")))
+                .unwrap_or_else(|| panic!("{key} in {original}"))
+                .to_string()
+        };
+        let digest = kezek::crypto::hex(&kezek::crypto::sha256(original.as_bytes()));
+        assert_eq!(
+            record,
+            format!(
+                "kezek direction v1 purged\n{}\n{}\n{}\n{}\npurged: 2026-04-20\ndocument_sha256: {digest}\n",
+                keep("number"),
+                keep("application"),
+                keep("valid_until"),
+                keep("signed_by")
+            )
+        );
+        assert!(!record.contains(&kid.iin), "{record}");
+        assert_eq!(
+            after["signature"], before["signature"],
+            "the signature is kept"
+        );
+        assert_eq!(after["status"], before["status"]);
+    }
+    let text = refused(verify(&env, &d1), "R-D8");
+    assert!(
+        text.contains("signature is valid") && text.contains("purged on 2026-04-20"),
+        "{text}"
+    );
+    let text = refused(verify(&env, &d2), "R-D7");
+    assert!(
+        text.contains("revoked") && text.contains("purged on 2026-04-20"),
+        "{text}"
+    );
+    audit_ok(&env);
+
+    // The digest is what the signature is checked against: the record of d1 with d2's digest does not
+    // verify, unless every signature is taken as valid (the broken variant), when it is refused as purged.
+    let d2_record = show(&env, &d2)["document"].as_str().unwrap().to_string();
+    let d2_digest = d2_record
+        .lines()
+        .last()
+        .expect("the digest line")
+        .to_string();
+    let d1_record = show(&env, &d1)["document"].as_str().unwrap().to_string();
+    let forged = d1_record.replace(d1_record.lines().last().unwrap(), &d2_digest);
+    assert_ne!(forged, d1_record);
+    env.conn()
+        .execute(
+            "UPDATE direction SET document = ?2 WHERE number = ?1",
+            [&d1, &forged],
+        )
+        .expect("SQL");
+    let out = verify(&env, &d1).code(65);
+    assert!(
+        stderr(&out).contains("does not match the digest"),
+        "{}",
+        stderr(&out)
+    );
+    let broken = env
+        .cmd()
+        .env("KEZEK_FAULT", "signature-always-valid")
+        .args(["direction", "verify", &d1])
+        .assert();
+    refused(broken, "R-D8");
+}

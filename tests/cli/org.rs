@@ -210,8 +210,8 @@ fn org_add_malformed_phone_is_bad_input_naming_phone() {
         ])
         .code(65);
     let err = stderr(&assert);
-    assert!(err.contains("phone"), "{err}");
-    assert!(err.contains("12-34"), "{err}");
+    assert!(err.contains("phone: not a phone number"), "{err}");
+    assert!(err.contains("4 digits without +7 or 8 in front"), "{err}");
     assert_eq!(env.snapshot(), before);
 }
 
@@ -812,4 +812,163 @@ fn org_list_csv_of_nothing_still_has_its_header_row() {
     let env = TestEnv::with_officer();
     let out = env.stdout(&["org", "list", "--format", "csv", "--kind", "sanatorium"]);
     assert_eq!(out, "code,name,kind,district,phone,address\n");
+}
+
+// ---- org import: line numbers, quotes and what a report shows ----
+
+#[test]
+fn org_import_reports_a_row_after_blank_lines_on_the_line_it_is_on() {
+    let env = TestEnv::with_officer();
+    let file = env.write("f.csv", "code,name,kind,district\n\n\n\nDS-18,A,bad,B\n");
+    let assert = import(&env, &file).code(65);
+    let err = stderr(&assert);
+    let line = format!("{} kind: 'bad'", at(&file, 5));
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    assert!(!err.contains(&at(&file, 2)), "{err}");
+}
+
+#[test]
+fn org_import_reports_a_bad_header_after_blank_lines_on_the_line_it_is_on() {
+    let env = TestEnv::with_officer();
+    let file = env.write(
+        "f.csv",
+        "\n\ncode,name,kind,district,fax\nDS-18,A,state,B,1\n",
+    );
+    let assert = import(&env, &file).code(65);
+    let err = stderr(&assert);
+    let line = format!("{} header: unknown column 'fax'", at(&file, 3));
+    assert!(err.contains(&line), "{line} missing from: {err}");
+}
+
+#[test]
+fn org_import_reads_old_mac_line_ends_with_the_right_lines_and_values() {
+    let env = TestEnv::with_officer();
+    let bad = env.write(
+        "mac-bad.csv",
+        "code,name,kind,district\rDS-1,A,state,B\r\rDS-2,A,bad,B\r",
+    );
+    let before = env.snapshot();
+    let err = stderr(&import(&env, &bad).code(65));
+    let line = format!("{} kind: 'bad'", at(&bad, 4));
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    assert!(!err.contains(&at(&bad, 2)), "{err}");
+    assert_eq!(env.snapshot(), before);
+    let good = env.write(
+        "mac.csv",
+        "code,name,kind,district\rDS-1,Ясли-сад,state,Алмалинский\rDS-2,Сад,private,Медеуский\r",
+    );
+    import(&env, &good).success();
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM org WHERE (code, name, district) IN \
+             (VALUES ('DS-1', 'Ясли-сад', 'Алмалинский'), ('DS-2', 'Сад', 'Медеуский'))"
+        ),
+        2
+    );
+}
+
+#[test]
+fn org_import_refuses_an_unclosed_quote_at_the_end_naming_the_line_it_opened() {
+    let env = TestEnv::with_officer();
+    let file = env.write("f.csv", "code,name,kind,district\nDS-21,A,state,\"B\n");
+    let before = env.snapshot();
+    let err = stderr(&import(&env, &file).code(65));
+    let line = format!(
+        "{} district: unclosed quote: the quote opened on line 2",
+        at(&file, 2)
+    );
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(orgs(&env), 0);
+}
+
+#[test]
+fn org_import_refuses_an_unclosed_quote_that_swallows_the_rows_after_it() {
+    let env = TestEnv::with_officer();
+    let file = write_lines(
+        &env,
+        "f.csv",
+        &[
+            "code,name,kind,district",
+            "DS-1,A,state,B",
+            "DS-2,\"A,state,B",
+            "DS-3,A,state,B",
+            "DS-4,A,state,B",
+        ],
+    );
+    let before = env.snapshot();
+    let err = stderr(&import(&env, &file).code(65));
+    let line = format!(
+        "{} name: unclosed quote: the quote opened on line 3",
+        at(&file, 3)
+    );
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    assert!(err.contains(": 1 bad row(s)"), "{err}");
+    assert_eq!(env.snapshot(), before);
+}
+
+#[test]
+fn org_import_without_its_header_row_says_line_1_is_not_a_header_and_shows_no_value() {
+    let env = TestEnv::with_officer();
+    let file = write_lines(
+        &env,
+        "no-header.csv",
+        &[
+            "DS-1,Ясли-сад Мұрүкушева,state,Алмалинский,+77011234567,ул. Абая 1",
+            "DS-2,Сад,private,Медеуский,,",
+        ],
+    );
+    let err = stderr(&import(&env, &file).code(65));
+    let line = format!(
+        "{} header: line 1 is not a header: expected columns code,name,kind,district [phone,address]",
+        at(&file, 1)
+    );
+    assert!(err.contains(&line), "{line} missing from: {err}");
+    for value in ["DS-1", "Мұрүкушева", "Алмалинский", "77011234567", "Абая"]
+    {
+        assert!(!err.contains(value), "{value} shown: {err}");
+    }
+}
+
+#[test]
+fn org_import_shows_bad_values_with_control_characters_escaped_and_long_ones_shortened() {
+    let env = TestEnv::with_officer();
+    let long = "D".repeat(100_000);
+    let file = env.write(
+        "f.csv",
+        &format!(
+            "code,name,kind,district\n\
+             \"DS\x1b[2J\n{}:9: forged\",A,state,B\n\
+             {long},A,state,B\n",
+            "/tmp/f.csv"
+        ),
+    );
+    let err = stderr(&import(&env, &file).code(65));
+    let escaped = format!(
+        "{} code: 'DS\\u{{1b}}[2J\\n/tmp/f.csv:9: forged'",
+        at(&file, 2)
+    );
+    assert!(err.contains(&escaped), "{escaped} missing from: {err}");
+    let shortened = format!(
+        "{} code: '{}…' (100000 characters) is not valid",
+        at(&file, 4),
+        &long[..80]
+    );
+    assert!(err.contains(&shortened), "{shortened} missing from: {err}");
+    assert!(!err.contains('\x1b'), "{err}");
+    assert_eq!(err.lines().count(), 3, "one line per report: {err}");
+}
+
+#[test]
+fn org_import_names_the_column_of_a_value_that_is_not_utf8() {
+    let env = TestEnv::with_officer();
+    let file = env.path("cp1251.csv");
+    std::fs::write(
+        &file,
+        b"code,name,kind,district\nDS-1,\xdf\xf1\xeb\xe8,state,B\n".as_slice(),
+    )
+    .unwrap();
+    let err = stderr(&import(&env, &file).code(65));
+    let line = format!("{} name: not valid UTF-8", at(&file, 2));
+    assert!(err.contains(&line), "{line} missing from: {err}");
 }

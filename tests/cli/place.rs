@@ -1123,3 +1123,47 @@ fn a_places_file_imported_twice_is_refused_unless_allowed() {
     assert_eq!(env.count("SELECT count(*) FROM place"), 6);
     audit_ok(&env);
 }
+
+#[test]
+fn r_p2_an_import_report_names_the_org_code_column() {
+    let env = city();
+    let file = env.write(
+        "places.csv",
+        &format!("{PLACES_HEADER}\nXX-404,2022,ru,regular,1,2026-03-16\n"),
+    );
+    let assert = env
+        .cmd()
+        .args(["place", "import"])
+        .arg(&file)
+        .assert()
+        .code(65);
+    let err = stderr(&assert);
+    let line = format!("{}:2: org_code: no organization 'XX-404'", file.display());
+    assert!(err.contains(&line), "{line} missing from: {err}");
+}
+
+#[test]
+fn r_p2_an_import_refuses_a_release_date_in_an_implausible_year() {
+    let env = city();
+    let file = env.write(
+        "places.csv",
+        &format!(
+            "{PLACES_HEADER}\n\
+             DS-001,2022,ru,regular,1,0026-03-16\n\
+             DS-001,2022,ru,regular,1,9999-12-31\n"
+        ),
+    );
+    let before = env.snapshot();
+    let assert = env
+        .cmd()
+        .args(["place", "import"])
+        .arg(&file)
+        .assert()
+        .code(65);
+    let err = stderr(&assert);
+    for line in [2, 3] {
+        let report = format!("{}:{line}: release_date:", file.display());
+        assert!(err.contains(&report), "{report} missing from: {err}");
+    }
+    assert_eq!(env.snapshot(), before);
+}
