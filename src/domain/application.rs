@@ -397,7 +397,7 @@ pub fn parse_number(field: &str, queue_type: QueueType, text: &str) -> Result<(i
     let text = text.trim();
     let bad = || {
         Error::bad(format!(
-            "{field}: '{text}' is not an application number ({}.YYYY.NNNNNN.N)",
+            "{field}: '{text}' is not an application number ({}.YYYY.NNNNNN.1)",
             queue_type.number_prefix()
         ))
     };
@@ -405,19 +405,17 @@ pub fn parse_number(field: &str, queue_type: QueueType, text: &str) -> Result<(i
     let [prefix, year, seq, suffix] = parts[..] else {
         return Err(bad());
     };
+    // R-Q7 writes the suffix `.1` and a registration year; nothing else is a number kezek could have given.
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    if prefix != queue_type.number_prefix()
-        || !digits(year, 4)
-        || !digits(seq, 6)
-        || suffix.is_empty()
-        || !suffix.bytes().all(|b| b.is_ascii_digit())
+    if prefix != queue_type.number_prefix() || !digits(year, 4) || !digits(seq, 6) || suffix != "1"
     {
         return Err(bad());
     }
-    Ok((
-        year.parse().map_err(|_| bad())?,
-        seq.parse().map_err(|_| bad())?,
-    ))
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    if !crate::domain::time::YEARS.contains(&year) {
+        return Err(bad());
+    }
+    Ok((year, seq.parse().map_err(|_| bad())?))
 }
 
 /// The JSON shape of SPEC §9 (`application register|show|find`), with the child's and applicant's data.

@@ -67,6 +67,9 @@ pub fn local(t: NaiveDateTime) -> DateTime<FixedOffset> {
 /// too. A year outside it is a typo (0026 for 2026) or a placeholder (9999-12-31), never a day the queue means.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
+/// The first day of Almaty's standard time; moments before it cannot be written back with a whole-minute offset.
+pub const ALMATY_STANDARD_TIME: NaiveDate = NaiveDate::from_ymd_opt(1924, 5, 2).expect("a date");
+
 /// Refuses a parsed date or time whose year is outside `YEARS`; `text` as written, for the message.
 fn plausible_year(field: &str, text: &str, year: i32) -> Result<()> {
     if YEARS.contains(&year) {
@@ -106,28 +109,47 @@ pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     if !text.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(not_a_time());
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+    let parsed = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         plausible_year(field, text, t.year())?;
-        return Ok(to_local(t.with_timezone(&Utc)));
-    }
-    if text.len() == 10 {
-        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            plausible_year(field, text, d.year())?;
-            return Ok(start_of_day(d));
+        Some(to_local(t.with_timezone(&Utc)))
+    } else if text.len() == 10 {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) => {
+                plausible_year(field, text, d.year())?;
+                Some(start_of_day(d))
+            }
+            Err(_) => None,
         }
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            plausible_year(field, text, t.year())?;
-            return Ok(local(t));
+    } else {
+        let mut found = None;
+        for format in [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+        ] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+                plausible_year(field, text, t.year())?;
+                found = Some(local(t));
+                break;
+            }
         }
+        found
+    };
+    let Some(t) = parsed else {
+        return Err(not_a_time());
+    };
+    // Moments are kept to the second, as they are stored; the year is checked again in Almaty, where a moment
+    // written with another offset may fall in another year; and before 2 May 1924 Almaty kept local mean time
+    // (+05:07:48), which an offset to the minute cannot write back.
+    let t = chrono::Timelike::with_nanosecond(&t, 0).unwrap_or(t);
+    plausible_year(field, text, t.year())?;
+    if t.date_naive() < ALMATY_STANDARD_TIME {
+        return Err(Error::bad(format!(
+            "{field}: '{text}' is before {ALMATY_STANDARD_TIME}, when Almaty's standard time began"
+        )));
     }
-    Err(not_a_time())
+    Ok(t)
 }
 
 #[cfg(test)]
