@@ -211,7 +211,10 @@ impl Ctx {
 /// Runs a parsed command line. The database is opened by the handlers that need it; `completions`, `man`,
 /// `--help` and `--version` never touch it.
 pub fn run(cli: Cli) -> Result<()> {
-    let now = Now::new(cli.global.now.as_deref(), chrono::Utc::now())?;
+    let now = Now::new(
+        cli.global.now.as_deref().filter(|n| !n.trim().is_empty()),
+        chrono::Utc::now(),
+    )?;
     let out = Output {
         format: cli.global.format,
         quiet: cli.global.quiet,

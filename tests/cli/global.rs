@@ -176,3 +176,23 @@ fn destructive_commands_refuse_without_a_terminal_and_without_yes() {
     env.kezek(&["officer", "deactivate", "sadykov", "--yes"])
         .success();
 }
+
+/// An empty `KEZEK_NOW` (a cron line or script that sets it to nothing) counts as unset, as an empty
+/// `KEZEK_OFFICER` or `KEZEK_KEY` does: the real clock.
+#[test]
+fn r_t2_an_empty_kezek_now_is_the_real_clock() {
+    let env = TestEnv::with_officer();
+    let out = env
+        .cmd()
+        .env("KEZEK_NOW", "")
+        .args(["history", "ivanova", "--format", "json"])
+        .assert()
+        .success();
+    let events: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(events.as_array().is_some_and(|e| !e.is_empty()), "{events}");
+    env.cmd()
+        .env("KEZEK_NOW", "  ")
+        .args(["settings", "show"])
+        .assert()
+        .success();
+}
