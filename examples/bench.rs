@@ -1,6 +1,9 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE]`
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...]`
+//!
+//! `--ops` measures only the operations named; without `import` it starts from the database the last full run
+//! imported (kept as `target/bench-SIZE/imported.db`).
 //!
 //! It builds the kezek binary, generates a seeded synthetic city (printing the SHA-256 of each file), and
 //! measures each operation next to its baseline, the median of `--runs` runs, as wall time of whole processes.
@@ -16,6 +19,13 @@ struct Args {
     size: u64,
     runs: usize,
     json: Option<PathBuf>,
+    ops: Option<Vec<String>>,
+}
+
+impl Args {
+    fn wants(&self, op: &str) -> bool {
+        self.ops.as_ref().is_none_or(|o| o.iter().any(|x| x == op))
+    }
 }
 
 fn args() -> Args {
@@ -38,6 +48,7 @@ fn args() -> Args {
         size,
         runs: value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5),
         json: value("--json").map(PathBuf::from),
+        ops: value("--ops").map(|v| v.split(',').map(|o| o.trim().to_string()).collect()),
     }
 }
 
@@ -96,8 +107,19 @@ struct Bench {
 }
 
 impl Bench {
+    /// kezek as the officer `bench`, run directly like its baseline.
     fn kezek(&self, db: &Path) -> Command {
-        let mut cmd = if self.time_v {
+        self.kezek_via(db, false)
+    }
+
+    /// kezek under `/usr/bin/time`, which reports its peak RSS (the import only: the wrapper's own fork and exec
+    /// would be timed too, which matters for the commands that take milliseconds).
+    fn kezek_with_rss(&self, db: &Path) -> Command {
+        self.kezek_via(db, self.time_v)
+    }
+
+    fn kezek_via(&self, db: &Path, time_v: bool) -> Command {
+        let mut cmd = if time_v {
             let mut c = Command::new("/usr/bin/time");
             c.args(["-f", "peak_rss_kb=%M"]).arg(&self.kezek);
             c
@@ -190,23 +212,27 @@ fn main() {
 
     // The data, seeded: the same bytes on every machine.
     let apps = dir.join("applications.csv");
-    {
+    if a.wants("import") {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&apps).expect("create"));
         kezek::generate::applications(&mut w, 1, a.size, kezek::generate::default_now())
             .expect("generate");
     }
-    let (len, sha) = kezek::csvfile::digest_file(&apps).expect("digest");
+    let (len, sha) =
+        kezek::csvfile::digest_file(&apps).expect("applications.csv (run the import first)");
     println!(
         "applications.csv: {} rows, {len} bytes, sha256 {sha}",
         a.size
     );
 
     let key_dir = dir.join("keys");
-    let _ = std::fs::remove_dir_all(&key_dir);
-    PrivateKey::generate(2048)
-        .expect("a key")
-        .write_pair(&key_dir)
-        .expect("write the key pair");
+    // A new officer key for a new database; a run without the import signs with the key of the one it reuses.
+    if a.wants("import") {
+        let _ = std::fs::remove_dir_all(&key_dir);
+        PrivateKey::generate(2048)
+            .expect("a key")
+            .write_pair(&key_dir)
+            .expect("write the key pair");
+    }
     let b = Bench {
         kezek,
         key: key_dir.join("officer.key"),
@@ -220,15 +246,31 @@ fn main() {
 
     // import: validated and journaled, into an empty database; baseline: .import into the same shape of table.
     let db = b.dir.join("kezek.db");
+    let imported = b.dir.join("imported.db");
+    if !a.wants("import") {
+        assert!(
+            imported.exists(),
+            "{} does not exist: run the import first (--ops import, or no --ops)",
+            imported.display()
+        );
+        copy_db(&imported, &db);
+    }
     let mut k_times = Vec::new();
-    for _ in 0..a.runs {
+    for _ in 0..a.runs * usize::from(a.wants("import")) {
         b.fresh(&db);
-        let (t, rss) = timed(b.kezek(&db).args(["application", "import"]).arg(&apps));
+        let (t, rss) = timed(
+            b.kezek_with_rss(&db)
+                .args(["application", "import"])
+                .arg(&apps),
+        );
         k_times.push(t);
         peak_rss = peak_rss.max(rss.unwrap_or(0.0));
     }
+    if a.wants("import") {
+        copy_db(&db, &imported);
+    }
     let mut s_times = Vec::new();
-    if b.sqlite3 {
+    if b.sqlite3 && a.wants("import") {
         let base = b.dir.join("baseline.db");
         for _ in 0..a.runs {
             for suffix in ["", "-wal", "-shm"] {
@@ -253,11 +295,13 @@ fn main() {
             s_times.push(start.elapsed().as_secs_f64());
         }
     }
-    ops.push(Op {
-        name: "import",
-        kezek: median(k_times),
-        baseline: (!s_times.is_empty()).then(|| median(s_times)),
-    });
+    if a.wants("import") {
+        ops.push(Op {
+            name: "import",
+            kezek: median(k_times),
+            baseline: (!s_times.is_empty()).then(|| median(s_times)),
+        });
+    }
     let size_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
 
     // The worst-placed child: the last general application of the largest queue.
@@ -292,6 +336,9 @@ fn main() {
             ],
         ),
     ] {
+        if !a.wants(name) {
+            continue;
+        }
         let k = median(
             (0..a.runs * 3)
                 .map(|_| timed(b.kezek(&db).args(&args)).0)
@@ -335,16 +382,17 @@ fn main() {
     run(b.kezek(&db).args(["place", "import"]).arg(&places));
     let template = b.dir.join("offer-template.db");
     copy_db(&db, &template);
-    let work = b.dir.join("offer.db");
-    let k = median(
-        (0..a.runs)
-            .map(|_| {
-                copy_db(&template, &work);
-                timed(b.kezek(&work).arg("offer")).0
-            })
-            .collect(),
-    );
-    let s = b.sqlite3.then(|| {
+    if a.wants("offer") {
+        let work = b.dir.join("offer.db");
+        let k = median(
+            (0..a.runs)
+                .map(|_| {
+                    copy_db(&template, &work);
+                    timed(b.kezek(&work).arg("offer")).0
+                })
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| {
         median((0..a.runs).map(|_| {
             copy_db(&template, &work);
             timed(&mut b.sqlite(&work, &format!(
@@ -360,21 +408,23 @@ fn main() {
             ))).0
         }).collect())
     });
-    ops.push(Op {
-        name: "offer",
-        kezek: k,
-        baseline: s,
-    });
+        ops.push(Op {
+            name: "offer",
+            kezek: k,
+            baseline: s,
+        });
+    }
 
-    // sweep: 10% of the issued directions expire. The directions are seeded with SQL on a copy (signing 100k
-    // documents would take minutes and is not what is measured); the sweep does its whole work on them.
-    let issued = (a.size / 10).max(1000);
-    let expiring = issued / 10;
-    let template = b.dir.join("sweep-template.db");
-    copy_db(&db, &template);
-    {
-        let conn = rusqlite::Connection::open(&template).expect("open");
-        conn.execute_batch(&format!(
+    if a.wants("sweep") {
+        // sweep: 10% of the issued directions expire. The directions are seeded with SQL on a copy (signing 100k
+        // documents would take minutes and is not what is measured); the sweep does its whole work on them.
+        let issued = (a.size / 10).max(1000);
+        let expiring = issued / 10;
+        let template = b.dir.join("sweep-template.db");
+        copy_db(&db, &template);
+        {
+            let conn = rusqlite::Connection::open(&template).expect("open");
+            conn.execute_batch(&format!(
             "BEGIN;
              CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
                FROM application WHERE status = 'queued' AND queue_type = 'general' LIMIT {issued};
@@ -390,24 +440,24 @@ fn main() {
              COMMIT;"
         ))
         .expect("seed the directions");
-    }
-    let work = b.dir.join("sweep.db");
-    let k = median(
-        (0..a.runs)
-            .map(|_| {
-                copy_db(&template, &work);
-                timed(b.kezek(&work).args([
-                    "--now",
-                    "2026-03-27T01:30",
-                    "sweep",
-                    "--date",
-                    "2026-03-27",
-                ]))
-                .0
-            })
-            .collect(),
-    );
-    let s = b.sqlite3.then(|| {
+        }
+        let work = b.dir.join("sweep.db");
+        let k = median(
+            (0..a.runs)
+                .map(|_| {
+                    copy_db(&template, &work);
+                    timed(b.kezek(&work).args([
+                        "--now",
+                        "2026-03-27T01:30",
+                        "sweep",
+                        "--date",
+                        "2026-03-27",
+                    ]))
+                    .0
+                })
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| {
         median((0..a.runs).map(|_| {
             copy_db(&template, &work);
             timed(&mut b.sqlite(&work, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
@@ -419,26 +469,30 @@ fn main() {
                  COMMIT;")).0
         }).collect())
     });
-    println!("sweep: {expiring} of {issued} issued directions expire");
-    ops.push(Op {
-        name: "sweep",
-        kezek: k,
-        baseline: s,
-    });
+        println!("sweep: {expiring} of {issued} issued directions expire");
+        ops.push(Op {
+            name: "sweep",
+            kezek: k,
+            baseline: s,
+        });
+    }
 
     // stats and verify over the whole database.
-    let k = median(
-        (0..a.runs)
-            .map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0)
-            .collect(),
-    );
-    let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg(&db).arg(
+    if a.wants("stats") {
+        let k = median(
+            (0..a.runs)
+                .map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0)
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg(&db).arg(
         "SELECT queue_type, group_year, priority_class, count(*) FROM application WHERE status IN ('queued','notified','stop_listed') GROUP BY 1, 2, 3")).0).collect()));
-    ops.push(Op {
-        name: "stats",
-        kezek: k,
-        baseline: s,
-    });
+        ops.push(Op {
+            name: "stats",
+            kezek: k,
+            baseline: s,
+        });
+    }
+
     let events: f64 = rusqlite::Connection::open(&db)
         .and_then(|c| {
             c.query_row("SELECT count(*) FROM journal_row", [], |r| {
@@ -446,18 +500,20 @@ fn main() {
             })
         })
         .expect("count") as f64;
-    let k = median(
-        (0..a.runs)
-            .map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0)
-            .collect(),
-    );
-    let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(
+    if a.wants("verify") {
+        let k = median(
+            (0..a.runs)
+                .map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0)
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(
         "SELECT count(*), sum(length(hash)) FROM journal; SELECT count(*), sum(length(digest)) FROM journal_row;")).0).collect()));
-    ops.push(Op {
-        name: "verify",
-        kezek: k,
-        baseline: s,
-    });
+        ops.push(Op {
+            name: "verify",
+            kezek: k,
+            baseline: s,
+        });
+    }
 
     // The table.
     println!("\n| op | kezek s | baseline s | ratio |\n|---|---|---|---|");
@@ -474,14 +530,17 @@ fn main() {
         }
     }
     let per_app = size_bytes as f64 / a.size as f64;
-    let verify_rate = events
-        / ops
-            .iter()
-            .find(|o| o.name == "verify")
-            .map(|o| o.kezek)
-            .unwrap_or(1.0);
-    println!("\njournaled rows verified per second: {verify_rate:.0}; peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
-    if let Some(path) = a.json {
+    let verify_rate = ops
+        .iter()
+        .find(|o| o.name == "verify")
+        .map(|o| events / o.kezek);
+    if let Some(rate) = verify_rate {
+        println!("\njournaled rows verified per second: {rate:.0}");
+    }
+    if a.wants("import") {
+        println!("peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
+    }
+    if let Some(path) = &a.json {
         let mut ops_json = serde_json::Map::new();
         for op in &ops {
             ops_json.insert(
@@ -497,7 +556,7 @@ fn main() {
             "size": a.size,
             "ops": ops_json,
             "verify_events_per_s": verify_rate,
-            "peak_rss_mb": peak_rss,
+            "peak_rss_mb": a.wants("import").then_some(peak_rss),
             "bytes_per_application": per_app,
         });
         std::fs::write(&path, serde_json::to_string_pretty(&report).expect("JSON"))

@@ -53,7 +53,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// The database file [default: ./kezek.db; ./kezek-demo.db for `demo`]
-    #[arg(long, global = true, env = "KEZEK_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "KEZEK_DB", value_name = "PATH", value_parser = path_or_empty())]
     pub db: Option<PathBuf>,
     /// The effective time of the command: RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time (R-T2)
     #[arg(long, global = true, env = "KEZEK_NOW", value_name = "TIME")]
@@ -62,7 +62,7 @@ pub struct Global {
     #[arg(long, global = true, env = "KEZEK_OFFICER", value_name = "ID")]
     pub officer: Option<String>,
     /// The acting officer's private key, PKCS#8 PEM, mode 0600 (R-A5)
-    #[arg(long, global = true, env = "KEZEK_KEY", value_name = "FILE")]
+    #[arg(long, global = true, env = "KEZEK_KEY", value_name = "FILE", value_parser = path_or_empty())]
     pub key: Option<PathBuf>,
     /// Output format of read commands
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
@@ -73,6 +73,13 @@ pub struct Global {
     /// Print nothing on stderr but errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
+}
+
+/// A path that may be empty: an empty `KEZEK_DB` or `KEZEK_KEY` (a cron line that sets it to nothing) counts as
+/// unset, as an empty `KEZEK_NOW` or `KEZEK_OFFICER` does, instead of failing to parse.
+fn path_or_empty() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().map(PathBuf::from)
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,12 +179,7 @@ impl Ctx {
     }
 
     fn key(&self) -> Result<Option<PrivateKey>> {
-        self.global
-            .key
-            .as_deref()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(PrivateKey::load)
-            .transpose()
+        self.global.key.as_deref().map(PrivateKey::load).transpose()
     }
 
     /// The acting officer's id; an empty `KEZEK_OFFICER` counts as unset.
@@ -210,7 +212,12 @@ impl Ctx {
 
 /// Runs a parsed command line. The database is opened by the handlers that need it; `completions`, `man`,
 /// `--help` and `--version` never touch it.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(mut cli: Cli) -> Result<()> {
+    for path in [&mut cli.global.db, &mut cli.global.key] {
+        if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+            *path = None;
+        }
+    }
     let now = Now::new(
         cli.global.now.as_deref().filter(|n| !n.trim().is_empty()),
         chrono::Utc::now(),

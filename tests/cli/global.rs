@@ -196,3 +196,34 @@ fn r_t2_an_empty_kezek_now_is_the_real_clock() {
         .assert()
         .success();
 }
+
+/// An empty `KEZEK_KEY` or `KEZEK_DB` counts as unset too: a read command runs, a changing command asks for the
+/// key, and the database is the default one.
+#[test]
+fn r_a5_an_empty_kezek_key_or_db_counts_as_unset() {
+    let env = TestEnv::with_officer();
+    env.cmd()
+        .env("KEZEK_KEY", "")
+        .args(["settings", "show"])
+        .assert()
+        .success();
+    let before = env.snapshot();
+    let out = env
+        .cmd()
+        .env("KEZEK_KEY", "")
+        .args(["settings", "set", "offer_window", "10:00-18:00"])
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("--key"), "{}", stderr(&out));
+    assert_eq!(env.snapshot(), before);
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let out = env
+        .cmd()
+        .env("KEZEK_DB", "")
+        .current_dir(&elsewhere)
+        .args(["settings", "show"])
+        .assert()
+        .code(4);
+    assert!(stderr(&out).contains("./kezek.db"), "{}", stderr(&out));
+}
