@@ -559,7 +559,7 @@ fn main() {
             "peak_rss_mb": a.wants("import").then_some(peak_rss),
             "bytes_per_application": per_app,
         });
-        std::fs::write(&path, serde_json::to_string_pretty(&report).expect("JSON"))
+        std::fs::write(path, serde_json::to_string_pretty(&report).expect("JSON"))
             .expect("write --json");
         println!("figures written to {}", path.display());
     }
