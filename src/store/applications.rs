@@ -258,7 +258,6 @@ fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
          RETURNING *",
     )?;
-    let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
     let mut rows = stmt.query(params![
         number,
         app.queue_type.as_str(),
@@ -283,7 +282,7 @@ fn insert(
     let row = rows
         .next()?
         .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
-    event.touch_returned(APPLICATION, &number, &names, row)
+    event.touch_returned(APPLICATION, &number, row)
 }
 
 /// The benefit categories and their classes.

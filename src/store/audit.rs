@@ -6,14 +6,15 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use super::db::MIGRATIONS;
 use super::journal::{
-    each_row_digest, expected_schema, head_message, last_event, schema_of, seeded_rows, sqlite_cmp,
-    to_hash, EventFields, EventHasher, KeyOrd, RowMap, StateTable, MIGRATION_KIND, STATE_TABLES,
+    each_row_digest, expected_schema, head_message, last_event, schema_of, seeded_rows,
+    sqlite_cmp_ref, to_hash, EventFields, EventHasher, KeyOrd, RowMap, StateTable, MIGRATION_KIND,
+    STATE_TABLES,
 };
 use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
@@ -154,10 +155,39 @@ pub struct VerifyReport {
     pub published_head: Option<i64>,
 }
 
+/// How `verify` shares the state rows among connections: the application table is checked in `workers` key
+/// ranges when it holds at least `min_rows` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowSplit {
+    pub workers: usize,
+    pub min_rows: i64,
+}
+
+impl Default for RowSplit {
+    /// One range per processor (at most 8), for tables of 50,000 rows or more: below that a split costs more
+    /// than it saves.
+    fn default() -> RowSplit {
+        RowSplit {
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8)),
+            min_rows: 50_000,
+        }
+    }
+}
+
 /// R-A6: proves the database was changed only through kezek, or names the first problem found.
 pub fn verify(conn: &Connection, published: Option<&SignedHead>) -> Result<VerifyReport> {
-    // The chain and the state rows are independent checks of the same snapshot: the rows are checked on a
-    // second connection and thread, once it is shown to see the same journal head as this one.
+    verify_with(conn, published, RowSplit::default())
+}
+
+/// `verify` with the state rows shared as `split` says; the verdict is the same however they are shared.
+pub fn verify_with(
+    conn: &Connection,
+    published: Option<&SignedHead>,
+    split: RowSplit,
+) -> Result<VerifyReport> {
+    // The chain and the state rows are independent checks of the same snapshot: the rows are checked on other
+    // connections and threads (the largest table split by key range), once each is shown to see the same journal
+    // head as this one.
     let head = last_event(conn)?;
     // A connection in the middle of its own write transaction is checked on itself: another connection
     // would not see its uncommitted rows.
@@ -169,8 +199,8 @@ pub fn verify(conn: &Connection, published: Option<&SignedHead>) -> Result<Verif
     let skip_rows = faults::active(Fault::AuditSkipsRows);
     std::thread::scope(|scope| {
         let rows = scope.spawn(move || {
-            let second = path.and_then(|p| open_at_head(&p, head).ok().flatten())?;
-            Some(verify_rows(&second, skip_rows))
+            let p = path?;
+            verify_rows_in_parallel(&p, head, split, skip_rows)
         });
         verify_chain(conn, published, rows)
     })
@@ -193,16 +223,169 @@ fn open_at_head(path: &str, head: Option<(i64, [u8; 32])>) -> Result<Option<Conn
     Ok((last_event(&conn)? == head).then_some(conn))
 }
 
-/// Step 4 of `verify`, for every state table.
+/// Keys from `from` (inclusive) to `to` (exclusive) of one table, in SQLite's order; `None` is open-ended.
+#[derive(Debug, Clone, Default)]
+struct KeyRange {
+    from: Option<Value>,
+    to: Option<Value>,
+}
+
+impl KeyRange {
+    /// The SQL condition on `column` (" AND column >= ?N AND column < ?M", without an open end), its parameters
+    /// numbered from `first`, and the values to bind to them.
+    fn condition(&self, column: &str, first: usize) -> (String, Vec<&Value>) {
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for (bound, op) in [(&self.from, ">="), (&self.to, "<")] {
+            if let Some(v) = bound {
+                values.push(v);
+                sql.push_str(&format!(" AND {column} {op} ?{}", first + values.len() - 1));
+            }
+        }
+        (sql, values)
+    }
+}
+
+/// The rows a task checked, or the problem it found, by the task's place in the order of one connection.
+type TaskResult = (usize, Result<u64>);
+
+/// One part of step 4: the rows of `table` whose keys are in `range`, checked by connection `worker`.
+struct RowTask {
+    worker: usize,
+    table: StateTable,
+    range: KeyRange,
+}
+
+/// Step 4 of `verify`, for every state table, on one connection.
 fn verify_rows(conn: &Connection, skip: bool) -> Result<u64> {
+    if skip {
+        return Ok(0);
+    }
     let mut rows = 0;
     for table in STATE_TABLES {
-        if skip {
-            break;
-        }
-        rows += verify_table(conn, *table)?;
+        rows += verify_table(conn, *table, &KeyRange::default())?;
     }
     Ok(rows)
+}
+
+/// Step 4 on connections of their own: the application table (the only one that holds millions of rows) in
+/// `split.workers` key ranges, the other tables with the first. The problem reported is the first in the
+/// order one connection would have met it. `None` when a writer committed since the chain's snapshot.
+fn verify_rows_in_parallel(
+    path: &str,
+    head: Option<(i64, [u8; 32])>,
+    split: RowSplit,
+    skip: bool,
+) -> Option<Result<u64>> {
+    let first = open_at_head(path, head).ok().flatten()?;
+    if skip {
+        return Some(Ok(0));
+    }
+    let bounds = match split_keys(&first, super::journal::APPLICATION, split) {
+        Ok(b) => b,
+        Err(e) => return Some(Err(e)),
+    };
+    let mut tasks: Vec<RowTask> = Vec::new();
+    for table in STATE_TABLES {
+        if *table != super::journal::APPLICATION {
+            tasks.push(RowTask {
+                worker: 0,
+                table: *table,
+                range: KeyRange::default(),
+            });
+            continue;
+        }
+        let mut from = None;
+        for (worker, to) in bounds.iter().cloned().map(Some).chain([None]).enumerate() {
+            let range = KeyRange {
+                from: from.clone(),
+                to: to.clone(),
+            };
+            tasks.push(RowTask {
+                worker,
+                table: *table,
+                range,
+            });
+            from = to;
+        }
+    }
+    let used = bounds.len() + 1;
+    let results: Vec<Option<Vec<TaskResult>>> = std::thread::scope(|scope| {
+        let tasks = &tasks;
+        let run = |worker: usize, conn: &Connection| {
+            tasks
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.worker == worker)
+                .map(|(i, t)| (i, verify_table(conn, t.table, &t.range)))
+                .collect::<Vec<_>>()
+        };
+        let others: Vec<_> = (1..used)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let conn = open_at_head(path, head).ok().flatten()?;
+                    Some(run(worker, &conn))
+                })
+            })
+            .collect();
+        let mut all = vec![Some(run(0, &first))];
+        all.extend(
+            others
+                .into_iter()
+                .map(|h| h.join().expect("a row check does not panic")),
+        );
+        all
+    });
+    let mut by_task: Vec<TaskResult> = Vec::new();
+    for r in results {
+        by_task.extend(r?);
+    }
+    by_task.sort_by_key(|(i, _)| *i);
+    let mut rows = 0;
+    for (_, r) in by_task {
+        match r {
+            Ok(n) => rows += n,
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(Ok(rows))
+}
+
+/// Up to `split.workers - 1` keys that split `table` into parts of about equal row counts, in key order; none
+/// when the table has fewer than `split.min_rows` rows.
+fn split_keys(conn: &Connection, table: StateTable, split: RowSplit) -> Result<Vec<Value>> {
+    let parts = split.workers;
+    let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| {
+        r.get(0)
+    })?;
+    if parts < 2 || count < split.min_rows {
+        return Ok(Vec::new());
+    }
+    let first = format!(
+        "SELECT {key} FROM {name} ORDER BY {key} LIMIT 1 OFFSET ?1",
+        key = table.key,
+        name = table.name
+    );
+    let next = format!(
+        "SELECT {key} FROM {name} WHERE {key} > ?2 ORDER BY {key} LIMIT 1 OFFSET ?1",
+        key = table.key,
+        name = table.name
+    );
+    let step = count / parts as i64;
+    let mut bounds: Vec<Value> = Vec::new();
+    for _ in 1..parts {
+        // Each boundary is found from the one before it, so the table is walked once in all.
+        let key: Option<Value> = match bounds.last() {
+            None => conn.query_row(&first, [step], |r| r.get(0)),
+            Some(after) => conn.query_row(&next, rusqlite::params![step - 1, after], |r| r.get(0)),
+        }
+        .optional()?;
+        match key {
+            Some(k) => bounds.push(k),
+            None => break,
+        }
+    }
+    Ok(bounds)
 }
 
 fn verify_chain(
@@ -487,88 +670,143 @@ fn officer_keys(conn: &Connection) -> Result<HashMap<String, PublicKey>> {
 /// The latest recorded digest of each key of one table, in key order, streamed from `journal_row`.
 struct LatestDigests<'s> {
     rows: rusqlite::Rows<'s>,
-    lookahead: Option<Recorded>,
+    ahead: Recorded,
+    has_ahead: bool,
 }
 
+/// One `journal_row` as the merge keeps it, in buffers reused from row to row.
+#[derive(Default)]
 struct Recorded {
-    key: Value,
+    key: KeyBuf,
     seq: i64,
     digest: Option<[u8; 32]>,
 }
 
-impl<'s> LatestDigests<'s> {
-    fn new(mut rows: rusqlite::Rows<'s>) -> Result<LatestDigests<'s>> {
-        let lookahead = Self::read(&mut rows)?;
-        Ok(LatestDigests { rows, lookahead })
-    }
+/// A key kept between rows without a new allocation for each: its SQLite type and its bytes.
+#[derive(Default)]
+struct KeyBuf {
+    kind: u8,
+    number: i64,
+    real: f64,
+    bytes: Vec<u8>,
+}
 
-    fn read(rows: &mut rusqlite::Rows<'s>) -> Result<Option<Recorded>> {
-        let Some(r) = rows.next()? else {
-            return Ok(None);
-        };
-        let digest = match r.get_ref(2)? {
-            rusqlite::types::ValueRef::Blob(d) => Some(to_hash(d)),
-            _ => None,
-        };
-        Ok(Some(Recorded {
-            key: r.get(0)?,
-            seq: r.get(1)?,
-            digest,
-        }))
-    }
-
-    /// The next key's latest record (its rows come in seq order, so the last of a run is the latest).
-    fn next_latest(&mut self) -> Result<Option<Recorded>> {
-        let Some(mut current) = self.lookahead.take() else {
-            return Ok(None);
-        };
-        loop {
-            match Self::read(&mut self.rows)? {
-                Some(n) if sqlite_cmp(&n.key, &current.key) == Ordering::Equal => current = n,
-                other => {
-                    self.lookahead = other;
-                    return Ok(Some(current));
-                }
+impl KeyBuf {
+    fn set(&mut self, v: ValueRef<'_>) {
+        self.bytes.clear();
+        match v {
+            ValueRef::Null => self.kind = 0,
+            ValueRef::Integer(i) => (self.kind, self.number) = (1, i),
+            ValueRef::Real(f) => (self.kind, self.real) = (2, f),
+            ValueRef::Text(t) => {
+                self.kind = 3;
+                self.bytes.extend_from_slice(t);
             }
+            ValueRef::Blob(b) => {
+                self.kind = 4;
+                self.bytes.extend_from_slice(b);
+            }
+        }
+    }
+
+    fn get(&self) -> ValueRef<'_> {
+        match self.kind {
+            1 => ValueRef::Integer(self.number),
+            2 => ValueRef::Real(self.real),
+            3 => ValueRef::Text(&self.bytes),
+            4 => ValueRef::Blob(&self.bytes),
+            _ => ValueRef::Null,
         }
     }
 }
 
-fn show_key(v: &Value) -> String {
+impl<'s> LatestDigests<'s> {
+    fn new(rows: rusqlite::Rows<'s>) -> Result<LatestDigests<'s>> {
+        let mut latest = LatestDigests {
+            rows,
+            ahead: Recorded::default(),
+            has_ahead: false,
+        };
+        latest.has_ahead = Self::read(&mut latest.rows, &mut latest.ahead)?;
+        Ok(latest)
+    }
+
+    fn read(rows: &mut rusqlite::Rows<'s>, into: &mut Recorded) -> Result<bool> {
+        let Some(r) = rows.next()? else {
+            return Ok(false);
+        };
+        into.key.set(r.get_ref(0)?);
+        into.seq = r.get(1)?;
+        into.digest = match r.get_ref(2)? {
+            ValueRef::Blob(d) => Some(to_hash(d)),
+            _ => None,
+        };
+        Ok(true)
+    }
+
+    /// The next key's latest record into `out` (its rows come in seq order, so the last of a run is the latest);
+    /// false when there is none.
+    fn next_latest(&mut self, out: &mut Recorded) -> Result<bool> {
+        if !self.has_ahead {
+            return Ok(false);
+        }
+        std::mem::swap(out, &mut self.ahead);
+        loop {
+            self.has_ahead = Self::read(&mut self.rows, &mut self.ahead)?;
+            if self.has_ahead
+                && sqlite_cmp_ref(self.ahead.key.get(), out.key.get()) == Ordering::Equal
+            {
+                std::mem::swap(out, &mut self.ahead);
+                continue;
+            }
+            return Ok(true);
+        }
+    }
+}
+
+fn show_key(v: ValueRef<'_>) -> String {
     match v {
-        Value::Integer(i) => i.to_string(),
-        Value::Text(t) => format!("'{t}'"),
-        other => format!("{other:?}"),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Text(t) => format!("'{}'", String::from_utf8_lossy(t)),
+        ValueRef::Real(f) => f.to_string(),
+        ValueRef::Blob(b) => format!("x'{}'", crypto::hex(b)),
+        ValueRef::Null => "NULL".to_string(),
     }
 }
 
 /// Merges the table's rows (in key order) with the latest recorded digest of each key (in key order).
-fn verify_table(conn: &Connection, table: StateTable) -> Result<u64> {
-    let mut stmt =
-        conn.prepare("SELECT key, seq, digest FROM journal_row WHERE tbl = ?1 ORDER BY key, seq")?;
-    let mut latest = LatestDigests::new(stmt.query([table.name])?)?;
-    let mut recorded = latest.next_latest()?;
+fn verify_table(conn: &Connection, table: StateTable, range: &KeyRange) -> Result<u64> {
+    let (condition, bounds) = range.condition("key", 2);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT key, seq, digest FROM journal_row WHERE tbl = ?1{condition} ORDER BY key, seq"
+    ))?;
+    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&table.name];
+    params.extend(bounds.iter().map(|v| *v as &dyn rusqlite::ToSql));
+    let mut latest = LatestDigests::new(stmt.query(params.as_slice())?)?;
+    let mut rec = Recorded::default();
+    let mut recorded = latest.next_latest(&mut rec)?;
     let mut count = 0u64;
     let name = table.name;
-    each_row_digest(conn, table, |key, digest| {
+    let (condition, bounds) = range.condition(table.key, 1);
+    each_row_digest(conn, table, &condition, &bounds, |key, digest| {
         count += 1;
         loop {
-            let Some(rec) = &recorded else {
+            if !recorded {
                 return Err(Error::Tampered(format!(
                     "{name} row {} has no journal event: it was inserted outside kezek",
-                    show_key(&key)
+                    show_key(key)
                 )));
-            };
-            match sqlite_cmp(&rec.key, &key) {
+            }
+            match sqlite_cmp_ref(rec.key.get(), key) {
                 Ordering::Less => {
                     if rec.digest.is_some() {
                         return Err(Error::Tampered(format!(
                             "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
-                            show_key(&rec.key),
+                            show_key(rec.key.get()),
                             rec.seq
                         )));
                     }
-                    recorded = latest.next_latest()?;
+                    recorded = latest.next_latest(&mut rec)?;
                 }
                 Ordering::Equal => {
                     match rec.digest {
@@ -576,39 +814,39 @@ fn verify_table(conn: &Connection, table: StateTable) -> Result<u64> {
                         Some(_) => {
                             return Err(Error::Tampered(format!(
                                 "{name} row {} differs from what journal event {} recorded: it was edited outside kezek",
-                                show_key(&key),
+                                show_key(key),
                                 rec.seq
                             )))
                         }
                         None => {
                             return Err(Error::Tampered(format!(
                                 "{name} row {} exists although journal event {} deleted it: it was inserted outside kezek",
-                                show_key(&key),
+                                show_key(key),
                                 rec.seq
                             )))
                         }
                     }
-                    recorded = latest.next_latest()?;
+                    recorded = latest.next_latest(&mut rec)?;
                     return Ok(());
                 }
                 Ordering::Greater => {
                     return Err(Error::Tampered(format!(
                         "{name} row {} has no journal event: it was inserted outside kezek",
-                        show_key(&key)
+                        show_key(key)
                     )))
                 }
             }
         }
     })?;
-    while let Some(rec) = recorded {
+    while recorded {
         if rec.digest.is_some() {
             return Err(Error::Tampered(format!(
                 "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
-                show_key(&rec.key),
+                show_key(rec.key.get()),
                 rec.seq
             )));
         }
-        recorded = latest.next_latest()?;
+        recorded = latest.next_latest(&mut rec)?;
     }
     Ok(count)
 }

@@ -274,6 +274,8 @@ pub struct EventWriter<'t> {
     seq: i64,
     fields: EventFields,
     prev: [u8; 32],
+    /// The canonical form of the row being digested, reused from row to row.
+    scratch: Canonical,
 }
 
 #[derive(Debug, Clone)]
@@ -326,6 +328,7 @@ impl<'t> EventWriter<'t> {
             seq,
             fields,
             prev,
+            scratch: Canonical::default(),
         })
     }
 
@@ -345,10 +348,9 @@ impl<'t> EventWriter<'t> {
         &mut self,
         table: StateTable,
         key: &dyn ToSql,
-        names: &[String],
         row: &rusqlite::Row,
     ) -> Result<()> {
-        let digest = digest_of(table, names, row)?;
+        let digest = digest_with(&mut self.scratch, table, row)?;
         self.record_digest(table, key, Some(digest))
     }
 
@@ -389,13 +391,22 @@ impl<'t> EventWriter<'t> {
     }
 }
 
-/// Length-prefixed, type-tagged encoding: two different values never encode the same.
+/// Length-prefixed, type-tagged encoding: two different values never encode the same. Lengths and column
+/// positions are LEB128 varints, so a row's canonical form is little longer than its values.
 #[derive(Default)]
 struct Canonical(Vec<u8>);
 
 impl Canonical {
+    fn varint(&mut self, mut n: u64) {
+        while n >= 0x80 {
+            self.0.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+
     fn bytes(&mut self, b: &[u8]) {
-        self.0.extend_from_slice(&(b.len() as u64).to_le_bytes());
+        self.varint(b.len() as u64);
         self.0.extend_from_slice(b);
     }
 
@@ -424,6 +435,7 @@ impl Canonical {
 
 pub(super) struct EventHasher {
     buf: Canonical,
+    scratch: Canonical,
     rows: sha2::Sha256,
     row_count: u64,
 }
@@ -446,6 +458,7 @@ impl EventHasher {
         buf.bytes(f.details.as_bytes());
         EventHasher {
             buf,
+            scratch: Canonical::default(),
             rows: sha2::Sha256::new(),
             row_count: 0,
         }
@@ -453,7 +466,8 @@ impl EventHasher {
 
     pub(super) fn row(&mut self, table: ValueRef<'_>, key: ValueRef<'_>, digest: ValueRef<'_>) {
         use sha2::Digest;
-        let mut c = Canonical::default();
+        let c = &mut self.scratch;
+        c.0.clear();
         c.value(table);
         c.value(key);
         c.value(digest);
@@ -473,10 +487,9 @@ impl EventHasher {
 fn row_digest(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<Option<[u8; 32]>> {
     let sql = format!("SELECT * FROM {} WHERE {} = ?1", table.name, table.key);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
     let mut rows = stmt.query([key])?;
     match rows.next()? {
-        Some(row) => Ok(Some(digest_of(table, &names, row)?)),
+        Some(row) => Ok(Some(digest_with(&mut Canonical::default(), table, row)?)),
         None => Ok(None),
     }
 }
@@ -485,15 +498,13 @@ fn row_digest(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<O
 /// event from what the statement returned, without reading it again.
 pub(super) struct WriteReturning<'c> {
     stmt: rusqlite::CachedStatement<'c>,
-    names: Vec<String>,
     table: StateTable,
 }
 
 impl<'c> WriteReturning<'c> {
     pub(super) fn new(conn: &'c Connection, sql: &str, table: StateTable) -> Result<Self> {
         let stmt = conn.prepare_cached(sql)?;
-        let names = stmt.column_names().iter().map(|n| n.to_string()).collect();
-        Ok(WriteReturning { stmt, names, table })
+        Ok(WriteReturning { stmt, table })
     }
 
     /// Runs the statement for the row `key` and records the row in `event`.
@@ -511,58 +522,45 @@ impl<'c> WriteReturning<'c> {
                 key = key.to_sql().ok()
             ))
         })?;
-        event.touch_returned(self.table, key, &self.names, row)
+        event.touch_returned(self.table, key, row)
     }
 }
 
-/// The digest of one row as SQLite holds it: table name, then each non-NULL column as name and typed value.
-pub(super) fn digest_of(
-    table: StateTable,
-    names: &[String],
-    row: &rusqlite::Row,
-) -> Result<[u8; 32]> {
-    digest_with(&mut Canonical::default(), table, names, row)
-}
-
-/// `digest_of` in a buffer the caller keeps from row to row (whole-table scans).
-fn digest_with(
-    c: &mut Canonical,
-    table: StateTable,
-    names: &[String],
-    row: &rusqlite::Row,
-) -> Result<[u8; 32]> {
+/// The digest of one row as SQLite holds it (all its columns, in the table's order, as `SELECT *` and
+/// `RETURNING *` give them): the table name, then each non-NULL column as its position and typed value. Skipping
+/// NULLs keeps earlier digests valid when a migration appends a nullable column.
+fn digest_with(c: &mut Canonical, table: StateTable, row: &rusqlite::Row) -> Result<[u8; 32]> {
     c.0.clear();
     c.bytes(table.name.as_bytes());
-    for (i, name) in names.iter().enumerate() {
+    for i in 0..row.as_ref().column_count() {
         let v = row.get_ref(i)?;
         if v != ValueRef::Null {
-            c.bytes(name.as_bytes());
+            c.varint(i as u64);
             c.value(v);
         }
     }
     Ok(crypto::sha256(&c.0))
 }
 
-/// Digests of every row of a table, in key order, streamed to `each`.
+/// Digests of the rows of a table that meet `condition` (" AND ..." with parameters `?1`.. bound to `params`,
+/// or empty for every row), in key order, streamed to `each`.
 pub(super) fn each_row_digest(
     conn: &Connection,
     table: StateTable,
-    mut each: impl FnMut(Value, [u8; 32]) -> Result<()>,
+    condition: &str,
+    params: &[&Value],
+    mut each: impl FnMut(ValueRef<'_>, [u8; 32]) -> Result<()>,
 ) -> Result<()> {
-    let sql = format!("SELECT * FROM {} ORDER BY {}", table.name, table.key);
+    let sql = format!(
+        "SELECT * FROM {} WHERE 1{condition} ORDER BY {}",
+        table.name, table.key
+    );
     let mut stmt = conn.prepare(&sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-    let key_index = names
-        .iter()
-        .position(|n| n == table.key)
-        .ok_or_else(|| Error::Internal(format!("{} has no column {}", table.name, table.key)))?;
-    let mut rows = stmt.query([])?;
+    let key_index = stmt.column_index(table.key)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut buf = Canonical::default();
     while let Some(row) = rows.next()? {
-        each(
-            row.get::<_, Value>(key_index)?,
-            digest_with(&mut buf, table, &names, row)?,
-        )?;
+        each(row.get_ref(key_index)?, digest_with(&mut buf, table, row)?)?;
     }
     Ok(())
 }
@@ -614,21 +612,26 @@ impl ToSql for KeyOrd {
 
 /// SQLite's order of values with the BINARY collation: NULL, numbers, text, blobs.
 pub(super) fn sqlite_cmp(a: &Value, b: &Value) -> Ordering {
-    fn rank(v: &Value) -> u8 {
+    sqlite_cmp_ref(a.into(), b.into())
+}
+
+/// `sqlite_cmp` of borrowed values.
+pub(super) fn sqlite_cmp_ref(a: ValueRef<'_>, b: ValueRef<'_>) -> Ordering {
+    fn rank(v: ValueRef<'_>) -> u8 {
         match v {
-            Value::Null => 0,
-            Value::Integer(_) | Value::Real(_) => 1,
-            Value::Text(_) => 2,
-            Value::Blob(_) => 3,
+            ValueRef::Null => 0,
+            ValueRef::Integer(_) | ValueRef::Real(_) => 1,
+            ValueRef::Text(_) => 2,
+            ValueRef::Blob(_) => 3,
         }
     }
     match (a, b) {
-        (Value::Integer(x), Value::Integer(y)) => x.cmp(y),
-        (Value::Real(x), Value::Real(y)) => x.total_cmp(y),
-        (Value::Integer(x), Value::Real(y)) => (*x as f64).total_cmp(y),
-        (Value::Real(x), Value::Integer(y)) => x.total_cmp(&(*y as f64)),
-        (Value::Text(x), Value::Text(y)) => x.as_bytes().cmp(y.as_bytes()),
-        (Value::Blob(x), Value::Blob(y)) => x.cmp(y),
+        (ValueRef::Integer(x), ValueRef::Integer(y)) => x.cmp(&y),
+        (ValueRef::Real(x), ValueRef::Real(y)) => x.total_cmp(&y),
+        (ValueRef::Integer(x), ValueRef::Real(y)) => (x as f64).total_cmp(&y),
+        (ValueRef::Real(x), ValueRef::Integer(y)) => x.total_cmp(&(y as f64)),
+        (ValueRef::Text(x), ValueRef::Text(y)) => x.cmp(y),
+        (ValueRef::Blob(x), ValueRef::Blob(y)) => x.cmp(y),
         _ => rank(a).cmp(&rank(b)),
     }
 }
@@ -702,7 +705,8 @@ fn all_rows(conn: &Connection) -> Result<RowMap> {
             .optional()?
             .unwrap_or(false);
         if exists {
-            each_row_digest(conn, *table, |key, digest| {
+            each_row_digest(conn, *table, "", &[], |key, digest| {
+                let key = Value::try_from(key).map_err(|e| Error::Internal(e.to_string()))?;
                 out.insert((table.name.to_string(), KeyOrd(key)), Some(digest));
                 Ok(())
             })?;

@@ -66,11 +66,6 @@ pub fn notify_contact(
         "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING *",
     )?;
-    let names: Vec<String> = insert
-        .column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
     for (channel, recipient) in [("email", &email), ("sms", &phone)] {
         let mut rows = insert.query(params![
             number,
@@ -86,7 +81,7 @@ pub fn notify_contact(
             .next()?
             .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
         let id: i64 = row.get("id")?;
-        event.touch_returned(NOTIFICATION, &id, &names, row)?;
+        event.touch_returned(NOTIFICATION, &id, row)?;
     }
     Ok(())
 }
