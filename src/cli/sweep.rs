@@ -59,6 +59,7 @@ pub fn sweep(ctx: &Ctx, args: SweepArgs) -> Result<()> {
     }
     let mut db = ctx.open()?;
     db.use_bulk_cache()?;
+    db.use_scan_mmap()?;
     let outcome = db.change(&actor, &ctx.now, mode, |c| {
         let settings = reference::load_settings(c.tx())?;
         let calendar = reference::working_calendar(c.tx())?;

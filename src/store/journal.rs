@@ -276,7 +276,13 @@ pub struct EventWriter<'t> {
     prev: [u8; 32],
     /// The canonical form of the row being digested, reused from row to row.
     scratch: Canonical,
+    /// Row digests not yet written to `journal_row`: written `JOURNAL_ROW_BATCH` at a time, in one statement.
+    pending: Vec<(&'static str, Value, Option<[u8; 32]>)>,
 }
+
+/// How many row digests one `INSERT` into `journal_row` writes: one statement per row would cost more than the
+/// row itself (its set-up, statement journal and reset), which is most of an import's or a sweep's writes.
+const JOURNAL_ROW_BATCH: usize = 128;
 
 #[derive(Debug, Clone)]
 pub(super) struct EventFields {
@@ -329,6 +335,7 @@ impl<'t> EventWriter<'t> {
             fields,
             prev,
             scratch: Canonical::default(),
+            pending: Vec::with_capacity(JOURNAL_ROW_BATCH),
         })
     }
 
@@ -360,20 +367,54 @@ impl<'t> EventWriter<'t> {
         key: &dyn ToSql,
         digest: Option<[u8; 32]>,
     ) -> Result<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        stmt.execute(params![
-            self.seq,
-            table.name,
-            key,
-            digest.map(|d| d.to_vec())
-        ])?;
+        let key = match key.to_sql()? {
+            rusqlite::types::ToSqlOutput::Owned(v) => v,
+            rusqlite::types::ToSqlOutput::Borrowed(v) => Value::try_from(v)
+                .map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))?,
+            other => return Err(Error::Internal(format!("{} key: {other:?}", table.name))),
+        };
+        self.pending.push((table.name, key, digest));
+        if self.pending.len() == JOURNAL_ROW_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending row digests, a full batch in one statement. A row recorded twice in one event keeps
+    /// its last digest (`OR REPLACE`, in the order recorded).
+    fn flush(&mut self) -> Result<()> {
+        const ONE: &str =
+            "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES (?1, ?2, ?3, ?4)";
+        let pending = std::mem::take(&mut self.pending);
+        if pending.len() == JOURNAL_ROW_BATCH {
+            let sql = format!(
+                "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES {}",
+                vec!["(?, ?, ?, ?)"; JOURNAL_ROW_BATCH].join(", ")
+            );
+            let mut stmt = self.tx.prepare_cached(&sql)?;
+            let digests: Vec<Option<&[u8]>> = pending
+                .iter()
+                .map(|(_, _, d)| d.as_ref().map(|d| d.as_slice()))
+                .collect();
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(4 * JOURNAL_ROW_BATCH);
+            for ((table, key, _), digest) in pending.iter().zip(&digests) {
+                values.extend([&self.seq as &dyn ToSql, table, key, digest]);
+            }
+            stmt.execute(values.as_slice())?;
+        } else {
+            let mut stmt = self.tx.prepare_cached(ONE)?;
+            for (table, key, digest) in &pending {
+                stmt.execute(params![self.seq, table, key, digest.map(|d| d.to_vec())])?;
+            }
+        }
+        self.pending = pending;
+        self.pending.clear();
         Ok(())
     }
 
     /// Computes the event's chained hash over its fields and rows (read back in key order) and stores it.
-    pub fn finish(self) -> Result<i64> {
+    pub fn finish(mut self) -> Result<i64> {
+        self.flush()?;
         let mut hasher = EventHasher::new(&self.prev, self.seq, &self.fields);
         let mut stmt = self.tx.prepare_cached(
             "SELECT tbl, key, digest FROM journal_row WHERE seq = ?1 ORDER BY tbl, key",

@@ -154,9 +154,10 @@ pub fn sweep(
         event.finish()?;
     }
 
-    // R-S3: stop lists whose last day is before the day: queued again at the original position.
+    // R-S3: stop lists whose last day is before the day: queued again at the original position. (`+number`
+    // keeps the planner on the stop-list index: ordering by the key would scan the whole table, as would R-S4.)
     let ending: Vec<String> = tx
-        .prepare("SELECT number FROM application WHERE status = 'stop_listed' AND stop_list_until < ?1 ORDER BY number")?
+        .prepare("SELECT number FROM application WHERE status = 'stop_listed' AND stop_list_until < ?1 ORDER BY +number")?
         .query_map([day.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if !ending.is_empty() {
@@ -181,7 +182,7 @@ pub fn sweep(
     let aged: Vec<String> = tx
         .prepare(
             "SELECT number FROM application WHERE child_birth_date <= ?1
-               AND status IN ('queued', 'notified', 'stop_listed') ORDER BY number",
+               AND status IN ('queued', 'notified', 'stop_listed') ORDER BY +number",
         )?
         .query_map([limit.to_string()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
