@@ -380,32 +380,30 @@ impl<'t> EventWriter<'t> {
         Ok(())
     }
 
-    /// Writes the pending row digests, a full batch in one statement. A row recorded twice in one event keeps
-    /// its last digest (`OR REPLACE`, in the order recorded).
+    /// Writes the pending row digests: a full batch in one statement, what is left at the end of the event one
+    /// row per statement (two statement shapes, both kept prepared). A row recorded twice in one event keeps its
+    /// last digest (`OR REPLACE`, in the order recorded).
     fn flush(&mut self) -> Result<()> {
-        const ONE: &str =
-            "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES (?1, ?2, ?3, ?4)";
         let pending = std::mem::take(&mut self.pending);
-        if pending.len() == JOURNAL_ROW_BATCH {
-            let sql = format!(
-                "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES {}",
-                vec!["(?, ?, ?, ?)"; JOURNAL_ROW_BATCH].join(", ")
-            );
-            let mut stmt = self.tx.prepare_cached(&sql)?;
-            let digests: Vec<Option<&[u8]>> = pending
-                .iter()
-                .map(|(_, _, d)| d.as_ref().map(|d| d.as_slice()))
-                .collect();
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(4 * JOURNAL_ROW_BATCH);
-            for ((table, key, _), digest) in pending.iter().zip(&digests) {
+        let batch = if pending.len() == JOURNAL_ROW_BATCH {
+            JOURNAL_ROW_BATCH
+        } else {
+            1
+        };
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "INSERT OR REPLACE INTO journal_row (seq, tbl, key, digest) VALUES {}",
+            vec!["(?, ?, ?, ?)"; batch].join(", ")
+        ))?;
+        let digests: Vec<Option<&[u8]>> = pending
+            .iter()
+            .map(|(_, _, d)| d.as_ref().map(|d| d.as_slice()))
+            .collect();
+        for (rows, digests) in pending.chunks(batch).zip(digests.chunks(batch)) {
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(4 * batch);
+            for ((table, key, _), digest) in rows.iter().zip(digests) {
                 values.extend([&self.seq as &dyn ToSql, table, key, digest]);
             }
             stmt.execute(values.as_slice())?;
-        } else {
-            let mut stmt = self.tx.prepare_cached(ONE)?;
-            for (table, key, digest) in &pending {
-                stmt.execute(params![self.seq, table, key, digest.map(|d| d.to_vec())])?;
-            }
         }
         self.pending = pending;
         self.pending.clear();
