@@ -1375,17 +1375,23 @@ fn assert_matrix(outcomes: &[Outcome]) {
 }
 
 fn run_matrix(kinds: &[Kind], title: &str) -> Vec<Outcome> {
+    let outcomes = run_matrix_with(kinds, title, CASES_PER_KIND, RowSplit::default());
+    for kind in kinds {
+        assert!(outcomes.iter().filter(|o| o.kind == *kind).count() >= 125);
+    }
+    outcomes
+}
+
+/// `run_matrix` with `cases` per kind and the audit's state rows shared among connections as `split` says.
+fn run_matrix_with(kinds: &[Kind], title: &str, cases: usize, split: RowSplit) -> Vec<Outcome> {
     let bases = shared_bases();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let t = Instant::now();
     let outcomes: Vec<Outcome> = kinds
         .iter()
-        .flat_map(|kind| run_kind(*kind, bases, CASES_PER_KIND, dir.path()))
+        .flat_map(|kind| run_kind_with(*kind, bases, cases, dir.path(), split))
         .collect();
     print_tally(&format!("{title} ({:.1?})", t.elapsed()), &outcomes);
-    for kind in kinds {
-        assert!(outcomes.iter().filter(|o| o.kind == *kind).count() >= 125);
-    }
     outcomes
 }
 
@@ -1403,26 +1409,19 @@ fn r_a6_every_direct_edit_of_a_state_row_is_caught_and_names_the_row() {
 /// first problem reported is the one a single connection would have found.
 #[test]
 fn r_a6_state_row_edits_are_caught_when_the_rows_are_checked_in_key_ranges() {
-    let bases = shared_bases();
-    let dir = tempfile::tempdir().expect("a temporary directory");
     let split = RowSplit {
         workers: 3,
         min_rows: 0,
     };
-    let t = Instant::now();
-    let outcomes: Vec<Outcome> = Kind::STATE_ROWS
-        .iter()
-        .flat_map(|kind| run_kind_with(*kind, bases, 32, dir.path(), split))
-        .collect();
-    print_tally(
-        &format!(
-            "state-row edits, rows checked in three key ranges ({:.1?})",
-            t.elapsed()
-        ),
-        &outcomes,
+    let outcomes = run_matrix_with(
+        &Kind::STATE_ROWS,
+        "state-row edits, rows checked in three key ranges",
+        32,
+        split,
     );
     assert_matrix(&outcomes);
-    for base in bases {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for base in shared_bases() {
         let path = dir.path().join("clean.db");
         fresh_copy(base, &path);
         let conn = open_copy(&path);
