@@ -1,6 +1,9 @@
 -- kezek schema, version 1: the chassis. Migrations are append-only: never edit a released file, add the next one.
 -- State tables (every row is covered by the journal, see src/store/journal.rs) have a primary key named in
 -- src/store/journal.rs; the journal tables themselves are the record, not state.
+-- A CHECK, partial index or trigger that allows more than two values spells them `x = 'a' OR x = 'b' OR ...`,
+-- not `x IN ('a', 'b', ...)`: SQLite evaluates such an IN list by building a temporary b-tree for every row it
+-- writes, which cost more than the row itself; comparisons it evaluates in place.
 
 CREATE TABLE officer (
     id          TEXT PRIMARY KEY,
@@ -15,7 +18,7 @@ CREATE TABLE officer (
 CREATE TABLE org (
     code     TEXT PRIMARY KEY,
     name     TEXT NOT NULL CHECK (length(trim(name)) > 0),
-    kind     TEXT NOT NULL CHECK (kind IN ('state', 'private', 'sanatorium')),
+    kind     TEXT NOT NULL CHECK (kind = 'state' OR kind = 'private' OR kind = 'sanatorium'),
     district TEXT NOT NULL CHECK (length(trim(district)) > 0),
     phone    TEXT CHECK (phone IS NULL OR phone GLOB '+7[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'),
     address  TEXT,

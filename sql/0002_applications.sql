@@ -7,9 +7,11 @@ CREATE TABLE application (
     number           TEXT PRIMARY KEY,
     queue_type       TEXT NOT NULL CHECK (queue_type IN ('general', 'sanatorium')),
     group_year       INTEGER NOT NULL,
-    priority_class   TEXT NOT NULL CHECK (priority_class IN ('out_of_turn', 'first_priority', 'general')),
+    priority_class   TEXT NOT NULL
+                     CHECK (priority_class = 'out_of_turn' OR priority_class = 'first_priority' OR priority_class = 'general'),
     category         TEXT REFERENCES category (name),
-    status           TEXT NOT NULL CHECK (status IN ('queued', 'notified', 'stop_listed', 'directed', 'enrolled', 'removed')),
+    status           TEXT NOT NULL CHECK (status = 'queued' OR status = 'notified' OR status = 'stop_listed'
+                                          OR status = 'directed' OR status = 'enrolled' OR status = 'removed'),
     registered_at    TEXT NOT NULL,
     -- Registration time as Unix seconds: the queue order (RFC 3339 text with two offsets does not sort).
     registered_unix  INTEGER NOT NULL,
@@ -40,7 +42,7 @@ CREATE INDEX application_child ON application (child_iin);
 CREATE INDEX application_name ON application (child_birth_date, child_name);
 -- The waiting applications of each queue and class in registration order (R-Q1, R-Q2).
 CREATE INDEX application_queue ON application (queue_type, group_year, priority_class, registered_unix, number)
-    WHERE status IN ('queued', 'notified', 'stop_listed');
+    WHERE (status = 'queued' OR status = 'notified' OR status = 'stop_listed');
 
 -- How many applications wait in each queue, class and registration day (Unix day). Kept by the triggers below
 -- in the same transaction as the applications; `db check` proves it agrees with them. Positions are computed
@@ -55,7 +57,7 @@ CREATE TABLE queue_day (
 ) WITHOUT ROWID;
 
 CREATE TRIGGER application_waiting_insert AFTER INSERT ON application
-WHEN new.status IN ('queued', 'notified', 'stop_listed')
+WHEN (new.status = 'queued' OR new.status = 'notified' OR new.status = 'stop_listed')
 BEGIN
     INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting)
     VALUES (new.queue_type, new.group_year, new.priority_class, new.registered_unix / 86400, 1)
@@ -63,7 +65,7 @@ BEGIN
 END;
 
 CREATE TRIGGER application_waiting_delete AFTER DELETE ON application
-WHEN old.status IN ('queued', 'notified', 'stop_listed')
+WHEN (old.status = 'queued' OR old.status = 'notified' OR old.status = 'stop_listed')
 BEGIN
     UPDATE queue_day SET waiting = waiting - 1
     WHERE queue_type = old.queue_type AND group_year = old.group_year
@@ -74,11 +76,11 @@ CREATE TRIGGER application_waiting_update
 AFTER UPDATE OF status, queue_type, group_year, priority_class, registered_unix ON application
 BEGIN
     UPDATE queue_day SET waiting = waiting - 1
-    WHERE old.status IN ('queued', 'notified', 'stop_listed')
+    WHERE (old.status = 'queued' OR old.status = 'notified' OR old.status = 'stop_listed')
       AND queue_type = old.queue_type AND group_year = old.group_year
       AND priority_class = old.priority_class AND day = old.registered_unix / 86400;
     INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting)
     SELECT new.queue_type, new.group_year, new.priority_class, new.registered_unix / 86400, 1
-    WHERE new.status IN ('queued', 'notified', 'stop_listed')
+    WHERE (new.status = 'queued' OR new.status = 'notified' OR new.status = 'stop_listed')
     ON CONFLICT DO UPDATE SET waiting = waiting + 1;
 END;

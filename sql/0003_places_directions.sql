@@ -9,7 +9,8 @@ CREATE TABLE place (
     language     TEXT NOT NULL CHECK (language IN ('ru', 'kk')),
     place_type   TEXT NOT NULL CHECK (place_type IN ('regular', 'sanatorium')),
     release_date TEXT NOT NULL,
-    status       TEXT NOT NULL CHECK (status IN ('free', 'offered', 'free_choice', 'directed', 'filled', 'withdrawn')),
+    status       TEXT NOT NULL CHECK (status = 'free' OR status = 'offered' OR status = 'free_choice'
+                                      OR status = 'directed' OR status = 'filled' OR status = 'withdrawn'),
     offer_round  INTEGER REFERENCES offer_round (id),
     published_at TEXT NOT NULL,
     CHECK ((status = 'offered') = (offer_round IS NOT NULL))
@@ -41,7 +42,8 @@ CREATE TABLE direction (
     number           TEXT PRIMARY KEY,
     application      TEXT NOT NULL REFERENCES application (number),
     place_id         INTEGER NOT NULL REFERENCES place (id),
-    status           TEXT NOT NULL CHECK (status IN ('issued', 'enrolled', 'expired', 'revoked', 'annulled')),
+    status           TEXT NOT NULL CHECK (status = 'issued' OR status = 'enrolled' OR status = 'expired'
+                                          OR status = 'revoked' OR status = 'annulled'),
     issued_at        TEXT NOT NULL,
     valid_until      TEXT NOT NULL,
     extended         INTEGER NOT NULL DEFAULT 0 CHECK (extended IN (0, 1)),

@@ -22,7 +22,9 @@ use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_moment};
 use crate::error::{Error, Result};
 
-const WAITING: &str = "('queued', 'notified', 'stop_listed')";
+/// The waiting statuses, spelled as the partial index `application_queue` spells them: a query that uses this
+/// exact predicate can read that index (SQLite matches a partial index's condition by its form).
+const WAITING: &str = "(status = 'queued' OR status = 'notified' OR status = 'stop_listed')";
 
 /// An application as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +143,18 @@ fn class_rank(conn: &Connection, app: &AppRow) -> Result<u64> {
     let same_day: i64 = conn
         .prepare_cached(&format!(
             "SELECT count(*) FROM application
-             WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND status IN {WAITING}
+             WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND {WAITING}
                AND registered_unix >= ?4 AND (registered_unix, number) <= (?5, ?6)"
         ))?
         .query_row(
-            params![app.queue_type, app.group_year, app.priority_class, day * 86_400, app.registered_unix, app.number],
+            params![
+                app.queue_type,
+                app.group_year,
+                app.priority_class,
+                day * 86_400,
+                app.registered_unix,
+                app.number
+            ],
             |r| r.get(0),
         )?;
     Ok((earlier + same_day) as u64)
@@ -255,10 +264,9 @@ fn insert(
         "INSERT INTO application (number, queue_type, group_year, priority_class, category, status, registered_at,
             registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
             district, language, docs, consent, consent_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-         RETURNING *",
+         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
-    let mut rows = stmt.query(params![
+    stmt.execute(params![
         number,
         app.queue_type.as_str(),
         app.group_year,
@@ -279,10 +287,7 @@ fn insert(
         app.consent.kind.as_str(),
         app.consent.date.to_string(),
     ])?;
-    let row = rows
-        .next()?
-        .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
-    event.touch_returned(APPLICATION, &number, row)
+    event.touch(APPLICATION, &number)
 }
 
 /// The benefit categories and their classes.
@@ -430,7 +435,7 @@ pub fn list(conn: &Connection, filter: &ListFilter, k: u32) -> Result<Vec<Applic
     }
     if filter.status.is_none_or(|s| !s.is_waiting()) && out.len() < limit {
         let mut stmt = conn.prepare(&format!(
-            "{SELECT} WHERE status NOT IN {WAITING} AND (?1 IS NULL OR status = ?1)
+            "{SELECT} WHERE NOT {WAITING} AND (?1 IS NULL OR status = ?1)
                AND (?2 IS NULL OR queue_type = ?2) AND (?3 IS NULL OR group_year = ?3)
              ORDER BY registered_unix, number"
         ))?;
@@ -462,7 +467,7 @@ pub fn for_each_in_queue_order(
     mut each: impl FnMut(AppRow, u64, u64) -> Result<bool>,
 ) -> Result<()> {
     let sql = format!(
-        "{SELECT} WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND status IN {WAITING}
+        "{SELECT} WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND {WAITING}
          ORDER BY registered_unix, number"
     );
     let (mut oot, mut first, mut general) = (
@@ -746,7 +751,7 @@ pub fn import(
         tx.execute_batch(&format!(
             "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting)
              SELECT queue_type, group_year, priority_class, registered_unix / 86400, count(*)
-             FROM application WHERE status IN {WAITING} GROUP BY 1, 2, 3, 4
+             FROM application WHERE {WAITING} GROUP BY 1, 2, 3, 4
              ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting"
         ))?;
     }
@@ -792,7 +797,7 @@ pub fn check_queue_counts(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
         "WITH actual AS (
              SELECT queue_type, group_year, priority_class, registered_unix / 86400 AS day, count(*) AS n
-             FROM application WHERE status IN {WAITING} GROUP BY 1, 2, 3, 4),
+             FROM application WHERE {WAITING} GROUP BY 1, 2, 3, 4),
          kept AS (SELECT queue_type, group_year, priority_class, day, waiting AS n FROM queue_day WHERE waiting > 0)
          SELECT a.queue_type, a.group_year, a.priority_class, a.day, a.n, k.n FROM actual a
            LEFT JOIN kept k USING (queue_type, group_year, priority_class, day) WHERE k.n IS NOT a.n

@@ -345,20 +345,8 @@ impl<'t> EventWriter<'t> {
 
     /// Records the current state of one row (its digest, or NULL if it no longer exists).
     pub fn touch(&mut self, table: StateTable, key: &dyn ToSql) -> Result<()> {
-        let digest = row_digest(self.tx, table, key)?;
+        let digest = row_digest(self.tx, &mut self.scratch, table, key)?;
         self.record_digest(table, key, digest)
-    }
-
-    /// Records a row from what an `INSERT ... RETURNING *` gave back: the same digest as `touch`, without
-    /// reading the row again (bulk imports).
-    pub fn touch_returned(
-        &mut self,
-        table: StateTable,
-        key: &dyn ToSql,
-        row: &rusqlite::Row,
-    ) -> Result<()> {
-        let digest = digest_with(&mut self.scratch, table, row)?;
-        self.record_digest(table, key, Some(digest))
     }
 
     fn record_digest(
@@ -522,51 +510,57 @@ impl EventHasher {
     }
 }
 
-/// The digest of a row's canonical form: table name, then each non-NULL column as name and typed value.
-fn row_digest(conn: &Connection, table: StateTable, key: &dyn ToSql) -> Result<Option<[u8; 32]>> {
+/// The digest of a row's canonical form (see `digest_with`), read by its key; `None` if there is no such row.
+fn row_digest(
+    conn: &Connection,
+    scratch: &mut Canonical,
+    table: StateTable,
+    key: &dyn ToSql,
+) -> Result<Option<[u8; 32]>> {
     let sql = format!("SELECT * FROM {} WHERE {} = ?1", table.name, table.key);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([key])?;
     match rows.next()? {
-        Some(row) => Ok(Some(digest_with(&mut Canonical::default(), table, row)?)),
+        Some(row) => Ok(Some(digest_with(scratch, table, row)?)),
         None => Ok(None),
     }
 }
 
-/// A statement that writes one state row and gives it back (`... RETURNING *`); `run` records the row in an
-/// event from what the statement returned, without reading it again.
-pub(super) struct WriteReturning<'c> {
+/// A prepared statement that writes one state row; `run` writes the row and records it in an event. (The row is
+/// read back by its key rather than with `RETURNING *`: SQLite builds a temporary table for every statement
+/// that returns rows that way, which costs more than the lookup.)
+pub(super) struct WriteRow<'c> {
     stmt: rusqlite::CachedStatement<'c>,
     table: StateTable,
 }
 
-impl<'c> WriteReturning<'c> {
+impl<'c> WriteRow<'c> {
     pub(super) fn new(conn: &'c Connection, sql: &str, table: StateTable) -> Result<Self> {
         let stmt = conn.prepare_cached(sql)?;
-        Ok(WriteReturning { stmt, table })
+        Ok(WriteRow { stmt, table })
     }
 
-    /// Runs the statement for the row `key` and records the row in `event`.
+    /// Runs the statement for the row `key` (it must write exactly that row) and records the row in `event`.
     pub(super) fn run(
         &mut self,
         event: &mut EventWriter,
         key: &dyn ToSql,
         params: impl rusqlite::Params,
     ) -> Result<()> {
-        let mut rows = self.stmt.query(params)?;
-        let row = rows.next()?.ok_or_else(|| {
-            Error::Internal(format!(
-                "{} {key:?}: no row written",
+        let written = self.stmt.execute(params)?;
+        if written != 1 {
+            return Err(Error::Internal(format!(
+                "{} {:?}: {written} rows written, 1 expected",
                 self.table.name,
-                key = key.to_sql().ok()
-            ))
-        })?;
-        event.touch_returned(self.table, key, row)
+                key.to_sql().ok()
+            )));
+        }
+        event.touch(self.table, key)
     }
 }
 
-/// The digest of one row as SQLite holds it (all its columns, in the table's order, as `SELECT *` and
-/// `RETURNING *` give them): the table name, then each non-NULL column as its position and typed value. Skipping
+/// The digest of one row as SQLite holds it (all its columns, in the table's order, as `SELECT *` gives
+/// them): the table name, then each non-NULL column as its position and typed value. Skipping
 /// NULLs keeps earlier digests valid when a migration appends a nullable column.
 fn digest_with(c: &mut Canonical, table: StateTable, row: &rusqlite::Row) -> Result<[u8; 32]> {
     c.0.clear();

@@ -8,7 +8,7 @@ use super::journal::{EventWriter, NOTIFICATION};
 use crate::domain::application::Language;
 use crate::domain::notify::{message, NoticeKind};
 use crate::domain::time::format_moment;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Change;
 
 /// Writes the e-mail and the SMS of one event for one application, and records both rows in `event`.
@@ -64,10 +64,10 @@ pub fn notify_contact(
     let created = format_moment(&change.now().effective);
     let mut insert = tx.prepare_cached(
         "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING *",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (channel, recipient) in [("email", &email), ("sms", &phone)] {
-        let mut rows = insert.query(params![
+        insert.execute(params![
             number,
             kind.as_str(),
             channel,
@@ -77,11 +77,7 @@ pub fn notify_contact(
             body,
             created
         ])?;
-        let row = rows
-            .next()?
-            .ok_or_else(|| Error::Internal("INSERT ... RETURNING gave no row".into()))?;
-        let id: i64 = row.get("id")?;
-        event.touch_returned(NOTIFICATION, &id, row)?;
+        event.touch(NOTIFICATION, &tx.last_insert_rowid())?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
-use super::journal::{Change, WriteReturning, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::journal::{Change, WriteRow, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
 use super::outbox::{self, Contact};
 use crate::domain::calendar::WorkingCalendar;
@@ -46,8 +46,8 @@ pub fn sweep(
         ..SweepSummary::default()
     };
 
-    // R-S2: issued directions whose validity ended before the day. Each row is written with `RETURNING *` and
-    // journaled from what came back; the family's contact is read with the direction.
+    // R-S2: issued directions whose validity ended before the day. Each row is written by one prepared statement
+    // and journaled as written; the family's contact is read with the direction.
     let expiring: Vec<Expiring> = tx
         .prepare(
             "SELECT d.number, d.application, d.place_id, d.valid_until, a.status, a.expired_count,
@@ -77,27 +77,26 @@ pub fn sweep(
             &day.to_string(),
             serde_json::json!({ "date": day.to_string(), "directions": expiring.len() }),
         )?;
-        let mut expire = WriteReturning::new(
+        let mut expire = WriteRow::new(
             tx,
-            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1
-             RETURNING *",
+            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1",
             DIRECTION,
         )?;
-        let mut free = WriteReturning::new(
+        let mut free = WriteRow::new(
             tx,
-            "UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1 RETURNING *",
+            "UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1",
             PLACE,
         )?;
-        let mut remove = WriteReturning::new(
+        let mut remove = WriteRow::new(
             tx,
             "UPDATE application SET status = 'removed', removed_reason = 'expired_twice', expired_count = ?2,
-                offer_round = NULL, removed_at = ?3 WHERE number = ?1 RETURNING *",
+                offer_round = NULL, removed_at = ?3 WHERE number = ?1",
             APPLICATION,
         )?;
-        let mut stop = WriteReturning::new(
+        let mut stop = WriteRow::new(
             tx,
             "UPDATE application SET status = 'stop_listed', stop_list_until = ?2, expired_count = ?3,
-                offer_round = NULL WHERE number = ?1 RETURNING *",
+                offer_round = NULL WHERE number = ?1",
             APPLICATION,
         )?;
         for d in &expiring {
