@@ -13,7 +13,7 @@ use crate::error::{Error, Result, RowError};
 use crate::faults::{self, Fault};
 
 pub struct CsvFile {
-    reader: csv::Reader<LineEnds<Box<dyn Read>>>,
+    reader: csv::Reader<LineEnds<Box<dyn Read + Send>>>,
     columns: HashMap<String, usize>,
     /// The header's column names by position, to name a field in a message.
     names: Vec<String>,
@@ -33,7 +33,7 @@ const MAX_COLUMN_NAME: usize = 32;
 #[derive(Clone)]
 enum Source {
     File(std::path::PathBuf),
-    Bytes(std::rc::Rc<[u8]>),
+    Bytes(std::sync::Arc<[u8]>),
 }
 
 /// One data row: its line number and its fields by column name.
@@ -86,7 +86,7 @@ impl CsvFile {
     ) -> Result<CsvFile> {
         let sha256 = crypto::hex(&crypto::sha256(&bytes));
         let len = bytes.len() as u64;
-        let bytes: std::rc::Rc<[u8]> = bytes.into();
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
         let input = Box::new(std::io::Cursor::new(bytes.clone()));
         let source = Source::Bytes(bytes);
         CsvFile::from_reader(
@@ -104,7 +104,7 @@ impl CsvFile {
     pub fn reopen(&self) -> Result<CsvFile> {
         let required: Vec<&str> = self.required.iter().map(String::as_str).collect();
         let optional: Vec<&str> = self.optional.iter().map(String::as_str).collect();
-        let input: Box<dyn Read> = match &self.source {
+        let input: Box<dyn Read + Send> = match &self.source {
             Source::File(path) => {
                 Box::new(File::open(path).map_err(|e| open_error(&self.name, e))?)
             }
@@ -126,7 +126,7 @@ impl CsvFile {
     fn from_reader(
         name: String,
         source: Source,
-        input: Box<dyn Read>,
+        input: Box<dyn Read + Send>,
         len: u64,
         sha256: String,
         required: &[&str],
@@ -257,34 +257,100 @@ impl CsvFile {
                     return Ok(());
                 }
             };
-            let clean = bad.is_empty() || faults::active(Fault::ImportKeepsGoodRows);
-            match each(&row, clean) {
-                Ok(()) => good += 1,
-                Err(e @ (Error::BadInput(_) | Error::Refused { .. } | Error::NotFound(_))) => bad
-                    .push(RowError {
-                        line: row.line,
-                        message: e.unrendered(),
-                    }),
-                Err(Error::Sqlite(e))
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
-                {
-                    bad.push(RowError {
-                        line: row.line,
-                        message: format!("the database refuses the row: {e}"),
-                    })
-                }
-                Err(e) => return Err(e),
+            let clean = keeps_writing(&bad);
+            match row_outcome(row.line, each(&row, clean))? {
+                None => good += 1,
+                Some(e) => bad.push(e),
             }
             Ok(())
         })?;
-        if bad.is_empty() {
-            Ok(good)
-        } else {
-            Err(Error::BadRows {
-                file: self.name.clone(),
-                rows: bad,
-            })
+        bad_rows(&self.name, good, bad)
+    }
+
+    /// `rows` for an import whose work on a row splits in two: `check` (reading the row and applying the rules,
+    /// without the database) runs on a second thread, ahead of `write`, which runs on this one and gets the
+    /// checked rows in file order. The outcome is that of `rows` with `each` = `check`, then `write` while every
+    /// row so far was good: the same bad rows, in the same order, and nothing written after the first. Rows
+    /// travel in batches, and each batch goes back to the checking thread to be freed there: memory freed on
+    /// another thread than the one that allocated it costs the allocator a lock every time.
+    pub fn rows_split<T: Send>(
+        &mut self,
+        progress: &dyn Fn(u64),
+        mut check: impl FnMut(&Row) -> Result<T> + Send,
+        mut write: impl FnMut(&T) -> Result<()>,
+    ) -> Result<u64> {
+        /// Rows handed over at a time, and batches the checking thread may be ahead by: memory stays small.
+        const BATCH: usize = 256;
+        const AHEAD: usize = 2;
+        enum Checked<T> {
+            Good(T),
+            Bad(RowError),
+            Stop(Error),
         }
+        type Batch<T> = Vec<(u64, u64, Checked<T>)>;
+        let name = self.name.clone();
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Batch<T>>(AHEAD);
+            let (give_back, taken_back) = std::sync::mpsc::channel::<Batch<T>>();
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read = self.for_each(|row, byte| {
+                    batch.push(match row {
+                        Ok(row) => match check(&row) {
+                            Ok(checked) => (row.line, byte, Checked::Good(checked)),
+                            Err(e) => match row_error(row.line, e) {
+                                Ok(bad) => (row.line, byte, Checked::Bad(bad)),
+                                Err(stop) => (row.line, byte, Checked::Stop(stop)),
+                            },
+                        },
+                        Err(e) => (e.line, byte, Checked::Bad(e)),
+                    });
+                    if batch.len() == BATCH {
+                        let spare = match taken_back.try_recv() {
+                            Ok(mut spare) => {
+                                spare.clear();
+                                spare
+                            }
+                            Err(_) => Vec::with_capacity(BATCH),
+                        };
+                        if send.send(std::mem::replace(&mut batch, spare)).is_err() {
+                            // The writer stopped with an error of its own, which is the one reported.
+                            return Err(Error::Internal("the import stopped".into()));
+                        }
+                    }
+                    Ok(())
+                });
+                if read.is_ok() && !batch.is_empty() {
+                    let _ = send.send(batch);
+                }
+                read
+            });
+            let (mut bad, mut good) = (Vec::new(), 0u64);
+            for mut batch in receive {
+                for (line, byte, checked) in batch.iter_mut() {
+                    progress(*byte);
+                    match checked {
+                        Checked::Bad(e) => bad.push(e.clone()),
+                        Checked::Stop(e) => {
+                            return Err(std::mem::replace(e, Error::Internal(String::new())))
+                        }
+                        Checked::Good(row) if keeps_writing(&bad) => {
+                            match row_outcome(*line, write(row))? {
+                                None => good += 1,
+                                Some(e) => bad.push(e),
+                            }
+                        }
+                        Checked::Good(_) => good += 1,
+                    }
+                }
+                let _ = give_back.send(batch);
+            }
+            match reader.join() {
+                Ok(read) => read?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            bad_rows(&name, good, bad)
+        })
     }
 
     /// Calls `each` for every data row with the line it starts on; a row the CSV reader cannot read becomes a
@@ -330,6 +396,52 @@ impl CsvFile {
             };
             each(row, byte)?;
         }
+    }
+}
+
+/// Whether an import still writes: only while every row so far was good.
+fn keeps_writing(bad: &[RowError]) -> bool {
+    bad.is_empty() || faults::active(Fault::ImportKeepsGoodRows)
+}
+
+/// What became of one row: `None` when it was taken, else as `row_error` says.
+fn row_outcome(line: u64, outcome: Result<()>) -> Result<Option<RowError>> {
+    match outcome {
+        Ok(()) => Ok(None),
+        Err(e) => row_error(line, e).map(Some),
+    }
+}
+
+/// A row refused with bad input, a rule, a missing record or a constraint of the database is a bad row of the
+/// file (a check kezek lacks must not end an import with an internal error: the file is still refused whole);
+/// any other error stops the import.
+fn row_error(line: u64, e: Error) -> Result<RowError> {
+    match e {
+        Error::BadInput(_) | Error::Refused { .. } | Error::NotFound(_) => Ok(RowError {
+            line,
+            message: e.unrendered(),
+        }),
+        Error::Sqlite(e)
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+        {
+            Ok(RowError {
+                line,
+                message: format!("the database refuses the row: {e}"),
+            })
+        }
+        e => Err(e),
+    }
+}
+
+/// The end of an import loop: the number of rows taken, or every bad row.
+fn bad_rows(file: &str, good: u64, bad: Vec<RowError>) -> Result<u64> {
+    if bad.is_empty() {
+        Ok(good)
+    } else {
+        Err(Error::BadRows {
+            file: file.to_string(),
+            rows: bad,
+        })
     }
 }
 

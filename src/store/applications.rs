@@ -2,15 +2,16 @@
 //! application in its class (per-day counts kept by triggers, plus a count within its own day) and the class
 //! sizes, combined by `domain::queue::position`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::bulk::{self, SetAside};
-use super::journal::{Change, EventWriter, APPLICATION};
+use super::journal::{self, Change, EventWriter, APPLICATION};
 use super::orgs::ImportReport;
-use crate::csvfile::CsvFile;
+use crate::csvfile::{self, CsvFile};
 use crate::domain::application::{
     format_number, parse_number, ApplicationListRow, ApplicationView, Document, NewApplication,
     QueueType, RegistrationInput, Status,
@@ -253,41 +254,64 @@ fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> Result<u32> 
         .unwrap_or(0))
 }
 
-/// Inserts an application and records it in `event` from the row SQLite returns (no second read).
-fn insert(
-    change: &Change,
-    event: &mut EventWriter,
-    number: &str,
-    app: &NewApplication,
-) -> Result<()> {
-    let mut stmt = change.tx().prepare_cached(
-        "INSERT INTO application (number, queue_type, group_year, priority_class, category, status, registered_at,
-            registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
-            district, language, docs, consent, consent_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
-    stmt.execute(params![
-        number,
-        app.queue_type.as_str(),
-        app.group_year,
-        app.priority_class.as_str(),
-        app.category,
-        format_moment(&app.registered_at),
-        app.registered_at.timestamp(),
-        app.child_iin,
-        app.child_name,
-        app.child_birth_date.to_string(),
-        app.applicant_iin,
-        app.applicant_name,
-        app.phone,
-        app.email,
-        app.district,
-        app.language.as_str(),
-        serde_json::to_string(&app.docs).expect("documents serialize"),
-        app.consent.kind.as_str(),
-        app.consent.date.to_string(),
-    ])?;
-    event.touch(APPLICATION, &number)
+/// A new application's row as it is written: every column of the table in the table's order (a unit test holds
+/// the order to the schema), and the row's digest computed from those very values, so that the journal records
+/// what is stored without reading it back. An import builds these on its checking thread.
+pub(super) struct NewRow {
+    pub number: String,
+    pub app: NewApplication,
+    values: Vec<Value>,
+    digest: [u8; 32],
+}
+
+impl NewRow {
+    pub fn new(number: String, app: NewApplication) -> NewRow {
+        let text = |s: &str| Value::Text(s.to_string());
+        let values = vec![
+            text(&number),
+            text(app.queue_type.as_str()),
+            Value::Integer(app.group_year.into()),
+            text(app.priority_class.as_str()),
+            app.category.clone().map_or(Value::Null, Value::Text),
+            text("queued"),
+            Value::Text(format_moment(&app.registered_at)),
+            Value::Integer(app.registered_at.timestamp()),
+            text(&app.child_iin),
+            text(&app.child_name),
+            Value::Text(app.child_birth_date.to_string()),
+            text(&app.applicant_iin),
+            text(&app.applicant_name),
+            text(&app.phone),
+            text(&app.email),
+            text(&app.district),
+            text(app.language.as_str()),
+            Value::Text(serde_json::to_string(&app.docs).expect("documents serialize")),
+            text(app.consent.kind.as_str()),
+            Value::Text(app.consent.date.to_string()),
+            Value::Integer(0), // expired_count
+            Value::Null,       // stop_list_until
+            Value::Null,       // removed_reason
+            Value::Null,       // offer_round
+            Value::Null,       // removed_at
+        ];
+        let digest = journal::values_digest(APPLICATION, &values);
+        NewRow {
+            number,
+            app,
+            values,
+            digest,
+        }
+    }
+}
+
+/// Inserts an application and records it in `event`.
+fn insert(change: &Change, event: &mut EventWriter, row: &NewRow) -> Result<()> {
+    let mut stmt = change.tx().prepare_cached(&format!(
+        "INSERT INTO application VALUES ({})",
+        vec!["?"; row.values.len()].join(", ")
+    ))?;
+    stmt.execute(rusqlite::params_from_iter(&row.values))?;
+    event.touch_written(APPLICATION, &row.number, row.digest)
 }
 
 /// The benefit categories and their classes.
@@ -348,7 +372,9 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
             "category": app.category,
         }),
     )?;
-    insert(change, &mut event, &number, &app)?;
+    let row = NewRow::new(number, app);
+    insert(change, &mut event, &row)?;
+    let (number, app) = (row.number, row.app);
     let detail = format!("{} {}", app.queue_type.as_str(), app.group_year);
     super::outbox::notify(
         change,
@@ -627,18 +653,23 @@ pub fn import(
     progress: &dyn Fn(u64),
 ) -> Result<ImportReport> {
     let tx = change.tx();
-    let classes = category_classes(tx)?;
-    let now = change.now().effective;
     let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
     let mut event = change.begin_event("application.import", &file.name, details)?;
-    let mut children: HashMap<u64, u64> = HashMap::new();
-    let mut numbers: HashMap<u64, u64> = HashMap::new();
-    let mut next_seq: HashMap<(QueueType, i32), u32> = HashMap::new();
-    let kept = kept_numbers(file)?;
-    // Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the queue
-    // counts come from one GROUP BY; no application exists yet, so R-Q6 is checked within the file alone.
-    let set_aside = if bulk::is_empty(tx, "application")? {
-        Some(SetAside::begin(
+    let mut check = ImportCheck {
+        classes: category_classes(tx)?,
+        settings,
+        now: change.now().effective,
+        children: HashMap::new(),
+        numbers: HashMap::new(),
+        next_seq: HashMap::new(),
+        kept: kept_numbers(file)?,
+    };
+    let rows = if bulk::is_empty(tx, "application")? {
+        // Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
+        // queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
+        // application exists yet, so the rows are checked against the file alone, on a second thread, while
+        // this one writes.
+        let set_aside = SetAside::begin(
             tx,
             "application",
             &[
@@ -647,17 +678,90 @@ pub fn import(
                 "application_name",
                 "application_waiting_insert",
             ],
-        )?)
+        )?;
+        let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
+        let rows = file.rows_split(
+            progress,
+            |row| {
+                let (number, app) = check.row(row, None)?;
+                Ok(NewRow::new(number, app))
+            },
+            |row| {
+                insert(change, &mut event, &row)?;
+                let app = &row.app;
+                // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
+                // divides.
+                let day = app.registered_at.timestamp() / 86400;
+                *queue_days
+                    .entry((app.queue_type, app.group_year, app.priority_class, day))
+                    .or_default() += 1;
+                Ok(())
+            },
+        )?;
+        // The file's maps are done with: their memory goes back before the index sorts take theirs.
+        drop(check);
+        set_aside.restore(tx)?;
+        let mut count = tx.prepare(
+            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting",
+        )?;
+        for ((queue_type, group_year, class, day), waiting) in queue_days {
+            count.execute(params![
+                queue_type.as_str(),
+                group_year,
+                class.as_str(),
+                day,
+                waiting
+            ])?;
+        }
+        rows
     } else {
-        None
+        file.rows(progress, |row, clean| {
+            let (number, app) = check.row(row, Some(tx))?;
+            if clean {
+                insert(change, &mut event, &NewRow::new(number, app))?;
+            }
+            Ok(())
+        })?
     };
-    let rows = file.rows(progress, |row, clean| {
+    event.finish()?;
+    Ok(ImportReport {
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows,
+    })
+}
+
+/// What `application import` checks of each row before it is written, and what it remembers of the rows
+/// before it: the registration rules at the row's own time, duplicates within the file, and the number the
+/// row keeps or gets.
+struct ImportCheck<'a> {
+    classes: HashMap<String, PriorityClass>,
+    settings: &'a Settings,
+    now: DateTime<FixedOffset>,
+    /// Children by queue type (`child_key`), with the line they appear on.
+    children: HashMap<u64, u64>,
+    /// Numbers taken (`number_key`), with the line that took them.
+    numbers: HashMap<u64, u64>,
+    next_seq: HashMap<(QueueType, i32), u32>,
+    /// The numbers rows of the file keep (`kept_numbers`).
+    kept: std::collections::HashSet<u64>,
+}
+
+impl ImportCheck<'_> {
+    /// Checks one row and gives its number and application. `existing` is the database when the table holds
+    /// applications already (duplicates and numbers are checked against them too), `None` when it is empty.
+    fn row(
+        &mut self,
+        row: &csvfile::Row,
+        existing: Option<&Connection>,
+    ) -> Result<(String, NewApplication)> {
         let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
-        if registered_at > now {
+        if registered_at > self.now {
             return Err(Error::bad(format!(
                 "registered_at: {} is later than now ({})",
                 format_moment(&registered_at),
-                format_moment(&now)
+                format_moment(&self.now)
             )));
         }
         let input = RegistrationInput {
@@ -674,9 +778,10 @@ pub fn import(
             docs: row.get("docs").split(';').collect(),
             consent: row.get("consent"),
         };
-        let app = input.check(registered_at, settings, &|c| classes.get(c).copied())?;
+        let classes = &self.classes;
+        let app = input.check(registered_at, self.settings, &|c| classes.get(c).copied())?;
         let key = child_key(&app.child_iin, app.queue_type);
-        if let Some(first) = children.get(&key) {
+        if let Some(first) = self.children.get(&key) {
             return Err(Error::refused(
                 "R-Q6",
                 format!(
@@ -686,9 +791,9 @@ pub fn import(
                 ),
             ));
         }
-        if set_aside.is_none() {
-            if let Some(existing) = active_number(tx, &app.child_iin, app.queue_type)? {
-                return Err(duplicate(&existing, &app.child_iin, app.queue_type));
+        if let Some(conn) = existing {
+            if let Some(number) = active_number(conn, &app.child_iin, app.queue_type)? {
+                return Err(duplicate(&number, &app.child_iin, app.queue_type));
             }
         }
         let number = match row.optional("number") {
@@ -700,15 +805,17 @@ pub fn import(
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(1);
                 let nk = number_key(app.queue_type, year, seq, suffix);
-                if let Some(first) = numbers.get(&nk) {
+                if let Some(first) = self.numbers.get(&nk) {
                     return Err(Error::bad(format!(
                         "number: {given} is used already on line {first}"
                     )));
                 }
-                if load(tx, given)?.is_some() {
-                    return Err(Error::bad(format!("number: {given} exists already")));
+                if let Some(conn) = existing {
+                    if load(conn, given)?.is_some() {
+                        return Err(Error::bad(format!("number: {given} exists already")));
+                    }
                 }
-                numbers.insert(nk, row.line);
+                self.numbers.insert(nk, row.line);
                 given.to_string()
             }
             None => {
@@ -719,12 +826,17 @@ pub fn import(
                     .to_string()
                     .parse()
                     .expect("a year");
-                let mut seq = match next_seq.get(&(app.queue_type, year)) {
-                    Some(s) => *s,
-                    None => last_seq(tx, app.queue_type, year)?,
+                let mut seq = match (self.next_seq.get(&(app.queue_type, year)), existing) {
+                    (Some(s), _) => *s,
+                    (None, Some(conn)) => last_seq(conn, app.queue_type, year)?,
+                    (None, None) => 0,
                 } + 1;
-                while numbers.contains_key(&number_key(app.queue_type, year, seq, 1))
-                    || kept.contains(&number_key(app.queue_type, year, seq, 1))
+                while self
+                    .numbers
+                    .contains_key(&number_key(app.queue_type, year, seq, 1))
+                    || self
+                        .kept
+                        .contains(&number_key(app.queue_type, year, seq, 1))
                 {
                     seq += 1;
                 }
@@ -733,34 +845,15 @@ pub fn import(
                         "number: the numbers of {year} are exhausted"
                     )));
                 }
-                next_seq.insert((app.queue_type, year), seq);
-                numbers.insert(number_key(app.queue_type, year, seq, 1), row.line);
+                self.next_seq.insert((app.queue_type, year), seq);
+                self.numbers
+                    .insert(number_key(app.queue_type, year, seq, 1), row.line);
                 format_number(app.queue_type, year, seq)
             }
         };
-        children.insert(key, row.line);
-        if clean {
-            insert(change, &mut event, &number, &app)?;
-        }
-        Ok(())
-    })?;
-    // The file's maps are done with: their memory goes back before the index sorts take theirs.
-    drop((children, numbers, next_seq, kept));
-    if let Some(set_aside) = set_aside {
-        set_aside.restore(tx)?;
-        tx.execute_batch(&format!(
-            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting)
-             SELECT queue_type, group_year, priority_class, registered_unix / 86400, count(*)
-             FROM application WHERE {WAITING} GROUP BY 1, 2, 3, 4
-             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting"
-        ))?;
+        self.children.insert(key, row.line);
+        Ok((number, app))
     }
-    event.finish()?;
-    Ok(ImportReport {
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows,
-    })
 }
 
 /// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
@@ -817,4 +910,101 @@ pub fn check_queue_counts(conn: &Connection) -> Result<Vec<String>> {
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::application::{Consent, ConsentKind, Document, Language};
+    use crate::store::db::MIGRATIONS;
+
+    fn sample(child_iin: &str, category: Option<&str>, docs: usize) -> NewApplication {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        NewApplication {
+            queue_type: QueueType::General,
+            group_year: 2023,
+            priority_class: if category.is_some() {
+                PriorityClass::FirstPriority
+            } else {
+                PriorityClass::General
+            },
+            category: category.map(str::to_string),
+            registered_at: crate::domain::time::parse_moment(
+                "registered_at",
+                "2024-02-03T09:10:11+05:00",
+            )
+            .unwrap(),
+            child_iin: child_iin.into(),
+            child_name: "Ким Алия".into(),
+            child_birth_date: day("2023-01-01"),
+            applicant_iin: "900101400015".into(),
+            applicant_name: "Ким Дана".into(),
+            phone: "+77011234567".into(),
+            email: "dana@example.kz".into(),
+            district: "Алмалинский".into(),
+            language: Language::Kk,
+            docs: (0..docs)
+                .map(|i| Document {
+                    kind: "birth_certificate".into(),
+                    number: format!("N{i}"),
+                    issue_date: day("2023-01-05"),
+                })
+                .collect(),
+            consent: Consent {
+                kind: ConsentKind::Egov,
+                date: day("2024-02-03"),
+            },
+        }
+    }
+
+    /// The digest an import records without reading the row back is the digest of the row as SQLite stores it:
+    /// `NewRow` lists every column, in the table's order, with the types the table keeps.
+    #[test]
+    fn a_new_rows_digest_is_the_digest_of_the_row_stored() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        let category: String = conn
+            .query_row(
+                "SELECT name FROM category WHERE priority_class = 'first_priority' LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let rows = [
+            NewRow::new("DDO.2024.000001.1".into(), sample("230101500018", None, 0)),
+            NewRow::new(
+                "DDO.2024.000002.1".into(),
+                sample("230101600013", Some(&category), 2),
+            ),
+        ];
+        let mut stmt = conn
+            .prepare(&format!(
+                "INSERT INTO application VALUES ({})",
+                vec!["?"; rows[0].values.len()].join(", ")
+            ))
+            .unwrap();
+        for row in &rows {
+            stmt.execute(rusqlite::params_from_iter(&row.values))
+                .unwrap();
+        }
+        let mut stored = Vec::new();
+        journal::each_row_digest(&conn, APPLICATION, "", &[], |key, digest| {
+            stored.push((key.as_str().unwrap().to_string(), digest));
+            Ok(())
+        })
+        .unwrap();
+        let computed: Vec<(String, [u8; 32])> =
+            rows.iter().map(|r| (r.number.clone(), r.digest)).collect();
+        assert_eq!(stored, computed);
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('application')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows[0].values.len() as i64, columns);
+    }
 }

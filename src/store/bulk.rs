@@ -7,6 +7,9 @@ use rusqlite::Connection;
 
 use crate::error::Result;
 
+/// The page cache while the indexes set aside are built, in KiB (half the bulk cache, `db::BULK_CACHE_KIB`).
+pub const SORT_CACHE_KIB: i64 = 16 * 1024;
+
 /// The schema objects set aside for a load, as `sqlite_schema` holds their SQL.
 pub struct SetAside {
     sql: Vec<String>,
@@ -34,8 +37,11 @@ impl SetAside {
         Ok(SetAside { sql })
     }
 
-    /// Creates the indexes and triggers again (a unique index refuses the load if the rows break it).
+    /// Creates the indexes and triggers again (a unique index refuses the load if the rows break it). The page
+    /// cache shrinks to `SORT_CACHE_KIB` first: each of SQLite's sorting threads takes up to the cache's size
+    /// for its runs, on top of the cache itself.
     pub fn restore(self, conn: &Connection) -> Result<()> {
+        conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
         for create in &self.sql {
             conn.execute_batch(create)?;
         }

@@ -349,6 +349,17 @@ impl<'t> EventWriter<'t> {
         self.record_digest(table, key, digest)
     }
 
+    /// Records a row just written with the digest `values_digest` computed from the values it was written
+    /// with.
+    pub fn touch_written(
+        &mut self,
+        table: StateTable,
+        key: &dyn ToSql,
+        digest: [u8; 32],
+    ) -> Result<()> {
+        self.record_digest(table, key, Some(digest))
+    }
+
     fn record_digest(
         &mut self,
         table: StateTable,
@@ -435,6 +446,14 @@ impl Canonical {
     fn bytes(&mut self, b: &[u8]) {
         self.varint(b.len() as u64);
         self.0.extend_from_slice(b);
+    }
+
+    /// A column of a row: its position and value, or nothing when it is NULL.
+    fn column(&mut self, position: usize, v: ValueRef<'_>) {
+        if v != ValueRef::Null {
+            self.varint(position as u64);
+            self.value(v);
+        }
     }
 
     fn value(&mut self, v: ValueRef<'_>) {
@@ -566,13 +585,20 @@ fn digest_with(c: &mut Canonical, table: StateTable, row: &rusqlite::Row) -> Res
     c.0.clear();
     c.bytes(table.name.as_bytes());
     for i in 0..row.as_ref().column_count() {
-        let v = row.get_ref(i)?;
-        if v != ValueRef::Null {
-            c.varint(i as u64);
-            c.value(v);
-        }
+        c.column(i, row.get_ref(i)?);
     }
     Ok(crypto::sha256(&c.0))
+}
+
+/// The digest of a row about to be written with exactly these values, every column in the table's order: the
+/// digest `touch` would read back once it is written (for imports, which compute it off the writing thread).
+pub fn values_digest(table: StateTable, values: &[Value]) -> [u8; 32] {
+    let mut c = Canonical::default();
+    c.bytes(table.name.as_bytes());
+    for (i, v) in values.iter().enumerate() {
+        c.column(i, ValueRef::from(v));
+    }
+    crypto::sha256(&c.0)
 }
 
 /// Digests of the rows of a table that meet `condition` (" AND ..." with parameters `?1`.. bound to `params`,

@@ -2054,6 +2054,54 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
 /// The import into an empty table sets its indexes and the queue-count trigger aside and builds them at the end;
 /// the database it leaves must be the one the row-by-row path leaves: same schema, same rows, same counts, and
 /// R-Q6 enforced inside the file and afterwards.
+/// An import into an empty table checks its rows on a second thread while it writes; into a table with
+/// applications it does both on one. The same file gets the same report either way: every bad row, in order,
+/// with the same message, and nothing written.
+#[test]
+fn import_reports_the_same_bad_rows_into_an_empty_table_as_into_a_filled_one() {
+    let mut lines: Vec<String> = (0..1500u32)
+        .map(|i| {
+            Child::new(["2022-07-15", "2021-05-01"][i as usize % 2], 100 + i / 2)
+                .csv("2026-02-02T09:00", "")
+        })
+        .collect();
+    let bad_iin = Child {
+        iin: wrong_check_digit(&Child::new("2023-04-01", 3).iin),
+        ..Child::new("2023-04-01", 3)
+    };
+    // Bad rows early, inside and at the ends of the batches the second thread hands over.
+    lines[2] = lines[1].clone();
+    lines[255] = bad_iin.csv("2026-03-04T09:00", "");
+    lines[256] = Child::new("2023-04-01", 4).csv("2026-03-17T09:00", "");
+    lines[700] = Child::new("2023-04-01", 5)
+        .category("vip")
+        .doc(MILITARY_DOC)
+        .csv("2026-03-05T09:00", "");
+    lines[1499] = "2026-03-05T09:00,1,2".to_string();
+    let report = |filled: bool| -> Vec<String> {
+        let env = TestEnv::with_officer();
+        if filled {
+            register(&env, &Child::new("2021-01-01", 9000));
+        }
+        let file = write_csv(&env, "bad.csv", &lines);
+        let before = env.snapshot();
+        let text = stderr(&import(&env, &file, &[]).code(65));
+        assert_eq!(env.snapshot(), before, "nothing written");
+        let prefix = format!("{}:", file.display());
+        text.lines()
+            .filter_map(|l| l.strip_prefix(&prefix).map(str::to_string))
+            .collect()
+    };
+    let empty = report(false);
+    let filled = report(true);
+    let reported: Vec<&str> = empty
+        .iter()
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(reported, ["4", "257", "258", "702", "1501"], "{empty:#?}");
+    assert_eq!(empty, filled);
+}
+
 #[test]
 fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
     let children: Vec<String> = (0..40u32)
