@@ -687,7 +687,7 @@ pub fn import(
                 Ok(NewRow::new(number, app))
             },
             |row| {
-                insert(change, &mut event, &row)?;
+                insert(change, &mut event, row)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
