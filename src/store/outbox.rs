@@ -1,10 +1,11 @@
 //! The notification outbox (SPEC §8): an e-mail and an SMS per event that tells a family something, in the
 //! application's language; `notify export` hands them to a gateway and `--mark-sent` marks them.
 
+use rusqlite::types::Value;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::journal::{EventWriter, NOTIFICATION};
+use super::journal::{self, EventWriter, NOTIFICATION};
 use crate::domain::application::Language;
 use crate::domain::notify::{message, NoticeKind};
 use crate::domain::time::format_moment;
@@ -63,23 +64,39 @@ pub fn notify_contact(
     let (subject, body) = message(kind, lang, number, detail);
     let created = format_moment(&change.now().effective);
     let mut insert = tx.prepare_cached(
-        "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO notification VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for (channel, recipient) in [("email", &email), ("sms", &phone)] {
-        insert.execute(params![
+    for (channel, recipient) in [("email", email), ("sms", phone)] {
+        let mut row = notification_row([
             number,
             kind.as_str(),
             channel,
             recipient,
             language,
-            subject,
-            body,
-            created
-        ])?;
-        event.touch(NOTIFICATION, &tx.last_insert_rowid())?;
+            &subject,
+            &body,
+            &created,
+        ]);
+        insert.execute(rusqlite::params_from_iter(&row))?;
+        let id = tx.last_insert_rowid();
+        row[0] = Value::Integer(id);
+        event.touch_written(
+            NOTIFICATION,
+            &id,
+            journal::values_digest(NOTIFICATION, &row),
+        )?;
     }
     Ok(())
+}
+
+/// A new notification's row, every column in the table's order: no id yet (SQLite gives the next one), the
+/// texts from `application` to `created_at`, not sent. Once the id is filled in, these are the values the row
+/// is stored with, so that its digest is computed from them rather than read back.
+fn notification_row(texts: [&str; 8]) -> Vec<Value> {
+    let mut row = vec![Value::Null];
+    row.extend(texts.map(|t| Value::Text(t.to_string())));
+    row.push(Value::Null);
+    row
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -138,4 +155,53 @@ pub fn export_and_mark(change: &Change) -> Result<Vec<NotificationRow>> {
     }
     event.finish()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::db::MIGRATIONS;
+    use crate::store::journal::{each_row_digest, values_digest};
+
+    /// The digest the outbox records without reading the row back is the digest of the row as stored.
+    #[test]
+    fn a_new_notifications_digest_is_the_digest_of_the_row_stored() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let texts = [
+            "DDO.2024.000001.1",
+            "expired",
+            "sms",
+            "+77011234567",
+            "kk",
+            "Тақырып",
+            "Мәтін",
+            "2026-03-27T01:30:00+05:00",
+        ];
+        let mut row = notification_row(texts);
+        conn.execute(
+            "INSERT INTO notification VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params_from_iter(&row),
+        )
+        .unwrap();
+        row[0] = Value::Integer(conn.last_insert_rowid());
+        let mut stored = Vec::new();
+        each_row_digest(&conn, NOTIFICATION, "", &[], |key, digest| {
+            stored.push((key.as_i64().unwrap(), digest));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(stored, [(1, values_digest(NOTIFICATION, &row))]);
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('notification')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(row.len() as i64, columns);
+    }
 }
