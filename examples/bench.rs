@@ -248,6 +248,7 @@ fn main() {
     };
     let mut ops: Vec<Op> = Vec::new();
     let mut peak_rss: f64 = 0.0;
+    let mut sweep_writes: Option<f64> = None;
 
     // import: validated and journaled, into an empty database; baseline: .import into the same shape of table.
     let db = b.dir.join("kezek.db");
@@ -474,6 +475,21 @@ fn main() {
         }).collect())
     });
         println!("sweep: {expiring} of {issued} issued directions expire");
+        // What limits the sweep: sqlite3 writing the rows kezek writes (the places too, four notifications and
+        // seven journal rows per expired direction, with random digests), as few set-wise statements.
+        sweep_writes = b.sqlite3.then(|| {
+            median(
+                (0..a.runs)
+                    .map(|_| {
+                        copy_db(&template, &work);
+                        timed(&mut b.sqlite(&work, SWEEP_WRITES)).0
+                    })
+                    .collect(),
+            )
+        });
+        if let Some(w) = sweep_writes {
+            println!("sweep: sqlite3 writing the rows kezek writes takes {w:.3} s");
+        }
         ops.push(Op {
             name: "sweep",
             kezek: k,
@@ -560,6 +576,7 @@ fn main() {
             "size": a.size,
             "ops": ops_json,
             "verify_events_per_s": verify_rate,
+            "sweep_writes_baseline_s": sweep_writes,
             "peak_rss_mb": a.wants("import").then_some(peak_rss),
             "bytes_per_application": per_app,
         });
@@ -568,6 +585,34 @@ fn main() {
         println!("figures written to {}", path.display());
     }
 }
+
+/// The rows a sweep writes, written by sqlite3 alone: the two UPDATEs of the baseline, the places freed, four
+/// notifications (e-mail and SMS of two notices) and seven journal rows per expired direction, with random
+/// digests and no hashing.
+const SWEEP_WRITES: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; BEGIN IMMEDIATE;
+CREATE TEMP TABLE e AS SELECT number, application, place_id FROM direction
+  WHERE status = 'issued' AND valid_until < '2026-03-27';
+UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09', expired_count = expired_count + 1
+  WHERE number IN (SELECT application FROM e);
+UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00', close_reason = 'expired'
+  WHERE number IN (SELECT number FROM e);
+UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM e);
+INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
+  SELECT e.application, k.kind, c.channel, 'parent@mail.kz', 'ru', 'Направление истекло',
+    'Срок действия направления истёк: заявление в стоп-листе до 09.04.2026 включительно, затем в очереди на прежнем месте.',
+    '2026-03-27T01:30:00+05:00'
+  FROM e, (SELECT 'expired' AS kind UNION ALL SELECT 'stop_listed') k,
+    (SELECT 'email' AS channel UNION ALL SELECT 'sms') c;
+INSERT INTO journal (seq, effective_at, recorded_at, officer, kind, subject, details, hash)
+  SELECT max(seq) + 1, '2026-03-27T01:30:00+05:00', '2026-03-27T01:30:00+05:00', 'bench', 'sweep.expire',
+    '2026-03-27', '{}', randomblob(32) FROM journal;
+INSERT INTO journal_row (seq, tbl, key, digest)
+  SELECT (SELECT max(seq) FROM journal), 'direction', number, randomblob(32) FROM e
+  UNION ALL SELECT (SELECT max(seq) FROM journal), 'place', place_id, randomblob(32) FROM e
+  UNION ALL SELECT (SELECT max(seq) FROM journal), 'application', application, randomblob(32) FROM e
+  UNION ALL SELECT (SELECT max(seq) FROM journal), 'notification', id, randomblob(32) FROM notification
+    WHERE id > (SELECT max(id) FROM notification) - 4 * (SELECT count(*) FROM e);
+COMMIT;";
 
 /// The baseline's table: the columns of the CSV, with as many secondary indexes as kezek's application table.
 const BASELINE_SCHEMA: &str = "
