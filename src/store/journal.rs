@@ -349,6 +349,25 @@ impl<'t> EventWriter<'t> {
         self.record_digest(table, key, digest)
     }
 
+    /// Records the current state of the rows of `table` that meet `condition` (as `each_row_digest` takes it),
+    /// read in key order: for a change written set-wise. Returns how many rows it recorded.
+    pub fn touch_where(
+        &mut self,
+        table: StateTable,
+        condition: &str,
+        params: &[&Value],
+    ) -> Result<usize> {
+        let tx = self.tx;
+        let mut rows = 0;
+        each_row_digest(tx, table, condition, params, |key, digest| {
+            rows += 1;
+            let key = Value::try_from(key)
+                .map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))?;
+            self.record_digest(table, &key, Some(digest))
+        })?;
+        Ok(rows)
+    }
+
     /// Records a row just written with the digest `values_digest` computed from the values it was written
     /// with.
     pub fn touch_written(
@@ -542,39 +561,6 @@ fn row_digest(
     match rows.next()? {
         Some(row) => Ok(Some(digest_with(scratch, table, row)?)),
         None => Ok(None),
-    }
-}
-
-/// A prepared statement that writes one state row; `run` writes the row and records it in an event. (The row is
-/// read back by its key rather than with `RETURNING *`: SQLite builds a temporary table for every statement
-/// that returns rows that way, which costs more than the lookup.)
-pub(super) struct WriteRow<'c> {
-    stmt: rusqlite::CachedStatement<'c>,
-    table: StateTable,
-}
-
-impl<'c> WriteRow<'c> {
-    pub(super) fn new(conn: &'c Connection, sql: &str, table: StateTable) -> Result<Self> {
-        let stmt = conn.prepare_cached(sql)?;
-        Ok(WriteRow { stmt, table })
-    }
-
-    /// Runs the statement for the row `key` (it must write exactly that row) and records the row in `event`.
-    pub(super) fn run(
-        &mut self,
-        event: &mut EventWriter,
-        key: &dyn ToSql,
-        params: impl rusqlite::Params,
-    ) -> Result<()> {
-        let written = self.stmt.execute(params)?;
-        if written != 1 {
-            return Err(Error::Internal(format!(
-                "{} {:?}: {written} rows written, 1 expected",
-                self.table.name,
-                key.to_sql().ok()
-            )));
-        }
-        event.touch(self.table, key)
     }
 }
 

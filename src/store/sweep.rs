@@ -1,9 +1,10 @@
 //! The nightly sweep (R-S1..R-S7): one transaction that processes a day D as of its start.
 
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 
-use super::journal::{Change, WriteRow, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::journal::{Change, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
 use super::outbox::{self, Contact};
 use crate::domain::calendar::WorkingCalendar;
@@ -46,8 +47,8 @@ pub fn sweep(
         ..SweepSummary::default()
     };
 
-    // R-S2: issued directions whose validity ended before the day. Each row is written by one prepared statement
-    // and journaled as written; the family's contact is read with the direction.
+    // R-S2: issued directions whose validity ended before the day (one at most per application and per place, as
+    // the unique indexes keep it); the family's contact is read with the direction.
     let expiring: Vec<Expiring> = tx
         .prepare(
             "SELECT d.number, d.application, d.place_id, d.valid_until, a.status, a.expired_count,
@@ -77,31 +78,16 @@ pub fn sweep(
             &day.to_string(),
             serde_json::json!({ "date": day.to_string(), "directions": expiring.len() }),
         )?;
-        let mut expire = WriteRow::new(
-            tx,
-            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired' WHERE number = ?1",
-            DIRECTION,
-        )?;
-        let mut free = WriteRow::new(
-            tx,
-            "UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1",
-            PLACE,
-        )?;
-        let mut remove = WriteRow::new(
-            tx,
-            "UPDATE application SET status = 'removed', removed_reason = 'expired_twice', expired_count = ?2,
-                offer_round = NULL, removed_at = ?3 WHERE number = ?1",
-            APPLICATION,
-        )?;
-        let mut stop = WriteRow::new(
-            tx,
-            "UPDATE application SET status = 'stop_listed', stop_list_until = ?2, expired_count = ?3,
-                offer_round = NULL WHERE number = ?1",
-            APPLICATION,
-        )?;
+        // The rows are written set-wise, a statement per kind of change over JSON lists of keys, and recorded
+        // read back in key order; the notifications follow, direction by direction, as the families get them.
+        let mut directions = Vec::new();
+        let mut places = Vec::new();
+        let mut removed = Vec::new();
+        let mut stopped = Vec::new();
+        let mut notices = Vec::new();
         for d in &expiring {
-            expire.run(&mut event, &d.number, params![d.number, now])?;
-            free.run(&mut event, &d.place_id, [d.place_id])?;
+            directions.push(serde_json::json!(d.number));
+            places.push(serde_json::json!(d.place_id));
             summary.directions_expired += 1;
             // A private direction's application left the queue when it was issued (R-D4).
             if d.status != "directed" {
@@ -109,46 +95,86 @@ pub fn sweep(
             }
             let count = d.expired_count + 1;
             let last_valid = parse_date("valid_until", &d.valid_until)?;
-            let application = d.application.as_str();
-            outbox::notify_contact(
-                change,
-                &mut event,
-                application,
-                &d.contact,
-                NoticeKind::Expired,
-                &d.number,
-            )?;
+            notices.push((d, NoticeKind::Expired, d.number.clone()));
             match after_expiry(count as u32, last_valid, calendar, settings) {
                 AfterExpiry::Removed => {
-                    remove.run(&mut event, &application, params![application, count, now])?;
-                    outbox::notify_contact(
-                        change,
-                        &mut event,
-                        application,
-                        &d.contact,
-                        NoticeKind::Removed,
-                        "expired_twice",
-                    )?;
+                    removed.push(serde_json::json!([d.application, count]));
+                    notices.push((d, NoticeKind::Removed, "expired_twice".to_string()));
                     summary.removed_expired_twice += 1;
                 }
                 AfterExpiry::StopListed { until } => {
-                    stop.run(
-                        &mut event,
-                        &application,
-                        params![application, until.to_string(), count],
-                    )?;
+                    stopped.push(serde_json::json!([d.application, until.to_string(), count]));
                     let detail = format!("до {} включительно", until.format("%d.%m.%Y"));
-                    outbox::notify_contact(
-                        change,
-                        &mut event,
-                        application,
-                        &d.contact,
-                        NoticeKind::StopListed,
-                        &detail,
-                    )?;
+                    notices.push((d, NoticeKind::StopListed, detail));
                     summary.stop_listed += 1;
                 }
             }
+        }
+        let list = |items: Vec<serde_json::Value>| {
+            Value::Text(serde_json::Value::Array(items).to_string())
+        };
+        let (directions, places) = (list(directions), list(places));
+        let (removed, stopped) = (list(removed), list(stopped));
+        let now_value = Value::Text(now.clone());
+        set_wise(
+            tx,
+            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired'
+             WHERE number IN (SELECT value FROM json_each(?1))",
+            &[&directions, &now_value],
+            expiring.len(),
+        )?;
+        set_wise(
+            tx,
+            "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
+            &[&places],
+            expiring.len(),
+        )?;
+        let (removed_count, stopped_count) = (
+            summary.removed_expired_twice as usize,
+            summary.stop_listed as usize,
+        );
+        set_wise(
+            tx,
+            "UPDATE application SET status = 'removed', removed_reason = 'expired_twice',
+                expired_count = j.value ->> 1, offer_round = NULL, removed_at = ?2
+             FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
+            &[&removed, &now_value],
+            removed_count,
+        )?;
+        set_wise(
+            tx,
+            "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1,
+                expired_count = j.value ->> 2, offer_round = NULL
+             FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
+            &[&stopped],
+            stopped_count,
+        )?;
+        event.touch_where(
+            DIRECTION,
+            " AND number IN (SELECT value FROM json_each(?1))",
+            &[&directions],
+        )?;
+        event.touch_where(
+            PLACE,
+            " AND id IN (SELECT value FROM json_each(?1))",
+            &[&places],
+        )?;
+        for changed in [&removed, &stopped] {
+            event.touch_where(
+                APPLICATION,
+                " AND number IN (SELECT value ->> 0 FROM json_each(?1))",
+                &[changed],
+            )?;
+        }
+        for (d, kind, detail) in notices {
+            outbox::notify_contact(
+                change,
+                &mut event,
+                &d.application,
+                &d.contact,
+                kind,
+                &detail,
+            )?;
         }
         event.finish()?;
     }
@@ -233,4 +259,20 @@ pub fn sweep(
         summary,
         first_run_at,
     })
+}
+
+/// Runs a statement that changes rows set-wise, and checks it changed as many as meant.
+fn set_wise(
+    tx: &rusqlite::Connection,
+    sql: &str,
+    params: &[&Value],
+    expected: usize,
+) -> Result<()> {
+    let changed = tx.execute(sql, rusqlite::params_from_iter(params))?;
+    if changed != expected {
+        return Err(crate::error::Error::Internal(format!(
+            "sweep: {changed} rows changed, {expected} expected: {sql}"
+        )));
+    }
+    Ok(())
 }
