@@ -257,15 +257,15 @@ fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> Result<u32> 
 /// A new application's row as it is written: every column of the table in the table's order (a unit test holds
 /// the order to the schema), and the row's digest computed from those very values, so that the journal records
 /// what is stored without reading it back. An import builds these on its checking thread.
-pub(super) struct NewRow {
-    pub number: String,
-    pub app: NewApplication,
+struct NewRow {
+    number: String,
+    app: NewApplication,
     values: Vec<Value>,
     digest: [u8; 32],
 }
 
 impl NewRow {
-    pub fn new(number: String, app: NewApplication) -> NewRow {
+    fn new(number: String, app: NewApplication) -> NewRow {
         let text = |s: &str| Value::Text(s.to_string());
         let values = vec![
             text(&number),
