@@ -5,10 +5,8 @@
 
 use rusqlite::Connection;
 
+use super::db::SORT_CACHE_KIB;
 use crate::error::Result;
-
-/// The page cache while the indexes set aside are built, in KiB (half the bulk cache, `db::BULK_CACHE_KIB`).
-pub const SORT_CACHE_KIB: i64 = 16 * 1024;
 
 /// The schema objects set aside for a load, as `sqlite_schema` holds their SQL.
 pub struct SetAside {

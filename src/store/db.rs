@@ -39,6 +39,10 @@ pub const DEMO_APPLICATION_ID: i64 = 0x4B5A_444D;
 /// The page cache of bulk commands, in KiB.
 pub const BULK_CACHE_KIB: i64 = 32 * 1024;
 
+/// The page cache while a load builds the indexes it set aside, in KiB: half the bulk cache, because each of
+/// SQLite's sorting threads takes up to the cache's size for its runs, on top of the cache itself.
+pub const SORT_CACHE_KIB: i64 = 16 * 1024;
+
 /// The memory map of whole-table scans, in bytes.
 pub const SCAN_MMAP_BYTES: i64 = 4 << 30;
 
