@@ -134,10 +134,11 @@ pub enum Command {
         validity ended before D: the place is free, the application's expiry count grows by one and it is \
         removed (expired_twice) on reaching max_expirations, else stop-listed until the 10th working day after \
         the direction's last valid day (R-S2); ends the stop lists whose last day is before D (R-S3); removes \
-        waiting children who reached max_age_years (R-S4); writes the notifications (R-S5). A second run for the \
-        same D changes nothing, and a run after missed nights catches up as of D (R-S6). It waits up to 5 \
-        seconds for another writer, then exits 75. --dry-run prints the summary and writes nothing (R-S7); \
-        --quiet prints nothing but errors. Never asks.\n\nFor cron (01:30 every night, as the officer whose key \
+        waiting children who reached max_age_years (R-S4); writes the notifications (R-S5), one notice per family \
+        and event by e-mail and SMS: an expiry's notice also says what follows it (the stop list and its last day, \
+        or the removal). A second run for the same D changes nothing, and a run after missed nights catches up \
+        as of D (R-S6). It waits up to 5 seconds for another writer, then exits 75. --dry-run prints the summary \
+        and writes nothing (R-S7); --quiet prints nothing but errors. Never asks.\n\nFor cron (01:30 every night, as the officer whose key \
         signs the journal):\n\n30 1 * * * KEZEK_DB=/srv/kezek/almaty.db KEZEK_OFFICER=sweep KEZEK_KEY=/srv/kezek/sweep.key kezek sweep --quiet"
     )]
     Sweep(sweep::SweepArgs),

@@ -41,7 +41,26 @@ pub struct Contact {
     pub language: String,
 }
 
-/// `notify` for a caller that has read the family's contact already (the sweep reads it with the directions).
+impl Contact {
+    /// The language the family's messages are written in.
+    pub fn lang(&self) -> Language {
+        if self.language == "kk" {
+            Language::Kk
+        } else {
+            Language::Ru
+        }
+    }
+}
+
+/// One notice to a family: the application it is about, where it goes, and what it says.
+pub struct Notice<'a> {
+    pub number: &'a str,
+    pub contact: &'a Contact,
+    pub kind: NoticeKind,
+    pub detail: String,
+}
+
+/// `notify` for a caller that has read the family's contact already.
 pub fn notify_contact(
     change: &Change,
     event: &mut EventWriter,
@@ -50,39 +69,89 @@ pub fn notify_contact(
     kind: NoticeKind,
     detail: &str,
 ) -> Result<()> {
-    let tx = change.tx();
-    let Contact {
-        email,
-        phone,
-        language,
-    } = contact;
-    let lang = if language == "kk" {
-        Language::Kk
-    } else {
-        Language::Ru
+    let notice = Notice {
+        number,
+        contact,
+        kind,
+        detail: detail.to_string(),
     };
-    let (subject, body) = message(kind, lang, number, detail);
-    let created = format_moment(&change.now().effective);
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO notification VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    notify_all(change, event, std::slice::from_ref(&notice))
+}
+
+/// How many notification rows one `INSERT` writes when a command sends many notices (the sweep): a statement
+/// per row would cost more than the row.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Writes the e-mail and the SMS of each notice, in order, and records every row in `event`. The rows are
+/// numbered from the table's last id here, as SQLite would number them, so that each row's digest comes from
+/// the values it is written with.
+pub fn notify_all(change: &Change, event: &mut EventWriter, notices: &[Notice]) -> Result<()> {
+    let tx = change.tx();
+    let mut next_id: i64 = tx.query_row(
+        "SELECT coalesce(max(id), 0) + 1 FROM notification",
+        [],
+        |r| r.get(0),
     )?;
-    for (channel, recipient) in [("email", email), ("sms", phone)] {
-        let mut row = notification_row([
-            number,
-            kind.as_str(),
-            channel,
-            recipient,
+    let created = format_moment(&change.now().effective);
+    let mut batch: Vec<Vec<Value>> = Vec::with_capacity(ROWS_PER_INSERT);
+    for notice in notices {
+        let Contact {
+            email,
+            phone,
             language,
-            &subject,
-            &body,
-            &created,
-        ]);
-        insert.execute(rusqlite::params_from_iter(&row))?;
-        let id = tx.last_insert_rowid();
-        row[0] = Value::Integer(id);
+        } = notice.contact;
+        let (subject, body) = message(
+            notice.kind,
+            notice.contact.lang(),
+            notice.number,
+            &notice.detail,
+        );
+        for (channel, recipient) in [("email", email), ("sms", phone)] {
+            let mut row = notification_row([
+                notice.number,
+                notice.kind.as_str(),
+                channel,
+                recipient,
+                language,
+                &subject,
+                &body,
+                &created,
+            ]);
+            row[0] = Value::Integer(next_id);
+            next_id += 1;
+            batch.push(row);
+            if batch.len() == ROWS_PER_INSERT {
+                insert_rows(tx, event, &mut batch)?;
+            }
+        }
+    }
+    insert_rows(tx, event, &mut batch)
+}
+
+/// Inserts the rows of `batch` (a full batch in one statement, fewer one row per statement: two statement
+/// shapes, both kept prepared), records their digests, and empties it.
+fn insert_rows(
+    tx: &Connection,
+    event: &mut EventWriter,
+    batch: &mut Vec<Vec<Value>>,
+) -> Result<()> {
+    let per_statement = if batch.len() == ROWS_PER_INSERT {
+        ROWS_PER_INSERT
+    } else {
+        1
+    };
+    let columns = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    let mut insert = tx.prepare_cached(&format!(
+        "INSERT INTO notification VALUES {}",
+        vec![columns; per_statement].join(", ")
+    ))?;
+    for rows in batch.chunks(per_statement) {
+        insert.execute(rusqlite::params_from_iter(rows.iter().flatten()))?;
+    }
+    for row in batch.drain(..) {
         event.touch_written(
             NOTIFICATION,
-            &id,
+            &row[0],
             journal::values_digest(NOTIFICATION, &row),
         )?;
     }

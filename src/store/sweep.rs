@@ -6,9 +6,9 @@ use rusqlite::{params, OptionalExtension};
 
 use super::journal::{Change, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
-use super::outbox::{self, Contact};
+use super::outbox::{self, Contact, Notice};
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::notify::NoticeKind;
+use crate::domain::notify::{expiry_detail, NoticeKind};
 use crate::domain::settings::Settings;
 use crate::domain::sweep::{after_expiry, age_limit_birth_date, AfterExpiry, SweepSummary};
 use crate::domain::time::{format_moment, parse_date, start_of_day};
@@ -95,20 +95,24 @@ pub fn sweep(
             }
             let count = d.expired_count + 1;
             let last_valid = parse_date("valid_until", &d.valid_until)?;
-            notices.push((d, NoticeKind::Expired, d.number.clone()));
-            match after_expiry(count as u32, last_valid, calendar, settings) {
+            let after = after_expiry(count as u32, last_valid, calendar, settings);
+            match after {
                 AfterExpiry::Removed => {
                     removed.push(serde_json::json!([d.application, count]));
-                    notices.push((d, NoticeKind::Removed, "expired_twice".to_string()));
                     summary.removed_expired_twice += 1;
                 }
                 AfterExpiry::StopListed { until } => {
                     stopped.push(serde_json::json!([d.application, until.to_string(), count]));
-                    let detail = format!("до {} включительно", until.format("%d.%m.%Y"));
-                    notices.push((d, NoticeKind::StopListed, detail));
                     summary.stop_listed += 1;
                 }
             }
+            // R-S5: one notice of the expiry and of what follows it.
+            notices.push(Notice {
+                number: &d.application,
+                contact: &d.contact,
+                kind: NoticeKind::Expired,
+                detail: expiry_detail(d.contact.lang(), &d.number, after, count as u32),
+            });
         }
         let list = |items: Vec<serde_json::Value>| {
             Value::Text(serde_json::Value::Array(items).to_string())
@@ -166,16 +170,7 @@ pub fn sweep(
                 &[changed],
             )?;
         }
-        for (d, kind, detail) in notices {
-            outbox::notify_contact(
-                change,
-                &mut event,
-                &d.application,
-                &d.contact,
-                kind,
-                &detail,
-            )?;
-        }
+        outbox::notify_all(change, &mut event, &notices)?;
         event.finish()?;
     }
 

@@ -194,16 +194,19 @@ fn r_s2_a_direction_expires_the_night_after_its_last_valid_day_and_stop_lists_te
     // 10 working days after Thursday 26 March: 27, 30, 31 March, 1, 2, 3, 6, 7, 8, 9 April.
     assert_eq!(shown["stop_list_until"], "2026-04-09", "{shown}");
     assert_eq!(shown["removed_reason"], Value::Null, "{shown}");
-    let k = kinds(&env, &apps[0]);
-    assert!(k.contains(&"expired".to_string()), "{k:?}");
-    assert!(k.contains(&"stop_listed".to_string()), "{k:?}");
-    assert!(
-        notices(&env, &apps[0])
-            .iter()
-            .any(|n| n.0 == "stop_listed" && n.4.contains("09.04.2026")),
-        "{:?}",
-        notices(&env, &apps[0])
-    );
+    // R-S5: one notice, by e-mail and SMS, of the expiry and of the stop list with its last day.
+    let told: Vec<_> = notices(&env, &apps[0])
+        .into_iter()
+        .filter(|n| n.0 != "direction_issued" && n.0 != "turn_came" && n.0 != "registered")
+        .collect();
+    assert_eq!(told.len(), 2, "{told:?}");
+    for (kind, _, _, _, body) in &told {
+        assert_eq!(kind, "expired", "{told:?}");
+        assert!(
+            body.contains(&d) && body.contains("стоп-листе до 09.04.2026"),
+            "{body}"
+        );
+    }
     audit_ok(&env);
 
     // The same stop list when the sweep runs late, whichever night.
@@ -254,7 +257,21 @@ fn r_s2_the_second_expiry_removes_the_application() {
         4,
         "two expiries, e-mail and SMS each: {k:?}"
     );
-    assert!(k.contains(&"removed".to_string()), "{k:?}");
+    // The second expiry's notice says the application left the queue; there is no second notice of it.
+    assert!(!k.contains(&"removed".to_string()), "{k:?}");
+    let last: Vec<_> = notices(&env, &apps[0])
+        .into_iter()
+        .filter(|n| n.0 == "expired")
+        .skip(2)
+        .collect();
+    assert_eq!(last.len(), 2, "{last:?}");
+    for (_, _, _, _, body) in &last {
+        assert!(
+            body.contains(&d) && body.contains("снято с очереди"),
+            "{body}"
+        );
+        assert!(!body.contains("стоп"), "{body}");
+    }
     // The others move up.
     assert_eq!(position(&env, &apps[1]), 1);
     assert_eq!(position(&env, &apps[2]), 2);
@@ -505,6 +522,56 @@ fn r_s4_stop_listed_children_leave_too_and_max_age_years_is_a_setting() {
 // ---------------------------------------------------------------------------------------------------------
 // R-S5: the notifications, in the application's language.
 
+/// R-S5 when the outbox rows of a sweep are written many to a statement: 40 expiries give 80 rows, a full
+/// statement of 64 and 16 more; each family gets exactly its own notice, numbered on from the outbox's last
+/// row, and the audit proves every row.
+#[test]
+fn r_s5_a_sweep_of_many_expiries_writes_one_notice_per_family_and_channel() {
+    let mut env = city();
+    env.set_now("2026-03-16T09:00");
+    let apps: Vec<String> = (1..=40)
+        .map(|i| Kid::new(&format!("2022-05-{:02}", 1 + i % 28), i).register(&env))
+        .collect();
+    env.set_now("2026-03-16T10:00");
+    let places = publish(&env, "DS-001", "2022", 40);
+    assert_eq!(offer(&env)["notified"], 40);
+    env.set_now("2026-03-16T10:30");
+    let directions: BTreeMap<String, String> = apps
+        .iter()
+        .zip(&places)
+        .map(|(a, p)| (a.clone(), number_of(&issued(&env, a, *p))))
+        .collect();
+    let before = outbox(&env);
+    let last_id = before
+        .iter()
+        .filter_map(|n| n["id"].as_i64())
+        .max()
+        .expect("notices");
+    env.kezek(&["notify", "export", "--mark-sent"]).success();
+
+    let summary = sweep(&env, "2026-03-27");
+    // The round's window closes too, with nobody left to tell: all 40 took their places.
+    assert_eq!(counts(&summary), [1, 40, 40, 0, 0, 0], "{summary}");
+    let rows = outbox(&env);
+    assert_eq!(rows.len(), 80, "{rows:#?}");
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|n| n["id"].as_i64().expect("an id"))
+        .collect();
+    assert_eq!(ids, (last_id + 1..=last_id + 80).collect::<Vec<_>>());
+    for a in &apps {
+        let told = notices(&env, a);
+        let channels: BTreeSet<&str> = told.iter().map(|n| n.1.as_str()).collect();
+        assert_eq!(channels, BTreeSet::from(["email", "sms"]), "{a}: {told:?}");
+        for (kind, _, _, _, body) in &told {
+            assert_eq!(kind, "expired");
+            assert!(body.contains(a) && body.contains(&directions[a]), "{body}");
+            assert!(body.contains("09.04.2026"), "{body}");
+        }
+    }
+    audit_ok(&env);
+}
+
 /// Whether a text has a letter only Kazakh uses.
 fn kazakh(text: &str) -> bool {
     text.chars().any(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c))
@@ -529,8 +596,8 @@ fn r_s5_the_sweep_notifies_each_family_in_its_language() {
     let summary = sweep(&env, "2026-03-27");
     assert_eq!(counts(&summary), [1, 1, 1, 0, 0, 1], "{summary}");
     let rows = outbox(&env);
-    // expired + stop_listed for one, removed for the other; e-mail and SMS each.
-    assert_eq!(rows.len(), 6, "{rows:#?}");
+    // One notice each, by e-mail and SMS: the expiry with its stop list for one, the removal for the other.
+    assert_eq!(rows.len(), 4, "{rows:#?}");
 
     let kk_rows = notices(&env, &kk);
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
@@ -542,15 +609,14 @@ fn r_s5_the_sweep_notifies_each_family_in_its_language() {
         assert!(!body.contains(&kk_kid.iin), "{body}");
         seen.insert((kind.clone(), channel.clone()));
     }
-    let expected: BTreeSet<(String, String)> = ["expired", "stop_listed"]
-        .iter()
-        .flat_map(|k| ["email", "sms"].map(|c| (k.to_string(), c.to_string())))
-        .collect();
+    let expected: BTreeSet<(String, String)> = ["email", "sms"]
+        .map(|c| ("expired".to_string(), c.to_string()))
+        .into();
     assert_eq!(seen, expected, "{kk_rows:#?}");
     assert!(
         kk_rows
             .iter()
-            .any(|n| n.0 == "stop_listed" && n.4.contains("09.04.2026")),
+            .all(|n| n.4.contains("09.04.2026") && n.4.contains("стоп-парақта")),
         "{kk_rows:#?}"
     );
 
