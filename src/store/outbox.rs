@@ -30,7 +30,13 @@ pub fn notify(
                 language: r.get(2)?,
             })
         })?;
-    notify_contact(change, event, number, &contact, kind, detail)
+    let notice = Notice {
+        number,
+        contact: &contact,
+        kind,
+        detail: detail.to_string(),
+    };
+    notify_all(change, event, std::slice::from_ref(&notice))
 }
 
 /// Where a family's notifications go, as its application records it.
@@ -58,24 +64,6 @@ pub struct Notice<'a> {
     pub contact: &'a Contact,
     pub kind: NoticeKind,
     pub detail: String,
-}
-
-/// `notify` for a caller that has read the family's contact already.
-pub fn notify_contact(
-    change: &Change,
-    event: &mut EventWriter,
-    number: &str,
-    contact: &Contact,
-    kind: NoticeKind,
-    detail: &str,
-) -> Result<()> {
-    let notice = Notice {
-        number,
-        contact,
-        kind,
-        detail: detail.to_string(),
-    };
-    notify_all(change, event, std::slice::from_ref(&notice))
 }
 
 /// How many notification rows one `INSERT` writes when a command sends many notices (the sweep): a statement
