@@ -142,7 +142,9 @@ mod tests {
         );
         let gone = expiry_detail(Language::Ru, "NAP.2026.000001", AfterExpiry::Removed, 2);
         assert!(
-            gone.contains("снято с очереди") && gone.contains('2') && !gone.contains("стоп"),
+            gone.contains("снято с очереди")
+                && gone.contains("направлений: 2)")
+                && !gone.contains("стоп"),
             "{gone}"
         );
         let (subject, body) = message(NoticeKind::Expired, Language::Kk, "DDO.2026.000001.1", &kk);
