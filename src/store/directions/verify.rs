@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::rows::load;
 use crate::crypto::PublicKey;
-use crate::domain::direction::DirectionStatus;
+use crate::domain::direction as rules;
 use crate::error::{Error, Result};
 
 /// What `direction verify` found.
@@ -84,60 +84,18 @@ pub fn verify(conn: &Connection, number: &str) -> Result<Verification> {
             )));
         }
     }
-    let status = d.status()?;
-    let out = Verification {
-        number: d.number.clone(),
-        status: d.status.clone(),
-        signed_by: d.signed_by.clone(),
+    rules::check_live(
+        number,
+        d.status()?,
+        &d.valid_until,
+        d.closed_at.as_deref(),
+        redaction.map(|r| r.purged).as_deref(),
+    )?;
+    Ok(Verification {
+        number: d.number,
+        status: d.status,
+        signed_by: d.signed_by,
         key_fingerprint: key.fingerprint(),
         signature_valid: true,
-    };
-    if let Some(r) = redaction {
-        let purged = format!(
-            "its document was purged on {} and only its SHA-256 is kept",
-            r.purged
-        );
-        let (rule, ended) = match status {
-            DirectionStatus::Revoked | DirectionStatus::Annulled => {
-                ("R-D7", format!("the direction was {}", d.status))
-            }
-            DirectionStatus::Expired => (
-                "R-S2",
-                format!("the direction expired on {}", d.valid_until),
-            ),
-            // A purge never redacts the document of an issued direction; were one found, its document is gone.
-            DirectionStatus::Issued => ("R-A3", "the direction is issued".to_string()),
-            DirectionStatus::Enrolled => (
-                "R-D8",
-                format!(
-                    "the child was enrolled{} and the service is completed",
-                    d.closed_at
-                        .as_deref()
-                        .map(|at| format!(" on {}", at.get(..10).unwrap_or(at)))
-                        .unwrap_or_default()
-                ),
-            ),
-        };
-        return Err(Error::refused(
-            rule,
-            format!("direction {number}: the signature is valid but {ended}; {purged}"),
-        ));
-    }
-    match status {
-        DirectionStatus::Issued | DirectionStatus::Enrolled => Ok(out),
-        DirectionStatus::Revoked | DirectionStatus::Annulled => Err(Error::refused(
-            "R-D7",
-            format!(
-                "direction {number}: the signature is valid but the direction was {}",
-                d.status
-            ),
-        )),
-        DirectionStatus::Expired => Err(Error::refused(
-            "R-S2",
-            format!(
-                "direction {number}: the signature is valid but the direction expired on {}",
-                d.valid_until
-            ),
-        )),
-    }
+    })
 }
