@@ -507,8 +507,8 @@ fn sweep_template(env: &TestEnv, dir: &Path) -> PathBuf {
     let now = Now::new(Some("2026-03-16T10:30"), Utc::now()).expect("a time");
     let mut db = Db::open(&env.db).expect("open the database");
     db.change(&actor, &now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c.tx())?;
-        let calendar = reference::working_calendar(c.tx())?;
+        let settings = reference::load_settings(c)?;
+        let calendar = reference::working_calendar(c)?;
         for (number, place) in &pairs {
             let d = directions::issue(c, number, *place, &key, &settings, &calendar, None)?;
             assert_eq!(d.valid_until, "2026-03-26", "{number}");
@@ -919,7 +919,7 @@ fn round(
         // template's head published: the journal still contains it.
         match kezek::store::Db::open(&slot.db) {
             Ok(db) => {
-                if let Err(e) = audit::verify(db.conn(), Some(&c.template_head)) {
+                if let Err(e) = audit::verify(&db, Some(&c.template_head)) {
                     problems.push(format!("audit verify: {e}"));
                 }
             }

@@ -131,7 +131,7 @@ fn build() -> City {
     let day = issue_day();
     let now = at(day, 9, 0);
     let (mut db, _) = Db::init(&path, &now, APPLICATION_ID).expect("init");
-    db.conn()
+    open_sql(&db)
         .pragma_update(None, "synchronous", "OFF")
         .expect("synchronous");
     let first = Actor {
@@ -181,17 +181,17 @@ fn build() -> City {
         applications::IMPORT_OPTIONAL,
     )
     .unwrap();
-    let settings = reference::load_settings(db.conn()).unwrap();
+    let settings = reference::load_settings(&db).unwrap();
     db.change(&actors[2], &now, Mode::Commit, |c| {
         applications::import(c, &mut csv, &settings, &|_| {})
     })
     .expect("the migrated queue");
-    let calendar = reference::working_calendar(db.conn()).unwrap();
+    let calendar = reference::working_calendar(&db).unwrap();
 
     // A place for every waiting child, spread over the organizations of its kind, then the offer round.
     let queues: Vec<(String, i64, i64)> = {
-        let mut stmt = db
-            .conn()
+        let conn = open_sql(&db);
+        let mut stmt = conn
             .prepare(
                 "SELECT queue_type, group_year, count(*) FROM application WHERE status = 'queued'
                  GROUP BY 1, 2 ORDER BY 1, 2",
@@ -245,11 +245,10 @@ fn build() -> City {
     // The window: every notified family takes an offered place of its queue, the officers signing in turns.
     let mut takes: BTreeMap<(String, i64), (Vec<String>, Vec<i64>)> = BTreeMap::new();
     for n in strings(
-        db.conn(),
+        &open_sql(&db),
         "SELECT number FROM application WHERE status = 'notified' ORDER BY number",
     ) {
-        let (q, y): (String, i64) = db
-            .conn()
+        let (q, y): (String, i64) = open_sql(&db)
             .query_row(
                 "SELECT queue_type, group_year FROM application WHERE number = ?1",
                 [&n],
@@ -259,12 +258,11 @@ fn build() -> City {
         takes.entry((q, y)).or_default().0.push(n);
     }
     for p in strings(
-        db.conn(),
+        &open_sql(&db),
         "SELECT CAST(id AS TEXT) FROM place WHERE status = 'offered' ORDER BY id",
     ) {
         let id: i64 = p.parse().unwrap();
-        let (t, y): (String, i64) = db
-            .conn()
+        let (t, y): (String, i64) = open_sql(&db)
             .query_row(
                 "SELECT place_type, group_year FROM place WHERE id = ?1",
                 [id],
@@ -339,8 +337,7 @@ fn build() -> City {
     .expect("annulments");
     for (i, d) in extended.iter().enumerate() {
         // Extended by an officer other than the one who issued it, who signs the new text.
-        let signer: String = db
-            .conn()
+        let signer: String = open_sql(&db)
             .query_row(
                 "SELECT signed_by FROM direction WHERE number = ?1",
                 [d],
@@ -359,11 +356,7 @@ fn build() -> City {
     }
     db.change(&actors[0], &at(next, 15, 0), Mode::Commit, |c| {
         for d in &enrolled {
-            let issued_at: String = c.tx().query_row(
-                "SELECT issued_at FROM direction WHERE number = ?1",
-                [d],
-                |r| r.get(0),
-            )?;
+            let issued_at: String = directions::show(c, d)?.issued_at;
             let doc = NaiveDate::parse_from_str(&issued_at[..10], "%Y-%m-%d").unwrap()
                 - Duration::days(2);
             directions::enroll(c, d, Some(doc))?;
@@ -371,13 +364,13 @@ fn build() -> City {
         Ok(())
     })
     .expect("enrollments");
-    let settings = reference::load_settings(db.conn()).unwrap();
+    let settings = reference::load_settings(&db).unwrap();
     let night = calendar.add_working_days(day, settings.direction_valid_working_days + 1);
     db.change(&actors[1], &at(night, 1, 30), Mode::Commit, |c| {
         sweep::sweep(c, night, &settings, &calendar)
     })
     .expect("the sweep");
-    kezek::store::audit::verify(db.conn(), None).expect("the city verifies as built");
+    kezek::store::audit::verify(&db, None).expect("the city verifies as built");
     let ended = snapshot(&db, dir.path(), "ended.db");
     let stranger = PrivateKey::generate(2048)
         .expect("a key")
@@ -1190,4 +1183,9 @@ fn r_a3_a_document_edited_into_bytes_that_are_not_utf8_is_refused_as_tampered() 
         "{number} with document byte {i} set to 0xff: in process {in_process:?}; `kezek direction verify` \
          exits {code}: {err}"
     );
+}
+
+/// A connection of the test's own to the database file, for the SQL that the store does not offer.
+fn open_sql(db: &Db) -> rusqlite::Connection {
+    rusqlite::Connection::open(db.path()).expect("the database opens")
 }

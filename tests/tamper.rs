@@ -227,7 +227,7 @@ impl City {
     /// Keeps the database as it is now, with its published head, if this build keeps its points.
     fn remember_cut(&mut self) {
         let Some(dir) = &self.cuts_dir else { return };
-        let Some(head) = audit::latest_head(self.db.conn()).expect("a head") else {
+        let Some(head) = audit::latest_head(&self.db).expect("a head") else {
             return;
         };
         if self.cuts.last().is_some_and(|c| c.seq == head.seq) {
@@ -270,8 +270,8 @@ impl City {
             officers::add(c, &officer, &public, Some(&public))
         })
         .expect("the first officer");
-        let settings = reference::load_settings(db.conn()).unwrap();
-        let calendar = reference::working_calendar(db.conn()).unwrap();
+        let settings = reference::load_settings(&db).unwrap();
+        let calendar = reference::working_calendar(&db).unwrap();
         let mut city = City {
             db,
             actors: actors(),
@@ -338,12 +338,12 @@ impl City {
         city.setup(1, |c| {
             reference::set_setting(c, "direction_valid_working_days", &valid)
         });
-        city.settings = reference::load_settings(city.db.conn()).unwrap();
-        city.calendar = reference::working_calendar(city.db.conn()).unwrap();
+        city.settings = reference::load_settings(&city.db).unwrap();
+        city.calendar = reference::working_calendar(&city.db).unwrap();
         for _ in 0..spec.days {
             city.walk_day();
         }
-        let report = audit::verify(city.db.conn(), None)
+        let report = audit::verify(&city.db, None)
             .unwrap_or_else(|e| panic!("{name} does not verify as built: {e}"));
         let next_day = city.day;
         let cuts = std::mem::take(&mut city.cuts);
@@ -363,7 +363,7 @@ impl City {
 
     fn queued(&self, extra: &str) -> Vec<String> {
         strings(
-            self.db.conn(),
+            &open_sql(&self.db),
             &format!(
                 "SELECT number FROM application WHERE status = 'queued' {extra} ORDER BY number"
             ),
@@ -387,9 +387,8 @@ impl City {
         let calendar = self.calendar.clone();
 
         let queues: Vec<(String, i64)> = {
-            let mut stmt = self
-                .db
-                .conn()
+            let conn = open_sql(&self.db);
+            let mut stmt = conn
                 .prepare(
                     "SELECT DISTINCT queue_type, group_year FROM application WHERE status = 'queued' ORDER BY 1, 2",
                 )
@@ -489,9 +488,8 @@ impl City {
         // The window: most notified families take an offered place of their queue; one private place goes
         // to a waiting child of three or more.
         let notified: Vec<(String, String, i64)> = {
-            let mut stmt = self
-                .db
-                .conn()
+            let conn = open_sql(&self.db);
+            let mut stmt = conn
                 .prepare(
                     "SELECT number, queue_type, group_year FROM application WHERE status = 'notified' ORDER BY number",
                 )
@@ -512,8 +510,7 @@ impl City {
             } else {
                 "regular"
             };
-            let place = strings(
-                self.db.conn(),
+            let place = strings(&open_sql(&self.db),
                 &format!(
                     "SELECT CAST(id AS TEXT) FROM place WHERE status = 'offered' AND place_type = '{place_type}'
                      AND group_year = {group_year} ORDER BY id"
@@ -527,9 +524,7 @@ impl City {
                 takes.push((number, place));
             }
         }
-        let private: Option<(i64, i64)> = self
-            .db
-            .conn()
+        let private: Option<(i64, i64)> = open_sql(&self.db)
             .query_row(
                 "SELECT p.id, p.group_year FROM place p JOIN org o ON o.code = p.org
                  WHERE o.kind = 'private' AND p.status = 'free' ORDER BY p.id LIMIT 1",
@@ -569,8 +564,7 @@ impl City {
                 afternoon.push((0, number.clone(), 0));
             }
         }
-        let earlier = strings(
-            self.db.conn(),
+        let earlier = strings(&open_sql(&self.db),
             &format!(
                 "SELECT number FROM direction WHERE status = 'issued' AND issued_at < '{day}' ORDER BY number"
             ),
@@ -586,8 +580,7 @@ impl City {
             }
         }
         let departure: Option<(String, String)> = if self.rng.gen_bool(0.3) {
-            self.db
-                .conn()
+            open_sql(&self.db)
                 .query_row(
                     "SELECT child_iin, org FROM enrollment WHERE departed_on IS NULL ORDER BY direction LIMIT 1",
                     [],
@@ -610,11 +603,7 @@ impl City {
                         tolerate(directions::extend(c, number, *days, "ребёнок болеет", key))?;
                     }
                     _ => {
-                        let issued_at: String = c.tx().query_row(
-                            "SELECT issued_at FROM direction WHERE number = ?1",
-                            [number],
-                            |r| r.get(0),
-                        )?;
+                        let issued_at: String = directions::show(c, number)?.issued_at;
                         let doc =
                             parse_moment("issued_at", &issued_at)?.date_naive() - Duration::days(2);
                         tolerate(directions::enroll(c, number, Some(doc)))?;
@@ -1515,7 +1504,7 @@ fn r_a5_a_journal_cut_short_and_fixed_up_is_caught_by_a_head_published_before_th
                     .unwrap_or_else(|e| panic!("{}: the cut at {} fails: {e}", base.name, cut.seq));
                 if rewrite {
                     let mut db = Db::open(&path).expect("open the cut database");
-                    let present = strings(db.conn(), "SELECT id FROM officer ORDER BY id");
+                    let present = strings(&open_sql(&db), "SELECT id FROM officer ORDER BY id");
                     let present: Vec<&Actor> = actors
                         .iter()
                         .filter(|a| present.iter().any(|id| id == a.officer_id()))
@@ -1676,8 +1665,8 @@ fn extend_cleanly(
     rng: &mut StdRng,
 ) -> usize {
     let day = base.next_day;
-    let settings = reference::load_settings(db.conn()).expect("settings");
-    let calendar = reference::working_calendar(db.conn()).expect("a calendar");
+    let settings = reference::load_settings(&*db).expect("settings");
+    let calendar = reference::working_calendar(&*db).expect("a calendar");
     let family = new_family(case, rng, day);
     let mut applied = 0;
     let mut run = |db: &mut Db,
@@ -1712,13 +1701,13 @@ fn extend_cleanly(
         };
         applications::register(c, &input, &settings).map(|_| ())
     });
-    let conn = db.conn();
+    let conn = open_sql(db);
     let waiting = strings(
-        conn,
+        &conn,
         "SELECT number FROM application WHERE status = 'queued' ORDER BY number",
     );
     let issued = strings(
-        conn,
+        &conn,
         "SELECT number FROM direction WHERE status = 'issued' ORDER BY number",
     );
     let enrolled: Vec<(String, String)> = {
@@ -1817,11 +1806,11 @@ fn r_a6_a_thousand_distinct_clean_databases_raise_no_alarm() {
         let mut rng = StdRng::seed_from_u64(seed);
         fresh_copy(base, &path);
         let mut db = Db::open(&path).expect("open a copy");
-        db.conn()
+        open_sql(&db)
             .pragma_update(None, "synchronous", "OFF")
             .expect("synchronous");
         commands += extend_cleanly(&mut db, &actors, base, case, &mut rng);
-        match audit::verify(db.conn(), None) {
+        match audit::verify(&db, None) {
             Ok(report) => {
                 heads.insert(report.last_hash);
             }
@@ -2008,8 +1997,8 @@ fn r_a6_a_trigger_planted_in_the_schema_is_caught() {
 
     // The next sweep expires the directions of the base's last day; its stop lists go through the trigger.
     let mut db = Db::open(&path).expect("open");
-    let settings = reference::load_settings(db.conn()).unwrap();
-    let calendar = reference::working_calendar(db.conn()).unwrap();
+    let settings = reference::load_settings(&db).unwrap();
+    let calendar = reference::working_calendar(&db).unwrap();
     let night = calendar.add_working_days(base.next_day, 2);
     let swept = db
         .change(&actors()[0], &at(night, 1, 30), Mode::Commit, |c| {
@@ -2017,10 +2006,10 @@ fn r_a6_a_trigger_planted_in_the_schema_is_caught() {
         })
         .expect("the sweep");
     let forgiven: i64 = one(
-        db.conn(),
+        &open_sql(&db),
         "SELECT count(*) FROM application WHERE status = 'stop_listed' AND expired_count = 0",
     );
-    let after = audit::verify(db.conn(), None);
+    let after = audit::verify(&db, None);
     assert!(
         matches!(planted, Err(kezek::Error::Tampered(_)))
             && matches!(after, Err(kezek::Error::Tampered(_))),
@@ -2059,4 +2048,9 @@ fn r_a6_a_journal_event_edited_to_bytes_that_are_not_utf8_is_named_as_tampered()
         );
         assert_eq!(verdict, Verdict::Caught, "{sql}");
     }
+}
+
+/// A connection of the test's own to the database file, for the SQL that the store does not offer.
+fn open_sql(db: &Db) -> rusqlite::Connection {
+    rusqlite::Connection::open(db.path()).expect("the database opens")
 }

@@ -68,7 +68,7 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let db = ctx.open()?;
     let mut rows = Vec::new();
     for table in tables {
-        for e in journal::history(db.conn(), table, &args.key)? {
+        for e in journal::history(&db, table, &args.key)? {
             rows.push((table.name, e));
         }
     }
@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
         }
         AuditCommand::Head => {
             let db = ctx.open()?;
-            let head = audit::latest_head(db.conn())?.ok_or_else(|| {
+            let head = audit::latest_head(&db)?.ok_or_else(|| {
                 Error::NotFound("a signed head: no officer has changed anything yet".into())
             })?;
             match ctx.out.format {

@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ctx.out.confirm(&format!(
                 "Anonymise the applications that ended before {before}? This cannot be undone."
             ))?;
-            purge::erase_what_is_deleted(db.conn())?;
+            purge::erase_what_is_deleted(&db)?;
             let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
                 purge::purge(c, before)
             })?;
@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
                 report.applications, report.notifications, report.enrollments, report.directions
             ));
             // Also after a purge that found nothing: it finishes a wipe that another process kept busy last time.
-            if !purge::wipe_free_space(db.conn())? {
+            if !purge::wipe_free_space(&db)? {
                 ctx.out.status(
                     "another process kept the database busy: its free space or write-ahead log may still hold \
                      purged values; run the same `kezek db purge` again later to wipe them",
@@ -130,7 +130,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             let mut db = ctx.open()?;
             db.use_scan_mmap()?;
             let mut problems = db.sqlite_checks()?;
-            problems.extend(crate::store::applications::check_queue_counts(db.conn())?);
+            problems.extend(crate::store::applications::check_queue_counts(&db)?);
             if let Some(first) = problems.first() {
                 return Err(Error::Tampered(format!(
                     "{first} ({} problem(s) in all)",

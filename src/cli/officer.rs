@@ -101,7 +101,7 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
         }
         OfficerCommand::List => {
             let db = ctx.open()?;
-            ctx.out.list(&officers::list(db.conn())?)
+            ctx.out.list(&officers::list(&db)?)
         }
         OfficerCommand::Deactivate { id } => {
             let actor = ctx.actor()?;

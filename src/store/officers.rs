@@ -1,13 +1,15 @@
 //! Officers (R-A1, R-A2).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::journal::{Change, OFFICER};
+use super::change::Change;
+use super::journal::OFFICER;
 use crate::crypto::PublicKey;
 use crate::domain::officer::NewOfficer;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OfficerRow {
@@ -83,7 +85,8 @@ pub fn add(
     Ok(())
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<OfficerRow>> {
+pub fn list(db: &impl Access) -> Result<Vec<OfficerRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(
         "SELECT id, name, district, active, fingerprint, added_at FROM officer ORDER BY id",
     )?;

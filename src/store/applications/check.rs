@@ -1,12 +1,12 @@
 //! `db check` of the queue: the per-day counts kept by triggers against the applications they count.
 
-use rusqlite::Connection;
-
 use super::rows::WAITING;
 use crate::error::Result;
+use crate::store::access::{self, Access};
 
 /// `db check`: the per-day counts agree with the applications they count.
-pub fn check_queue_counts(conn: &Connection) -> Result<Vec<String>> {
+pub fn check_queue_counts(db: &impl Access) -> Result<Vec<String>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(&format!(
         "WITH actual AS (
              SELECT queue_type, group_year, priority_class, registered_unix / 86400 AS day, count(*) AS n

@@ -18,7 +18,7 @@ use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::bulk::{self, SetAside};
-use crate::store::journal::Change;
+use crate::store::change::Change;
 use crate::store::orgs::ImportReport;
 
 pub const IMPORT_REQUIRED: &[&str] = &[

@@ -13,6 +13,8 @@ mod writes;
 
 pub use check::check_queue_counts;
 pub use import::{import, IMPORT_OPTIONAL, IMPORT_REQUIRED};
-pub use queue::{class_counts, for_each_in_queue_order, list, positions, ListFilter};
+pub use queue::{
+    class_counts, for_each_in_queue_order, list, positions, queues_waiting, ListFilter,
+};
 pub use rows::{find_by_iin, find_by_name, get, load, view, AppRow};
 pub use writes::{category_classes, register, set_category, withdraw};

@@ -8,9 +8,22 @@ use crate::domain::application::{ApplicationListRow, QueueType, Status};
 use crate::domain::category::PriorityClass;
 use crate::domain::queue::{self, ClassCounts};
 use crate::error::Result;
+use crate::store::access::{self, Access};
+
+/// The queues (queue type, group year) with at least one waiting application, in that order.
+pub fn queues_waiting(db: &impl Access) -> Result<Vec<(String, i64)>> {
+    let mut stmt = access::conn(db).prepare(
+        "SELECT DISTINCT queue_type, group_year FROM queue_day WHERE waiting > 0 ORDER BY queue_type, group_year",
+    )?;
+    let keys = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(keys)
+}
 
 /// The size of each class in one queue (R-Q1).
-pub fn class_counts(conn: &Connection, queue_type: &str, group_year: i64) -> Result<ClassCounts> {
+pub fn class_counts(db: &impl Access, queue_type: &str, group_year: i64) -> Result<ClassCounts> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare_cached(
         "SELECT priority_class, coalesce(sum(waiting), 0) FROM queue_day
          WHERE queue_type = ?1 AND group_year = ?2 GROUP BY priority_class",
@@ -64,7 +77,8 @@ fn class_rank(conn: &Connection, app: &AppRow) -> Result<u64> {
 }
 
 /// Queue position and class position of a waiting application (R-Q2); `None` when it is not waiting.
-pub fn positions(conn: &Connection, app: &AppRow, k: u32) -> Result<Option<(u64, u64)>> {
+pub fn positions(db: &impl Access, app: &AppRow, k: u32) -> Result<Option<(u64, u64)>> {
+    let conn = access::conn(db);
     if !app.status().is_waiting() {
         return Ok(None);
     }
@@ -88,7 +102,8 @@ pub struct ListFilter {
 
 /// `application list`: waiting applications of each queue in queue order (R-Q2), then the others by
 /// registration time. Queues come in order of queue type and group year.
-pub fn list(conn: &Connection, filter: &ListFilter, k: u32) -> Result<Vec<ApplicationListRow>> {
+pub fn list(db: &impl Access, filter: &ListFilter, k: u32) -> Result<Vec<ApplicationListRow>> {
+    let conn = access::conn(db);
     let limit = filter.limit.unwrap_or(usize::MAX);
     let mut out = Vec::new();
     let want_waiting = filter.status.is_none_or(|s| s.is_waiting());
@@ -143,12 +158,13 @@ pub fn list(conn: &Connection, filter: &ListFilter, k: u32) -> Result<Vec<Applic
 /// Streams the waiting applications of one queue in queue order, with queue and class positions. `each`
 /// returns whether to go on.
 pub fn for_each_in_queue_order(
-    conn: &Connection,
+    db: &impl Access,
     queue_type: &str,
     group_year: i64,
     k: u32,
     mut each: impl FnMut(AppRow, u64, u64) -> Result<bool>,
 ) -> Result<()> {
+    let conn = access::conn(db);
     let sql = format!(
         "{SELECT} WHERE queue_type = ?1 AND group_year = ?2 AND priority_class = ?3 AND {WAITING}
          ORDER BY registered_unix, number"

@@ -1,13 +1,14 @@
 //! The stored row of an application, its lookups, and the views built from it.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{OptionalExtension, Row};
 
 use super::queue::positions;
 use crate::domain::application::{ApplicationListRow, ApplicationView, Status};
 use crate::domain::category::PriorityClass;
 use crate::domain::iin::mask;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 /// The waiting statuses, spelled as the partial index `application_queue` spells them: a query that uses this
 /// exact predicate can read that index (SQLite matches a partial index's condition by its form).
@@ -85,16 +86,19 @@ impl AppRow {
     }
 }
 
-pub fn load(conn: &Connection, number: &str) -> Result<Option<AppRow>> {
+pub fn load(db: &impl Access, number: &str) -> Result<Option<AppRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE number = ?1"))?;
     Ok(stmt.query_row([number], from_row).optional()?)
 }
 
-pub fn get(conn: &Connection, number: &str) -> Result<AppRow> {
+pub fn get(db: &impl Access, number: &str) -> Result<AppRow> {
+    let conn = access::conn(db);
     load(conn, number)?.ok_or_else(|| Error::NotFound(format!("application {number}")))
 }
 
-pub fn view(conn: &Connection, app: AppRow, k: u32) -> Result<ApplicationView> {
+pub fn view(db: &impl Access, app: AppRow, k: u32) -> Result<ApplicationView> {
+    let conn = access::conn(db);
     let pos = positions(conn, &app, k)?;
     Ok(ApplicationView {
         queue_position: pos.map(|p| p.0),
@@ -145,7 +149,8 @@ pub(super) fn list_row(app: AppRow, pos: Option<(u64, u64)>) -> ApplicationListR
 }
 
 /// R-Q9: every application of a child, by IIN.
-pub fn find_by_iin(conn: &Connection, iin: &str) -> Result<Vec<AppRow>> {
+pub fn find_by_iin(db: &impl Access, iin: &str) -> Result<Vec<AppRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(&format!(
         "{SELECT} WHERE child_iin = ?1 ORDER BY registered_unix, number"
     ))?;
@@ -154,7 +159,8 @@ pub fn find_by_iin(conn: &Connection, iin: &str) -> Result<Vec<AppRow>> {
 }
 
 /// R-Q9: every application of a child, by full name (case and spacing aside) and birth date.
-pub fn find_by_name(conn: &Connection, name: &str, birth: NaiveDate) -> Result<Vec<AppRow>> {
+pub fn find_by_name(db: &impl Access, name: &str, birth: NaiveDate) -> Result<Vec<AppRow>> {
+    let conn = access::conn(db);
     let wanted = normalize_name(name);
     let mut stmt = conn.prepare(&format!(
         "{SELECT} WHERE child_birth_date = ?1 ORDER BY registered_unix, number"

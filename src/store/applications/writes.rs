@@ -15,7 +15,9 @@ use crate::domain::iin::mask;
 use crate::domain::settings::Settings;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
-use crate::store::journal::{self, Change, EventWriter, APPLICATION};
+use crate::store::access::{self, Access};
+use crate::store::change::Change;
+use crate::store::journal::{self, EventWriter, APPLICATION};
 
 /// R-Q6: the child's application in this queue type that is neither removed nor enrolled, if any.
 pub(super) fn active_number(
@@ -107,7 +109,8 @@ pub(super) fn insert(change: &Change, event: &mut EventWriter, row: &NewRow) -> 
 }
 
 /// The benefit categories and their classes.
-pub fn category_classes(conn: &Connection) -> Result<HashMap<String, PriorityClass>> {
+pub fn category_classes(db: &impl Access) -> Result<HashMap<String, PriorityClass>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare("SELECT name, priority_class FROM category")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
@@ -278,7 +281,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use crate::domain::application::{Consent, ConsentKind, Document, Language};
-    use crate::store::db::MIGRATIONS;
+    use crate::store::migrations::MIGRATIONS;
 
     fn sample(child_iin: &str, category: Option<&str>, docs: usize) -> NewApplication {
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();

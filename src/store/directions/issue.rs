@@ -15,8 +15,10 @@ use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_date};
 use crate::error::Result;
+use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
-use crate::store::journal::{Change, APPLICATION, DIRECTION, PLACE};
+use crate::store::change::Change;
+use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
 use crate::store::offers::{self, enrolled_at};
 use crate::store::outbox;
 use crate::store::places;
@@ -59,11 +61,12 @@ pub struct IssueReading {
 /// Reads what `direction issue` decides on. Inside the write transaction, as `issue` does, nothing can change
 /// between this reading and the writes; the race suite proves that a reading taken before it is not enough.
 pub fn read_for_issue(
-    conn: &Connection,
+    db: &impl Access,
     application: &str,
     place_id: i64,
     now: DateTime<FixedOffset>,
 ) -> Result<IssueReading> {
+    let conn = access::conn(db);
     let app = applications::get(conn, application)?;
     let place = places::get(conn, place_id)?;
     let org_kind = OrgKind::parse("org.kind", &place.org_kind)?;

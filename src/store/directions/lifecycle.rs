@@ -15,7 +15,8 @@ use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_date, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::applications;
-use crate::store::journal::{Change, EventWriter, APPLICATION, DIRECTION, ENROLLMENT, PLACE};
+use crate::store::change::Change;
+use crate::store::journal::{EventWriter, APPLICATION, DIRECTION, ENROLLMENT, PLACE};
 use crate::store::outbox;
 use crate::store::places;
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
 
 /// The JSON shape of SPEC §9 (`direction issue|show`), and more.
@@ -132,7 +133,8 @@ impl DirectionRow {
     }
 }
 
-pub fn show(conn: &Connection, number: &str) -> Result<DirectionView> {
+pub fn show(db: &impl Access, number: &str) -> Result<DirectionView> {
+    let conn = access::conn(db);
     Ok(load(conn, number)?.view())
 }
 
@@ -145,7 +147,8 @@ pub struct DirectionFilter {
     pub limit: Option<usize>,
 }
 
-pub fn list(conn: &Connection, f: &DirectionFilter) -> Result<Vec<DirectionListRow>> {
+pub fn list(db: &impl Access, f: &DirectionFilter) -> Result<Vec<DirectionListRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(&format!(
         "{SELECT} WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR d.application = ?2)
            AND (?3 IS NULL OR p.org = ?3) ORDER BY d.issued_at, d.number LIMIT ?4"
@@ -174,7 +177,8 @@ pub fn list(conn: &Connection, f: &DirectionFilter) -> Result<Vec<DirectionListR
 }
 
 /// The application behind a direction, for documents.
-pub fn application_of(conn: &Connection, number: &str) -> Result<AppRow> {
+pub fn application_of(db: &impl Access, number: &str) -> Result<AppRow> {
+    let conn = access::conn(db);
     let d = load(conn, number)?;
     applications::get(conn, &d.application)
 }

@@ -1,12 +1,13 @@
 //! `direction verify` (R-A3): the signature, the document against the record, and whether the direction is live.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::rows::load;
 use crate::crypto::PublicKey;
 use crate::domain::direction as rules;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 /// What `direction verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -23,7 +24,8 @@ pub struct Verification {
 /// refused with the rule that ended it. The document of a purged direction is a redaction record
 /// (`purge::redact`): the kept signature is verified against the SHA-256 of the signed text it keeps, and the
 /// direction, whose document is gone, is refused as not live.
-pub fn verify(conn: &Connection, number: &str) -> Result<Verification> {
+pub fn verify(db: &impl Access, number: &str) -> Result<Verification> {
+    let conn = access::conn(db);
     // A document edited into bytes that are not text is a forgery like any other, not a read error.
     let text: Option<bool> = conn
         .query_row(
