@@ -7,6 +7,7 @@ pub mod direction;
 pub mod documents;
 pub mod fields;
 pub mod iin;
+pub mod merkle;
 pub mod notify;
 pub mod officer;
 pub mod org;
