@@ -12,6 +12,7 @@ pub mod notify;
 pub mod officer;
 pub mod org;
 pub mod place;
+pub mod public;
 pub mod queue;
 pub mod settings;
 pub mod sweep;
