@@ -68,7 +68,7 @@ fn range_hash<E>(
     node: &mut impl FnMut(Node) -> Result<Hash, E>,
 ) -> Result<Hash, E> {
     let n = end - start;
-    if n.is_power_of_two() && start % n == 0 {
+    if n.is_power_of_two() && start.is_multiple_of(n) {
         return node(Node {
             level: n.trailing_zeros() as u8,
             index: start / n,
