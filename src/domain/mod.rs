@@ -17,3 +17,4 @@ pub mod queue;
 pub mod settings;
 pub mod sweep;
 pub mod time;
+pub mod trust;
