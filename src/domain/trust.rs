@@ -181,13 +181,15 @@ impl TrustChain {
         out
     }
 
-    /// Whether `fingerprint` is a key the chain has trusted so far.
-    pub fn trusts(&self, fingerprint: &str) -> bool {
-        self.officers.values().any(|o| {
-            o.keys
-                .iter()
-                .any(|k| k.trusted && k.fingerprint == fingerprint)
-        })
+    /// The fingerprint of the key `officer` had at `seq` (the latest registered at or before it), if trusted.
+    pub fn trusted_key_of(&self, officer: &str, seq: i64) -> Option<&str> {
+        let key = self
+            .officers
+            .get(officer)?
+            .keys
+            .iter()
+            .rfind(|k| k.registered_at <= seq)?;
+        key.trusted.then_some(key.fingerprint.as_str())
     }
 }
 

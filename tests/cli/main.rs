@@ -15,3 +15,4 @@ mod org;
 mod place;
 mod settings;
 mod sweep;
+mod trust;

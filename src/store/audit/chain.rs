@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::head::{base64_decode, SignedHead};
+use super::trust::{Anchor, Officers};
 use super::VerifyReport;
 use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
@@ -28,6 +29,7 @@ const EVENT_COLUMNS: [&str; 8] = [
 pub(super) fn verify_chain(
     conn: &Connection,
     published: Option<&SignedHead>,
+    anchor: Option<&Anchor>,
     rows: std::thread::ScopedJoinHandle<'_, Option<Result<u64>>>,
 ) -> Result<VerifyReport> {
     // 0. The schema is the one the migrations create: a trigger, index or view added behind kezek's back could
@@ -51,8 +53,8 @@ pub(super) fn verify_chain(
             "the schema was changed outside kezek: {differs}"
         )));
     }
-    let keys = officer_keys(conn)?;
     let heads = load_heads(conn)?;
+    let mut officers = Officers::new(anchor, officer_keys(conn)?);
     let mut report = VerifyReport {
         events: 0,
         heads: heads.len() as u64,
@@ -163,7 +165,20 @@ pub(super) fn verify_chain(
                 )));
             }
         }
-        if heads.contains_key(&seq) {
+        officers.event(seq, &fields)?;
+        // 3. Each head as the chain reaches it, with its signer's key at this seq (R-A7).
+        if let Some(head) = heads.get(&seq) {
+            if head.hash != hash {
+                return Err(Error::Tampered(format!(
+                    "signed head {seq} does not match the journal's hash at {seq}"
+                )));
+            }
+            officers.head(
+                seq,
+                &head.officer,
+                head_message(seq, &hash).as_bytes(),
+                &head.signature,
+            )?;
             hashes_at_heads.insert(seq, hash);
             last_unsigned = None;
         } else if !is_migration && last_unsigned.is_none() {
@@ -189,30 +204,10 @@ pub(super) fn verify_chain(
         )));
     }
 
-    // 3. The head signatures, against the officers' registered keys.
-    for (seq, head) in &heads {
-        let Some(hash) = hashes_at_heads.get(seq) else {
-            return Err(Error::Tampered(format!(
-                "signed head {seq} points to no journal event"
-            )));
-        };
-        if &head.hash != hash {
-            return Err(Error::Tampered(format!(
-                "signed head {seq} does not match the journal's hash at {seq}"
-            )));
-        }
-        let key = keys.get(&head.officer).ok_or_else(|| {
-            Error::Tampered(format!(
-                "signed head {seq} names unknown officer '{}'",
-                head.officer
-            ))
-        })?;
-        if !key.verify(head_message(*seq, hash).as_bytes(), &head.signature) {
-            return Err(Error::Tampered(format!(
-                "signed head {seq}: the signature is not officer '{}''s",
-                head.officer
-            )));
-        }
+    if let Some(seq) = heads.keys().find(|s| !hashes_at_heads.contains_key(s)) {
+        return Err(Error::Tampered(format!(
+            "signed head {seq} points to no journal event"
+        )));
     }
 
     // 4. Every state row has exactly the digest its latest event recorded; every recorded row exists (on the
@@ -222,8 +217,13 @@ pub(super) fn verify_chain(
         None => super::parallel::verify_rows(conn, faults::active(Fault::AuditSkipsRows))?,
     };
 
-    // 5. A published head is still part of the chain.
-    if let Some(p) = published {
+    // 5. A published head (and a head given as the anchor) is still part of the chain, signed by a key the chain
+    // trusts.
+    let anchor_head = match anchor {
+        Some(Anchor::Head(h)) => Some(h),
+        _ => None,
+    };
+    for p in published.into_iter().chain(anchor_head) {
         let hash = hash_at(conn, p.seq)?.ok_or_else(|| {
             Error::Tampered(format!(
                 "the published head {} is not in the journal (it ends at {}): the journal was cut short",
@@ -237,18 +237,18 @@ pub(super) fn verify_chain(
             )));
         }
         let signature = base64_decode(&p.signature).unwrap_or_default();
-        let key = keys.get(&p.officer);
-        let genuine = key.is_some_and(|k| {
-            k.fingerprint() == p.key_fingerprint
-                && k.verify(head_message(p.seq, &hash).as_bytes(), &signature)
-        });
+        let genuine = officers
+            .trusted(&p.officer, p.seq, &p.key_fingerprint)
+            .is_some_and(|k| k.verify(head_message(p.seq, &hash).as_bytes(), &signature));
         if !genuine {
             return Err(Error::Tampered(format!(
                 "the published head {} is not signed by officer '{}''s registered key",
                 p.seq, p.officer
             )));
         }
-        report.published_head = Some(p.seq);
+        if published.is_some_and(|published| published == p) {
+            report.published_head = Some(p.seq);
+        }
     }
     Ok(report)
 }
@@ -284,16 +284,15 @@ fn load_heads(conn: &Connection) -> Result<BTreeMap<i64, HeadRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn officer_keys(conn: &Connection) -> Result<HashMap<String, PublicKey>> {
-    let mut stmt = conn.prepare("SELECT id, public_key FROM officer")?;
-    let mut rows = stmt.query([])?;
-    let mut keys = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let pem: String = r.get(1)?;
-        let key = PublicKey::from_pem("officer.public_key", &pem)
-            .map_err(|_| Error::Tampered(format!("officer '{id}' has no valid public key")))?;
-        keys.insert(id, key);
+/// The keys of the officer table; a row whose key does not parse offers none (the row check names the row).
+fn officer_keys(conn: &Connection) -> Result<Vec<PublicKey>> {
+    let mut stmt = conn.prepare("SELECT public_key FROM officer")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut keys = Vec::new();
+    for pem in rows {
+        if let Ok(key) = PublicKey::from_pem("officer.public_key", &pem?) {
+            keys.push(key);
+        }
     }
     Ok(keys)
 }

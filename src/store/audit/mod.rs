@@ -4,16 +4,18 @@
 //! cut short (tail events and their heads removed) leaves a valid shorter chain; a published head catches it.
 //!
 //! `head` is the published head, `chain` the journal and its signatures, `rows` one table's rows against the
-//! journal, `parallel` the rows shared among connections.
+//! journal, `parallel` the rows shared among connections, `trust` the signers' keys at each seq (R-A7).
 
 mod chain;
 mod head;
 mod parallel;
 mod rows;
+mod trust;
 
 use serde::Serialize;
 
 pub use head::{latest_head, SignedHead};
+pub use trust::Anchor;
 
 use crate::error::Result;
 use crate::faults::{self, Fault};
@@ -52,13 +54,23 @@ impl Default for RowSplit {
 
 /// R-A6: proves the database was changed only through kezek, or names the first problem found.
 pub fn verify(db: &impl Access, published: Option<&SignedHead>) -> Result<VerifyReport> {
-    verify_with(db, published, RowSplit::default())
+    verify_anchored(db, published, None, RowSplit::default())
 }
 
 /// `verify` with the state rows shared as `split` says; the verdict is the same however they are shared.
 pub fn verify_with(
     db: &impl Access,
     published: Option<&SignedHead>,
+    split: RowSplit,
+) -> Result<VerifyReport> {
+    verify_anchored(db, published, None, split)
+}
+
+/// `verify` with the trust chain anchored outside the database (`--trust FILE`, R-A7).
+pub fn verify_anchored(
+    db: &impl Access,
+    published: Option<&SignedHead>,
+    anchor: Option<&Anchor>,
     split: RowSplit,
 ) -> Result<VerifyReport> {
     let conn = conn(db);
@@ -79,6 +91,6 @@ pub fn verify_with(
             let p = path?;
             parallel::verify_rows_in_parallel(&p, head, split, skip_rows)
         });
-        chain::verify_chain(conn, published, rows)
+        chain::verify_chain(conn, published, anchor, rows)
     })
 }
