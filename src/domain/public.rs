@@ -85,6 +85,51 @@ pub fn public_subject<'s>(kind: &str, subject: &'s str) -> &'s str {
     }
 }
 
+/// The start of a public record, up to its first row: every key that sorts before `rows`.
+pub fn record_head(
+    effective_at: &str,
+    recorded_at: &str,
+    officer: Option<&str>,
+    kind: &str,
+) -> String {
+    format!(
+        "{{\"effective_at\":{},\"kind\":{},\"officer\":{},\"recorded_at\":{},\"rows\":[",
+        Value::from(effective_at),
+        Value::from(kind),
+        officer.map_or(Value::Null, Value::from),
+        Value::from(recorded_at)
+    )
+}
+
+/// The end of a public record, after its last row: every key that sorts after `rows`.
+pub fn record_tail(seq: i64, kind: &str, subject: &str) -> String {
+    format!(
+        "],\"seq\":{seq},\"subject\":{}}}",
+        Value::from(public_subject(kind, subject))
+    )
+}
+
+/// One row of a public record: its table, its key, and its public columns (`fields`: `None` for a row that
+/// no longer exists; tables whose rows are personal show no `fields` at all).
+pub fn record_row(table: &str, key: &Value, fields: Option<&[(&str, Value)]>) -> String {
+    let mut row = serde_json::Map::new();
+    row.insert("table".into(), Value::from(table));
+    row.insert("key".into(), key.clone());
+    if visibility(table) != Visibility::KeyOnly {
+        let fields = fields.map_or(Value::Null, |fields| {
+            Value::Object(
+                fields
+                    .iter()
+                    .filter(|(column, _)| is_public(table, column))
+                    .map(|(column, v)| (column.to_string(), v.clone()))
+                    .collect(),
+            )
+        });
+        row.insert("fields".into(), fields);
+    }
+    canonical(&Value::Object(row))
+}
+
 /// The canonical text of a JSON value: object keys sorted by their UTF-8 bytes, no whitespace outside strings,
 /// strings escaped as JSON requires (and `serde_json` writes them), numbers as `serde_json` writes them.
 pub fn canonical(value: &Value) -> String {
@@ -180,6 +225,59 @@ mod tests {
             public_subject("application.register", "DDO.2026.000001.1"),
             "DDO.2026.000001.1"
         );
+    }
+
+    /// A record assembled from its head, rows and tail is the canonical JSON of the whole.
+    #[test]
+    fn r_v1_a_record_built_in_parts_is_canonical() {
+        let rows = [
+            record_row(
+                "application",
+                &json!("DDO.2026.000001.1"),
+                Some(&[
+                    ("number", json!("DDO.2026.000001.1")),
+                    ("child_iin", json!("230401500129")),
+                    ("status", json!("queued")),
+                ]),
+            ),
+            record_row(
+                "notification",
+                &json!(7),
+                Some(&[("recipient", json!("+77011234567"))]),
+            ),
+            record_row("place", &json!(3), None),
+        ];
+        let text = format!(
+            "{}{}{}",
+            record_head(
+                "2026-03-16T10:00:00+05:00",
+                "2026-03-16T10:00:01+05:00",
+                Some("ivanova"),
+                "application.register"
+            ),
+            rows.join(","),
+            record_tail(12, "application.register", "DDO.2026.000001.1")
+        );
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(canonical(&value), text);
+        assert!(
+            !text.contains("230401500129") && !text.contains("+7701"),
+            "{text}"
+        );
+        assert_eq!(
+            value["rows"],
+            json!([
+                {"table": "application", "key": "DDO.2026.000001.1", "fields": {"number": "DDO.2026.000001.1", "status": "queued"}},
+                {"table": "notification", "key": 7},
+                {"table": "place", "key": 3, "fields": null}
+            ])
+        );
+        let import = format!(
+            "{}{}",
+            record_head("a", "b", None, "application.import"),
+            record_tail(3, "application.import", "/home/x/Нурланова.csv")
+        );
+        assert!(!import.contains("Нурланова"), "{import}");
     }
 
     fn json_value() -> impl Strategy<Value = Value> {
