@@ -1447,7 +1447,8 @@ fn cut_sql(cut: &Cut) -> String {
     let mut sql = format!(
         "ATTACH DATABASE {} AS snap; BEGIN;
          DELETE FROM journal_row WHERE seq > {s}; DELETE FROM journal_head WHERE seq > {s};
-         DELETE FROM journal WHERE seq > {s};",
+         DELETE FROM journal WHERE seq > {s}; DELETE FROM public_record WHERE seq > {s};
+         DELETE FROM merkle_node WHERE (idx + 1) * (1 << level) > {s};",
         quote(&cut.snapshot.display().to_string())
     );
     let tables = STATE_TABLES.iter().map(|t| t.name).chain(["queue_day"]);

@@ -109,22 +109,36 @@ pub fn record_tail(seq: i64, kind: &str, subject: &str) -> String {
     )
 }
 
-/// One row of a public record: its table, its key, and its public columns (`fields`: `None` for a row that
-/// no longer exists; tables whose rows are personal show no `fields` at all).
-pub fn record_row(table: &str, key: &Value, fields: Option<&[(&str, Value)]>) -> String {
+/// What a public record says of one row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowState<'a> {
+    /// The row as the event left it: its columns (only the public ones are shown).
+    Present(&'a [(&'a str, Value)]),
+    /// The event deleted the row: `"fields": null`.
+    Deleted,
+    /// Not known: an event recorded before the public log existed, whose row has changed since. No `fields`.
+    Unknown,
+}
+
+/// One row of a public record: its table, its key, and its public columns as `fields` (`null` for a row the
+/// event deleted). Tables whose rows are personal show no `fields`, nor does a row whose state is unknown.
+pub fn record_row(table: &str, key: &Value, state: RowState<'_>) -> String {
     let mut row = serde_json::Map::new();
     row.insert("table".into(), Value::from(table));
     row.insert("key".into(), key.clone());
-    if visibility(table) != Visibility::KeyOnly {
-        let fields = fields.map_or(Value::Null, |fields| {
-            Value::Object(
-                fields
-                    .iter()
-                    .filter(|(column, _)| is_public(table, column))
-                    .map(|(column, v)| (column.to_string(), v.clone()))
-                    .collect(),
-            )
-        });
+    let fields = match state {
+        _ if visibility(table) == Visibility::KeyOnly => None,
+        RowState::Present(fields) => Some(Value::Object(
+            fields
+                .iter()
+                .filter(|(column, _)| is_public(table, column))
+                .map(|(column, v)| (column.to_string(), v.clone()))
+                .collect(),
+        )),
+        RowState::Deleted => Some(Value::Null),
+        RowState::Unknown => None,
+    };
+    if let Some(fields) = fields {
         row.insert("fields".into(), fields);
     }
     canonical(&Value::Object(row))
@@ -234,7 +248,7 @@ mod tests {
             record_row(
                 "application",
                 &json!("DDO.2026.000001.1"),
-                Some(&[
+                RowState::Present(&[
                     ("number", json!("DDO.2026.000001.1")),
                     ("child_iin", json!("230401500129")),
                     ("status", json!("queued")),
@@ -243,9 +257,10 @@ mod tests {
             record_row(
                 "notification",
                 &json!(7),
-                Some(&[("recipient", json!("+77011234567"))]),
+                RowState::Present(&[("recipient", json!("+77011234567"))]),
             ),
-            record_row("place", &json!(3), None),
+            record_row("place", &json!(3), RowState::Deleted),
+            record_row("direction", &json!("NAP.2026.000001"), RowState::Unknown),
         ];
         let text = format!(
             "{}{}{}",
@@ -269,7 +284,8 @@ mod tests {
             json!([
                 {"table": "application", "key": "DDO.2026.000001.1", "fields": {"number": "DDO.2026.000001.1", "status": "queued"}},
                 {"table": "notification", "key": 7},
-                {"table": "place", "key": 3, "fields": null}
+                {"table": "place", "key": 3, "fields": null},
+                {"table": "direction", "key": "NAP.2026.000001"}
             ])
         );
         let import = format!(

@@ -5,7 +5,7 @@ use std::cell::Cell;
 
 use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 
-use super::journal::{self, EventWriter, StateTable};
+use super::journal::{self, Checkpoint, EventWriter, StateTable};
 use crate::crypto::{PrivateKey, PublicKey};
 use crate::domain::time::{format_moment, Now};
 use crate::error::{Error, Result};
@@ -141,6 +141,7 @@ impl<'c> Change<'c> {
             kind,
             subject,
             &details,
+            true,
         )
     }
 
@@ -153,20 +154,50 @@ impl<'c> Change<'c> {
     }
 
     /// Signs the chain head with the actor's key (R-A5) and commits. A change that recorded nothing signs nothing.
+    /// The head is a checkpoint of the public log (R-A8, R-V2): it names the tree's size and root and the head
+    /// before it.
     pub(super) fn seal_and_commit(self, key: &PrivateKey) -> Result<()> {
         if let Some((seq, hash)) = journal::last_event(&self.tx)? {
-            let signed: bool = self
+            let previous: Option<(i64, Vec<u8>)> = self
                 .tx
-                .query_row("SELECT 1 FROM journal_head WHERE seq = ?1", [seq], |_| {
-                    Ok(true)
-                })
-                .optional()?
-                .unwrap_or(false);
-            if !signed {
-                let signature = key.sign(journal::head_message(seq, &hash).as_bytes());
+                .query_row(
+                    "SELECT h.seq, j.hash FROM journal_head h JOIN journal j ON j.seq = h.seq
+                     ORDER BY h.seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if previous.as_ref().is_none_or(|(p, _)| *p < seq) {
+                // Every finished event has its leaf, so the tree's size is `seq`; the size is read, not assumed,
+                // so that a change that left an event unfinished signs a checkpoint the audit refuses.
+                let tree_size: i64 = self.tx.query_row(
+                    "SELECT coalesce(max(idx) + 1, 0) FROM merkle_node WHERE level = 0",
+                    [],
+                    |r| r.get(0),
+                )?;
+                let checkpoint = Checkpoint {
+                    seq,
+                    hash,
+                    tree_size,
+                    root: journal::tree_root(&self.tx, tree_size as u64)?,
+                    previous: previous.map(|(s, h)| (s, journal::to_hash(&h))),
+                    officer: self.officer.clone(),
+                    signed_at: format_moment(&self.now.real),
+                };
+                let signature = key.sign(checkpoint.message().as_bytes());
                 self.tx.execute(
-                    "INSERT INTO journal_head (seq, hash, officer, signed_at, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![seq, hash.to_vec(), self.officer, format_moment(&self.now.real), signature],
+                    "INSERT INTO journal_head (seq, hash, officer, signed_at, signature, tree_size, root, previous)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        seq,
+                        hash.to_vec(),
+                        checkpoint.officer,
+                        checkpoint.signed_at,
+                        signature,
+                        checkpoint.tree_size,
+                        checkpoint.root.to_vec(),
+                        checkpoint.previous.map(|(s, _)| s)
+                    ],
                 )?;
             }
         }

@@ -28,7 +28,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_covering_journal_index",
         include_str!("../../sql/0005_covering_journal_index.sql"),
     ),
+    (
+        "0006_public_log",
+        include_str!("../../sql/0006_public_log.sql"),
+    ),
 ];
+
+/// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,
+/// and every event from it on has one.
+pub const PUBLIC_LOG_VERSION: usize = 6;
 
 /// The kind of the system event that records what a migration seeded; the only kind written without an officer.
 pub const MIGRATION_KIND: &str = "schema.migrate";
@@ -40,6 +48,9 @@ pub(super) fn apply(tx: &Transaction, now: &Now, from_version: usize) -> Result<
         let version = index + 1;
         tx.execute_batch(sql)
             .map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
+        if version == PUBLIC_LOG_VERSION {
+            journal::backfill(tx)?;
+        }
         record(tx, now, version, name)?;
         tx.pragma_update(None, "user_version", version as i64)?;
     }
@@ -57,7 +68,8 @@ pub(super) fn version_in(details: &str) -> Option<usize> {
 /// migration creates on an empty database, so `verify` can recompute them exactly.
 fn record(tx: &Transaction, now: &Now, version: usize, name: &str) -> Result<()> {
     let details = serde_json::json!({ "version": version, "migration": name });
-    let mut event = EventWriter::begin(tx, now, None, MIGRATION_KIND, name, &details)?;
+    let public = version >= PUBLIC_LOG_VERSION;
+    let mut event = EventWriter::begin(tx, now, None, MIGRATION_KIND, name, &details, public)?;
     for (table, key) in seeded_rows(version)?.keys() {
         let table = journal::table_named(table).expect("seeded rows are in state tables");
         event.touch(table, key)?;
@@ -135,7 +147,7 @@ fn all_rows(conn: &Connection) -> Result<RowMap> {
             .optional()?
             .unwrap_or(false);
         if exists {
-            each_row_digest(conn, *table, "", &[], |key, digest| {
+            each_row_digest(conn, *table, "", &[], |_, key, digest| {
                 let key = Value::try_from(key).map_err(|e| Error::Internal(e.to_string()))?;
                 out.insert((table.name.to_string(), KeyOrd(key)), Some(digest));
                 Ok(())

@@ -142,6 +142,7 @@ fn insert_rows(
             NOTIFICATION,
             &row[0],
             journal::values_digest(NOTIFICATION, &row),
+            &journal::Fields::new(),
         )?;
     }
     Ok(())
@@ -248,7 +249,7 @@ mod tests {
         .unwrap();
         row[0] = Value::Integer(conn.last_insert_rowid());
         let mut stored = Vec::new();
-        each_row_digest(&conn, NOTIFICATION, "", &[], |key, digest| {
+        each_row_digest(&conn, NOTIFICATION, "", &[], |_, key, digest| {
             stored.push((key.as_i64().unwrap(), digest));
             Ok(())
         })

@@ -381,3 +381,222 @@ fn r_a7_a_rotated_key_is_vouched_for_by_another_officer() {
         .code(65);
     assert!(stderr(&out).contains("'omarova'"), "{}", stderr(&out));
 }
+
+/// R-A8: three heads by one officer; the middle one deleted (its events then look like the next command's) is
+/// caught by the next head, which names it.
+#[test]
+fn r_a8_a_head_deleted_from_the_middle_is_caught() {
+    let env = city();
+    let heads: Vec<i64> = (0..3)
+        .map(|i| {
+            env.kezek(&[
+                "settings",
+                "set",
+                "general_per_first_priority",
+                &(2 + i).to_string(),
+            ])
+            .success();
+            last_seq(&env)
+        })
+        .collect();
+    env.conn()
+        .execute("DELETE FROM journal_head WHERE seq = ?1", [heads[1]])
+        .unwrap();
+    let msg = refused(&env);
+    assert!(
+        msg.contains(&format!(
+            "signed head {} names head {} before it, but the journal's last head before it is {}",
+            heads[2], heads[1], heads[0]
+        )),
+        "{msg}"
+    );
+}
+
+/// R-A8: the signing time is signed, so a head cannot be re-dated.
+#[test]
+fn r_a8_a_re_dated_head_is_caught() {
+    let env = city();
+    let head = last_seq(&env);
+    env.conn()
+        .execute(
+            "UPDATE journal_head SET signed_at = '2026-01-05T09:00:00+05:00' WHERE seq = ?1",
+            [head],
+        )
+        .unwrap();
+    let msg = refused(&env);
+    assert!(
+        msg.contains(&format!("signed head {head}: the signature is not")),
+        "{msg}"
+    );
+}
+
+/// R-A8: a head turned back into an earlier version's (no checkpoint) after checkpoints began is refused.
+#[test]
+fn r_a8_a_head_without_a_checkpoint_after_checkpoints_is_caught() {
+    let env = city();
+    let head = last_seq(&env);
+    env.conn()
+        .execute(
+            "UPDATE journal_head SET tree_size = NULL, root = NULL, previous = NULL WHERE seq = ?1",
+            [head],
+        )
+        .unwrap();
+    let msg = refused(&env);
+    assert!(
+        msg.contains(&format!("signed head {head} is not a checkpoint")),
+        "{msg}"
+    );
+}
+
+/// R-V1, R-V2: a public record edited, removed or added, or a tree node changed, is caught against the
+/// journal and the signed roots.
+#[test]
+fn r_v2_an_edited_public_record_or_tree_node_is_caught() {
+    for (sql, expect) in [
+        (
+            "UPDATE public_record SET text = replace(text, '\"table\":\"setting\"', '\"table\":\"settings\"')
+             WHERE seq = (SELECT max(seq) FROM public_record)",
+            "does not match the records",
+        ),
+        (
+            "DELETE FROM public_record WHERE seq = (SELECT max(seq) FROM public_record)",
+            "is missing",
+        ),
+        (
+            "INSERT INTO public_record VALUES ((SELECT max(seq) + 1 FROM journal), 0, '{}')",
+            "which does not exist",
+        ),
+        (
+            "UPDATE public_record SET text = replace(text, '\"officer\":\"ivanova\"', '\"officer\":\"omarova\"')
+             WHERE seq = 8",
+            "does not match the event",
+        ),
+        (
+            "UPDATE merkle_node SET hash = zeroblob(32) WHERE level = 0 AND idx = 3",
+            "node 3 at level 0",
+        ),
+        (
+            "INSERT INTO merkle_node VALUES (40, 0, zeroblob(32))",
+            "nodes where its",
+        ),
+    ] {
+        let env = city();
+        env.conn().execute_batch(sql).unwrap();
+        let msg = refused(&env);
+        assert!(msg.contains(expect), "{sql}: {msg}");
+    }
+}
+
+/// R-V1: every event has its public record, in canonical JSON, and none of them holds the officers' names.
+#[test]
+fn r_v1_every_event_has_one_canonical_public_record() {
+    let env = city();
+    let conn = env.conn();
+    let events = env.count("SELECT count(*) FROM journal");
+    let records: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, group_concat(text, '') FROM (SELECT * FROM public_record ORDER BY seq, part) GROUP BY seq ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(records.len() as i64, events);
+    for (i, (seq, text)) in records.iter().enumerate() {
+        assert_eq!(*seq, i as i64 + 1);
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(value["seq"], *seq, "{text}");
+        assert_eq!(&kezek::domain::public::canonical(&value), text);
+        assert!(
+            !text.contains("Иванова") && !text.contains("Садыков"),
+            "{text}"
+        );
+    }
+    let root: Vec<u8> = conn
+        .query_row(
+            "SELECT root FROM journal_head ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut frontier = kezek::domain::merkle::Frontier::default();
+    for (_, text) in &records {
+        frontier.push(kezek::domain::merkle::leaf_hash(text.as_bytes()));
+    }
+    assert_eq!(frontier.root().to_vec(), root);
+}
+
+/// R-A8: a database made by the earlier version (`tests/fixtures/v0.1-city.db`, with a head it published) is
+/// upgraded by a journaled migration: its earlier heads still verify, the published head too, the public log
+/// covers its earlier events, and heads from then on are checkpoints that name the last earlier head.
+#[test]
+fn r_a8_a_database_of_the_earlier_version_upgrades_and_its_earlier_heads_still_verify() {
+    let mut env = TestEnv::bare();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("v0.1-city.db"), &env.db).unwrap();
+    let head = fixtures.join("v0.1-head.txt");
+    env.act_as("ivanova");
+    let out = env.kezek(&["audit", "verify"]).code(2);
+    assert!(stderr(&out).contains("kezek init"), "{}", stderr(&out));
+    env.kezek(&["init"]).success();
+    assert_eq!(
+        env.count("SELECT count(*) FROM journal WHERE kind = 'schema.migrate' AND subject = '0006_public_log'"),
+        1
+    );
+    let (_, ivanova_pub) = env.key("ivanova");
+    env.cmd()
+        .args(["audit", "verify", "--head"])
+        .arg(&head)
+        .arg("--trust")
+        .arg(&ivanova_pub)
+        .assert()
+        .success();
+    let events = env.count("SELECT count(*) FROM journal");
+    assert_eq!(
+        env.count("SELECT count(DISTINCT seq) FROM public_record"),
+        events
+    );
+    // The registration's record shows the application's public fields, which have not changed since.
+    let registration: String = env
+        .conn()
+        .query_row(
+            "SELECT group_concat(text, '') FROM public_record WHERE seq =
+             (SELECT seq FROM journal WHERE kind = 'application.register')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        registration.contains("\"status\":\"queued\""),
+        "{registration}"
+    );
+    assert!(
+        !registration.contains("230401500129") && !registration.contains("Нурлан"),
+        "{registration}"
+    );
+    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
+        .success();
+    let new_head = env.stdout(&["audit", "head"]);
+    let old_head = std::fs::read_to_string(&head).unwrap();
+    let old_seq = old_head.lines().nth(1).unwrap().trim_start_matches("seq: ");
+    assert!(
+        new_head.starts_with("kezek journal head v2\n"),
+        "{new_head}"
+    );
+    assert!(
+        new_head.contains(&format!("previous: {old_seq} ")),
+        "{new_head}"
+    );
+    env.cmd()
+        .args(["audit", "verify", "--head"])
+        .arg(&head)
+        .arg("--trust")
+        .arg(&ivanova_pub)
+        .assert()
+        .success();
+    let published = env.write("new-head.txt", &new_head);
+    env.cmd()
+        .args(["db", "check", "--head"])
+        .arg(&published)
+        .assert()
+        .success();
+}

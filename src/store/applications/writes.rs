@@ -56,7 +56,39 @@ pub(super) struct NewRow {
     pub(super) app: NewApplication,
     values: Vec<Value>,
     digest: [u8; 32],
+    /// The row's public columns, for its public record (R-V1).
+    public: journal::Fields,
 }
+
+/// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the
+/// schema).
+const COLUMNS: [&str; 25] = [
+    "number",
+    "queue_type",
+    "group_year",
+    "priority_class",
+    "category",
+    "status",
+    "registered_at",
+    "registered_unix",
+    "child_iin",
+    "child_name",
+    "child_birth_date",
+    "applicant_iin",
+    "applicant_name",
+    "phone",
+    "email",
+    "district",
+    "language",
+    "docs",
+    "consent",
+    "consent_date",
+    "expired_count",
+    "stop_list_until",
+    "removed_reason",
+    "offer_round",
+    "removed_at",
+];
 
 impl NewRow {
     pub(super) fn new(number: String, app: NewApplication) -> NewRow {
@@ -89,11 +121,13 @@ impl NewRow {
             Value::Null,       // removed_at
         ];
         let digest = journal::values_digest(APPLICATION, &values);
+        let public = journal::written_fields(APPLICATION, &COLUMNS, &values);
         NewRow {
             number,
             app,
             values,
             digest,
+            public,
         }
     }
 }
@@ -105,7 +139,7 @@ pub(super) fn insert(change: &Change, event: &mut EventWriter, row: &NewRow) -> 
         vec!["?"; row.values.len()].join(", ")
     ))?;
     stmt.execute(rusqlite::params_from_iter(&row.values))?;
-    event.touch_written(APPLICATION, &row.number, row.digest)
+    event.touch_written(APPLICATION, &row.number, row.digest, &row.public)
 }
 
 /// The benefit categories and their classes.
@@ -355,7 +389,7 @@ mod tests {
                 .unwrap();
         }
         let mut stored = Vec::new();
-        journal::each_row_digest(&conn, APPLICATION, "", &[], |key, digest| {
+        journal::each_row_digest(&conn, APPLICATION, "", &[], |_, key, digest| {
             stored.push((key.as_str().unwrap().to_string(), digest));
             Ok(())
         })
@@ -371,5 +405,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(rows[0].values.len() as i64, columns);
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('application') ORDER BY cid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(names, COLUMNS);
     }
 }

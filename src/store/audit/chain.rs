@@ -6,12 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::head::{base64_decode, SignedHead};
+use super::log::LogCheck;
 use super::trust::{Anchor, Officers};
 use super::VerifyReport;
 use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
-use crate::store::journal::{head_message, to_hash, EventFields, EventHasher, KeyOrd, RowMap};
+use crate::store::journal::{
+    head_message, to_hash, Checkpoint, EventFields, EventHasher, KeyOrd, RowMap,
+};
 use crate::store::migrations::{self, expected_schema, schema_of, seeded_rows, MIGRATION_KIND};
 
 /// The columns of a journal event, as `verify` reads them.
@@ -55,6 +58,11 @@ pub(super) fn verify_chain(
     }
     let heads = load_heads(conn)?;
     let mut officers = Officers::new(anchor, officer_keys(conn)?);
+    let mut records = LogCheck::prepare(conn)?;
+    let mut log = LogCheck::new(conn, &mut records)?;
+    // The last head met, and whether heads have been checkpoints since (R-A8).
+    let mut last_head: Option<(i64, [u8; 32])> = None;
+    let mut checkpoints = false;
     let mut report = VerifyReport {
         events: 0,
         heads: heads.len() as u64,
@@ -166,19 +174,50 @@ pub(super) fn verify_chain(
             }
         }
         officers.event(seq, &fields)?;
-        // 3. Each head as the chain reaches it, with its signer's key at this seq (R-A7).
+        log.event(seq, &fields)?;
+        // 3. Each head as the chain reaches it, with its signer's key at this seq (R-A7), and as a checkpoint
+        // of the public log naming the head before it (R-A8).
         if let Some(head) = heads.get(&seq) {
             if head.hash != hash {
                 return Err(Error::Tampered(format!(
                     "signed head {seq} does not match the journal's hash at {seq}"
                 )));
             }
-            officers.head(
-                seq,
-                &head.officer,
-                head_message(seq, &hash).as_bytes(),
-                &head.signature,
-            )?;
+            let message = match &head.checkpoint {
+                Some((tree_size, root, previous)) => {
+                    if *tree_size != seq || *root != log.root() {
+                        return Err(Error::Tampered(format!(
+                            "signed head {seq} names a tree (size {tree_size}) whose root is not the public log's"
+                        )));
+                    }
+                    if *previous != last_head.map(|(s, _)| s) {
+                        return Err(Error::Tampered(format!(
+                            "signed head {seq} names head {} before it, but the journal's last head before it is {}: a head was deleted or moved",
+                            previous.map_or("none".into(), |p| p.to_string()),
+                            last_head.map_or("none".into(), |(s, _)| s.to_string())
+                        )));
+                    }
+                    checkpoints = true;
+                    Checkpoint {
+                        seq,
+                        hash,
+                        tree_size: *tree_size,
+                        root: *root,
+                        previous: last_head,
+                        officer: head.officer.clone(),
+                        signed_at: head.signed_at.clone(),
+                    }
+                    .message()
+                }
+                None if checkpoints => {
+                    return Err(Error::Tampered(format!(
+                    "signed head {seq} is not a checkpoint, though the heads before it are (R-A8)"
+                )))
+                }
+                None => head_message(seq, &hash),
+            };
+            officers.head(seq, &head.officer, message.as_bytes(), &head.signature)?;
+            last_head = Some((seq, hash));
             hashes_at_heads.insert(seq, hash);
             last_unsigned = None;
         } else if !is_migration && last_unsigned.is_none() {
@@ -196,6 +235,7 @@ pub(super) fn verify_chain(
         )));
     }
     report.last_hash = crypto::hex(&prev);
+    log.finish()?;
 
     // 2. Every officer's change is covered by a signed head.
     if let Some((seq, kind)) = last_unsigned {
@@ -236,10 +276,27 @@ pub(super) fn verify_chain(
                 p.seq, p.seq
             )));
         }
+        if let Some(c) = p.checkpoint()? {
+            let root = crate::store::journal::tree_root(conn, c.tree_size.max(0) as u64)?;
+            let previous = heads.range(..p.seq).next_back().map(|(s, h)| (*s, h.hash));
+            if c.tree_size != p.seq || c.root != root {
+                return Err(Error::Tampered(format!(
+                    "the published head {} names a tree whose root is not the public log's: the log was rewritten",
+                    p.seq
+                )));
+            }
+            if heads.contains_key(&p.seq) && c.previous != previous {
+                return Err(Error::Tampered(format!(
+                    "the published head {} names a head before it that the journal no longer holds: a head was deleted or moved",
+                    p.seq
+                )));
+            }
+        }
         let signature = base64_decode(&p.signature).unwrap_or_default();
+        let message = p.message()?;
         let genuine = officers
             .trusted(&p.officer, p.seq, &p.key_fingerprint)
-            .is_some_and(|k| k.verify(head_message(p.seq, &hash).as_bytes(), &signature));
+            .is_some_and(|k| k.verify(message.as_bytes(), &signature));
         if !genuine {
             return Err(Error::Tampered(format!(
                 "the published head {} is not signed by officer '{}''s registered key",
@@ -265,19 +322,36 @@ fn hash_at(conn: &Connection, seq: i64) -> Result<Option<[u8; 32]>> {
 struct HeadRow {
     hash: [u8; 32],
     officer: String,
+    signed_at: String,
     signature: Vec<u8>,
+    /// A checkpoint's tree size, root and previous head (R-A8); `None` for a head of an earlier version.
+    checkpoint: Option<(i64, [u8; 32], Option<i64>)>,
 }
 
 fn load_heads(conn: &Connection) -> Result<BTreeMap<i64, HeadRow>> {
-    let mut stmt = conn.prepare("SELECT seq, hash, officer, signature FROM journal_head")?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, hash, officer, signed_at, signature, tree_size, root, previous FROM journal_head",
+    )?;
     let rows = stmt.query_map([], |r| {
         let hash: Vec<u8> = r.get(1)?;
+        let tree_size: Option<i64> = r.get(5)?;
+        let root: Option<Vec<u8>> = r.get(6)?;
+        let previous: Option<i64> = r.get(7)?;
         Ok((
             r.get::<_, i64>(0)?,
             HeadRow {
                 hash: to_hash(&hash),
                 officer: r.get(2)?,
-                signature: r.get(3)?,
+                signed_at: r.get(3)?,
+                signature: r.get(4)?,
+                checkpoint: match (tree_size, root) {
+                    (None, None) => None,
+                    (size, root) => Some((
+                        size.unwrap_or(-1),
+                        root.map_or([0; 32], |r| to_hash(&r)),
+                        previous,
+                    )),
+                },
             },
         ))
     })?;

@@ -8,6 +8,7 @@
 
 mod chain;
 mod head;
+mod log;
 mod parallel;
 mod rows;
 mod trust;

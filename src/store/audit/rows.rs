@@ -154,7 +154,7 @@ pub(super) fn verify_table(conn: &Connection, table: StateTable, range: &KeyRang
     let mut count = 0u64;
     let name = table.name;
     let (condition, bounds) = range.condition(table.key, 1);
-    each_row_digest(conn, table, &condition, &bounds, |key, digest| {
+    each_row_digest(conn, table, &condition, &bounds, |_, key, digest| {
         count += 1;
         loop {
             if !recorded {

@@ -67,13 +67,50 @@ pub(super) fn row_digest(
     scratch: &mut Canonical,
     table: StateTable,
     key: &dyn ToSql,
+    public: Option<&mut Fields>,
 ) -> Result<Option<[u8; 32]>> {
     let sql = format!("SELECT * FROM {} WHERE {} = ?1", table.name, table.key);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([key])?;
     match rows.next()? {
-        Some(row) => Ok(Some(digest_with(scratch, table, row)?)),
+        Some(row) => {
+            if let Some(fields) = public {
+                public_fields(table, row, fields)?;
+            }
+            Ok(Some(digest_with(scratch, table, row)?))
+        }
         None => Ok(None),
+    }
+}
+
+/// A row's public columns (R-V1), by name, as JSON values.
+pub type Fields = Vec<(String, serde_json::Value)>;
+
+/// The public columns of `row` of `table` into `out`.
+pub(in crate::store) fn public_fields(
+    table: StateTable,
+    row: &rusqlite::Row,
+    out: &mut Fields,
+) -> Result<()> {
+    out.clear();
+    let stmt = row.as_ref();
+    for i in 0..stmt.column_count() {
+        let name = stmt.column_name(i)?;
+        if crate::domain::public::is_public(table.name, name) {
+            out.push((name.to_string(), json_value(row.get_ref(i)?)));
+        }
+    }
+    Ok(())
+}
+
+/// An SQLite value as JSON: integers and reals as numbers, text as strings, blobs as hex.
+pub(in crate::store) fn json_value(v: ValueRef<'_>) -> serde_json::Value {
+    match v {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => i.into(),
+        ValueRef::Real(f) => f.into(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+        ValueRef::Blob(b) => crypto::hex(b).into(),
     }
 }
 
@@ -107,7 +144,7 @@ pub(in crate::store) fn each_row_digest(
     table: StateTable,
     condition: &str,
     params: &[&Value],
-    mut each: impl FnMut(ValueRef<'_>, [u8; 32]) -> Result<()>,
+    mut each: impl FnMut(&rusqlite::Row, ValueRef<'_>, [u8; 32]) -> Result<()>,
 ) -> Result<()> {
     let sql = format!(
         "SELECT * FROM {} WHERE 1{condition} ORDER BY {}",
@@ -118,7 +155,11 @@ pub(in crate::store) fn each_row_digest(
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
     let mut buf = Canonical::default();
     while let Some(row) = rows.next()? {
-        each(row.get_ref(key_index)?, digest_with(&mut buf, table, row)?)?;
+        each(
+            row,
+            row.get_ref(key_index)?,
+            digest_with(&mut buf, table, row)?,
+        )?;
     }
     Ok(())
 }

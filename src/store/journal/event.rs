@@ -4,18 +4,53 @@
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::canonical::{each_row_digest, row_digest, Canonical};
+use super::canonical::{each_row_digest, json_value, public_fields, row_digest, Canonical, Fields};
+use super::public::{RecordWriter, Row};
 use super::tables::StateTable;
 use crate::crypto;
 use crate::domain::time::{format_moment, Now};
 use crate::error::{Error, Result};
 
-/// The text an officer signs for a chain head; `openssl dgst -sha256 -verify` can check it too.
+/// The text an officer signed for a chain head before the public log existed (v1); `openssl dgst -sha256
+/// -verify` can check it too.
 pub fn head_message(seq: i64, hash: &[u8]) -> String {
     format!(
         "kezek journal head\nseq: {seq}\nhash: {}\n",
         crypto::hex(hash)
     )
+}
+
+/// What a head signs from the public log's version on (R-A8, R-V2): a signed checkpoint of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: [u8; 32],
+    pub tree_size: i64,
+    pub root: [u8; 32],
+    /// The head before this one: its seq and the journal's hash there.
+    pub previous: Option<(i64, [u8; 32])>,
+    pub officer: String,
+    pub signed_at: String,
+}
+
+impl Checkpoint {
+    /// The signed text (v2): the chain head, the tree's size and root, the previous head, the signer and the
+    /// signing time, so that no head can be deleted, reordered or re-dated unseen.
+    pub fn message(&self) -> String {
+        let previous = match &self.previous {
+            Some((seq, hash)) => format!("{seq} {}", crypto::hex(hash)),
+            None => "none".to_string(),
+        };
+        format!(
+            "kezek journal head v2\nseq: {}\nhash: {}\ntree-size: {}\nroot: {}\nprevious: {previous}\nofficer: {}\nsigned-at: {}\n",
+            self.seq,
+            crypto::hex(&self.hash),
+            self.tree_size,
+            crypto::hex(&self.root),
+            self.officer,
+            self.signed_at
+        )
+    }
 }
 
 pub(in crate::store) fn last_event(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
@@ -37,6 +72,28 @@ pub(in crate::store) fn to_hash(bytes: &[u8]) -> [u8; 32] {
     out
 }
 
+/// A key as the journal keeps it.
+fn owned_key(table: StateTable, key: &dyn ToSql) -> Result<Value> {
+    match key.to_sql()? {
+        rusqlite::types::ToSqlOutput::Owned(v) => Ok(v),
+        rusqlite::types::ToSqlOutput::Borrowed(v) => {
+            Value::try_from(v).map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))
+        }
+        other => Err(Error::Internal(format!("{} key: {other:?}", table.name))),
+    }
+}
+
+/// The public columns of a row about to be written with `values` (every column, in the table's order as
+/// `columns` names them), for `touch_written`.
+pub fn written_fields(table: StateTable, columns: &[&str], values: &[Value]) -> Fields {
+    columns
+        .iter()
+        .zip(values)
+        .filter(|(c, _)| crate::domain::public::is_public(table.name, c))
+        .map(|(c, v)| (c.to_string(), json_value(v.into())))
+        .collect()
+}
+
 /// An event being written: its row digests go in as rows are touched; `finish` computes the chained hash.
 pub struct EventWriter<'t> {
     tx: &'t Connection,
@@ -47,6 +104,10 @@ pub struct EventWriter<'t> {
     scratch: Canonical,
     /// Row digests not yet written to `journal_row`: written `JOURNAL_ROW_BATCH` at a time, in one statement.
     pending: Vec<(&'static str, Value, Option<[u8; 32]>)>,
+    /// The event's public record (R-V1), written as rows come; `None` before the public log existed.
+    record: Option<RecordWriter>,
+    /// The public columns of the row being recorded, reused from row to row.
+    public: Fields,
 }
 
 /// How many row digests one `INSERT` into `journal_row` writes: one statement per row would cost more than the
@@ -64,6 +125,7 @@ pub(in crate::store) struct EventFields {
 }
 
 impl<'t> EventWriter<'t> {
+    /// Starts event `seq + 1`; `public`: whether it has a public record (every event since the public log).
     pub(in crate::store) fn begin(
         tx: &'t Connection,
         now: &Now,
@@ -71,6 +133,7 @@ impl<'t> EventWriter<'t> {
         kind: &str,
         subject: &str,
         details: &serde_json::Value,
+        public: bool,
     ) -> Result<EventWriter<'t>> {
         let (seq, prev) = match last_event(tx)? {
             Some((seq, hash)) => (seq + 1, hash),
@@ -101,10 +164,12 @@ impl<'t> EventWriter<'t> {
         Ok(EventWriter {
             tx,
             seq,
+            record: public.then(|| RecordWriter::begin(seq, &fields)),
             fields,
             prev,
             scratch: Canonical::default(),
             pending: Vec::with_capacity(JOURNAL_ROW_BATCH),
+            public: Fields::new(),
         })
     }
 
@@ -114,8 +179,24 @@ impl<'t> EventWriter<'t> {
 
     /// Records the current state of one row (its digest, or NULL if it no longer exists).
     pub fn touch(&mut self, table: StateTable, key: &dyn ToSql) -> Result<()> {
-        let digest = row_digest(self.tx, &mut self.scratch, table, key)?;
+        let public = self.record.is_some().then_some(&mut self.public);
+        let digest = row_digest(self.tx, &mut self.scratch, table, key, public)?;
+        let key = owned_key(table, key)?;
+        self.record_public(table, &key, digest.is_some())?;
         self.record_digest(table, key, digest)
+    }
+
+    /// Adds the row to the public record, with the public columns last read (`exists`) or as deleted.
+    fn record_public(&mut self, table: StateTable, key: &Value, exists: bool) -> Result<()> {
+        if let Some(record) = &mut self.record {
+            let state = if exists {
+                Row::Present(&self.public)
+            } else {
+                Row::Deleted
+            };
+            record.row(self.tx, table.name, key.into(), state)?;
+        }
+        Ok(())
     }
 
     /// Records the current state of the rows of `table` that meet `condition` (as `each_row_digest` takes it),
@@ -128,38 +209,41 @@ impl<'t> EventWriter<'t> {
     ) -> Result<usize> {
         let tx = self.tx;
         let mut rows = 0;
-        each_row_digest(tx, table, condition, params, |key, digest| {
+        each_row_digest(tx, table, condition, params, |row, key, digest| {
             rows += 1;
             let key = Value::try_from(key)
                 .map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))?;
-            self.record_digest(table, &key, Some(digest))
+            if self.record.is_some() {
+                public_fields(table, row, &mut self.public)?;
+                self.record_public(table, &key, true)?;
+            }
+            self.record_digest(table, key, Some(digest))
         })?;
         Ok(rows)
     }
 
     /// Records a row just written with the digest `values_digest` computed from the values it was written
-    /// with.
+    /// with, and its public columns `public` (`written_fields` gives them; empty for a table that has none).
     pub fn touch_written(
         &mut self,
         table: StateTable,
         key: &dyn ToSql,
         digest: [u8; 32],
+        public: &Fields,
     ) -> Result<()> {
+        let key = owned_key(table, key)?;
+        if let Some(record) = &mut self.record {
+            record.row(self.tx, table.name, (&key).into(), Row::Present(public))?;
+        }
         self.record_digest(table, key, Some(digest))
     }
 
     fn record_digest(
         &mut self,
         table: StateTable,
-        key: &dyn ToSql,
+        key: Value,
         digest: Option<[u8; 32]>,
     ) -> Result<()> {
-        let key = match key.to_sql()? {
-            rusqlite::types::ToSqlOutput::Owned(v) => v,
-            rusqlite::types::ToSqlOutput::Borrowed(v) => Value::try_from(v)
-                .map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))?,
-            other => return Err(Error::Internal(format!("{} key: {other:?}", table.name))),
-        };
         self.pending.push((table.name, key, digest));
         if self.pending.len() == JOURNAL_ROW_BATCH {
             self.flush()?;
@@ -213,6 +297,9 @@ impl<'t> EventWriter<'t> {
             "UPDATE journal SET hash = ?2 WHERE seq = ?1",
             params![self.seq, hash.to_vec()],
         )?;
+        if let Some(record) = self.record.take() {
+            record.finish(self.tx, &self.fields)?;
+        }
         Ok(self.seq)
     }
 }
