@@ -1,12 +1,13 @@
+//! `kezek db`: backups and checks of the database file, and the purge of personal data.
+
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Subcommand};
+use clap::Subcommand;
 
-use super::{Cli, Ctx};
+use super::Ctx;
+use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-use crate::store::audit;
-use crate::store::db::{Db, APPLICATION_ID};
-use crate::store::purge;
+use crate::store::{audit, purge};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -38,46 +39,6 @@ pub enum DbCommand {
     },
 }
 
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// bash | zsh | fish | elvish | powershell
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Directory for the pages (created if missing)
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-}
-
-pub fn init(ctx: &Ctx) -> Result<()> {
-    let path = ctx.db_path();
-    let (_, report) = Db::init(&path, &ctx.now, APPLICATION_ID)?;
-    let message = if report.created {
-        format!(
-            "created {} at schema version {}",
-            path.display(),
-            report.to_version
-        )
-    } else if report.from_version == report.to_version {
-        format!(
-            "{} is at schema version {}: nothing to do",
-            path.display(),
-            report.to_version
-        )
-    } else {
-        format!(
-            "migrated {} from schema version {} to {}",
-            path.display(),
-            report.from_version,
-            report.to_version
-        )
-    };
-    ctx.out.status(&message);
-    Ok(())
-}
-
 pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Backup { file } => {
@@ -97,7 +58,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             Ok(())
         }
         DbCommand::Purge { before } => {
-            let before = crate::domain::time::parse_date("--before", &before)?;
+            let before = parse_date("--before", &before)?;
             if before > ctx.now.today() {
                 return Err(Error::usage(format!(
                     "--before {before} is after today ({}): a purge reaches back, never ahead",
@@ -145,21 +106,4 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-pub fn completions(ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
-    let mut cmd = Cli::command();
-    let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut cmd, "kezek", &mut buf);
-    ctx.out.text(&String::from_utf8_lossy(&buf))
-}
-
-pub fn man(ctx: &Ctx, args: ManArgs) -> Result<()> {
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Error::io(format!("--out {}", args.out.display()), e))?;
-    clap_mangen::generate_to(Cli::command(), &args.out)
-        .map_err(|e| Error::io(format!("--out {}", args.out.display()), e))?;
-    ctx.out
-        .status(&format!("man pages written to {}", args.out.display()));
-    Ok(())
 }

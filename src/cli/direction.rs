@@ -1,3 +1,5 @@
+//! `kezek direction`: signed directions (R-D1..R-D9, R-A3).
+
 use clap::{Args, Subcommand};
 
 use super::output::Format;
@@ -5,7 +7,6 @@ use super::Ctx;
 use crate::domain::application::Language;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
-use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
@@ -87,20 +88,6 @@ pub struct ShowArgs {
     /// With --format text: the language of the printable direction, ru | kk [default: the signed text only]
     #[arg(long)]
     pub lang: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ChildCommand {
-    /// Record a child's departure from an organization: the place is free from the next day (R-D9)
-    Depart {
-        #[arg(long)]
-        iin: String,
-        #[arg(long)]
-        org: String,
-        /// YYYY-MM-DD [default: today]
-        #[arg(long)]
-        date: Option<String>,
-    },
 }
 
 fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
@@ -307,26 +294,4 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         view.signed_by, view.signature
     ));
     ctx.out.text(&text)
-}
-
-pub fn run_child(ctx: &Ctx, command: ChildCommand) -> Result<()> {
-    match command {
-        ChildCommand::Depart { iin, org, date } => {
-            let iin = Iin::parse("--iin", &iin)?.digits;
-            let date = match date {
-                Some(d) => parse_date("--date", &d)?,
-                None => ctx.now.today(),
-            };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let d = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::depart(c, &iin, &org, date)
-            })?;
-            ctx.out.status(&format!(
-                "departure from {} on {}: place {} is free from {}",
-                d.org, d.departed_on, d.place_id, d.place_release_date
-            ));
-            ctx.out.object(&d)
-        }
-    }
 }

@@ -1,3 +1,5 @@
+//! `kezek place`: places in kindergartens (R-P1, R-P2, R-P6).
+
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -5,7 +7,7 @@ use super::Ctx;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::error::Result;
 use crate::store::places::{self, PlaceFilter, PlacesInput};
-use crate::store::{offers, reference, Mode};
+use crate::store::Mode;
 
 #[derive(Debug, Subcommand)]
 pub enum PlaceCommand {
@@ -132,24 +134,5 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
             ctx.out.status(&format!("place {id} withdrawn"));
             Ok(())
         }
-    }
-}
-
-/// `kezek offer`: the offer round (R-P3).
-pub fn offer(ctx: &Ctx) -> Result<()> {
-    let actor = ctx.actor()?;
-    let mut db = ctx.open()?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c)?;
-        let calendar = reference::working_calendar(c)?;
-        offers::offer_round(c, &settings, &calendar)
-    })?;
-    ctx.out.status(&format!(
-        "offer round: {} applications notified, {} places offered, {} ended windows closed",
-        report.notified, report.places_offered, report.windows_closed
-    ));
-    match ctx.out.format {
-        super::output::Format::Table | super::output::Format::Text => ctx.out.list(&report.queues),
-        _ => ctx.out.object(&report),
     }
 }

@@ -1,3 +1,5 @@
+//! `kezek settings`: the settings a city may decide (SPEC §2a).
+
 use clap::Subcommand;
 
 use super::Ctx;
@@ -21,12 +23,6 @@ pub enum SettingsCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum CategoryCommand {
-    /// List the benefit categories and their priority classes
-    List,
-}
-
 pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
     match command {
         SettingsCommand::Show => {
@@ -42,15 +38,6 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
             })?;
             ctx.out.status(&format!("{key}: {old} -> {new}"));
             Ok(())
-        }
-    }
-}
-
-pub fn run_category(ctx: &Ctx, command: CategoryCommand) -> Result<()> {
-    match command {
-        CategoryCommand::List => {
-            let db = ctx.open()?;
-            ctx.out.list(&reference::categories(&db)?)
         }
     }
 }
