@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::domain::sweep::SweepSummary;
 use crate::domain::time::parse_date;
 use crate::error::Result;
-use crate::store::{reference, sweep, Mode};
+use crate::store::{sweep, Mode};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -39,23 +39,10 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
         Mode::Commit
     };
     let actor = ctx.actor()?;
-    if day > ctx.now.today() {
-        return Err(crate::error::Error::refused(
-            "R-S6",
-            format!(
-                "the sweep processes days that have begun: --date {day} is after today ({})",
-                ctx.now.today()
-            ),
-        ));
-    }
     let mut db = ctx.open()?;
     db.use_bulk_cache()?;
     db.use_scan_mmap()?;
-    let outcome = db.change(&actor, &ctx.now, mode, |c| {
-        let settings = reference::load_settings(c)?;
-        let calendar = reference::working_calendar(c)?;
-        sweep::sweep(c, day, &settings, &calendar)
-    })?;
+    let outcome = db.change(&actor, &ctx.now, mode, |c| sweep::run(c, day))?;
     let s = outcome.summary;
     let message = match (&outcome.first_run_at, s.is_empty()) {
         (Some(at), true) => format!("sweep of {day}: nothing to do (already done at {at})"),
@@ -66,7 +53,7 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
             s.directions_expired,
             s.stop_listed,
             s.removed_expired_twice,
-            reference::load_settings(&db)?.max_expirations,
+            outcome.max_expirations,
             s.stop_lists_ended,
             s.removed_age_limit
         ),
