@@ -70,16 +70,13 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ctx.out.confirm(&format!(
                 "Anonymise the applications that ended before {before}? This cannot be undone."
             ))?;
-            purge::erase_what_is_deleted(&db)?;
-            let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
-                purge::purge(c, before)
-            })?;
+            let run = purge::run(&mut db, &actor, &ctx.now, before)?;
+            let report = run.report;
             ctx.out.status(&format!(
                 "purged {} applications, {} notifications, {} enrollments, {} direction documents that ended before {before}",
                 report.applications, report.notifications, report.enrollments, report.directions
             ));
-            // Also after a purge that found nothing: it finishes a wipe that another process kept busy last time.
-            if !purge::wipe_free_space(&db)? {
+            if !run.wiped {
                 ctx.out.status(
                     "another process kept the database busy: its free space or write-ahead log may still hold \
                      purged values; run the same `kezek db purge` again later to wipe them",
@@ -89,16 +86,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
         }
         DbCommand::Check => {
             let mut db = ctx.open()?;
-            db.use_scan_mmap()?;
-            let mut problems = db.sqlite_checks()?;
-            problems.extend(crate::store::applications::check_queue_counts(&db)?);
-            if let Some(first) = problems.first() {
-                return Err(Error::Tampered(format!(
-                    "{first} ({} problem(s) in all)",
-                    problems.len()
-                )));
-            }
-            let report = db.snapshot(|conn| audit::verify(conn, None))?;
+            let report = audit::check_database(&mut db)?;
             ctx.out.status(&format!(
                 "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows
