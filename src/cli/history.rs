@@ -41,19 +41,13 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
         None => STATE_TABLES.to_vec(),
     };
     let db = ctx.open()?;
-    let mut events = Vec::new();
-    for table in tables {
-        for e in journal::history(&db, table, &args.key)? {
-            events.push((table.name, e));
-        }
-    }
+    let events = journal::history_of(&db, &tables, &args.key)?;
     if events.is_empty() {
         return Err(Error::NotFound(format!(
             "no journal events for '{}'",
             args.key
         )));
     }
-    events.sort_by_key(|(_, e)| e.seq);
     if ctx.out.format == Format::Json {
         let events: Vec<_> = events.into_iter().map(|(_, e)| e).collect();
         return ctx.out.list(&events);

@@ -3,16 +3,12 @@
 use super::output::Format;
 use super::Ctx;
 use crate::error::Result;
-use crate::store::{offers, reference, Mode};
+use crate::store::{offers, Mode};
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c)?;
-        let calendar = reference::working_calendar(c)?;
-        offers::offer_round(c, &settings, &calendar)
-    })?;
+    let report = db.change(&actor, &ctx.now, Mode::Commit, offers::run_round)?;
     ctx.out.status(&format!(
         "offer round: {} applications notified, {} places offered, {} ended windows closed",
         report.notified, report.places_offered, report.windows_closed

@@ -76,20 +76,18 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
             place_type,
             release_date,
         } => {
+            let input = PlacesInput {
+                org: &org,
+                group_year: &group_year,
+                language: &language,
+                place_type: place_type.as_deref(),
+                count: &count,
+                release_date: release_date.as_deref(),
+            };
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            let today = ctx.now.today();
             let ids = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                let batch = PlacesInput {
-                    org: &org,
-                    group_year: &group_year,
-                    language: &language,
-                    place_type: place_type.as_deref(),
-                    count: &count,
-                    release_date: release_date.as_deref(),
-                }
-                .check(c, today)?;
-                places::publish(c, &batch)
+                places::check_and_publish(c, &input)
             })?;
             ctx.out
                 .status(&format!("published {} places at {org}", ids.len()));

@@ -20,5 +20,5 @@ pub use canonical::values_digest;
 pub(in crate::store) use canonical::{each_row_digest, sqlite_cmp_ref, KeyOrd, RowMap};
 pub use event::{head_message, EventWriter};
 pub(in crate::store) use event::{last_event, to_hash, EventFields, EventHasher};
-pub use history::{first_import, history, EventView};
+pub use history::{first_import, history, history_of, EventView};
 pub use tables::*;
