@@ -9,9 +9,8 @@ use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-use crate::faults::{self, Fault};
-use crate::store::directions::{self, DirectionFilter};
-use crate::store::{places, reference, Mode};
+use crate::store::directions::{self, DirectionFilter, Printable};
+use crate::store::Mode;
 
 #[derive(Debug, Subcommand)]
 pub enum DirectionCommand {
@@ -102,19 +101,8 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let actor = ctx.actor()?;
             let key = signing_key(&actor)?;
             let mut db = ctx.open()?;
-            let stale = if faults::active(Fault::ReadOutsideTransaction) {
-                let reading = db.snapshot(|c| {
-                    directions::read_for_issue(c, &number, place, ctx.now.effective)
-                })?;
-                faults::pause();
-                Some(reading)
-            } else {
-                None
-            };
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                let settings = reference::load_settings(c)?;
-                let calendar = reference::working_calendar(c)?;
-                directions::issue(c, &number, place, key, &settings, &calendar, stale)
+                directions::run_issue(c, &number, place, key)
             })?;
             ctx.out.status(&format!(
                 "direction {} issued for {number}: place {place} at {}, valid until {}",
@@ -219,73 +207,25 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         }
         DirectionCommand::Notice(args) => {
             let mut db = ctx.open()?;
-            let (view, app, org) = db.snapshot(|conn| {
-                let view = directions::show(conn, &args.number)?;
-                let app = directions::application_of(conn, &args.number)?;
-                let org = places::org_name(conn, &view.org)?;
-                Ok((view, app, org))
-            })?;
-            if view.status != "enrolled" {
-                return Err(Error::refused(
-                    "R-D8",
-                    format!(
-                        "direction {} is {}: the service is completed at enrollment",
-                        view.number, view.status
-                    ),
-                ));
-            }
-            let lang = lang_of(args.lang.as_deref(), &app.language)?;
-            ctx.out.text(&documents::service_notice(
-                &view_doc(&view, &app, &org),
-                lang,
-                &ctx.now,
-            ))
+            let p = db.snapshot(|s| directions::completed_service(s, &args.number))?;
+            let lang = Language::of_document(args.lang.as_deref(), &p.language)?;
+            ctx.out
+                .text(&documents::service_notice(&p.facts, lang, &ctx.now))
         }
-    }
-}
-
-fn lang_of(flag: Option<&str>, default: &str) -> Result<Language> {
-    match flag {
-        Some(l) => Language::parse("--lang", l),
-        None => Language::parse("language", default),
-    }
-}
-
-fn view_doc(
-    view: &directions::DirectionView,
-    app: &crate::store::applications::AppRow,
-    org_name: &str,
-) -> documents::DirectionFacts {
-    documents::DirectionFacts {
-        number: view.number.clone(),
-        application: view.application.clone(),
-        child_name: app.child_name.clone(),
-        child_birth_date: app.child_birth_date.clone(),
-        org: view.org.clone(),
-        org_name: org_name.to_string(),
-        place_id: view.place_id,
-        issued_at: view.issued_at.clone(),
-        valid_until: view.valid_until.clone(),
-        status: view.status.clone(),
-        closed_at: view.closed_at.clone(),
     }
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let mut db = ctx.open()?;
-    let (view, app, org) = db.snapshot(|conn| {
-        let view = directions::show(conn, &args.direction)?;
-        let app = directions::application_of(conn, &args.direction)?;
-        let org = places::org_name(conn, &view.org)?;
-        Ok((view, app, org))
-    })?;
+    let Printable { view, facts, .. } =
+        db.snapshot(|s| directions::printable(s, &args.direction))?;
     if ctx.out.format != Format::Text {
         return ctx.out.object(&view);
     }
     let mut text = String::new();
     if let Some(lang) = &args.lang {
         let lang = Language::parse("--lang", lang)?;
-        text.push_str(&documents::direction(&view_doc(&view, &app, &org), lang));
+        text.push_str(&documents::direction(&facts, lang));
         text.push('\n');
     }
     text.push_str(&view.document);

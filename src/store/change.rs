@@ -174,6 +174,22 @@ impl<'c> Change<'c> {
         Ok(())
     }
 
+    /// The race suite's broken `direction issue` (`Fault::ReadOutsideTransaction`): leaves the write
+    /// transaction before anything is written, runs `read` on a read transaction of its own, pauses, and takes
+    /// the write lock again; what `read` saw may be stale by then. Called only when that fault is switched on.
+    pub(in crate::store) fn read_outside_for_fault<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.tx.execute_batch("ROLLBACK; BEGIN DEFERRED")?;
+        let reading = read(&self.tx);
+        self.tx.execute_batch("COMMIT")?;
+        let reading = reading?;
+        crate::faults::pause();
+        self.tx.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(reading)
+    }
+
     /// The crash suite's broken import (`Fault::ImportCommitsEvery1000`): commits what is written so far and
     /// goes on in a new transaction. Called only when that fault is switched on.
     pub fn commit_midway_for_fault(&self) {
