@@ -164,15 +164,13 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         status: None,
         limit: Some(12),
     };
-    let head = applications::list(&db, &filter, k)?;
+    let head = applications::list(&db, &filter)?;
     ctx.out.list(&head)?;
     if let Some(first) = head.iter().find(|a| a.priority_class == "first_priority") {
-        let view = applications::view(&db, applications::get(&db, &first.number)?, k)?;
+        let (view, category) = applications::show_with_category(&db, &first.number)?;
         ctx.out
             .status("\nIts registration notice (kezek application notice):\n");
-        let titles = reference::categories(&db)?;
-        let title =
-            super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
+        let title = category.as_ref().map(|c| c.title(Language::Ru));
         ctx.out.text(&documents::registration_notice(
             &view,
             title,
@@ -212,18 +210,15 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             .collect::<Vec<_>>(),
     )?;
     ctx.out.list(&stats.median_wait_days)?;
-    let k = settings.general_per_first_priority;
-    let titles = reference::categories(&db)?;
     for status in [Status::Enrolled, Status::StopListed] {
         let filter = applications::ListFilter {
             status: Some(status),
             limit: Some(1),
             ..Default::default()
         };
-        if let Some(row) = applications::list(&db, &filter, k)?.first() {
-            let view = applications::view(&db, applications::get(&db, &row.number)?, k)?;
-            let title =
-                super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
+        if let Some(row) = applications::list(&db, &filter)?.first() {
+            let (view, category) = applications::show_with_category(&db, &row.number)?;
+            let title = category.as_ref().map(|c| c.title(Language::Ru));
             ctx.out.status(&format!(
                 "\nThe card of {} ({}), kezek application card:\n",
                 row.number, row.status
@@ -415,7 +410,6 @@ fn walk_month(
     };
     let (state, private, sanatorium) =
         (of_kind("state"), of_kind("private"), of_kind("sanatorium"));
-    let k = settings.general_per_first_priority;
     let year = start.today().year();
     let bar = ctx.out.steps(DEMO_DAYS, "a month of the queue");
     let mut rows = Vec::new();
@@ -490,7 +484,6 @@ fn walk_month(
                 status: Some(Status::Notified),
                 ..Default::default()
             },
-            k,
         )?;
         let midday = at(day, 12, 0, start);
         let mut issued_today = Vec::new();
@@ -540,7 +533,6 @@ fn walk_month(
                     status: Some(Status::Queued),
                     limit: Some(5),
                 },
-                k,
             )?;
             for app in candidates {
                 let taken = refused(db.change(actor, &midday, Mode::Commit, |c| {
