@@ -236,15 +236,11 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
         }
         ApplicationCommand::Withdraw { number, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            applications::get(&db, &number)?;
-            ctx.out.confirm(&format!(
-                "Withdraw application {number} (removed, reason withdrawn)?"
-            ))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                applications::withdraw(c, &number, &reason)
-            })?;
+            ctx.change_confirmed(
+                &format!("Withdraw application {number} (removed, reason withdrawn)?"),
+                |db| applications::get(db, &number).map(drop),
+                |c| applications::withdraw(c, &number, &reason),
+            )?;
             ctx.out.status(&format!("{number} withdrawn"));
             Ok(())
         }

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::Result;
-use crate::store::{directions, Mode};
+use crate::store::directions;
 
 #[derive(Debug, Subcommand)]
 pub enum ChildCommand {
@@ -30,11 +30,7 @@ pub fn run(ctx: &Ctx, command: ChildCommand) -> Result<()> {
                 Some(d) => parse_date("--date", &d)?,
                 None => ctx.now.today(),
             };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let d = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::depart(c, &iin, &org, date)
-            })?;
+            let d = ctx.change(|c| directions::depart(c, &iin, &org, date))?;
             ctx.out.status(&format!(
                 "departure from {} on {}: place {} is free from {}",
                 d.org, d.departed_on, d.place_id, d.place_release_date

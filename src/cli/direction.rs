@@ -129,15 +129,11 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             ctx.out.object(&view)
         }
         DirectionCommand::Revoke { direction } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            directions::show(&db, &direction)?;
-            ctx.out.confirm(&format!(
-                "Revoke direction {direction} at the applicant's request?"
-            ))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::revoke(c, &direction)
-            })?;
+            ctx.change_confirmed(
+                &format!("Revoke direction {direction} at the applicant's request?"),
+                |db| directions::show(db, &direction).map(drop),
+                |c| directions::revoke(c, &direction),
+            )?;
             ctx.out.status(&format!(
                 "direction {direction} revoked; the place is free and the application waits again"
             ));
@@ -145,13 +141,11 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         }
         DirectionCommand::Annul { direction, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            directions::show(&db, &direction)?;
-            ctx.out.confirm(&format!("Annul direction {direction}?"))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::annul(c, &direction, &reason)
-            })?;
+            ctx.change_confirmed(
+                &format!("Annul direction {direction}?"),
+                |db| directions::show(db, &direction).map(drop),
+                |c| directions::annul(c, &direction, &reason),
+            )?;
             ctx.out.status(&format!(
                 "direction {direction} annulled; the place is free and the application waits again"
             ));
@@ -164,11 +158,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let doc_date = benefit_doc_date
                 .map(|d| parse_date("--benefit-doc-date", &d))
                 .transpose()?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::enroll(c, &direction, doc_date)
-            })?;
+            let view = ctx.change(|c| directions::enroll(c, &direction, doc_date))?;
             ctx.out.status(&format!(
                 "direction {direction}: the child is enrolled at {}",
                 view.org

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
 use crate::store::orgs::ImportReport;
 use crate::store::Mode;
-use crate::store::{Acting, Actor, Db};
+use crate::store::{Acting, Actor, Change, Db};
 
 pub mod application;
 pub mod audit;
@@ -211,6 +211,26 @@ impl Ctx {
             acting: Acting::Officer(id),
             key: self.key()?,
         })
+    }
+
+    /// One changing command (SPEC §8): the acting officer, the database, one transaction, kept.
+    pub fn change<T>(&self, f: impl FnOnce(&Change) -> Result<T>) -> Result<T> {
+        let actor = self.actor()?;
+        self.open()?.change(&actor, &self.now, Mode::Commit, f)
+    }
+
+    /// A destructive change (SPEC §8): what it names must exist (`exists`) before the question is asked.
+    pub fn change_confirmed<T>(
+        &self,
+        question: &str,
+        exists: impl FnOnce(&Db) -> Result<()>,
+        f: impl FnOnce(&Change) -> Result<T>,
+    ) -> Result<T> {
+        let actor = self.actor()?;
+        let mut db = self.open()?;
+        exists(&db)?;
+        self.out.confirm(question)?;
+        db.change(&actor, &self.now, Mode::Commit, f)
     }
 
     /// For `officer add`: without --officer, the new officer acts as the first one.

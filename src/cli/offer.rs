@@ -3,12 +3,10 @@
 use super::output::Format;
 use super::Ctx;
 use crate::error::Result;
-use crate::store::{offers, Mode};
+use crate::store::offers;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
-    let actor = ctx.actor()?;
-    let mut db = ctx.open()?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, offers::run_round)?;
+    let report = ctx.change(offers::run_round)?;
     ctx.out.status(&format!(
         "offer round: {} applications notified, {} places offered, {} ended windows closed",
         report.notified, report.places_offered, report.windows_closed

@@ -7,7 +7,6 @@ use super::Ctx;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::error::Result;
 use crate::store::places::{self, PlaceFilter, PlacesInput};
-use crate::store::Mode;
 
 #[derive(Debug, Subcommand)]
 pub enum PlaceCommand {
@@ -84,11 +83,7 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 count: &count,
                 release_date: release_date.as_deref(),
             };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let ids = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                places::check_and_publish(c, &input)
-            })?;
+            let ids = ctx.change(|c| places::check_and_publish(c, &input))?;
             ctx.out
                 .status(&format!("published {} places at {org}", ids.len()));
             ctx.out.object(&Published { place_ids: ids })
@@ -124,11 +119,11 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
             ctx.out.list(&places::list(&db, &filter)?)
         }
         PlaceCommand::Withdraw { id } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            places::get(&db, id)?;
-            ctx.out.confirm(&format!("Withdraw place {id}?"))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| places::withdraw(c, id))?;
+            ctx.change_confirmed(
+                &format!("Withdraw place {id}?"),
+                |db| places::get(db, id).map(drop),
+                |c| places::withdraw(c, id),
+            )?;
             ctx.out.status(&format!("place {id} withdrawn"));
             Ok(())
         }

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::{reference, Mode};
+use crate::store::reference;
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
@@ -31,11 +31,7 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
         }
         SettingsCommand::Set { key, value } => {
             crate::domain::settings::definition(&key)?.normalize(&value)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let (old, new) = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                reference::set_setting(c, &key, &value)
-            })?;
+            let (old, new) = ctx.change(|c| reference::set_setting(c, &key, &value))?;
             ctx.out.status(&format!("{key}: {old} -> {new}"));
             Ok(())
         }

@@ -33,11 +33,7 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
         Some(d) => parse_date("--date", d)?,
         None => ctx.now.today(),
     };
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Commit
-    };
+    let mode = Mode::dry_run_if(args.dry_run);
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
     db.use_bulk_cache()?;

@@ -38,6 +38,17 @@ pub enum Mode {
     DryRun,
 }
 
+impl Mode {
+    /// `Mode::DryRun` when `--dry-run` was given.
+    pub fn dry_run_if(dry_run: bool) -> Mode {
+        if dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Commit
+        }
+    }
+}
+
 /// An open change: one command's transaction, the actor and the effective time.
 pub struct Change<'c> {
     tx: Transaction<'c>,
