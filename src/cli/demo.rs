@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::crypto::PrivateKey;
-use crate::csvfile::CsvFile;
 use crate::domain::application::{Language, QueueType, Status};
 use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
@@ -18,6 +17,7 @@ use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::generate;
 use crate::store::db::{Db, DEMO_APPLICATION_ID};
+use crate::store::import::{self, Applications, CalendarDays, Importer, Options, Orgs};
 use crate::store::{
     applications, audit, directions, offers, officers, orgs, places, reference, Acting, Actor, Mode,
 };
@@ -74,28 +74,14 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         key: first.key,
     };
 
-    let mut csv = CsvFile::from_bytes(
-        "examples/orgs.csv",
-        ORGS_CSV.to_vec(),
-        orgs::IMPORT_REQUIRED,
-        orgs::IMPORT_OPTIONAL,
-    )?;
-    let report = db.change(&actor, now, Mode::Commit, |c| {
-        orgs::import(c, &mut csv, &|_| {})
-    })?;
+    let mut csv = Orgs::from_bytes("examples/orgs.csv", ORGS_CSV.to_vec())?;
+    let report = import::run::<Orgs>(&mut db, &actor, now, &mut csv, Options::commit())?;
     ctx.out.status(&format!(
         "imported {} organizations from {}",
         report.rows, report.file
     ));
-    let mut csv = CsvFile::from_bytes(
-        "examples/calendar.csv",
-        CALENDAR_CSV.to_vec(),
-        reference::CALENDAR_COLUMNS,
-        &[],
-    )?;
-    let report = db.change(&actor, now, Mode::Commit, |c| {
-        reference::import_days(c, &mut csv, &|_| {})
-    })?;
+    let mut csv = CalendarDays::from_bytes("examples/calendar.csv", CALENDAR_CSV.to_vec())?;
+    let report = import::run::<CalendarDays>(&mut db, &actor, now, &mut csv, Options::commit())?;
     ctx.out.status(&format!(
         "imported {} declared days from {}",
         report.rows, report.file
@@ -104,16 +90,9 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     // A queue migrated from the older system: registration times (and so positions) are kept.
     let mut generated = Vec::new();
     generate::applications(&mut generated, DEMO_SEED, DEMO_APPLICATIONS, now.effective)?;
-    let mut csv = CsvFile::from_bytes(
-        "generated applications",
-        generated,
-        applications::IMPORT_REQUIRED,
-        applications::IMPORT_OPTIONAL,
-    )?;
+    let mut csv = Applications::from_bytes("generated applications", generated)?;
+    let report = import::run::<Applications>(&mut db, &actor, now, &mut csv, Options::commit())?;
     let settings = reference::load_settings(&db)?;
-    let report = db.change(&actor, now, Mode::Commit, |c| {
-        applications::import(c, &mut csv, &settings, &|_| {})
-    })?;
     ctx.out.status(&format!(
         "imported {} applications migrated from an older system",
         report.rows
