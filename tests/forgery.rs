@@ -28,7 +28,6 @@ use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 
 use kezek::crypto::PrivateKey;
-use kezek::csvfile::CsvFile;
 use kezek::domain::application::Language;
 use kezek::domain::officer::NewOfficer;
 use kezek::domain::place::PlaceType;
@@ -36,9 +35,8 @@ use kezek::domain::time::{local, Now};
 use kezek::faults::{self, Fault};
 use kezek::store::db::APPLICATION_ID;
 use kezek::store::directions::{self, Verification};
-use kezek::store::{
-    applications, offers, officers, orgs, places, reference, sweep, Acting, Actor, Db, Mode,
-};
+use kezek::store::import::{self, Applications, Importer, Options, Orgs};
+use kezek::store::{offers, officers, places, reference, sweep, Acting, Actor, Db, Mode};
 
 use env::TestEnv;
 
@@ -161,31 +159,15 @@ fn build() -> City {
     }
     let orgs_csv = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv"))
         .expect("examples/orgs.csv");
-    let mut csv = CsvFile::from_bytes(
-        "orgs.csv",
-        orgs_csv,
-        orgs::IMPORT_REQUIRED,
-        orgs::IMPORT_OPTIONAL,
-    )
-    .unwrap();
-    db.change(&actors[1], &now, Mode::Commit, |c| {
-        orgs::import(c, &mut csv, &|_| {})
-    })
-    .expect("the organizations");
+    let mut csv = Orgs::from_bytes("orgs.csv", orgs_csv).unwrap();
+    import::run::<Orgs>(&mut db, &actors[1], &now, &mut csv, Options::commit())
+        .expect("the organizations");
     let mut generated = Vec::new();
     kezek::generate::applications(&mut generated, SEED, APPLICATIONS, now.effective).unwrap();
-    let mut csv = CsvFile::from_bytes(
-        "applications.csv",
-        generated,
-        applications::IMPORT_REQUIRED,
-        applications::IMPORT_OPTIONAL,
-    )
-    .unwrap();
+    let mut csv = Applications::from_bytes("applications.csv", generated).unwrap();
+    import::run::<Applications>(&mut db, &actors[2], &now, &mut csv, Options::commit())
+        .expect("the migrated queue");
     let settings = reference::load_settings(&db).unwrap();
-    db.change(&actors[2], &now, Mode::Commit, |c| {
-        applications::import(c, &mut csv, &settings, &|_| {})
-    })
-    .expect("the migrated queue");
     let calendar = reference::working_calendar(&db).unwrap();
 
     // A place for every waiting child, spread over the organizations of its kind, then the offer round.

@@ -37,10 +37,11 @@ use kezek::domain::time::{format_moment, local, parse_moment, Now};
 use kezek::faults::{self, Fault};
 use kezek::store::audit::{self, RowSplit, SignedHead, VerifyReport};
 use kezek::store::db::APPLICATION_ID;
+use kezek::store::import::{self, Applications, Importer, Options, Orgs};
 use kezek::store::journal::STATE_TABLES;
 use kezek::store::{
-    applications, directions, offers, officers, orgs, places, reference, sweep, Acting, Actor,
-    Change, Db, Mode,
+    applications, directions, offers, officers, places, reference, sweep, Acting, Actor, Change,
+    Db, Mode,
 };
 
 use env::TestEnv;
@@ -242,6 +243,20 @@ impl City {
         });
     }
 
+    /// A setup import by a named officer, as `setup` runs a command.
+    fn import<I: Importer>(&mut self, who: usize, csv: &mut CsvFile) {
+        let now = at(self.day, 9, 0);
+        import::run::<I>(
+            &mut self.db,
+            &self.actors[who],
+            &now,
+            csv,
+            Options::commit(),
+        )
+        .unwrap_or_else(|e| panic!("a setup import failed: {e}"));
+        self.remember_cut();
+    }
+
     /// A setup command by a named officer (the first three officers' keys, in `OFFICERS` order).
     fn setup<T>(&mut self, who: usize, f: impl FnOnce(&Change) -> kezek::Result<T>) -> T {
         let now = at(self.day, 9, 0);
@@ -292,14 +307,8 @@ impl City {
         let orgs_csv =
             std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv"))
                 .expect("examples/orgs.csv");
-        let mut csv = CsvFile::from_bytes(
-            "orgs.csv",
-            orgs_csv,
-            orgs::IMPORT_REQUIRED,
-            orgs::IMPORT_OPTIONAL,
-        )
-        .unwrap();
-        city.setup(1, |c| orgs::import(c, &mut csv, &|_| {}));
+        let mut csv = Orgs::from_bytes("orgs.csv", orgs_csv).unwrap();
+        city.import::<Orgs>(1, &mut csv);
         city.setup(2, |c| {
             reference::add_day(
                 c,
@@ -325,15 +334,10 @@ impl City {
                 import.push(line.to_string());
             }
         }
-        let mut csv = CsvFile::from_bytes(
-            "applications.csv",
-            (import.join("\n") + "\n").into_bytes(),
-            applications::IMPORT_REQUIRED,
-            applications::IMPORT_OPTIONAL,
-        )
-        .unwrap();
-        let settings = city.settings.clone();
-        city.setup(0, |c| applications::import(c, &mut csv, &settings, &|_| {}));
+        let mut csv =
+            Applications::from_bytes("applications.csv", (import.join("\n") + "\n").into_bytes())
+                .unwrap();
+        city.import::<Applications>(0, &mut csv);
         let valid = spec.valid_days.to_string();
         city.setup(1, |c| {
             reference::set_setting(c, "direction_valid_working_days", &valid)

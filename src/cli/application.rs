@@ -165,16 +165,9 @@ fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
     match command {
         ApplicationCommand::Register(args) => register(ctx, *args),
-        ApplicationCommand::Import(args) => super::import_file(
-            ctx,
-            &args,
-            (applications::IMPORT_REQUIRED, applications::IMPORT_OPTIONAL),
-            "applications",
-            |c, csv, progress| {
-                let settings = reference::load_settings(c)?;
-                applications::import(c, csv, &settings, progress)
-            },
-        ),
+        ApplicationCommand::Import(args) => {
+            super::import_file::<crate::store::import::Applications>(ctx, &args, "applications")
+        }
         ApplicationCommand::Show { number } => {
             let mut db = ctx.open()?;
             ctx.out

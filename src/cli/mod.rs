@@ -12,11 +12,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::crypto::PrivateKey;
-use crate::csvfile::CsvFile;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
-use crate::faults::{self, Fault};
-use crate::store::orgs::ImportReport;
+use crate::store::import::{self, Importer};
 use crate::store::Mode;
 use crate::store::{Acting, Actor, Change, Db};
 
@@ -303,53 +301,26 @@ pub struct ImportArgs {
     pub allow_repeat: bool,
 }
 
-/// Every CSV import has one shape: one transaction (or a dry run that checks everything and keeps nothing), a
-/// refusal of a file already imported (same SHA-256) unless `--allow-repeat`, a progress bar on a terminal, a
-/// summary.
-pub fn import_file(
-    ctx: &Ctx,
-    args: &ImportArgs,
-    columns: (&[&str], &[&str]),
-    what: &str,
-    import: impl FnOnce(&crate::store::Change, &mut CsvFile, &dyn Fn(u64)) -> Result<ImportReport>,
-) -> Result<()> {
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Commit
-    };
+/// Every CSV import, as the officer sees it: the file opened and its header checked, a progress bar on a
+/// terminal, the store's import (`store::import::run`, which owns the rest), a summary on stderr and the report
+/// on stdout.
+pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Result<()> {
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
-    db.use_bulk_load()?;
-    let mut csv = CsvFile::open(&args.file, columns.0, columns.1)?;
+    let mut csv = I::open(&args.file)?;
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
-    let report = db.change(&actor, &ctx.now, mode, |c| {
-        if !args.allow_repeat {
-            if let Some(first) = crate::store::journal::first_import(c, &csv.sha256)? {
-                return Err(Error::refused(
-                    "import",
-                    format!(
-                        "{} (sha256 {}) was imported already on {} (journal event {}, {}); add --allow-repeat to import it again",
-                        csv.name, csv.sha256, first.effective_at, first.seq, first.kind
-                    ),
-                ));
-            }
-        }
-        let rows_done = std::cell::Cell::new(0u64);
-        let progress = |b| {
-            bar.set_position(b);
-            rows_done.set(rows_done.get() + 1);
-            if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get().is_multiple_of(1000) {
-                c.commit_midway_for_fault();
-            }
-        };
-        match import(c, &mut csv, &progress) {
-            Err(e @ Error::BadRows { .. }) if faults::active(Fault::ImportKeepsGoodRows) => Ok(Err(e)),
-            other => other.map(Ok),
-        }
-    });
+    let options = import::Options {
+        mode: if args.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Commit
+        },
+        allow_repeat: args.allow_repeat,
+        progress: &|byte| bar.set_position(byte),
+    };
+    let report = import::run::<I>(&mut db, &actor, &ctx.now, &mut csv, options);
     bar.finish_and_clear();
-    let report = report??;
+    let report = report?;
     let verb = if args.dry_run {
         "would import (dry run, nothing written)"
     } else {
