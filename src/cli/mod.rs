@@ -36,6 +36,8 @@ pub mod officer;
 pub mod org;
 pub mod output;
 pub mod place;
+pub mod proof;
+pub mod publish;
 pub mod settings;
 pub mod stats;
 pub mod sweep;
@@ -158,9 +160,25 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
     History(history::HistoryArgs),
-    /// Prove the database was changed only through kezek (R-A5, R-A6)
+    /// Prove the database was changed only through kezek (R-A5..R-A8)
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Write the public log, the latest checkpoint, the keys, the queues and the places to DIR (R-V3)
+    #[command(
+        long_about = "Write a publication that anyone can check without the database and without \
+        personal data (R-V3): DIR/log/NNNNNN.jsonl (the public records, one a line, 65,536 to a file, file N \
+        holding seqs N*65536+1 onwards; a full file is never rewritten), DIR/checkpoint (the latest signed \
+        checkpoint, as `audit head` prints it), DIR/officers.json (every officer key the journal registered, \
+        with the seq of the event that did), DIR/queues/QUEUE_TYPE-GROUP_YEAR.csv (each queue in R-Q2 order: \
+        number, priority_class, registered_at, status, queue_position, class_position) and DIR/places.csv. \
+        It only reads the database. An earlier publication in DIR is extended, and refused (exit 65, nothing \
+        written) unless its checkpoint and every line of its log are this database's. Publishing twice gives \
+        the same bytes."
+    )]
+    Publish(publish::PublishArgs),
+    /// Inclusion and consistency proofs of the public log (R-V4)
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
     /// Backups and checks of the database file
     #[command(subcommand, name = "db")]
     Database(db::DbCommand),
@@ -286,6 +304,8 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
+        Command::Publish(a) => publish::run(&ctx, a),
+        Command::Proof(c) => proof::run(&ctx, c),
     }
 }
 

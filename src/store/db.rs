@@ -230,7 +230,6 @@ impl Db {
         &self.path
     }
 
-
     /// Runs `f` on one consistent snapshot of the database (a read transaction).
     pub fn snapshot<T>(&mut self, f: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
         let tx = self

@@ -27,6 +27,7 @@ pub mod officers;
 pub mod orgs;
 pub mod outbox;
 pub mod places;
+pub mod publication;
 pub mod purge;
 pub mod reference;
 pub mod stats;

@@ -13,6 +13,7 @@ mod man;
 mod officer;
 mod org;
 mod place;
+mod public;
 mod settings;
 mod sweep;
 mod trust;
