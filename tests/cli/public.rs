@@ -254,3 +254,48 @@ fn r_v4_a_consistency_proof_shows_an_earlier_checkpoint_was_only_appended_to() {
     env.kezek(&["proof", "consistency", "--from", "5", "--to", "4"])
         .code(2);
 }
+
+/// R-V4: the registration notice gives the family a receipt (seq and leaf hash) that a later checkpoint is shown
+/// to include.
+#[test]
+fn r_v4_the_registration_notice_carries_a_receipt_that_a_later_checkpoint_includes() {
+    let env = city();
+    let number = env.json(&["application", "list", "--limit", "1"])[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let notice = env.stdout(&["application", "notice", &number, "--lang", "ru"]);
+    let receipt = notice
+        .lines()
+        .find_map(|l| l.strip_prefix("Квитанция публичного журнала очереди: событие № "))
+        .unwrap_or_else(|| panic!("{notice}"));
+    let (seq, rest) = receipt.split_once(", хеш записи ").unwrap();
+    let leaf = rest.trim_end_matches('.');
+    assert!(
+        notice.contains(&format!("--receipt {seq}:{leaf}")),
+        "{notice}"
+    );
+    let kk = env.stdout(&["application", "notice", &number, "--lang", "kk"]);
+    assert!(
+        kk.contains(&format!("оқиға № {seq}, жазба хэші {leaf}")),
+        "{kk}"
+    );
+    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
+        .success();
+    let proof = env.json(&["proof", "inclusion", "--seq", seq]);
+    assert_eq!(proof["leaf_hash"], leaf);
+    let checkpoint = env.stdout(&["audit", "head"]);
+    let path: Vec<Hash> = proof["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| unhex(h.as_str().unwrap()))
+        .collect();
+    assert!(verify_inclusion(
+        seq.parse::<u64>().unwrap() - 1,
+        field(&checkpoint, "tree-size").parse().unwrap(),
+        &unhex(leaf),
+        &path,
+        &unhex(field(&checkpoint, "root"))
+    ));
+}
