@@ -338,7 +338,7 @@ fn r_v5_audit_public_accepts_the_publication_and_refuses_tampered_copies() {
     assert_eq!(code, 0, "{msg}");
     let log = |dir: &Path| dir.join("log/000000.jsonl");
     let read = |dir: &Path| std::fs::read_to_string(log(dir)).unwrap();
-    type Tamper = Box<dyn Fn(&Path)>;
+    type Tamper<'a> = Box<dyn Fn(&Path) + 'a>;
     let mut cases: Vec<(&str, Tamper, &str)> = vec![
         (
             "a changed byte",
