@@ -1814,6 +1814,7 @@ fn build_city() -> City {
     let publication = r.path("publication");
     r.all(format!("publish {publication}"), Scope::Nobody);
     r.all(format!("proof inclusion {}", a[0]), Scope::Nobody);
+    r.all(format!("application explain {}", a[0]), Scope::Nobody);
     r.fail("proof inclusion --seq 0", "json", 2);
     r.all("proof consistency --from 3", Scope::Nobody);
     r.fail("proof consistency --from 9 --to 3", "csv", 2);

@@ -519,3 +519,49 @@ fn r_v5_a_back_dated_registration_is_refused_and_a_later_import_is_listed() {
         "{msg}"
     );
 }
+
+/// R-V7: the explanation ends at the position `application show` gives, and its moves add up to the change.
+#[test]
+fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
+    let env = city();
+    let list = env.json(&["application", "list", "--limit", "60"]);
+    // Move the queue: a second class arrives ahead, one ahead is withdrawn, and the interleave changes.
+    let first = list[0]["number"].as_str().unwrap().to_string();
+    env.kezek(&[
+        "application",
+        "withdraw",
+        &first,
+        "--reason",
+        "заявление родителя",
+        "--yes",
+    ])
+    .success();
+    env.kezek(&["settings", "set", "general_per_first_priority", "1"])
+        .success();
+    let mut moved = 0;
+    for row in list.as_array().unwrap().iter().skip(1).step_by(7) {
+        let number = row["number"].as_str().unwrap();
+        let x = env.json(&["application", "explain", number]);
+        let now = env.json(&["application", "show", number])["queue_position"].clone();
+        assert_eq!(x["position_now"], now, "{number}: {x}");
+        let sum: i64 = x["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["delta"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            x["position_then"].as_i64().unwrap() + sum,
+            now.as_i64().unwrap(),
+            "{number}: {x}"
+        );
+        moved += x["moves"].as_array().unwrap().len();
+    }
+    assert!(moved > 0, "the withdrawal and the interleave moved someone");
+    let x = env.json(&["application", "explain", &first]);
+    assert!(x["position_now"].is_null(), "{x}");
+    env.kezek(&["application", "explain", "DDO.2020.999999.1"])
+        .code(4);
+    env.kezek(&["application", "explain", &first, "--since", "yesterday"])
+        .code(65);
+}
