@@ -17,3 +17,4 @@ mod public;
 mod settings;
 mod sweep;
 mod trust;
+mod verifier;
