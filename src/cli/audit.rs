@@ -27,7 +27,10 @@ pub enum AuditCommand {
         that every row of every state table has exactly the digest its latest journal event recorded. An \
         edited row, a row inserted without an event and a deleted row are all caught. With --head FILE, also \
         prove that a head published earlier (by `audit head`) is still part of the chain, which catches a \
-        journal cut short. Names the first problem found and exits 65; exits 0 when all is well. The rows         are checked beside the chain on read-only connections of their own, the application table in key         ranges, one per processor (at most 8), all seeing the same snapshot; the verdict does not depend on         how many there are."
+        journal cut short. Names the first problem found and exits 65; exits 0 when all is well. The rows \
+        are checked beside the chain on read-only connections of their own, the application table in key \
+        ranges, one per processor (at most 8), all seeing the same snapshot; the verdict does not depend on \
+        how many there are."
     )]
     Verify {
         /// A head published earlier by `kezek audit head`
