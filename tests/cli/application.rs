@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use kezek::domain::iin::{check_digit, Iin};
 use serde_json::Value;
 
-use crate::env::{
+use crate::common::env::{
     stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
 };
 

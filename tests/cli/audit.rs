@@ -1,7 +1,7 @@
 //! The journal (R-A4), signed heads (R-A5) and the audit (R-A6): direct SQL edits, inserts and deletes of state
 //! rows and of the journal itself must all be caught.
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 fn example_calendar() -> &'static Path {
     Path::new(concat!(

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 #[test]
 fn db_backup_is_a_consistent_verifiable_copy_with_mode_0600() {

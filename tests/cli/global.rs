@@ -1,6 +1,6 @@
 //! Global flags, exit codes, output conventions and the database file itself.
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 #[test]
 fn init_creates_the_database_with_mode_0600_and_is_harmless_twice() {

@@ -1,6 +1,6 @@
 //! The man pages in man/ are generated from the clap definitions; this fails when they are stale.
 
-use crate::env::TestEnv;
+use crate::common::env::TestEnv;
 
 #[test]
 fn man_pages_are_up_to_date() {

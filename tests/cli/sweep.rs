@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 use crate::place::{
     app, app_status, audit_ok, city, issued, offer, outbox, place_status, publish, Kid,
 };

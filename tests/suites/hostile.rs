@@ -12,9 +12,7 @@
 //! bad value with its control characters escaped and, if long, shortened; a file without its header row is
 //! refused without showing its first row.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -14,9 +14,7 @@
 //! The tests named after a defect (`..._round_trips`, `..._are_refused`, `..._not_taken_for_one`) keep what the fuzz
 //! targets and these suites found, with the input inline.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::fmt::Debug;
 use std::io::Write as _;

@@ -25,9 +25,7 @@
 //! The broken variant switches on `read-outside-transaction` (`direction issue` decides on facts read before
 //! its write transaction) and proves that the same checks catch it.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

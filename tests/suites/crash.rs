@@ -13,9 +13,7 @@
 //! except for the real clock the journal records beside the effective time (SPEC R-T2, R-A4): see
 //! [`REAL_CLOCK`].
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;

@@ -24,9 +24,7 @@
 //!
 //! The city is built once and shared by the tests below, each of which asserts one part of the rule.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -2377,7 +2375,7 @@ fn db_purge_leaves_no_personal_data_of_ended_applications() {
 /// date, a code (queue type, class, reason, kind, language, metric) or a district.
 #[test]
 fn stats_hold_counts_dates_codes_and_districts_only() {
-    let orgs = include_str!("../examples/orgs.csv");
+    let orgs = include_str!("../../examples/orgs.csv");
     let districts: BTreeSet<&str> = orgs
         .lines()
         .skip(1)

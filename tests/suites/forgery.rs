@@ -9,9 +9,7 @@
 //!
 //! Every mutation is reproducible from its direction and seed, which every failure prints.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

@@ -9,9 +9,7 @@
 //!
 //! Every case is reproducible from its kind, base and seed, which every failure prints with the SQL it ran.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
+use crate::common::env;
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
