@@ -12,22 +12,10 @@ use serde_json::Value;
 use crate::common::env::{
     stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
 };
+use crate::common::{iin, wrong_check_digit, Birth};
 
 fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-}
-
-/// A valid IIN of someone born on `birth`: the first serial from `serial` on that has a check digit.
-fn iin(birth: &str, female: bool, serial: u32) -> String {
-    (serial..)
-        .find_map(|s| Iin::build(date(birth), female, s))
-        .expect("an IIN")
-}
-
-/// The same IIN with another (hence wrong) check digit.
-fn wrong_check_digit(iin: &str) -> String {
-    let last = iin.as_bytes()[11] - b'0';
-    format!("{}{}", &iin[..11], (last + 1) % 10)
+    text.date()
 }
 
 /// `230401*****9`: birth date and check digit only.

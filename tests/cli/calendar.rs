@@ -6,12 +6,10 @@ use predicates::str::contains;
 use serde_json::Value;
 
 use crate::common::env::{stderr, TestEnv};
+use crate::common::CALENDAR;
 
 fn example_calendar() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/calendar.csv"
-    ))
+    Path::new(CALENDAR)
 }
 
 fn declared(env: &TestEnv) -> i64 {
@@ -35,19 +33,6 @@ fn day(env: &TestEnv, year: &str, date: &str) -> Option<Value> {
         .iter()
         .find(|d| d["date"] == date)
         .cloned()
-}
-
-fn add_kurban_ait(env: &TestEnv) {
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
 }
 
 #[test]
@@ -91,7 +76,7 @@ fn r_t3_show_json_rows_have_date_weekday_working_reason() {
 fn r_t3_add_a_movable_holiday_then_show_lists_it() {
     let env = TestEnv::with_officer();
     assert!(day(&env, "2026", "2026-05-27").is_none());
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let row = day(&env, "2026", "2026-05-27").expect("2026-05-27 listed");
     assert_eq!(row["working"], false);
     assert!(
@@ -171,7 +156,7 @@ fn r_t3_workday_on_a_transferred_day_off_cancels_it() {
 #[test]
 fn calendar_add_same_date_twice_is_bad_input() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let before = env.snapshot();
     let assert = env
         .kezek(&["calendar", "add", "2026-05-27", "--kind", "holiday"])
@@ -228,7 +213,7 @@ fn calendar_add_without_officer_is_a_usage_error() {
 #[test]
 fn calendar_remove_a_declared_date() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     env.kezek(&["calendar", "remove", "2026-05-27"])
         .success()
         .stderr(contains("2026-05-27"));
@@ -310,7 +295,7 @@ fn calendar_import_reports_every_bad_row_and_writes_nothing() {
 #[test]
 fn calendar_import_refuses_a_pointless_declaration_and_a_declared_date() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let file = env.write(
         "conflicts.csv",
         "date,kind,name\n\
@@ -464,7 +449,7 @@ fn calendar_show_defaults_to_the_year_of_the_clock() {
 #[test]
 fn calendar_history_shows_the_add_event() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let history = env.json(&["history", "2026-05-27"]);
     let events = history.as_array().unwrap();
     assert_eq!(events.len(), 1, "{history}");
@@ -481,7 +466,7 @@ fn calendar_history_shows_the_add_event() {
 fn calendar_add_and_remove_journal_and_audit_verifies() {
     let env = TestEnv::with_officer();
     let start = events(&env);
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     assert_eq!(events(&env), start + 1);
     env.kezek(&["audit", "verify"]).success();
     env.kezek(&["calendar", "remove", "2026-05-27"]).success();
@@ -496,7 +481,7 @@ fn calendar_add_and_remove_journal_and_audit_verifies() {
     assert_eq!(kinds, ["calendar.add", "calendar.remove"]);
     env.kezek(&["audit", "verify"]).success();
     // And it can be declared again.
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     env.kezek(&["audit", "verify"]).success();
 }
 
@@ -509,16 +494,7 @@ fn calendar_show_refuses_an_absurd_year() {
 #[test]
 fn r_t3_calendar_show_2026_as_officers_see_it() {
     let env = TestEnv::with_officer();
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
+    env.declare_kurban_ait();
     insta::assert_snapshot!(env.stdout(&["calendar", "show", "--year", "2026"]), @r"
     | date       | weekday | working | reason                                                     |
     |------------|---------|---------|------------------------------------------------------------|

@@ -1,5 +1,6 @@
 //! The man pages in man/ are generated from the clap definitions; this fails when they are stale.
 
+use crate::common::commands_in_help;
 use crate::common::env::TestEnv;
 
 #[test]
@@ -84,25 +85,6 @@ fn stray_runs(text: &str, roff: bool) -> Vec<String> {
         }
     }
     found
-}
-
-/// The subcommands a `--help` lists under `Commands:` (without `help`).
-fn commands_in_help(help: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for line in help.lines() {
-        if line.starts_with("Commands:") {
-            inside = true;
-        } else if inside && line.trim().is_empty() {
-            break;
-        } else if inside && line.starts_with("  ") && !line.starts_with("   ") {
-            let name = line.split_whitespace().next().unwrap_or("");
-            if name != "help" {
-                out.push(name.to_string());
-            }
-        }
-    }
-    out
 }
 
 #[test]

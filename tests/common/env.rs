@@ -2,11 +2,14 @@
 //! environment, a pinned clock, and officer keys copied from tests/fixtures with mode 0600.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use tempfile::TempDir;
+
+use super::city::{officer_add, Driver};
+use super::sql;
 
 /// Supporting documents the tests register with (KIND:NUMBER:DATE).
 pub const MILITARY_DOC: &str = "military_id:1:2026-01-10";
@@ -52,7 +55,15 @@ pub struct TestEnv {
 impl TestEnv {
     /// An empty directory; no database yet.
     pub fn bare() -> TestEnv {
-        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestEnv::in_dir(tempfile::tempdir().expect("a temporary directory"))
+    }
+
+    /// An empty directory in memory where there is one ([`super::tmpfs_dir`]); no database yet.
+    pub fn in_tmpfs() -> TestEnv {
+        TestEnv::in_dir(super::tmpfs_dir("kezek-test"))
+    }
+
+    fn in_dir(dir: TempDir) -> TestEnv {
         let db = dir.path().join("kezek.db");
         TestEnv {
             dir,
@@ -77,46 +88,34 @@ impl TestEnv {
         env
     }
 
+    /// Adds the first officer (one of [`super::city::OFFICERS`]), who signs with their own key.
     pub fn add_first_officer(&self, id: &str) {
         let (key, public) = self.key(id);
         self.cmd()
             .env_remove("KEZEK_OFFICER")
-            .args([
-                "officer",
-                "add",
-                "--id",
-                id,
-                "--name",
-                "Иванова Айгуль",
-                "--district",
-                "Алмалинский",
-            ])
-            .arg("--public-key")
-            .arg(&public)
-            .arg("--key")
-            .arg(&key)
+            .args(officer_add(id, &public, Some(&key)))
             .assert()
             .success();
     }
 
-    /// Adds another officer, acting as the current one.
+    /// Adds another officer of [`super::city::OFFICERS`], acting as the current one.
     pub fn add_officer(&self, id: &str) {
         let (_, public) = self.key(id);
-        self.cmd()
-            .args([
-                "officer",
-                "add",
-                "--id",
-                id,
-                "--name",
-                "Садыков Ерлан",
-                "--district",
-                "Медеуский",
-            ])
-            .arg("--public-key")
-            .arg(&public)
-            .assert()
-            .success();
+        self.kezek_args(officer_add(id, &public, None)).success();
+    }
+
+    /// Declares Kurban Ait on Wednesday 27 May 2026 (R-T3: a movable holiday the city announces).
+    pub fn declare_kurban_ait(&self) {
+        self.kezek(&[
+            "calendar",
+            "add",
+            "2026-05-27",
+            "--kind",
+            "holiday",
+            "--name",
+            "Курбан айт",
+        ])
+        .success();
     }
 
     pub fn set_now(&mut self, now: &str) {
@@ -129,7 +128,7 @@ impl TestEnv {
 
     /// The fixture key pair of an officer, copied into the test directory (private key mode 0600).
     pub fn key(&self, officer: &str) -> (PathBuf, PathBuf) {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+        let fixtures = super::fixtures();
         let key = self.dir.path().join(format!("{officer}.key"));
         let public = self.dir.path().join(format!("{officer}.pub"));
         if !key.exists() {
@@ -159,6 +158,28 @@ impl TestEnv {
         self.cmd().args(args).assert()
     }
 
+    /// `kezek ARGS` with words of any kind (paths, owned strings).
+    pub fn kezek_args<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        args: impl IntoIterator<Item = S>,
+    ) -> Assert {
+        self.cmd().args(args).assert()
+    }
+
+    /// How `kezek ARGS` ended, with `fault` switched on if given: its exit code and its stderr.
+    pub fn outcome(&self, args: &[&str], fault: Option<&str>) -> (i32, String) {
+        let mut cmd = self.cmd();
+        cmd.args(args);
+        if let Some(fault) = fault {
+            cmd.env("KEZEK_FAULT", fault);
+        }
+        let out = cmd.output().expect("run kezek");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// stdout of a command that must succeed.
     pub fn stdout(&self, args: &[&str]) -> String {
         let out = self.kezek(args).success().get_output().stdout.clone();
@@ -182,9 +203,9 @@ impl TestEnv {
         self.dir.path().join(name)
     }
 
-    /// A direct connection, to look at state or to tamper with it.
+    /// A connection of the test's own, to look at state or to tamper with it.
     pub fn conn(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.db).expect("open the test database")
+        sql::connect(&self.db)
     }
 
     pub fn count(&self, sql: &str) -> i64 {
@@ -197,14 +218,7 @@ impl TestEnv {
     pub fn snapshot(&self) -> String {
         let conn = self.conn();
         let mut out = String::new();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for t in tables {
+        for t in sql::tables(&conn) {
             let mut stmt = conn
                 .prepare(&format!("SELECT * FROM {t} ORDER BY 1"))
                 .unwrap();
@@ -225,4 +239,11 @@ impl TestEnv {
 /// The stderr of an assertion, as text.
 pub fn stderr(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// A `TestEnv` runs a city's commands as they are.
+impl Driver for TestEnv {
+    fn env(&mut self) -> &mut TestEnv {
+        self
+    }
 }

@@ -14,15 +14,10 @@
 //! The tests named after a defect (`..._round_trips`, `..._are_refused`, `..._not_taken_for_one`) keep what the fuzz
 //! targets and these suites found, with the input inline.
 
-use crate::common::env;
-
 use std::fmt::Debug;
-use std::io::Write as _;
 use std::time::Instant;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
-use env::TestEnv;
-use kezek::crypto::PrivateKey;
 use kezek::csvfile::CsvFile;
 use kezek::domain::application::{
     email, format_number, parse_number, Consent, Document, Language, QueueType, Status,
@@ -45,6 +40,11 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::common::city::{Applications, City};
+use crate::common::env::{TestEnv, NOW};
+use crate::common::sql::{connect, one};
+use crate::common::{date, fixture_key, say, APPLICATIONS};
+
 /// The seed of every runner in this suite.
 const SEED: u64 = 0x7061_7273_6572;
 
@@ -53,10 +53,6 @@ fn seed() -> u64 {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(SEED)
-}
-
-fn figure(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 /// A runner of `cases` cases, its generator seeded from the suite's seed and the property's name, so that each
@@ -107,7 +103,7 @@ where
             tried.get()
         ),
     };
-    figure(&format!(
+    say(format!(
         "parsers: {name}: {verdict}, {:.2?} (seed {:#x})",
         started.elapsed(),
         seed()
@@ -159,10 +155,6 @@ fn names_field(e: &Error, field: &str) -> Result<(), TestCaseError> {
         text
     );
     Ok(())
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("a date")
 }
 
 /// Text that is mostly what a person or a file could hold, with some of anything.
@@ -322,7 +314,7 @@ fn r_q4_the_checksum_property_catches_a_parser_that_skips_the_check_digit() {
     let Err(TestError::Fail(why, case)) = result else {
         panic!("the checksum property held with the check digit skipped: {result:?}");
     };
-    figure(&format!(
+    say(format!(
         "parsers: broken variant iin-checksum-skipped: caught in {:.2?}: {case:?}: {why}",
         started.elapsed()
     ));
@@ -989,50 +981,33 @@ fn csv_rows_come_back_with_their_values_and_the_lines_they_start_on() {
 
 /// A database with an officer, the example organizations and calendar and the first 100 example applications,
 /// and the officer's key, to run imports against.
-struct City {
+struct Session {
     _env: TestEnv,
     db: Db,
     now: Now,
     actor: Actor,
 }
 
-impl City {
+impl Session {
     /// `applications`: whether the first 100 example applications are imported (without them, an application
     /// import takes the bulk path of an empty table).
-    fn new(applications: bool) -> City {
-        let env = TestEnv::with_officer();
-        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-        env.cmd()
-            .args(["org", "import"])
-            .arg(examples.join("orgs.csv"))
-            .assert()
-            .success();
-        env.cmd()
-            .args(["calendar", "import"])
-            .arg(examples.join("calendar.csv"))
-            .assert()
-            .success();
-        let examples_csv =
-            std::fs::read_to_string(examples.join("applications.csv")).expect("examples");
-        let first: Vec<&str> = examples_csv.lines().take(101).collect();
-        let file = env.write("first.csv", &(first.join("\n") + "\n"));
-        if applications {
-            env.cmd()
-                .args(["application", "import"])
-                .arg(&file)
-                .assert()
-                .success();
-        }
-        let db = Db::open(&env.db).expect("the database");
-        let key = PrivateKey::load(&env.key("ivanova").0).expect("the key");
-        City {
-            db,
-            now: Now::new(Some(env::NOW), Utc::now()).expect("NOW"),
+    fn new(applications: bool) -> Session {
+        let city = City::builder()
+            .calendar()
+            .applications(if applications {
+                Applications::Examples(100)
+            } else {
+                Applications::None
+            })
+            .build();
+        Session {
+            db: Db::open(&city.env.db).expect("the database"),
+            now: Now::new(Some(NOW), Utc::now()).expect("NOW"),
             actor: Actor {
                 acting: Acting::Officer("ivanova".into()),
-                key: Some(key),
+                key: Some(fixture_key("ivanova")),
             },
-            _env: env,
+            _env: city.env,
         }
     }
 }
@@ -1291,12 +1266,8 @@ fn names_its_cause(importer: &Importer, message: &str) -> bool {
                 .any(|f| *f == cause))
 }
 
-fn import_property(city: &mut City, importer: &'static Importer, variant: &str, cases: u32) {
-    let journal = |db: &Db| -> i64 {
-        db.conn()
-            .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
-            .expect("the journal counts")
-    };
+fn import_property(city: &mut Session, importer: &'static Importer, variant: &str, cases: u32) {
+    let journal = |db: &Db| -> i64 { one(&connect(db.path()), "SELECT count(*) FROM journal") };
     let city = std::cell::RefCell::new(city);
     let imported = std::cell::Cell::new(0u32);
     holds(
@@ -1308,7 +1279,7 @@ fn import_property(city: &mut City, importer: &'static Importer, variant: &str, 
         import_file(importer),
         |bytes| {
             let mut guard = city.borrow_mut();
-            let City { db, now, actor, .. } = &mut **guard;
+            let Session { db, now, actor, .. } = &mut **guard;
             let before = journal(db);
             let line_ends = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
             let result = CsvFile::from_bytes(
@@ -1362,7 +1333,7 @@ fn import_property(city: &mut City, importer: &'static Importer, variant: &str, 
             Ok(())
         },
     );
-    figure(&format!(
+    say(format!(
         "parsers: {} import{variant}: {} of {cases} files imported whole, the others refused row by row",
         importer.name,
         imported.get()
@@ -1375,17 +1346,15 @@ fn import_property(city: &mut City, importer: &'static Importer, variant: &str, 
 /// already" beside `DDO.2025.000001.1`. Such numbers may be refused as numbers, never taken for another.
 #[test]
 fn r_q7_distinct_kept_numbers_are_not_taken_for_one() {
-    let mut city = City::new(true);
-    let examples =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/applications.csv");
-    let examples = std::fs::read_to_string(examples).expect("examples");
+    let mut city = Session::new(true);
+    let examples = std::fs::read_to_string(APPLICATIONS).expect("examples");
     let lines: Vec<&str> = examples.lines().collect();
     for other in ["DDO.2025.000001.65537", "DDO.2025.000001.4294967297"] {
         let file = format!(
             "{},number\n{},DDO.2025.000001.1\n{},{other}\n",
             lines[0], lines[160], lines[161]
         );
-        let City { db, now, actor, .. } = &mut city;
+        let Session { db, now, actor, .. } = &mut city;
         let result = CsvFile::from_bytes(
             "kept.csv",
             file.into_bytes(),
@@ -1409,9 +1378,9 @@ fn r_q7_distinct_kept_numbers_are_not_taken_for_one() {
 #[test]
 fn r_p2_every_importer_reports_each_bad_row_by_line_and_field() {
     let started = Instant::now();
-    let mut city = City::new(true);
-    let mut empty = City::new(false);
-    figure(&format!(
+    let mut city = Session::new(true);
+    let mut empty = Session::new(false);
+    say(format!(
         "parsers: import cities built in {:.2?}",
         started.elapsed()
     ));
