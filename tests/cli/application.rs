@@ -10,7 +10,8 @@ use kezek::domain::iin::{check_digit, Iin};
 use serde_json::Value;
 
 use crate::common::env::{
-    stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
+    event_kinds, stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC,
+    SURNAMES,
 };
 use crate::common::{iin, wrong_check_digit, Birth};
 
@@ -1838,12 +1839,7 @@ fn import_is_one_journal_event_and_the_audit_verifies() {
         1
     );
     let history = env.json(&["history", "DDO.2026.000020.1"]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(kinds, ["application.import"]);
     let ok = env.kezek(&["audit", "verify"]).success();
     assert!(stderr(&ok).contains("audit ok"), "{}", stderr(&ok));
@@ -1925,12 +1921,7 @@ fn history_lists_the_register_and_set_category_events() {
         .success();
     withdraw(&env, &n);
     let history = env.json(&["history", &n]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(
         kinds,
         [

@@ -2,7 +2,7 @@
 //! rows and of the journal itself must all be caught.
 
 use crate::common::city::City;
-use crate::common::env::{stderr, TestEnv};
+use crate::common::env::{event_kinds, stderr, TestEnv};
 use crate::common::ORGS;
 
 /// A database with officers, orgs, a declared day and a changed setting: something of every state table.
@@ -73,12 +73,7 @@ fn r_a4_history_shows_a_records_events_readably() {
     assert!(text.contains("org.import"), "{text}");
     assert!(text.contains("ivanova"), "{text}");
     let json = env.json(&["history", "general_per_first_priority"]);
-    let kinds: Vec<&str> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&json);
     assert_eq!(kinds, ["schema.migrate", "settings.set"]);
     assert_eq!(json[1]["details"]["to"], "4");
     env.kezek(&["history", "NOPE"]).code(4);

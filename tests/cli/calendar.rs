@@ -5,7 +5,7 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::common::env::{stderr, TestEnv};
+use crate::common::env::{event_kinds, stderr, TestEnv};
 use crate::common::CALENDAR;
 
 fn example_calendar() -> &'static Path {
@@ -128,16 +128,7 @@ fn r_t3_workday_on_a_plain_tuesday_is_refused() {
 fn r_t3_workday_on_a_saturday_is_listed_as_working() {
     let env = TestEnv::with_officer();
     assert!(day(&env, "2026", "2026-03-28").is_none());
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-03-28",
-        "--kind",
-        "workday",
-        "--name",
-        "перенос",
-    ])
-    .success();
+    env.declare_day("2026-03-28", "workday", "перенос");
     let row = day(&env, "2026", "2026-03-28").expect("2026-03-28 listed");
     assert_eq!(row["working"], true, "{row}");
     assert_eq!(row["weekday"], "Sat");
@@ -472,12 +463,7 @@ fn calendar_add_and_remove_journal_and_audit_verifies() {
     env.kezek(&["calendar", "remove", "2026-05-27"]).success();
     assert_eq!(events(&env), start + 2);
     let history = env.json(&["history", "2026-05-27"]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(kinds, ["calendar.add", "calendar.remove"]);
     env.kezek(&["audit", "verify"]).success();
     // And it can be declared again.

@@ -3,7 +3,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::city::City;
-use crate::common::env::{stderr, TestEnv};
+use crate::common::env::{event_kinds, stderr, TestEnv};
 
 #[test]
 fn db_backup_is_a_consistent_verifiable_copy_with_mode_0600() {
@@ -260,12 +260,7 @@ fn db_purge_leaves_no_purged_value_in_the_bytes_of_the_database_file() {
     drop(reader);
 
     let events = env.json(&["history", &d, "--table", "direction"]);
-    let kinds: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&events);
     assert_eq!(kinds.last(), Some(&"db.purge"), "{events}");
     env.kezek(&["audit", "verify"]).success();
     env.kezek(&["db", "check"]).success();

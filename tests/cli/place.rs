@@ -545,16 +545,7 @@ fn r_p3_the_offer_round_is_refused_once_the_window_closed() {
 #[test]
 fn r_p3_a_declared_working_saturday_runs_the_round() {
     let mut env = city();
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-03-28",
-        "--kind",
-        "workday",
-        "--name",
-        "перенос",
-    ])
-    .success();
+    env.declare_day("2026-03-28", "workday", "перенос");
     let a = Kid::new("2022-05-10", 1).register(&env);
     publish(&env, "DS-001", "2022", 1);
     env.set_now("2026-03-28T10:00");

@@ -104,18 +104,15 @@ impl TestEnv {
         self.kezek_args(officer_add(id, &public, None)).success();
     }
 
-    /// Declares Kurban Ait on Wednesday 27 May 2026 (R-T3: a movable holiday the city announces).
+    /// Declares a day (R-T3): `calendar add DATE --kind KIND --name NAME`.
+    pub fn declare_day(&self, date: &str, kind: &str, name: &str) {
+        self.kezek(&["calendar", "add", date, "--kind", kind, "--name", name])
+            .success();
+    }
+
+    /// Declares Kurban Ait on Wednesday 27 May 2026 (a movable holiday the city announces).
     pub fn declare_kurban_ait(&self) {
-        self.kezek(&[
-            "calendar",
-            "add",
-            "2026-05-27",
-            "--kind",
-            "holiday",
-            "--name",
-            "Курбан айт",
-        ])
-        .success();
+        self.declare_day("2026-05-27", "holiday", "Курбан айт");
     }
 
     pub fn set_now(&mut self, now: &str) {
@@ -234,6 +231,16 @@ impl TestEnv {
         }
         out
     }
+}
+
+/// The kinds of the events of a `history --format json`, in order.
+pub fn event_kinds(history: &serde_json::Value) -> Vec<&str> {
+    history
+        .as_array()
+        .expect("an array of events")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("a kind"))
+        .collect()
 }
 
 /// The stderr of an assertion, as text.
