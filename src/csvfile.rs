@@ -421,14 +421,10 @@ fn row_error(line: u64, e: Error) -> Result<RowError> {
             line,
             message: e.unrendered(),
         }),
-        Error::Sqlite(e)
-            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
-        {
-            Ok(RowError {
-                line,
-                message: format!("the database refuses the row: {e}"),
-            })
-        }
+        Error::Constraint(e) => Ok(RowError {
+            line,
+            message: format!("the database refuses the row: {e}"),
+        }),
         e => Err(e),
     }
 }
@@ -897,18 +893,18 @@ mod tests {
         );
     }
 
-    /// A row the database refuses by a constraint is a bad row of the file, not an internal error.
+    /// A row the database refuses by a constraint is a bad row of the file, not an internal error (the store
+    /// turns SQLite's constraint errors into `Error::Constraint`: `store::db`'s tests check that).
     #[test]
     fn a_constraint_the_database_enforces_is_a_row_error() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE t (v TEXT CHECK (v GLOB '[0-9]*'))")
-            .unwrap();
         let mut file =
             CsvFile::from_bytes("t.csv", b"k,v\n1,2\n2,x\n3,4\n".to_vec(), &["k", "v"], &[])
                 .unwrap();
-        let result = file.rows(&|_| {}, |row, _| {
-            conn.execute("INSERT INTO t (v) VALUES (?1)", [row.get("v")])?;
-            Ok(())
+        let result = file.rows(&|_| {}, |row, _| match row.get("v") {
+            "x" => Err(Error::Constraint(
+                "CHECK constraint failed: v GLOB '[0-9]*'".into(),
+            )),
+            _ => Ok(()),
         });
         match result {
             Err(Error::BadRows { rows, .. }) => {

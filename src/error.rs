@@ -41,8 +41,12 @@ pub enum Error {
     /// Another process holds the database (exit 75).
     #[error("database busy: another kezek process is writing to it; try again later")]
     Busy,
-    #[error("database: {}", shown(&.0.to_string()))]
-    Sqlite(rusqlite::Error),
+    /// SQLite failed (exit 1).
+    #[error("database: {}", shown(.0))]
+    Sqlite(String),
+    /// A constraint of the schema refused a write (exit 1; an import reports the row as bad).
+    #[error("database: {}", shown(.0))]
+    Constraint(String),
     #[error("{}: {}", shown(.context), .source)]
     Io {
         context: String,
@@ -162,7 +166,7 @@ impl Error {
             Error::NotFound(_) => 4,
             Error::BadInput(_) | Error::BadRows { .. } | Error::Tampered(_) => 65,
             Error::Busy => 75,
-            Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_) => 1,
+            Error::Sqlite(_) | Error::Constraint(_) | Error::Io { .. } | Error::Internal(_) => 1,
         }
     }
 
@@ -199,16 +203,6 @@ impl Error {
         Error::Io {
             context: context.into(),
             source,
-        }
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Busy,
-            _ => Error::Sqlite(e),
         }
     }
 }

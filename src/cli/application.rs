@@ -168,7 +168,7 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             (applications::IMPORT_REQUIRED, applications::IMPORT_OPTIONAL),
             "applications",
             |c, csv, progress| {
-                let settings = reference::load_settings(c.tx())?;
+                let settings = reference::load_settings(c)?;
                 applications::import(c, csv, &settings, progress)
             },
         ),
@@ -247,7 +247,7 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            applications::get(db.conn(), &number)?;
+            applications::get(&db, &number)?;
             ctx.out.confirm(&format!(
                 "Withdraw application {number} (removed, reason withdrawn)?"
             ))?;
@@ -283,11 +283,7 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
         Some(c) => Some(c),
         None if interactive() => {
             let mut names = vec!["none".to_string()];
-            names.extend(
-                reference::categories(db.conn())?
-                    .into_iter()
-                    .map(|c| c.name),
-            );
+            names.extend(reference::categories(&db)?.into_iter().map(|c| c.name));
             let c = choose(
                 None,
                 "none",
@@ -326,7 +322,7 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
         docs: docs.iter().map(String::as_str).collect(),
         consent: &consent,
     };
-    let settings = reference::load_settings(db.conn())?;
+    let settings = reference::load_settings(&db)?;
     let number = db.change(&actor, &ctx.now, Mode::Commit, |c| {
         applications::register(c, &input, &settings)
     })?;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::error::{Error, Result};
-use crate::store::audit::{self, SignedHead};
+use crate::store::audit::{self, Anchor, SignedHead};
 use crate::store::journal::{self, STATE_TABLES};
 
 #[derive(Debug, Args)]
@@ -20,23 +20,24 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the journal chain, the head signatures and every state row (R-A6)
+    /// Check the journal chain, the head signatures and every state row (R-A6, R-A7)
     #[command(
         long_about = "Prove the database was changed only through kezek (R-A6): recompute the hash \
-        chain of the journal, check every signed head against the officer's registered public key, and check \
-        that every row of every state table has exactly the digest its latest journal event recorded. An \
-        edited row, a row inserted without an event and a deleted row are all caught. With --head FILE, also \
-        prove that a head published earlier (by `audit head`) is still part of the chain, which catches a \
-        journal cut short. Names the first problem found and exits 65; exits 0 when all is well. The rows \
-        are checked beside the chain on read-only connections of their own, the application table in key \
-        ranges, one per processor (at most 8), all seeing the same snapshot; the verdict does not depend on \
-        how many there are."
+        chain of the journal, check every signed head against the key its officer had at that point of the \
+        journal, and check that every row of every state table has exactly the digest its latest journal event \
+        recorded. An edited row, a row inserted without an event and a deleted row are all caught.\n\n\
+        Trust does not come from the database (R-A7): officer keys are read from the journal's own events, not \
+        from today's officer table; a key is trusted only once a head signed by another officer already trusted \
+        covers its registration or rotation; a head must be signed by an active officer; every event a head \
+        closes must be its signer's. The first officer is the anchor: --trust FILE (their public key PEM, or a \
+        published head) pins it from outside the database, so that a database rebuilt from scratch with keys of \
+        its own is refused. With --head FILE, also prove that a head published earlier (by `audit head`) is \
+        still part of the chain, which catches a journal cut short.\n\n\
+        Names the first problem found and exits 65; exits 0 when all is well. The rows are checked beside the \
+        chain on read-only connections of their own, the application table in key ranges, one per processor (at \
+        most 8), all seeing the same snapshot; the verdict does not depend on how many there are."
     )]
-    Verify {
-        /// A head published earlier by `kezek audit head`
-        #[arg(long, value_name = "FILE")]
-        head: Option<PathBuf>,
-    },
+    Verify(Anchors),
     /// Print the current signed head of the journal, for the department to publish
     #[command(
         long_about = "Print the current signed head of the journal (R-A5): sequence number, hash, \
@@ -44,6 +45,48 @@ pub enum AuditCommand {
         daily; `kezek audit verify --head FILE` later proves the journal still contains it."
     )]
     Head,
+}
+
+/// What `audit verify` and `db check` may check the database against, from outside it.
+#[derive(Debug, Args)]
+pub struct Anchors {
+    /// A head published earlier by `kezek audit head`
+    #[arg(long, value_name = "FILE")]
+    pub head: Option<PathBuf>,
+    /// The trust anchor: the first officer's public key (PEM) or a published head (R-A7)
+    #[arg(long, value_name = "FILE")]
+    pub trust: Option<PathBuf>,
+}
+
+impl Anchors {
+    /// The published head and the anchor, read from their files.
+    pub fn load(&self) -> Result<(Option<SignedHead>, Option<Anchor>)> {
+        let read = |flag: &str, path: &PathBuf| {
+            std::fs::read_to_string(path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    Error::NotFound(format!("{flag}: file {}", path.display()))
+                }
+                _ => Error::bad(format!("{flag}: cannot read {}: {e}", path.display())),
+            })
+        };
+        let head = match &self.head {
+            Some(path) => Some(SignedHead::parse("--head", &read("--head", path)?)?),
+            None => None,
+        };
+        let trust = match &self.trust {
+            Some(path) => Some(Anchor::parse("--trust", &read("--trust", path)?)?),
+            None => None,
+        };
+        Ok((head, trust))
+    }
+
+    /// Runs the audit on one snapshot of `db` against these anchors.
+    pub fn verify(&self, db: &mut crate::store::Db) -> Result<audit::VerifyReport> {
+        let (head, trust) = self.load()?;
+        db.snapshot(|s| {
+            audit::verify_anchored(s, head.as_ref(), trust.as_ref(), audit::RowSplit::default())
+        })
+    }
 }
 
 #[derive(Default, Serialize)]
@@ -71,7 +114,7 @@ pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let db = ctx.open()?;
     let mut rows = Vec::new();
     for table in tables {
-        for e in journal::history(db.conn(), table, &args.key)? {
+        for e in journal::history(&db, table, &args.key)? {
             rows.push((table.name, e));
         }
     }
@@ -118,22 +161,10 @@ fn readable(details: &serde_json::Value) -> String {
 
 pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
     match command {
-        AuditCommand::Verify { head } => {
-            let published = match &head {
-                Some(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-                        std::io::ErrorKind::NotFound => {
-                            Error::NotFound(format!("--head: file {}", path.display()))
-                        }
-                        _ => Error::bad(format!("--head: cannot read {}: {e}", path.display())),
-                    })?;
-                    Some(SignedHead::parse("--head", &text)?)
-                }
-                None => None,
-            };
+        AuditCommand::Verify(anchors) => {
             let mut db = ctx.open()?;
             db.use_scan_mmap()?;
-            let report = db.snapshot(|conn| audit::verify(conn, published.as_ref()))?;
+            let report = anchors.verify(&mut db)?;
             ctx.out.status(&format!(
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
                 report.events, report.heads, report.rows, report.last_seq, report.last_hash
@@ -148,7 +179,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
         }
         AuditCommand::Head => {
             let db = ctx.open()?;
-            let head = audit::latest_head(db.conn())?.ok_or_else(|| {
+            let head = audit::latest_head(&db)?.ok_or_else(|| {
                 Error::NotFound("a signed head: no officer has changed anything yet".into())
             })?;
             match ctx.out.format {

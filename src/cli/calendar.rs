@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
         CalendarCommand::Show { year } => {
             let year = year.unwrap_or_else(|| ctx.now.today().year());
             let db = ctx.open()?;
-            let calendar = reference::working_calendar(db.conn())?;
+            let calendar = reference::working_calendar(&db)?;
             let rows: Vec<DayRow> = calendar
                 .special_days(year)
                 .into_iter()

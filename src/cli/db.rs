@@ -4,7 +4,6 @@ use clap::{Args, CommandFactory, Subcommand};
 
 use super::{Cli, Ctx};
 use crate::error::{Error, Result};
-use crate::store::audit;
 use crate::store::db::{Db, APPLICATION_ID};
 use crate::store::purge;
 
@@ -16,8 +15,12 @@ pub enum DbCommand {
         even while other processes write. FILE is created with mode 0600 and is never overwritten."
     )]
     Backup { file: PathBuf },
-    /// SQLite's integrity and foreign-key checks, the queue counts, then `audit verify`
-    Check,
+    /// SQLite's integrity and foreign-key checks, the queue counts, then `audit verify` (R-A6, R-A8)
+    #[command(
+        long_about = "SQLite's integrity and foreign-key checks, the queue counts, then `audit verify` with \
+        the same --head and --trust (R-A6, R-A7, R-A8). Names the first problem found and exits 65."
+    )]
+    Check(super::audit::Anchors),
     /// Anonymise the personal data of applications that ended before a date (asks for confirmation)
     #[command(
         long_about = "Anonymise the personal data of the applications that were enrolled or removed \
@@ -109,7 +112,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ctx.out.confirm(&format!(
                 "Anonymise the applications that ended before {before}? This cannot be undone."
             ))?;
-            purge::erase_what_is_deleted(db.conn())?;
+            purge::erase_what_is_deleted(&db)?;
             let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
                 purge::purge(c, before)
             })?;
@@ -118,7 +121,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
                 report.applications, report.notifications, report.enrollments, report.directions
             ));
             // Also after a purge that found nothing: it finishes a wipe that another process kept busy last time.
-            if !purge::wipe_free_space(db.conn())? {
+            if !purge::wipe_free_space(&db)? {
                 ctx.out.status(
                     "another process kept the database busy: its free space or write-ahead log may still hold \
                      purged values; run the same `kezek db purge` again later to wipe them",
@@ -126,18 +129,18 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             }
             ctx.out.object(&report)
         }
-        DbCommand::Check => {
+        DbCommand::Check(anchors) => {
             let mut db = ctx.open()?;
             db.use_scan_mmap()?;
             let mut problems = db.sqlite_checks()?;
-            problems.extend(crate::store::applications::check_queue_counts(db.conn())?);
+            problems.extend(crate::store::applications::check_queue_counts(&db)?);
             if let Some(first) = problems.first() {
                 return Err(Error::Tampered(format!(
                     "{first} ({} problem(s) in all)",
                     problems.len()
                 )));
             }
-            let report = db.snapshot(|conn| audit::verify(conn, None))?;
+            let report = anchors.verify(&mut db)?;
             ctx.out.status(&format!(
                 "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows

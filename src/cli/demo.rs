@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         applications::IMPORT_REQUIRED,
         applications::IMPORT_OPTIONAL,
     )?;
-    let settings = reference::load_settings(db.conn())?;
+    let settings = reference::load_settings(&db)?;
     let report = db.change(&actor, now, Mode::Commit, |c| {
         applications::import(c, &mut csv, &settings, &|_| {})
     })?;
@@ -120,14 +120,13 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     ));
 
     ctx.out.status("\nOrganizations by district:");
-    ctx.out
-        .list(&org_counts(&orgs::list(db.conn(), None, None)?))?;
+    ctx.out.list(&org_counts(&orgs::list(&db, None, None)?))?;
 
     let year = now.today().year();
     ctx.out.status(&format!(
         "\nThe working-day calendar of {year} (days that differ from a plain week):"
     ));
-    let calendar = reference::working_calendar(db.conn())?;
+    let calendar = reference::working_calendar(&db)?;
     let days: Vec<_> = calendar
         .special_days(year)
         .into_iter()
@@ -150,8 +149,8 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let k = settings.general_per_first_priority;
     ctx.out
         .status("\nThe queues (waiting applications by queue type, group year and class):");
-    ctx.out.list(&queue_counts(db.conn())?)?;
-    let largest = queue_counts(db.conn())?
+    ctx.out.list(&queue_counts(&db)?)?;
+    let largest = queue_counts(&db)?
         .into_iter()
         .max_by_key(|q| q.waiting)
         .ok_or_else(|| Error::Internal("the demo has no queue".into()))?;
@@ -165,13 +164,13 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         status: None,
         limit: Some(12),
     };
-    let head = applications::list(db.conn(), &filter, k)?;
+    let head = applications::list(&db, &filter, k)?;
     ctx.out.list(&head)?;
     if let Some(first) = head.iter().find(|a| a.priority_class == "first_priority") {
-        let view = applications::view(db.conn(), applications::get(db.conn(), &first.number)?, k)?;
+        let view = applications::view(&db, applications::get(&db, &first.number)?, k)?;
         ctx.out
             .status("\nIts registration notice (kezek application notice):\n");
-        let titles = reference::categories(db.conn())?;
+        let titles = reference::categories(&db)?;
         let title =
             super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
         ctx.out.text(&documents::registration_notice(
@@ -214,16 +213,15 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     )?;
     ctx.out.list(&stats.median_wait_days)?;
     let k = settings.general_per_first_priority;
-    let titles = reference::categories(db.conn())?;
+    let titles = reference::categories(&db)?;
     for status in [Status::Enrolled, Status::StopListed] {
         let filter = applications::ListFilter {
             status: Some(status),
             limit: Some(1),
             ..Default::default()
         };
-        if let Some(row) = applications::list(db.conn(), &filter, k)?.first() {
-            let view =
-                applications::view(db.conn(), applications::get(db.conn(), &row.number)?, k)?;
+        if let Some(row) = applications::list(&db, &filter, k)?.first() {
+            let view = applications::view(&db, applications::get(&db, &row.number)?, k)?;
             let title =
                 super::application::category_title(&titles, view.category.as_deref(), Language::Ru);
             ctx.out.status(&format!(
@@ -234,7 +232,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
                 .text(&documents::child_card(&view, title, Language::Ru, now))?;
         }
     }
-    let outbox = crate::store::outbox::unsent(db.conn())?;
+    let outbox = crate::store::outbox::unsent(&db)?;
     ctx.out.status(&format!(
         "\nThe outbox holds {} e-mails and SMS for the families (kezek notify export).",
         outbox.len()
@@ -313,16 +311,11 @@ struct QueueCount {
     waiting: u64,
 }
 
-fn queue_counts(conn: &rusqlite::Connection) -> Result<Vec<QueueCount>> {
-    let mut stmt = conn.prepare(
-        "SELECT DISTINCT queue_type, group_year FROM queue_day WHERE waiting > 0 ORDER BY queue_type, group_year",
-    )?;
-    let keys: Vec<(String, i64)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    keys.into_iter()
+fn queue_counts(db: &Db) -> Result<Vec<QueueCount>> {
+    applications::queues_waiting(db)?
+        .into_iter()
         .map(|(queue_type, group_year)| {
-            let c = applications::class_counts(conn, &queue_type, group_year)?;
+            let c = applications::class_counts(db, &queue_type, group_year)?;
             Ok(QueueCount {
                 queue_type,
                 group_year,
@@ -410,9 +403,9 @@ fn walk_month(
 ) -> Result<Vec<DayRow>> {
     use rand::{Rng, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(DEMO_SEED);
-    let calendar = reference::working_calendar(db.conn())?;
+    let calendar = reference::working_calendar(&*db)?;
     let key = actor.key.as_ref().expect("the demo officer's key");
-    let all_orgs = orgs::list(db.conn(), None, None)?;
+    let all_orgs = orgs::list(&*db, None, None)?;
     let of_kind = |k: &str| {
         all_orgs
             .iter()
@@ -492,7 +485,7 @@ fn walk_month(
 
         // During the window: most notified families take an offered place of their queue.
         let notified = applications::list(
-            db.conn(),
+            &*db,
             &applications::ListFilter {
                 status: Some(Status::Notified),
                 ..Default::default()
@@ -506,7 +499,7 @@ fn walk_month(
                 continue;
             }
             let offered = places::list(
-                db.conn(),
+                &*db,
                 &places::PlaceFilter {
                     group_year: Some(app.group_year),
                     status: Some(PlaceStatus::Offered),
@@ -530,7 +523,7 @@ fn walk_month(
         }
         // A private place for the first child of three or more who wants one.
         let free_private = places::list(
-            db.conn(),
+            &*db,
             &places::PlaceFilter {
                 status: Some(PlaceStatus::Free),
                 ..Default::default()
@@ -540,7 +533,7 @@ fn walk_month(
         .find(|p| p.org_kind == "private");
         if let Some(place) = free_private {
             let candidates = applications::list(
-                db.conn(),
+                &*db,
                 &applications::ListFilter {
                     queue_type: Some(QueueType::General),
                     group_year: Some(place.group_year),
@@ -575,7 +568,7 @@ fn walk_month(
         }
         // Children arrive with directions issued on earlier days; some never come and their directions expire.
         let open = directions::list(
-            db.conn(),
+            &*db,
             &directions::DirectionFilter {
                 status: Some(DirectionStatus::Issued),
                 ..Default::default()

@@ -125,8 +125,8 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
                 None
             };
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                let settings = reference::load_settings(c.tx())?;
-                let calendar = reference::working_calendar(c.tx())?;
+                let settings = reference::load_settings(c)?;
+                let calendar = reference::working_calendar(c)?;
                 directions::issue(c, &number, place, key, &settings, &calendar, stale)
             })?;
             ctx.out.status(&format!(
@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         DirectionCommand::Revoke { direction } => {
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            directions::show(db.conn(), &direction)?;
+            directions::show(&db, &direction)?;
             ctx.out.confirm(&format!(
                 "Revoke direction {direction} at the applicant's request?"
             ))?;
@@ -172,7 +172,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            directions::show(db.conn(), &direction)?;
+            directions::show(&db, &direction)?;
             ctx.out.confirm(&format!("Annul direction {direction}?"))?;
             db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 directions::annul(c, &direction, &reason)
@@ -203,7 +203,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         DirectionCommand::Show(args) => show(ctx, args),
         DirectionCommand::Verify { direction } => {
             let db = ctx.open()?;
-            let v = directions::verify(db.conn(), &direction)?;
+            let v = directions::verify(&db, &direction)?;
             ctx.out.status(&format!(
                 "direction {direction}: signature valid (officer {}, key {}), status {}",
                 v.signed_by, v.key_fingerprint, v.status
@@ -228,7 +228,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
                 limit,
             };
             let db = ctx.open()?;
-            ctx.out.list(&directions::list(db.conn(), &filter)?)
+            ctx.out.list(&directions::list(&db, &filter)?)
         }
         DirectionCommand::Notice(args) => {
             let mut db = ctx.open()?;

@@ -299,7 +299,7 @@ pub fn import_file(
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
     let report = db.change(&actor, &ctx.now, mode, |c| {
         if !args.allow_repeat {
-            if let Some(first) = crate::store::journal::first_import(c.tx(), &csv.sha256)? {
+            if let Some(first) = crate::store::journal::first_import(c, &csv.sha256)? {
                 return Err(Error::refused(
                     "import",
                     format!(
@@ -314,7 +314,7 @@ pub fn import_file(
             bar.set_position(b);
             rows_done.set(rows_done.get() + 1);
             if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get().is_multiple_of(1000) {
-                let _ = c.tx().execute_batch("COMMIT; BEGIN IMMEDIATE");
+                c.commit_midway_for_fault();
             }
         };
         match import(c, &mut csv, &progress) {

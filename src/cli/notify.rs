@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, command: NotifyCommand) -> Result<()> {
                 db.change(&actor, &ctx.now, Mode::Commit, outbox::export_and_mark)?
             } else {
                 let db = ctx.open()?;
-                outbox::unsent(db.conn())?
+                outbox::unsent(&db)?
             };
             ctx.out.status(&format!(
                 "{} notifications{}",

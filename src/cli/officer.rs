@@ -41,6 +41,20 @@ pub enum OfficerCommand {
         #[arg(long, value_name = "FILE")]
         public_key: PathBuf,
     },
+    /// Give an officer a new key (R-A7); another officer runs it
+    #[command(
+        long_about = "Give an officer a new public key, for a key that was lost or may have leaked (R-A7). \
+        The officer's earlier signatures stay verifiable with the earlier key, which the journal keeps. Another \
+        active officer runs it, never the officer themselves: the new key is trusted only once a head signed by \
+        another trusted officer covers it, so that a stolen database cannot vouch for a key of its own."
+    )]
+    RotateKey {
+        /// The officer whose key changes
+        id: String,
+        /// The new public key file (PEM, SubjectPublicKeyInfo, RSA of 2048 bits or more)
+        #[arg(long, value_name = "FILE")]
+        public_key: PathBuf,
+    },
     /// List the officers
     List,
     /// Deactivate an officer: they can no longer change data (asks for confirmation)
@@ -77,16 +91,7 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             public_key,
         } => {
             let officer = NewOfficer::check(&id, &name, &district)?;
-            let text = std::fs::read_to_string(&public_key).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    Error::NotFound(format!("--public-key: file {}", public_key.display()))
-                }
-                _ => Error::bad(format!(
-                    "--public-key: cannot read {}: {e}",
-                    public_key.display()
-                )),
-            })?;
-            let key = PublicKey::from_pem("--public-key", &text)?;
+            let key = read_public_key(&public_key)?;
             let actor = ctx.actor_or_first(&officer.id)?;
             let first_key = match (&actor.acting, &actor.key) {
                 (Acting::FirstOfficer(_), Some(k)) => Some(k.public().clone()),
@@ -99,9 +104,22 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             ctx.out.status(&format!("officer {} added", officer.id));
             Ok(())
         }
+        OfficerCommand::RotateKey { id, public_key } => {
+            let key = read_public_key(&public_key)?;
+            let actor = ctx.actor()?;
+            let mut db = ctx.open()?;
+            db.change(&actor, &ctx.now, Mode::Commit, |change| {
+                officers::rotate_key(change, &id, &key)
+            })?;
+            ctx.out.status(&format!(
+                "officer {id} now signs with key {}",
+                key.fingerprint()
+            ));
+            Ok(())
+        }
         OfficerCommand::List => {
             let db = ctx.open()?;
-            ctx.out.list(&officers::list(db.conn())?)
+            ctx.out.list(&officers::list(&db)?)
         }
         OfficerCommand::Deactivate { id } => {
             let actor = ctx.actor()?;
@@ -114,4 +132,15 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The public key file of `--public-key`.
+fn read_public_key(path: &std::path::Path) -> Result<PublicKey> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::NotFound(format!("--public-key: file {}", path.display()))
+        }
+        _ => Error::bad(format!("--public-key: cannot read {}: {e}", path.display())),
+    })?;
+    PublicKey::from_pem("--public-key", &text)
 }

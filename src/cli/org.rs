@@ -81,11 +81,8 @@ pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
                 OrgKind::parse("--kind", k)?;
             }
             let db = ctx.open()?;
-            ctx.out.list(&orgs::list(
-                db.conn(),
-                district.as_deref(),
-                kind.as_deref(),
-            )?)
+            ctx.out
+                .list(&orgs::list(&db, district.as_deref(), kind.as_deref())?)
         }
     }
 }

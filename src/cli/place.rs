@@ -86,7 +86,7 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                     count: &count,
                     release_date: release_date.as_deref(),
                 }
-                .check(c.tx(), today)?;
+                .check(c, today)?;
                 places::publish(c, &batch)
             })?;
             ctx.out
@@ -121,12 +121,12 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 limit,
             };
             let db = ctx.open()?;
-            ctx.out.list(&places::list(db.conn(), &filter)?)
+            ctx.out.list(&places::list(&db, &filter)?)
         }
         PlaceCommand::Withdraw { id } => {
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            places::get(db.conn(), id)?;
+            places::get(&db, id)?;
             ctx.out.confirm(&format!("Withdraw place {id}?"))?;
             db.change(&actor, &ctx.now, Mode::Commit, |c| places::withdraw(c, id))?;
             ctx.out.status(&format!("place {id} withdrawn"));
@@ -140,8 +140,8 @@ pub fn offer(ctx: &Ctx) -> Result<()> {
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
     let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c.tx())?;
-        let calendar = reference::working_calendar(c.tx())?;
+        let settings = reference::load_settings(c)?;
+        let calendar = reference::working_calendar(c)?;
         offers::offer_round(c, &settings, &calendar)
     })?;
     ctx.out.status(&format!(

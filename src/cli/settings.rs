@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
     match command {
         SettingsCommand::Show => {
             let db = ctx.open()?;
-            ctx.out.list(&reference::settings_rows(db.conn())?)
+            ctx.out.list(&reference::settings_rows(&db)?)
         }
         SettingsCommand::Set { key, value } => {
             crate::domain::settings::definition(&key)?.normalize(&value)?;
@@ -50,7 +50,7 @@ pub fn run_category(ctx: &Ctx, command: CategoryCommand) -> Result<()> {
     match command {
         CategoryCommand::List => {
             let db = ctx.open()?;
-            ctx.out.list(&reference::categories(db.conn())?)
+            ctx.out.list(&reference::categories(&db)?)
         }
     }
 }

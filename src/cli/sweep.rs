@@ -61,8 +61,8 @@ pub fn sweep(ctx: &Ctx, args: SweepArgs) -> Result<()> {
     db.use_bulk_cache()?;
     db.use_scan_mmap()?;
     let outcome = db.change(&actor, &ctx.now, mode, |c| {
-        let settings = reference::load_settings(c.tx())?;
-        let calendar = reference::working_calendar(c.tx())?;
+        let settings = reference::load_settings(c)?;
+        let calendar = reference::working_calendar(c)?;
         sweep::sweep(c, day, &settings, &calendar)
     })?;
     let s = outcome.summary;
@@ -75,7 +75,7 @@ pub fn sweep(ctx: &Ctx, args: SweepArgs) -> Result<()> {
             s.directions_expired,
             s.stop_listed,
             s.removed_expired_twice,
-            reference::load_settings(db.conn())?.max_expirations,
+            reference::load_settings(&db)?.max_expirations,
             s.stop_lists_ended,
             s.removed_age_limit
         ),

@@ -146,6 +146,46 @@ pub fn check_benefit_doc(
     Ok(())
 }
 
+/// R-A3: whether a direction whose signature holds is live, or which rule ended it. An issued or enrolled
+/// direction is live; a revoked or annulled one was ended by R-D7, an expired one by R-S2. A purged direction
+/// (`purged_on`: the day its document was redacted) is never live, its document being gone: an enrolled one's
+/// service is completed (R-D8). `valid_until` and `closed_at` are named as the record keeps them.
+pub fn check_live(
+    number: &str,
+    status: DirectionStatus,
+    valid_until: &str,
+    closed_at: Option<&str>,
+    purged_on: Option<&str>,
+) -> Result<()> {
+    let (rule, ended) = match (status, purged_on) {
+        (DirectionStatus::Issued | DirectionStatus::Enrolled, None) => return Ok(()),
+        (DirectionStatus::Revoked | DirectionStatus::Annulled, _) => {
+            ("R-D7", format!("the direction was {}", status.as_str()))
+        }
+        (DirectionStatus::Expired, _) => {
+            ("R-S2", format!("the direction expired on {valid_until}"))
+        }
+        // A purge never redacts the document of an issued direction; were one found, its document is gone.
+        (DirectionStatus::Issued, Some(_)) => ("R-A3", "the direction is issued".to_string()),
+        (DirectionStatus::Enrolled, Some(_)) => (
+            "R-D8",
+            format!(
+                "the child was enrolled{} and the service is completed",
+                closed_at
+                    .map(|at| format!(" on {}", at.get(..10).unwrap_or(at)))
+                    .unwrap_or_default()
+            ),
+        ),
+    };
+    let purged = purged_on
+        .map(|day| format!("; its document was purged on {day} and only its SHA-256 is kept"))
+        .unwrap_or_default();
+    Err(Error::refused(
+        rule,
+        format!("direction {number}: the signature is valid but {ended}{purged}"),
+    ))
+}
+
 /// What `direction issue` needs to know to decide (R-D2..R-D5).
 #[derive(Debug, Clone)]
 pub struct IssueFacts {
@@ -550,6 +590,76 @@ mod tests {
             .to_string()
             .starts_with("R-D8"));
         assert!(check_benefit_doc(d(2026, 3, 19), issued, d(2026, 3, 18), &s).is_err());
+    }
+
+    fn verdict(status: DirectionStatus, purged_on: Option<&str>) -> String {
+        let closed_at = Some("2026-03-20T11:00:00+05:00");
+        check_live(
+            "NAP.2026.000001",
+            status,
+            "2026-03-26",
+            closed_at,
+            purged_on,
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| "live".into())
+    }
+
+    #[test]
+    fn r_a3_issued_and_enrolled_directions_verify_as_live() {
+        assert_eq!(verdict(DirectionStatus::Issued, None), "live");
+        assert_eq!(verdict(DirectionStatus::Enrolled, None), "live");
+    }
+
+    #[test]
+    fn r_d7_r_s2_a_revoked_annulled_or_expired_direction_names_the_rule_that_ended_it() {
+        assert_eq!(
+            verdict(DirectionStatus::Revoked, None),
+            "R-D7: direction NAP.2026.000001: the signature is valid but the direction was revoked"
+        );
+        assert_eq!(
+            verdict(DirectionStatus::Annulled, None),
+            "R-D7: direction NAP.2026.000001: the signature is valid but the direction was annulled"
+        );
+        assert_eq!(
+            verdict(DirectionStatus::Expired, None),
+            "R-S2: direction NAP.2026.000001: the signature is valid but the direction expired on 2026-03-26"
+        );
+    }
+
+    #[test]
+    fn r_a3_a_purged_direction_is_never_live() {
+        let purged = "; its document was purged on 2029-01-10 and only its SHA-256 is kept";
+        assert_eq!(
+            verdict(DirectionStatus::Enrolled, Some("2029-01-10")),
+            format!(
+                "R-D8: direction NAP.2026.000001: the signature is valid but the child was enrolled on 2026-03-20 \
+                 and the service is completed{purged}"
+            )
+        );
+        assert_eq!(
+            verdict(DirectionStatus::Issued, Some("2029-01-10")),
+            format!("R-A3: direction NAP.2026.000001: the signature is valid but the direction is issued{purged}")
+        );
+        assert_eq!(
+            verdict(DirectionStatus::Expired, Some("2029-01-10")),
+            format!(
+                "R-S2: direction NAP.2026.000001: the signature is valid but the direction expired on 2026-03-26{purged}"
+            )
+        );
+        assert!(verdict(DirectionStatus::Annulled, Some("2029-01-10")).starts_with("R-D7: "));
+        let unclosed = check_live(
+            "N",
+            DirectionStatus::Enrolled,
+            "2026-03-26",
+            None,
+            Some("2029-01-10"),
+        );
+        assert!(unclosed
+            .unwrap_err()
+            .to_string()
+            .contains("the child was enrolled and the service"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use super::db::SORT_CACHE_KIB;
 use crate::error::Result;
+use crate::store::access::{self, Access};
 
 /// The schema objects set aside for a load, as `sqlite_schema` holds their SQL.
 pub struct SetAside {
@@ -48,7 +49,8 @@ impl SetAside {
 }
 
 /// Whether `table` has no rows.
-pub fn is_empty(conn: &Connection, table: &str) -> Result<bool> {
+pub fn is_empty(db: &impl Access, table: &str) -> Result<bool> {
+    let conn = access::conn(db);
     let any: bool = conn.query_row(
         &format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"),
         [],

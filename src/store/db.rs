@@ -4,33 +4,14 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use super::journal::{self, Change};
-use crate::crypto::PrivateKey;
+use super::access::{Access, Token};
+
+use super::change::{Actor, Change, Mode};
+use super::migrations::{self, MIGRATIONS};
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
-
-/// The migrations, in order; `PRAGMA user_version` is the number of those applied.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../../sql/0001_init.sql")),
-    (
-        "0002_applications",
-        include_str!("../../sql/0002_applications.sql"),
-    ),
-    (
-        "0003_places_directions",
-        include_str!("../../sql/0003_places_directions.sql"),
-    ),
-    (
-        "0004_sweep_stats",
-        include_str!("../../sql/0004_sweep_stats.sql"),
-    ),
-    (
-        "0005_covering_journal_index",
-        include_str!("../../sql/0005_covering_journal_index.sql"),
-    ),
-];
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").
 pub const APPLICATION_ID: i64 = 0x4B5A_454B;
@@ -54,32 +35,13 @@ pub struct Db {
     path: PathBuf,
 }
 
-/// Who is acting: an officer, or the very first officer being added (R-A2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Acting {
-    Officer(String),
-    FirstOfficer(String),
-}
+/// One consistent view of the database (a read transaction), for a command that reads several things.
+pub struct Snapshot<'c>(Transaction<'c>);
 
-/// The acting officer and the key that signs the command's chain head (R-A5).
-pub struct Actor {
-    pub acting: Acting,
-    pub key: Option<PrivateKey>,
-}
-
-impl Actor {
-    pub fn officer_id(&self) -> &str {
-        match &self.acting {
-            Acting::Officer(id) | Acting::FirstOfficer(id) => id,
-        }
+impl Access for Snapshot<'_> {
+    fn connection(&self, _: Token) -> &Connection {
+        &self.0
     }
-}
-
-/// Whether a change is kept or only tried (`--dry-run`: every check runs, then everything is rolled back).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Commit,
-    DryRun,
 }
 
 /// What `init` did.
@@ -94,36 +56,41 @@ impl Db {
     /// `kezek init`: creates the database file (mode 0600) if needed and applies the pending migrations in one
     /// exclusive transaction. Running it again is harmless.
     pub fn init(path: &Path, now: &Now, application_id: i64) -> Result<(Db, InitReport)> {
-        let created = !path.exists();
-        if created {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .map_err(|e| Error::io(format!("--db {}", path.display()), e))?;
-        }
+        // Two `init`s of one file take turns, from before the file is created to the end of the migrations:
+        // the second finds the first one's work done and applies nothing again. (An advisory `flock` of the
+        // file; SQLite's own locks are POSIX record locks, which it does not disturb.)
+        let io = |e| Error::io(format!("--db {}", path.display()), e);
+        let (file, created) = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(file) => (file, true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                (std::fs::File::open(path).map_err(io)?, false)
+            }
+            Err(e) => return Err(io(e)),
+        };
+        file.lock().map_err(io)?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         let mut db = Db::configure(conn, path)?;
         db.check_identity(created)?;
-        let from_version = db.user_version()?;
+        // The version is read under the exclusive lock: two `init`s racing on a new file must not both apply
+        // the migrations (the second one sees the first one's work and has nothing to do).
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        let from_version = user_version(&tx)?;
         if created || from_version == 0 {
             tx.pragma_update(None, "application_id", application_id)?;
         }
-        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(from_version) {
-            let version = index + 1;
-            tx.execute_batch(sql)
-                .map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
-            journal::record_migration(&tx, now, version, name)?;
-            tx.pragma_update(None, "user_version", version as i64)?;
-        }
+        migrations::apply(&tx, now, from_version)?;
         tx.commit()?;
+        drop(file);
         let report = InitReport {
             created,
             from_version,
@@ -244,10 +211,7 @@ impl Db {
     }
 
     pub fn user_version(&self) -> Result<usize> {
-        let v: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        Ok(v as usize)
+        user_version(&self.conn)
     }
 
     pub fn application_id(&self) -> Result<i64> {
@@ -260,18 +224,19 @@ impl Db {
         &self.path
     }
 
-    /// The connection, for reads.
-    pub fn conn(&self) -> &Connection {
+    /// The connection, for the store only (others read through `Access`).
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 
     /// Runs `f` on one consistent snapshot of the database (a read transaction).
-    pub fn snapshot<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    pub fn snapshot<T>(&mut self, f: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&tx)?;
-        tx.finish()?;
+        let snapshot = Snapshot(tx);
+        let out = f(&snapshot)?;
+        snapshot.0.finish()?;
         Ok(out)
     }
 
@@ -343,9 +308,89 @@ impl Db {
     }
 }
 
+fn user_version(conn: &Connection) -> Result<usize> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(v as usize)
+}
+
+/// SQLite's errors as kezek's: a busy or locked database is `Busy` (exit 75), a constraint that refused a row is
+/// `Constraint` (an import reports it as a bad row), anything else is `Sqlite`.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::ConstraintViolation) => Error::Constraint(e.to_string()),
+            _ => Error::Sqlite(e.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A constraint that refuses a write is `Error::Constraint` (an import reports the row as bad); a busy
+    /// database is `Error::Busy` (exit 75).
+    #[test]
+    fn sqlite_errors_map_to_kezek_errors() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (v TEXT CHECK (v GLOB '[0-9]*'))")
+            .unwrap();
+        let e = Error::from(
+            conn.execute("INSERT INTO t (v) VALUES ('x')", [])
+                .unwrap_err(),
+        );
+        assert!(
+            matches!(&e, Error::Constraint(m) if m.contains("CHECK constraint failed")),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 1);
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert_eq!(Error::from(busy).exit_code(), 75);
+    }
+
+    /// Two `init`s racing on a new file both succeed: the second sees the first one's migrations under the
+    /// lock and applies none again.
+    #[test]
+    fn two_concurrent_inits_of_a_new_file_both_succeed() {
+        for round in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("kezek.db");
+            let now = Now::new(Some("2026-03-16T10:00"), chrono::Utc::now()).unwrap();
+            let barrier = std::sync::Barrier::new(2);
+            let results: Vec<Result<usize>> = std::thread::scope(|s| {
+                let runs: Vec<_> = (0..2)
+                    .map(|_| {
+                        s.spawn(|| {
+                            barrier.wait();
+                            Db::init(&path, &now, APPLICATION_ID).map(|(_, r)| r.from_version)
+                        })
+                    })
+                    .collect();
+                runs.into_iter().map(|r| r.join().unwrap()).collect()
+            });
+            let froms: Vec<usize> = results
+                .into_iter()
+                .map(|r| r.unwrap_or_else(|e| panic!("round {round}: {e}")))
+                .collect();
+            assert!(froms.contains(&0), "round {round}: {froms:?}");
+            let db = Db::open(&path).unwrap();
+            assert_eq!(db.user_version().unwrap(), MIGRATIONS.len());
+            let migrations: i64 = db
+                .conn()
+                .query_row(
+                    "SELECT count(*) FROM journal WHERE kind = 'schema.migrate'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(migrations as usize, MIGRATIONS.len(), "round {round}");
+        }
+    }
 
     /// The opcodes of a statement's program, as `EXPLAIN` lists them.
     fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {

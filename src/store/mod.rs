@@ -1,11 +1,21 @@
-//! Everything that touches SQLite: opening and migrating, the journal, and the queries of each table.
+//! Everything that touches SQLite; nothing outside this folder names rusqlite.
+//!
+//! The house: `db` opens the file (pragmas, identity, backup); `migrations` applies `sql/` and replays it for the
+//! audit; `change` is one command's transaction, actor and signature; `access` is how the rest of kezek reads
+//! (`&impl Access`: a `Db`, a `Snapshot` or a `Change`) without ever holding a connection; `journal` writes and
+//! hashes events; `audit` proves the database against them. The other modules are the queries and writes of
+//! one concept each (applications, places, directions, ...). Rules live in `crate::domain`; a store function
+//! reads the facts, asks the domain, and writes what it decided, journaled through the `Change`.
 
+pub mod access;
 pub mod applications;
 pub mod audit;
 pub mod bulk;
+pub mod change;
 pub mod db;
 pub mod directions;
 pub mod journal;
+pub mod migrations;
 pub mod offers;
 pub mod officers;
 pub mod orgs;
@@ -16,5 +26,6 @@ pub mod reference;
 pub mod stats;
 pub mod sweep;
 
-pub use db::{Acting, Actor, Db, Mode};
-pub use journal::Change;
+pub use access::Access;
+pub use change::{Acting, Actor, Change, Mode};
+pub use db::{Db, Snapshot};

@@ -1,11 +1,12 @@
 //! The offer round (R-P3) and the closing of its windows (R-P4, R-S1).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use super::applications;
-use super::journal::{Change, APPLICATION, OFFER_ROUND, PLACE};
+use super::change::Change;
+use super::journal::{APPLICATION, OFFER_ROUND, PLACE};
 use super::outbox;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::notify::NoticeKind;
@@ -13,6 +14,7 @@ use crate::domain::place::PlaceType;
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, local, parse_moment};
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 /// One queue's part of a round.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -52,7 +54,8 @@ pub fn window(
 }
 
 /// Whether a round's window is open at `now`.
-pub fn round_is_open(conn: &Connection, round: i64, now: DateTime<FixedOffset>) -> Result<bool> {
+pub fn round_is_open(db: &impl Access, round: i64, now: DateTime<FixedOffset>) -> Result<bool> {
+    let conn = access::conn(db);
     let (opens, closes, closed): (String, String, bool) = conn
         .prepare_cached("SELECT opens_at, closes_at, closed FROM offer_round WHERE id = ?1")?
         .query_row([round], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -118,7 +121,8 @@ pub fn close_windows(change: &Change, now: DateTime<FixedOffset>) -> Result<Clos
 }
 
 /// Whether the child attends an organization with no departure recorded (R-D5); returns the org.
-pub fn enrolled_at(conn: &Connection, child_iin: &str) -> Result<Option<String>> {
+pub fn enrolled_at(db: &impl Access, child_iin: &str) -> Result<Option<String>> {
+    let conn = access::conn(db);
     use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached(

@@ -1,13 +1,15 @@
 //! Officers (R-A1, R-A2).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::journal::{Change, OFFICER};
+use super::change::Change;
+use super::journal::OFFICER;
 use crate::crypto::PublicKey;
 use crate::domain::officer::NewOfficer;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OfficerRow {
@@ -50,18 +52,7 @@ pub fn add(
         )));
     }
     let fingerprint = key.fingerprint();
-    let holder: Option<String> = tx
-        .query_row(
-            "SELECT id FROM officer WHERE fingerprint = ?1",
-            [&fingerprint],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(holder) = holder {
-        return Err(Error::bad(format!(
-            "--public-key: this key is registered to officer '{holder}'; every officer has a key of their own"
-        )));
-    }
+    refuse_a_key_in_use(change, &fingerprint)?;
     tx.execute(
         "INSERT INTO officer (id, name, district, public_key, fingerprint, active, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
@@ -77,13 +68,14 @@ pub fn add(
     change.record(
         "officer.add",
         &officer.id,
-        serde_json::json!({ "name": officer.name, "district": officer.district, "fingerprint": fingerprint }),
+        serde_json::json!({ "name": officer.name, "district": officer.district, "fingerprint": fingerprint, "public_key": key.pem }),
         &[(OFFICER, &officer.id)],
     )?;
     Ok(())
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<OfficerRow>> {
+pub fn list(db: &impl Access) -> Result<Vec<OfficerRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(
         "SELECT id, name, district, active, fingerprint, added_at FROM officer ORDER BY id",
     )?;
@@ -137,6 +129,77 @@ pub fn deactivate(change: &Change, id: &str) -> Result<()> {
         "officer.deactivate",
         id,
         serde_json::json!({}),
+        &[(OFFICER, &id)],
+    )?;
+    Ok(())
+}
+
+/// Every officer has a key of their own: a key registered to anyone, now or before, is refused.
+fn refuse_a_key_in_use(change: &Change, fingerprint: &str) -> Result<()> {
+    let holder: Option<String> = change
+        .tx()
+        .query_row(
+            "SELECT id FROM officer WHERE fingerprint = ?1
+             UNION ALL
+             SELECT subject FROM journal WHERE kind = 'officer.rotate_key'
+                 AND json_extract(details, '$.previous_fingerprint') = ?1
+             LIMIT 1",
+            [fingerprint],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match holder {
+        Some(holder) => Err(Error::bad(format!(
+            "--public-key: this key is or was registered to officer '{holder}'; every officer has a key of their own"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `officer rotate-key`: the officer's key is `key` from now on; their earlier signatures stay verifiable with the
+/// earlier key, which the event keeps. The new key is trusted once a head of another trusted officer covers this
+/// event (R-A7), so an officer never rotates their own key: another officer does it for them.
+pub fn rotate_key(change: &Change, id: &str, key: &PublicKey) -> Result<()> {
+    if change.officer() == id {
+        return Err(Error::refused(
+            "R-A7",
+            format!(
+                "officer '{id}' cannot rotate their own key: another officer does it, so that a trusted signature vouches for the new key"
+            ),
+        ));
+    }
+    let tx = change.tx();
+    let row: Option<(String, String, bool)> = tx
+        .query_row(
+            "SELECT public_key, fingerprint, active FROM officer WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((previous_key, previous_fingerprint, active)) = row else {
+        return Err(Error::NotFound(format!("officer '{id}'")));
+    };
+    if !active {
+        return Err(Error::refused(
+            "R-A2",
+            format!("officer '{id}' is inactive"),
+        ));
+    }
+    let fingerprint = key.fingerprint();
+    refuse_a_key_in_use(change, &fingerprint)?;
+    tx.execute(
+        "UPDATE officer SET public_key = ?2, fingerprint = ?3 WHERE id = ?1",
+        params![id, key.pem, fingerprint],
+    )?;
+    change.record(
+        "officer.rotate_key",
+        id,
+        serde_json::json!({
+            "fingerprint": fingerprint,
+            "public_key": key.pem,
+            "previous_fingerprint": previous_fingerprint,
+            "previous_public_key": previous_key,
+        }),
         &[(OFFICER, &id)],
     )?;
     Ok(())

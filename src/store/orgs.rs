@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::journal::{Change, ORG};
+use super::change::Change;
+use super::journal::ORG;
 use crate::csvfile::CsvFile;
 use crate::domain::org::{NewOrg, OrgInput};
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgRow {
@@ -112,7 +114,8 @@ pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Re
     })
 }
 
-pub fn list(conn: &Connection, district: Option<&str>, kind: Option<&str>) -> Result<Vec<OrgRow>> {
+pub fn list(db: &impl Access, district: Option<&str>, kind: Option<&str>) -> Result<Vec<OrgRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(
         "SELECT code, name, kind, district, phone, address FROM org
          WHERE (?1 IS NULL OR district = ?1) AND (?2 IS NULL OR kind = ?2) ORDER BY code",

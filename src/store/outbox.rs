@@ -10,6 +10,7 @@ use crate::domain::application::Language;
 use crate::domain::notify::{message, NoticeKind};
 use crate::domain::time::format_moment;
 use crate::error::Result;
+use crate::store::access::{self, Access};
 use crate::store::Change;
 
 /// Writes the e-mail and the SMS of one event for one application, and records both rows in `event`.
@@ -141,6 +142,7 @@ fn insert_rows(
             NOTIFICATION,
             &row[0],
             journal::values_digest(NOTIFICATION, &row),
+            &journal::Fields::new(),
         )?;
     }
     Ok(())
@@ -170,7 +172,8 @@ pub struct NotificationRow {
 }
 
 /// The notifications not yet sent, oldest first.
-pub fn unsent(conn: &Connection) -> Result<Vec<NotificationRow>> {
+pub fn unsent(db: &impl Access) -> Result<Vec<NotificationRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(
         "SELECT id, application, kind, channel, recipient, language, subject, body, created_at
          FROM notification WHERE sent_at IS NULL ORDER BY id",
@@ -217,8 +220,8 @@ pub fn export_and_mark(change: &Change) -> Result<Vec<NotificationRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::db::MIGRATIONS;
     use crate::store::journal::{each_row_digest, values_digest};
+    use crate::store::migrations::MIGRATIONS;
 
     /// The digest the outbox records without reading the row back is the digest of the row as stored.
     #[test]
@@ -246,7 +249,7 @@ mod tests {
         .unwrap();
         row[0] = Value::Integer(conn.last_insert_rowid());
         let mut stored = Vec::new();
-        each_row_digest(&conn, NOTIFICATION, "", &[], |key, digest| {
+        each_row_digest(&conn, NOTIFICATION, "", &[], |_, key, digest| {
             stored.push((key.as_i64().unwrap(), digest));
             Ok(())
         })

@@ -4,7 +4,8 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::journal::{Change, EventWriter, PLACE};
+use super::change::Change;
+use super::journal::{EventWriter, PLACE};
 use super::orgs::ImportReport;
 use crate::csvfile::CsvFile;
 use crate::domain::application::Language;
@@ -12,6 +13,7 @@ use crate::domain::org::OrgKind;
 use crate::domain::place::{check_type, PlaceStatus, PlaceType};
 use crate::domain::time::{format_moment, parse_date};
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PlaceRow {
@@ -59,8 +61,8 @@ fn org_kind(conn: &Connection, code: &str) -> Result<Option<OrgKind>> {
 
 impl PlacesInput<'_> {
     /// Checks a batch against the organizations of the database (R-P1).
-    pub fn check(&self, conn: &Connection, today: NaiveDate) -> Result<NewPlaces> {
-        self.check_named("org", conn, today)
+    pub fn check(&self, db: &impl Access, today: NaiveDate) -> Result<NewPlaces> {
+        self.check_named("org", access::conn(db), today)
     }
 
     /// `check`, its messages naming the organization `org_field` (the CSV column is `org_code`).
@@ -226,7 +228,8 @@ fn from_row(r: &rusqlite::Row) -> rusqlite::Result<PlaceRow> {
     })
 }
 
-pub fn list(conn: &Connection, f: &PlaceFilter) -> Result<Vec<PlaceRow>> {
+pub fn list(db: &impl Access, f: &PlaceFilter) -> Result<Vec<PlaceRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(&format!(
         "{SELECT} WHERE (?1 IS NULL OR p.org = ?1) AND (?2 IS NULL OR p.group_year = ?2)
            AND (?3 IS NULL OR p.status = ?3) AND (?4 IS NULL OR p.place_type = ?4)
@@ -248,7 +251,8 @@ pub fn list(conn: &Connection, f: &PlaceFilter) -> Result<Vec<PlaceRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<PlaceRow> {
+pub fn get(db: &impl Access, id: i64) -> Result<PlaceRow> {
+    let conn = access::conn(db);
     conn.prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?
         .query_row([id], from_row)
         .optional()?
@@ -282,7 +286,8 @@ pub fn withdraw(change: &Change, id: i64) -> Result<()> {
 }
 
 /// An organization's name, for documents.
-pub fn org_name(conn: &Connection, code: &str) -> Result<String> {
+pub fn org_name(db: &impl Access, code: &str) -> Result<String> {
+    let conn = access::conn(db);
     conn.prepare_cached("SELECT name FROM org WHERE code = ?1")?
         .query_row([code], |r| r.get(0))
         .optional()?

@@ -9,12 +9,14 @@
 //! of the database file either.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, ErrorCode};
+use rusqlite::{params, ErrorCode};
 use serde::Serialize;
 
-use super::journal::{Change, APPLICATION, DIRECTION, ENROLLMENT, NOTIFICATION};
+use super::change::Change;
+use super::journal::{APPLICATION, DIRECTION, ENROLLMENT, NOTIFICATION};
 use crate::crypto;
 use crate::error::{Error, Result};
+use crate::store::access::{self, Access};
 
 /// The IIN left in a purged row: twelve zeros, which no real IIN is (its century digit is 0).
 pub const PURGED_IIN: &str = "000000000000";
@@ -86,7 +88,8 @@ pub fn redaction(document: &str) -> Option<Redaction> {
 
 /// On the purge's connection, before its transaction: SQLite overwrites what it deletes or rewrites with
 /// zeros (`PRAGMA secure_delete`), so that the purged values do not survive in free space of the file.
-pub fn erase_what_is_deleted(conn: &Connection) -> Result<()> {
+pub fn erase_what_is_deleted(db: &impl Access) -> Result<()> {
+    let conn = access::conn(db);
     conn.pragma_update(None, "secure_delete", "ON")?;
     let on: i64 = conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
     if on != 1 {
@@ -104,7 +107,8 @@ pub fn erase_what_is_deleted(conn: &Connection) -> Result<()> {
 /// the rebuilt file holds live rows only, and the truncated log no pages from before. Returns false when
 /// another process kept the database busy (a writer) or part of the log in use (a reader); the purge itself
 /// is done, and running it again later finishes the wipe.
-pub fn wipe_free_space(conn: &Connection) -> Result<bool> {
+pub fn wipe_free_space(db: &impl Access) -> Result<bool> {
+    let conn = access::conn(db);
     let busy = |e: &rusqlite::Error| {
         matches!(
             e.sqlite_error_code(),

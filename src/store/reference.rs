@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::journal::{Change, CALENDAR_DAY, SETTING};
+use super::change::Change;
+use super::journal::{CALENDAR_DAY, SETTING};
 use crate::csvfile::CsvFile;
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::settings::{self, Settings};
@@ -14,9 +15,11 @@ use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 
 use super::orgs::ImportReport;
+use crate::store::access::{self, Access};
 
 /// The declared days (movable holidays, transfers), in date order.
-pub fn declared_days(conn: &Connection) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+pub fn declared_days(db: &impl Access) -> Result<Vec<(NaiveDate, DayKind, String)>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare("SELECT date, kind, name FROM calendar_day ORDER BY date")?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -35,7 +38,8 @@ pub fn declared_days(conn: &Connection) -> Result<Vec<(NaiveDate, DayKind, Strin
 }
 
 /// The working calendar: built-in holidays plus the declared days.
-pub fn working_calendar(conn: &Connection) -> Result<WorkingCalendar> {
+pub fn working_calendar(db: &impl Access) -> Result<WorkingCalendar> {
+    let conn = access::conn(db);
     Ok(WorkingCalendar::new(declared_days(conn)?))
 }
 
@@ -180,7 +184,8 @@ pub struct SettingRow {
     pub about: String,
 }
 
-pub fn settings_rows(conn: &Connection) -> Result<Vec<SettingRow>> {
+pub fn settings_rows(db: &impl Access) -> Result<Vec<SettingRow>> {
+    let conn = access::conn(db);
     let stored: HashMap<String, String> = conn
         .prepare("SELECT key, value FROM setting")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -201,7 +206,8 @@ pub fn settings_rows(conn: &Connection) -> Result<Vec<SettingRow>> {
 }
 
 /// The typed settings every rule reads.
-pub fn load_settings(conn: &Connection) -> Result<Settings> {
+pub fn load_settings(db: &impl Access) -> Result<Settings> {
+    let conn = access::conn(db);
     let rows = settings_rows(conn)?;
     Settings::from_pairs(rows.iter().map(|r| (r.key.as_str(), r.value.as_str())))
 }
@@ -238,7 +244,8 @@ pub struct CategoryRow {
     pub title_kk: String,
 }
 
-pub fn categories(conn: &Connection) -> Result<Vec<CategoryRow>> {
+pub fn categories(db: &impl Access) -> Result<Vec<CategoryRow>> {
+    let conn = access::conn(db);
     let mut stmt = conn.prepare(
         "SELECT name, priority_class, title_ru, title_kk FROM category
          ORDER BY CASE priority_class WHEN 'out_of_turn' THEN 0 ELSE 1 END, rowid",

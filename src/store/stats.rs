@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::applications;
 use crate::error::Result;
+use crate::store::access::{self, Access};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WaitingRow {
@@ -72,7 +73,8 @@ fn count(conn: &Connection, sql: &str, from: &str, to: &str) -> Result<u64> {
 }
 
 /// Statistics for the period `from..=to` (local dates; `from` None: since the beginning).
-pub fn stats(conn: &Connection, from: Option<NaiveDate>, to: NaiveDate) -> Result<Stats> {
+pub fn stats(db: &impl Access, from: Option<NaiveDate>, to: NaiveDate) -> Result<Stats> {
+    let conn = access::conn(db);
     let from_s = from
         .map(|d| d.to_string())
         .unwrap_or_else(|| "0000-01-01".into());

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 
-use super::journal::{Change, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::change::Change;
+use super::journal::{APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
 use super::outbox::{self, Contact, Notice};
 use crate::domain::calendar::WorkingCalendar;

@@ -96,14 +96,32 @@ fn r_a5_each_changing_command_signs_exactly_one_head() {
 fn r_a5_a_published_head_verifies_with_openssl_and_the_public_key_alone() {
     let env = populated();
     let head = env.stdout(&["audit", "head"]);
+    // R-A8: a checkpoint whose signed message runs from the first line to `signed-at`.
     assert!(
         head.starts_with(&format!(
-            "kezek journal head\nseq: {}\nhash: ",
+            "kezek journal head v2\nseq: {}\nhash: ",
             last_seq(&env)
         )),
         "{head}"
     );
-    let message: String = head.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let lines: Vec<&str> = head.lines().collect();
+    let signed = lines
+        .iter()
+        .position(|l| l.starts_with("signed-at: "))
+        .unwrap();
+    assert_eq!(signed, 7, "{head}");
+    for (line, key) in lines[1..=signed].iter().zip([
+        "seq",
+        "hash",
+        "tree-size",
+        "root",
+        "previous",
+        "officer",
+        "signed-at",
+    ]) {
+        assert!(line.starts_with(&format!("{key}: ")), "{head}");
+    }
+    let message: String = lines[..=signed].iter().map(|l| format!("{l}\n")).collect();
     let signature = head
         .lines()
         .find_map(|l| l.strip_prefix("signature: "))
@@ -313,7 +331,8 @@ fn r_a5_a_journal_cut_short_is_caught_by_a_published_head() {
     env.conn()
         .execute_batch(
             &format!("DELETE FROM journal_row WHERE seq = {last}; DELETE FROM journal_head WHERE seq = {last};
-             DELETE FROM journal WHERE seq = {last};
+             DELETE FROM journal WHERE seq = {last}; DELETE FROM public_record WHERE seq = {last};
+             DELETE FROM merkle_node WHERE (idx + 1) * (1 << level) >= {last};
              UPDATE setting SET value = '3' WHERE key = 'general_per_first_priority';"),
         )
         .unwrap();

@@ -17,3 +17,4 @@ mod org;
 mod place;
 mod settings;
 mod sweep;
+mod trust;

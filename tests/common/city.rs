@@ -682,8 +682,8 @@ fn issue_in_process(
     at: NaiveDateTime,
     after_each: &mut dyn FnMut(&Db),
 ) -> Vec<String> {
-    let settings = reference::load_settings(db.conn()).expect("settings");
-    let calendar = reference::working_calendar(db.conn()).expect("the calendar");
+    let settings = reference::load_settings(db).expect("settings");
+    let calendar = reference::working_calendar(db).expect("the calendar");
     let mut issued = Vec::new();
     for (i, chunk) in pairs.chunks(d.per_command.max(1)).enumerate() {
         let actor = &actors[i % actors.len()];
@@ -717,7 +717,7 @@ pub struct Point {
 
 fn keep_point(db: &Db, dir: Option<&Path>, points: &mut Vec<Point>) {
     let Some(dir) = dir else { return };
-    let Some(head) = audit::latest_head(db.conn()).expect("a head") else {
+    let Some(head) = audit::latest_head(db).expect("a head") else {
         return;
     };
     if points.last().is_some_and(|p| p.seq == head.seq) {
@@ -791,11 +791,11 @@ impl City {
     }
 
     pub fn settings(&self) -> Settings {
-        reference::load_settings(self.db().conn()).expect("settings")
+        reference::load_settings(self.db()).expect("settings")
     }
 
     pub fn calendar(&self) -> WorkingCalendar {
-        reference::working_calendar(self.db().conn()).expect("the calendar")
+        reference::working_calendar(self.db()).expect("the calendar")
     }
 
     /// One command by officer `who` (an index into [`City::actors`]) at `now`, as kezek runs it: committed

@@ -64,16 +64,20 @@ const BINARY_AUDIT_EVERY: usize = 10;
 /// database with the same KEZEK_NOW: `journal.recorded_at` and `journal_head.signed_at` are the real clock time
 /// of the command, to the second (SPEC R-T2: "the journal also records the real clock time of each event";
 /// R-A4; src/store/journal.rs writes `Now::real` into both); `journal.hash` chains `recorded_at` in, `journal_head.hash` is that hash, and `journal_head.signature` signs
-/// it. They are left out of the comparison with an uninterrupted run, and only there: the comparison with the
+/// it; each event's public record (R-V1) carries `recorded_at` too, so `public_record.text`, the tree's
+/// `merkle_node.hash` over them and the root a head signs (`journal_head.root`) follow. They are left out of the comparison with an uninterrupted run, and only there: the comparison with the
 /// template keeps every column, `audit verify` recomputes every hash and checks every signature of the same
 /// database, and [`real_clock_is_sane`] checks that the new real-clock times are those of the test's run.
 /// `calibrate` proves that these columns, and no other, differ between two uninterrupted runs a second apart.
-const REAL_CLOCK: [(&str, &str); 5] = [
+const REAL_CLOCK: [(&str, &str); 8] = [
     ("journal", "recorded_at"),
     ("journal", "hash"),
     ("journal_head", "hash"),
     ("journal_head", "signed_at"),
     ("journal_head", "signature"),
+    ("journal_head", "root"),
+    ("public_record", "text"),
+    ("merkle_node", "hash"),
 ];
 
 /// The effective time of the sweep: the night after the directions' last valid day (Thursday 26 March 2026).
@@ -830,7 +834,7 @@ fn round(
         // template's head published: the journal still contains it.
         match kezek::store::Db::open(&slot.db) {
             Ok(db) => {
-                if let Err(e) = audit::verify(db.conn(), Some(&c.template_head)) {
+                if let Err(e) = audit::verify(&db, Some(&c.template_head)) {
                     problems.push(format!("audit verify: {e}"));
                 }
             }

@@ -174,7 +174,7 @@ fn build() -> Forged {
     .expect("enrollments");
     let night = calendar.add_working_days(day, city.settings().direction_valid_working_days + 1);
     city.sweep(1, night, &at(night, 1, 30));
-    kezek::store::audit::verify(city.db().conn(), None).expect("the city verifies as built");
+    kezek::store::audit::verify(city.db(), None).expect("the city verifies as built");
     let ended = city.bytes();
     let stranger = PrivateKey::generate(2048)
         .expect("a key")

@@ -1019,7 +1019,7 @@ fn import_applications(
     csv: &mut CsvFile,
     progress: &dyn Fn(u64),
 ) -> kezek::Result<ImportReport> {
-    let settings = store::reference::load_settings(c.tx())?;
+    let settings = store::reference::load_settings(c)?;
     store::applications::import(c, csv, &settings, progress)
 }
 

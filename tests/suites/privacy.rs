@@ -1804,6 +1804,30 @@ fn build_city() -> City {
     r.run("notify export --mark-sent", "table", 0, Scope::Outbox);
     r.run("notify export --mark-sent", "json", 0, Scope::Outbox);
     r.run("notify export", "csv", 0, Scope::Outbox);
+    // Officers: a key rotated by another officer (R-A7); a key in use and one's own key are refused.
+    let new_key = r.path("keys/officer.pub");
+    r.fail(
+        format!(
+            "officer rotate-key omarova --public-key {}",
+            sadykov_pub.display()
+        ),
+        "table",
+        65,
+    );
+    r.fail(
+        format!("officer rotate-key nobody --public-key {new_key}"),
+        "csv",
+        4,
+    );
+    r.ok(
+        format!("officer rotate-key omarova --public-key {new_key}"),
+        "json",
+    );
+    r.fail(
+        format!("officer rotate-key ivanova --public-key {new_key}"),
+        "text",
+        3,
+    );
     // Officers: deactivation asks, then works; an inactive officer changes nothing (R-A2).
     r.fail("officer deactivate omarova", "table", 2);
     r.ok("officer deactivate omarova --yes", "json");

@@ -1,0 +1,326 @@
+//! Public records (R-V1): what of each journal event anyone may read, in one canonical form, so that a
+//! publication can be checked without the database and without personal data.
+//!
+//! A record is canonical JSON (UTF-8, object keys sorted by their bytes, no insignificant whitespace) with
+//! `seq`, `effective_at`, `recorded_at`, `officer`, `kind`, `subject` and `rows`: for each row the event leaves
+//! behind, `table`, `key` and `fields` (the row's public columns; `null` for a deleted row). Which columns are
+//! public is decided here, table by table, and nowhere else: names, IINs, birth dates, contacts, documents,
+//! consent, benefit categories, free-text reasons and file paths never are.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+/// Which columns of a state table a public record shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every column (reference data: organizations, the calendar, settings, categories, offer rounds, sweeps).
+    Whole,
+    /// Only these columns.
+    Only(&'static [&'static str]),
+    /// The key alone: the row's contents are personal (enrollments hold the child's IIN, notifications the
+    /// family's contacts).
+    KeyOnly,
+}
+
+/// The public columns of each state table; a table not named here shows its key alone.
+pub fn visibility(table: &str) -> Visibility {
+    match table {
+        "application" => Visibility::Only(&[
+            "number",
+            "queue_type",
+            "group_year",
+            "priority_class",
+            "status",
+            "registered_at",
+            "expired_count",
+            "stop_list_until",
+            "removed_reason",
+            "preferences",
+        ]),
+        "place" => Visibility::Only(&[
+            "id",
+            "org",
+            "group_year",
+            "language",
+            "place_type",
+            "status",
+            "release_date",
+            "offer_round",
+        ]),
+        "direction" => Visibility::Only(&[
+            "number",
+            "application",
+            "place_id",
+            "status",
+            "issued_at",
+            "valid_until",
+            "extended",
+        ]),
+        "officer" => Visibility::Only(&["id", "district", "public_key", "active"]),
+        "org" | "calendar_day" | "setting" | "category" | "offer_round" | "sweep_run" => {
+            Visibility::Whole
+        }
+        _ => Visibility::KeyOnly,
+    }
+}
+
+/// Whether column `column` of `table` is public.
+pub fn is_public(table: &str, column: &str) -> bool {
+    match visibility(table) {
+        Visibility::Whole => true,
+        Visibility::Only(columns) => columns.contains(&column),
+        Visibility::KeyOnly => false,
+    }
+}
+
+/// The subject a public record shows for an event: an import's subject is the file's name, which may say
+/// anything (a family name, a path), so it is withheld; every other subject is a key of a public row, a date,
+/// a setting or a count.
+pub fn public_subject<'s>(kind: &str, subject: &'s str) -> &'s str {
+    if kind.ends_with(".import") {
+        ""
+    } else {
+        subject
+    }
+}
+
+/// The start of a public record, up to its first row: every key that sorts before `rows`.
+pub fn record_head(
+    effective_at: &str,
+    recorded_at: &str,
+    officer: Option<&str>,
+    kind: &str,
+) -> String {
+    format!(
+        "{{\"effective_at\":{},\"kind\":{},\"officer\":{},\"recorded_at\":{},\"rows\":[",
+        Value::from(effective_at),
+        Value::from(kind),
+        officer.map_or(Value::Null, Value::from),
+        Value::from(recorded_at)
+    )
+}
+
+/// The end of a public record, after its last row: every key that sorts after `rows`.
+pub fn record_tail(seq: i64, kind: &str, subject: &str) -> String {
+    format!(
+        "],\"seq\":{seq},\"subject\":{}}}",
+        Value::from(public_subject(kind, subject))
+    )
+}
+
+/// What a public record says of one row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowState<'a> {
+    /// The row as the event left it: its columns (only the public ones are shown).
+    Present(&'a [(&'a str, Value)]),
+    /// The event deleted the row: `"fields": null`.
+    Deleted,
+    /// Not known: an event recorded before the public log existed, whose row has changed since. No `fields`.
+    Unknown,
+}
+
+/// One row of a public record: its table, its key, and its public columns as `fields` (`null` for a row the
+/// event deleted). Tables whose rows are personal show no `fields`, nor does a row whose state is unknown.
+pub fn record_row(table: &str, key: &Value, state: RowState<'_>) -> String {
+    let mut row = serde_json::Map::new();
+    row.insert("table".into(), Value::from(table));
+    row.insert("key".into(), key.clone());
+    let fields = match state {
+        _ if visibility(table) == Visibility::KeyOnly => None,
+        RowState::Present(fields) => Some(Value::Object(
+            fields
+                .iter()
+                .filter(|(column, _)| is_public(table, column))
+                .map(|(column, v)| (column.to_string(), v.clone()))
+                .collect(),
+        )),
+        RowState::Deleted => Some(Value::Null),
+        RowState::Unknown => None,
+    };
+    if let Some(fields) = fields {
+        row.insert("fields".into(), fields);
+    }
+    canonical(&Value::Object(row))
+}
+
+/// The canonical text of a JSON value: object keys sorted by their UTF-8 bytes, no whitespace outside strings,
+/// strings escaped as JSON requires (and `serde_json` writes them), numbers as `serde_json` writes them.
+pub fn canonical(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{}", Value::String(k.clone()));
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(v, out);
+            }
+            out.push(']');
+        }
+        other => {
+            let _ = write!(out, "{other}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    #[test]
+    fn r_v1_canonical_json_sorts_keys_and_has_no_whitespace() {
+        let v = json!({"subject": "DDO.2026.000001.1", "b": [1, {"z": null, "a": "x y"}], "a": true, "é": 1, "Z": 2});
+        assert_eq!(
+            canonical(&v),
+            r#"{"Z":2,"a":true,"b":[1,{"a":"x y","z":null}],"subject":"DDO.2026.000001.1","é":1}"#
+        );
+        assert_eq!(
+            canonical(&json!("line\nbreak \"q\"")),
+            r#""line\nbreak \"q\"""#
+        );
+    }
+
+    /// The columns that hold personal data are never public, whatever the table.
+    #[test]
+    fn r_v1_personal_columns_are_never_public() {
+        for (table, column) in [
+            ("application", "child_iin"),
+            ("application", "child_name"),
+            ("application", "child_birth_date"),
+            ("application", "applicant_iin"),
+            ("application", "applicant_name"),
+            ("application", "phone"),
+            ("application", "email"),
+            ("application", "docs"),
+            ("application", "consent"),
+            ("application", "consent_date"),
+            ("application", "category"),
+            ("application", "district"),
+            ("direction", "document"),
+            ("direction", "extension_reason"),
+            ("officer", "name"),
+            ("enrollment", "child_iin"),
+            ("notification", "recipient"),
+            ("notification", "body"),
+        ] {
+            assert!(!is_public(table, column), "{table}.{column} is public");
+        }
+        assert!(is_public("application", "registered_at"));
+        assert!(is_public("officer", "public_key"));
+        assert!(is_public("org", "name"));
+        assert_eq!(
+            public_subject("application.import", "/home/a/Нурланова.csv"),
+            ""
+        );
+        assert_eq!(
+            public_subject("application.register", "DDO.2026.000001.1"),
+            "DDO.2026.000001.1"
+        );
+    }
+
+    /// A record assembled from its head, rows and tail is the canonical JSON of the whole.
+    #[test]
+    fn r_v1_a_record_built_in_parts_is_canonical() {
+        let rows = [
+            record_row(
+                "application",
+                &json!("DDO.2026.000001.1"),
+                RowState::Present(&[
+                    ("number", json!("DDO.2026.000001.1")),
+                    ("child_iin", json!("230401500129")),
+                    ("status", json!("queued")),
+                ]),
+            ),
+            record_row(
+                "notification",
+                &json!(7),
+                RowState::Present(&[("recipient", json!("+77011234567"))]),
+            ),
+            record_row("place", &json!(3), RowState::Deleted),
+            record_row("direction", &json!("NAP.2026.000001"), RowState::Unknown),
+        ];
+        let text = format!(
+            "{}{}{}",
+            record_head(
+                "2026-03-16T10:00:00+05:00",
+                "2026-03-16T10:00:01+05:00",
+                Some("ivanova"),
+                "application.register"
+            ),
+            rows.join(","),
+            record_tail(12, "application.register", "DDO.2026.000001.1")
+        );
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(canonical(&value), text);
+        assert!(
+            !text.contains("230401500129") && !text.contains("+7701"),
+            "{text}"
+        );
+        assert_eq!(
+            value["rows"],
+            json!([
+                {"table": "application", "key": "DDO.2026.000001.1", "fields": {"number": "DDO.2026.000001.1", "status": "queued"}},
+                {"table": "notification", "key": 7},
+                {"table": "place", "key": 3, "fields": null},
+                {"table": "direction", "key": "NAP.2026.000001"}
+            ])
+        );
+        let import = format!(
+            "{}{}",
+            record_head("a", "b", None, "application.import"),
+            record_tail(3, "application.import", "/home/x/Нурланова.csv")
+        );
+        assert!(!import.contains("Нурланова"), "{import}");
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            ".*".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(".*", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The canonical text parses back to the same value, and the same value always gives the same text
+        /// (whatever order its keys were inserted in).
+        #[test]
+        fn r_v1_canonical_json_round_trips(v in json_value()) {
+            let text = canonical(&v);
+            let back: Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&back, &v);
+            prop_assert_eq!(canonical(&back), text.clone());
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The trust chain (R-A7): which officer key may sign a head at each point of the journal, decided from the
+//! journal's own events, never from today's officer table.
+//!
+//! The first officer is the anchor (and `--trust` can pin the anchor's key from outside the database). Any
+//! other key, whether an officer's first or a rotated one, is trusted only once a head signed by an officer
+//! already trusted at that point, who is not the officer whose key it is, covers the event that registered it. A
+//! head must be signed by an active officer with the key that officer had at the head's seq, and that key must be
+//! trusted. So a row inserted into `officer`, a swapped key or a deactivated officer's key can never make a
+//! forged history verify.
+//!
+//! Keys are named here by their fingerprints; the audit checks the signatures with the keys they name.
+
+use std::collections::HashMap;
+
+/// What the journal says about officers and heads, in seq order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact<'a> {
+    /// `officer.add` at `seq`: `officer` registered with the key `fingerprint`.
+    Registered {
+        seq: i64,
+        officer: &'a str,
+        fingerprint: &'a str,
+    },
+    /// `officer.rotate_key` at `seq`: `officer`'s key is `fingerprint` from here on.
+    Rotated {
+        seq: i64,
+        officer: &'a str,
+        fingerprint: &'a str,
+    },
+    /// `officer.deactivate` at `seq`.
+    Deactivated { seq: i64, officer: &'a str },
+    /// A head signed at `seq` by `officer`.
+    Head { seq: i64, officer: &'a str },
+}
+
+/// Why the chain refuses a fact; the message names the rule, the officer and the seq.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+#[derive(Debug, Clone)]
+struct Key {
+    fingerprint: String,
+    registered_at: i64,
+    trusted: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Officer {
+    /// Every key the officer has had, oldest first; the last is the current one.
+    keys: Vec<Key>,
+    active: bool,
+}
+
+/// The trust chain being walked through the journal.
+#[derive(Debug, Clone, Default)]
+pub struct TrustChain {
+    officers: HashMap<String, Officer>,
+    anchor: Option<String>,
+}
+
+impl TrustChain {
+    /// A chain whose anchor, the first officer's key, must be `anchor` when given (`--trust`).
+    pub fn new(anchor: Option<String>) -> TrustChain {
+        TrustChain {
+            officers: HashMap::new(),
+            anchor,
+        }
+    }
+
+    /// Takes one fact. For a head, returns the fingerprint of the key its signature must verify with.
+    pub fn take(&mut self, fact: &Fact) -> Result<Option<String>, Refusal> {
+        match *fact {
+            Fact::Registered {
+                seq,
+                officer,
+                fingerprint,
+            } => {
+                if self.officers.contains_key(officer) {
+                    return Err(Refusal(format!(
+                        "R-A7: journal event {seq} registers officer '{officer}' a second time"
+                    )));
+                }
+                let first = self.officers.is_empty();
+                if first {
+                    if let Some(anchor) = &self.anchor {
+                        if anchor != fingerprint {
+                            return Err(Refusal(format!(
+                                "R-A7: the first officer '{officer}' (journal event {seq}) has key {fingerprint}, not the trusted anchor {anchor}"
+                            )));
+                        }
+                    }
+                }
+                self.officers.insert(
+                    officer.to_string(),
+                    Officer {
+                        keys: vec![Key {
+                            fingerprint: fingerprint.to_string(),
+                            registered_at: seq,
+                            trusted: first,
+                        }],
+                        active: true,
+                    },
+                );
+                Ok(None)
+            }
+            Fact::Rotated {
+                seq,
+                officer,
+                fingerprint,
+            } => {
+                let o = self.officers.get_mut(officer).ok_or_else(|| {
+                    Refusal(format!(
+                        "R-A7: journal event {seq} rotates the key of unknown officer '{officer}'"
+                    ))
+                })?;
+                o.keys.push(Key {
+                    fingerprint: fingerprint.to_string(),
+                    registered_at: seq,
+                    trusted: false,
+                });
+                Ok(None)
+            }
+            Fact::Deactivated { seq, officer } => {
+                let o = self.officers.get_mut(officer).ok_or_else(|| {
+                    Refusal(format!(
+                        "R-A7: journal event {seq} deactivates unknown officer '{officer}'"
+                    ))
+                })?;
+                o.active = false;
+                Ok(None)
+            }
+            Fact::Head { seq, officer } => self.head(seq, officer).map(Some),
+        }
+    }
+
+    fn head(&mut self, seq: i64, signer: &str) -> Result<String, Refusal> {
+        let o = self.officers.get(signer).ok_or_else(|| {
+            Refusal(format!(
+                "R-A7: signed head {seq} names officer '{signer}', whom the journal never registered"
+            ))
+        })?;
+        if !o.active {
+            return Err(Refusal(format!(
+                "R-A7: signed head {seq} is signed by officer '{signer}', who was deactivated before it"
+            )));
+        }
+        let key = o.keys.last().expect("an officer has a key");
+        if !key.trusted {
+            return Err(Refusal(format!(
+                "R-A7: signed head {seq} is signed by officer '{signer}' with key {}, registered at journal event {} and never covered by a head of another trusted officer",
+                key.fingerprint, key.registered_at
+            )));
+        }
+        let fingerprint = key.fingerprint.clone();
+        // This head covers every event up to `seq`: the keys of other officers registered so far are now vouched
+        // for by a trusted signer.
+        for (id, other) in self.officers.iter_mut() {
+            if id == signer {
+                continue;
+            }
+            for k in other.keys.iter_mut().filter(|k| k.registered_at <= seq) {
+                k.trusted = true;
+            }
+        }
+        Ok(fingerprint)
+    }
+
+    /// The fingerprint of every key the chain trusted, with the seq of the event that registered it.
+    pub fn trusted_keys(&self) -> Vec<(String, String, i64)> {
+        let mut out: Vec<(String, String, i64)> = self
+            .officers
+            .iter()
+            .flat_map(|(id, o)| {
+                o.keys
+                    .iter()
+                    .filter(|k| k.trusted)
+                    .map(|k| (id.clone(), k.fingerprint.clone(), k.registered_at))
+            })
+            .collect();
+        out.sort_by_key(|(_, _, seq)| *seq);
+        out
+    }
+
+    /// The fingerprint of the key `officer` had at `seq` (the latest registered at or before it), if trusted.
+    pub fn trusted_key_of(&self, officer: &str, seq: i64) -> Option<&str> {
+        let key = self
+            .officers
+            .get(officer)?
+            .keys
+            .iter()
+            .rfind(|k| k.registered_at <= seq)?;
+        key.trusted.then_some(key.fingerprint.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg<'a>(seq: i64, officer: &'a str, fingerprint: &'a str) -> Fact<'a> {
+        Fact::Registered {
+            seq,
+            officer,
+            fingerprint,
+        }
+    }
+
+    fn head(seq: i64, officer: &str) -> Fact<'_> {
+        Fact::Head { seq, officer }
+    }
+
+    fn walk(anchor: Option<&str>, facts: &[Fact]) -> Result<Vec<String>, Refusal> {
+        let mut chain = TrustChain::new(anchor.map(str::to_string));
+        let mut keys = Vec::new();
+        for f in facts {
+            keys.extend(chain.take(f)?);
+        }
+        Ok(keys)
+    }
+
+    #[test]
+    fn r_a7_an_honest_history_verifies_with_each_signer_s_key_at_its_seq() {
+        let facts = [
+            reg(1, "ivanova", "A"),
+            head(1, "ivanova"),
+            reg(2, "omarova", "B"),
+            head(2, "ivanova"),
+            head(3, "omarova"),
+            Fact::Rotated {
+                seq: 4,
+                officer: "omarova",
+                fingerprint: "B2",
+            },
+            head(4, "ivanova"),
+            head(5, "omarova"),
+            Fact::Deactivated {
+                seq: 6,
+                officer: "ivanova",
+            },
+            head(6, "omarova"),
+        ];
+        assert_eq!(
+            walk(Some("A"), &facts).unwrap(),
+            ["A", "A", "B", "A", "B2", "B2"]
+        );
+    }
+
+    #[test]
+    fn r_a7_an_officer_who_vouches_for_their_own_key_is_refused() {
+        // An officer row and its event inserted behind kezek's back, with a head signed by the new key.
+        let facts = [
+            reg(1, "ivanova", "A"),
+            head(1, "ivanova"),
+            reg(2, "intruder", "X"),
+            head(2, "intruder"),
+        ];
+        let e = walk(None, &facts).unwrap_err();
+        assert!(
+            e.0.starts_with("R-A7: signed head 2 is signed by officer 'intruder'"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn r_a7_a_key_rotated_by_its_own_officer_is_not_trusted_until_another_officer_signs() {
+        let mut facts = vec![
+            reg(1, "ivanova", "A"),
+            head(1, "ivanova"),
+            reg(2, "omarova", "B"),
+            head(2, "ivanova"),
+            Fact::Rotated {
+                seq: 3,
+                officer: "omarova",
+                fingerprint: "X",
+            },
+            head(3, "omarova"),
+        ];
+        assert!(walk(None, &facts).unwrap_err().0.contains("key X"));
+        facts[5] = head(3, "ivanova");
+        facts.push(head(4, "omarova"));
+        assert_eq!(walk(None, &facts).unwrap().last().unwrap(), "X");
+    }
+
+    #[test]
+    fn r_a7_a_deactivated_or_unknown_officer_signs_nothing() {
+        let facts = [
+            reg(1, "ivanova", "A"),
+            head(1, "ivanova"),
+            reg(2, "omarova", "B"),
+            Fact::Deactivated {
+                seq: 3,
+                officer: "omarova",
+            },
+            head(3, "ivanova"),
+            head(4, "omarova"),
+        ];
+        assert!(walk(None, &facts).unwrap_err().0.contains("deactivated"));
+        let facts = [reg(1, "ivanova", "A"), head(1, "ghost")];
+        assert!(walk(None, &facts)
+            .unwrap_err()
+            .0
+            .contains("never registered"));
+    }
+
+    #[test]
+    fn r_a7_a_pinned_anchor_refuses_a_history_rebuilt_with_another_first_key() {
+        let facts = [reg(1, "ivanova", "X"), head(1, "ivanova")];
+        assert!(walk(Some("A"), &facts)
+            .unwrap_err()
+            .0
+            .contains("not the trusted anchor A"));
+        assert!(walk(Some("X"), &facts).is_ok());
+    }
+}

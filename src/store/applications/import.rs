@@ -1,0 +1,294 @@
+//! `application import`: the columns, the checks of each row against the file and the database, and the
+//! writes, all or nothing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{params, Connection};
+
+use super::rows::load;
+use super::writes::{active_number, category_classes, duplicate, insert, last_seq, NewRow};
+use crate::csvfile::{self, CsvFile};
+use crate::domain::application::{
+    format_number, parse_number, NewApplication, QueueType, RegistrationInput,
+};
+use crate::domain::category::PriorityClass;
+use crate::domain::iin::mask;
+use crate::domain::settings::Settings;
+use crate::domain::time::{format_moment, parse_moment};
+use crate::error::{Error, Result};
+use crate::store::bulk::{self, SetAside};
+use crate::store::change::Change;
+use crate::store::orgs::ImportReport;
+
+pub const IMPORT_REQUIRED: &[&str] = &[
+    "registered_at",
+    "child_iin",
+    "child_name",
+    "applicant_iin",
+    "applicant_name",
+    "phone",
+    "email",
+    "district",
+    "queue_type",
+    "language",
+    "category",
+    "docs",
+    "consent",
+];
+pub const IMPORT_OPTIONAL: &[&str] = &["number"];
+
+/// A child in a queue type, packed: the IIN's digits and one bit for the queue type.
+fn child_key(iin: &str, queue_type: QueueType) -> u64 {
+    iin.parse::<u64>().unwrap_or(0) * 2 + u64::from(queue_type == QueueType::Sanatorium)
+}
+
+/// An application number, packed: queue type, year, sequence and suffix.
+fn number_key(queue_type: QueueType, year: i32, seq: u32, suffix: u32) -> u64 {
+    (u64::from(queue_type == QueueType::Sanatorium) << 63)
+        | ((year as u64 & 0xFFFF) << 40)
+        | (u64::from(seq) << 16)
+        | u64::from(suffix & 0xFFFF)
+}
+
+/// `application import`: migration of an existing queue. Every row is checked as a registration at its own
+/// registration time, which is kept (and so is its number, when given), so nobody's position changes.
+/// Duplicates inside the file and against the database are refused. All or nothing.
+pub fn import(
+    change: &Change,
+    file: &mut CsvFile,
+    settings: &Settings,
+    progress: &dyn Fn(u64),
+) -> Result<ImportReport> {
+    let tx = change.tx();
+    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
+    let mut event = change.begin_event("application.import", &file.name, details)?;
+    let mut check = ImportCheck {
+        classes: category_classes(tx)?,
+        settings,
+        now: change.now().effective,
+        children: HashMap::new(),
+        numbers: HashMap::new(),
+        next_seq: HashMap::new(),
+        kept: kept_numbers(file)?,
+    };
+    let rows = if bulk::is_empty(tx, "application")? {
+        // Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
+        // queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
+        // application exists yet, so the rows are checked against the file alone, on a second thread, while
+        // this one writes.
+        let set_aside = SetAside::begin(
+            tx,
+            "application",
+            &[
+                "application_one_active",
+                "application_child",
+                "application_name",
+                "application_waiting_insert",
+            ],
+        )?;
+        let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
+        let rows = file.rows_split(
+            progress,
+            |row| {
+                let (number, app) = check.row(row, None)?;
+                Ok(NewRow::new(number, app))
+            },
+            |row| {
+                insert(change, &mut event, row)?;
+                let app = &row.app;
+                // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
+                // divides.
+                let day = app.registered_at.timestamp() / 86400;
+                *queue_days
+                    .entry((app.queue_type, app.group_year, app.priority_class, day))
+                    .or_default() += 1;
+                Ok(())
+            },
+        )?;
+        // The file's maps are done with: their memory goes back before the index sorts take theirs.
+        drop(check);
+        set_aside.restore(tx)?;
+        let mut count = tx.prepare(
+            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting",
+        )?;
+        for ((queue_type, group_year, class, day), waiting) in queue_days {
+            count.execute(params![
+                queue_type.as_str(),
+                group_year,
+                class.as_str(),
+                day,
+                waiting
+            ])?;
+        }
+        rows
+    } else {
+        file.rows(progress, |row, clean| {
+            let (number, app) = check.row(row, Some(tx))?;
+            if clean {
+                insert(change, &mut event, &NewRow::new(number, app))?;
+            }
+            Ok(())
+        })?
+    };
+    event.finish()?;
+    Ok(ImportReport {
+        file: file.name.clone(),
+        sha256: file.sha256.clone(),
+        rows,
+    })
+}
+
+/// What `application import` checks of each row before it is written, and what it remembers of the rows
+/// before it: the registration rules at the row's own time, duplicates within the file, and the number the
+/// row keeps or gets.
+struct ImportCheck<'a> {
+    classes: HashMap<String, PriorityClass>,
+    settings: &'a Settings,
+    now: DateTime<FixedOffset>,
+    /// Children by queue type (`child_key`), with the line they appear on.
+    children: HashMap<u64, u64>,
+    /// Numbers taken (`number_key`), with the line that took them.
+    numbers: HashMap<u64, u64>,
+    next_seq: HashMap<(QueueType, i32), u32>,
+    /// The numbers rows of the file keep (`kept_numbers`).
+    kept: std::collections::HashSet<u64>,
+}
+
+impl ImportCheck<'_> {
+    /// Checks one row and gives its number and application. `existing` is the database when the table holds
+    /// applications already (duplicates and numbers are checked against them too), `None` when it is empty.
+    fn row(
+        &mut self,
+        row: &csvfile::Row,
+        existing: Option<&Connection>,
+    ) -> Result<(String, NewApplication)> {
+        let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
+        if registered_at > self.now {
+            return Err(Error::bad(format!(
+                "registered_at: {} is later than now ({})",
+                format_moment(&registered_at),
+                format_moment(&self.now)
+            )));
+        }
+        let input = RegistrationInput {
+            child_iin: row.get("child_iin"),
+            child_name: row.get("child_name"),
+            applicant_iin: row.get("applicant_iin"),
+            applicant_name: row.get("applicant_name"),
+            phone: row.get("phone"),
+            email: row.get("email"),
+            district: row.get("district"),
+            queue_type: row.get("queue_type"),
+            language: row.get("language"),
+            category: row.optional("category"),
+            docs: row.get("docs").split(';').collect(),
+            consent: row.get("consent"),
+        };
+        let classes = &self.classes;
+        let app = input.check(registered_at, self.settings, &|c| classes.get(c).copied())?;
+        let key = child_key(&app.child_iin, app.queue_type);
+        if let Some(first) = self.children.get(&key) {
+            return Err(Error::refused(
+                "R-Q6",
+                format!(
+                    "the child {} appears already on line {first} in the {} queue",
+                    mask(&app.child_iin),
+                    app.queue_type.as_str()
+                ),
+            ));
+        }
+        if let Some(conn) = existing {
+            if let Some(number) = active_number(conn, &app.child_iin, app.queue_type)? {
+                return Err(duplicate(&number, &app.child_iin, app.queue_type));
+            }
+        }
+        let number = match row.optional("number") {
+            Some(given) => {
+                let (year, seq) = parse_number("number", app.queue_type, given)?;
+                let suffix = given
+                    .rsplit('.')
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(1);
+                let nk = number_key(app.queue_type, year, seq, suffix);
+                if let Some(first) = self.numbers.get(&nk) {
+                    return Err(Error::bad(format!(
+                        "number: {given} is used already on line {first}"
+                    )));
+                }
+                if let Some(conn) = existing {
+                    if load(conn, given)?.is_some() {
+                        return Err(Error::bad(format!("number: {given} exists already")));
+                    }
+                }
+                self.numbers.insert(nk, row.line);
+                given.to_string()
+            }
+            None => {
+                let year: i32 = app
+                    .registered_at
+                    .date_naive()
+                    .format("%Y")
+                    .to_string()
+                    .parse()
+                    .expect("a year");
+                let mut seq = match (self.next_seq.get(&(app.queue_type, year)), existing) {
+                    (Some(s), _) => *s,
+                    (None, Some(conn)) => last_seq(conn, app.queue_type, year)?,
+                    (None, None) => 0,
+                } + 1;
+                while self
+                    .numbers
+                    .contains_key(&number_key(app.queue_type, year, seq, 1))
+                    || self
+                        .kept
+                        .contains(&number_key(app.queue_type, year, seq, 1))
+                {
+                    seq += 1;
+                }
+                if seq > 999_999 {
+                    return Err(Error::bad(format!(
+                        "number: the numbers of {year} are exhausted"
+                    )));
+                }
+                self.next_seq.insert((app.queue_type, year), seq);
+                self.numbers
+                    .insert(number_key(app.queue_type, year, seq, 1), row.line);
+                format_number(app.queue_type, year, seq)
+            }
+        };
+        self.children.insert(key, row.line);
+        Ok((number, app))
+    }
+}
+
+/// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
+/// take a number that a later row keeps.
+fn kept_numbers(file: &CsvFile) -> Result<std::collections::HashSet<u64>> {
+    let mut kept = std::collections::HashSet::new();
+    if !file.has_column("number") {
+        return Ok(kept);
+    }
+    let mut first_pass = file.reopen()?;
+    first_pass.for_each(|row, _| {
+        let Ok(row) = row else { return Ok(()) };
+        let (Some(given), Ok(queue_type)) = (
+            row.optional("number"),
+            QueueType::parse("queue_type", row.get("queue_type")),
+        ) else {
+            return Ok(());
+        };
+        if let Ok((year, seq)) = parse_number("number", queue_type, given) {
+            let suffix = given
+                .rsplit('.')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            kept.insert(number_key(queue_type, year, seq, suffix));
+        }
+        Ok(())
+    })?;
+    Ok(kept)
+}

@@ -1,0 +1,20 @@
+//! Applications and the queue (SPEC §3). Positions are computed from the current data: the rank of the
+//! application in its class (per-day counts kept by triggers, plus a count within its own day) and the class
+//! sizes, combined by `domain::queue::position`.
+//!
+//! One idea a file: the stored row and its views (`rows`), the queue order and positions (`queue`), the writes of
+//! one application (`writes`), the import (`import`) and the `db check` of the counts (`check`).
+
+mod check;
+mod import;
+mod queue;
+mod rows;
+mod writes;
+
+pub use check::check_queue_counts;
+pub use import::{import, IMPORT_OPTIONAL, IMPORT_REQUIRED};
+pub use queue::{
+    class_counts, for_each_in_queue_order, list, positions, queues_waiting, ListFilter,
+};
+pub use rows::{find_by_iin, find_by_name, get, load, view, AppRow};
+pub use writes::{category_classes, register, set_category, withdraw};

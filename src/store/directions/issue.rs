@@ -1,0 +1,198 @@
+//! `direction issue` (R-D1..R-D5, R-A3): the reading its rules decide on, and the writes.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::document::{document, org_info};
+use super::rows::{show, DirectionView};
+use crate::crypto::PrivateKey;
+use crate::domain::application::QueueType;
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::direction::{self as rules, IssueFacts};
+use crate::domain::notify::NoticeKind;
+use crate::domain::org::OrgKind;
+use crate::domain::place::{PlaceStatus, PlaceType};
+use crate::domain::settings::Settings;
+use crate::domain::time::{format_moment, parse_date};
+use crate::error::Result;
+use crate::store::access::{self, Access};
+use crate::store::applications::{self, AppRow};
+use crate::store::change::Change;
+use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
+use crate::store::offers::{self, enrolled_at};
+use crate::store::outbox;
+use crate::store::places;
+
+fn active_direction(conn: &Connection, application: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT number FROM direction WHERE application = ?1 AND status = 'issued'",
+        )?
+        .query_row([application], |r| r.get(0))
+        .optional()?)
+}
+
+fn offer_round_of(conn: &Connection, application: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT offer_round FROM application WHERE number = ?1")?
+        .query_row([application], |r| r.get(0))?)
+}
+
+fn next_number(conn: &Connection, year: i32) -> Result<String> {
+    let last: Option<String> = conn
+        .prepare_cached("SELECT number FROM direction WHERE number >= ?1 AND number < ?2 ORDER BY number DESC LIMIT 1")?
+        .query_row(params![format!("NAP.{year}."), format!("NAP.{year}/")], |r| r.get(0))
+        .optional()?;
+    let seq = last
+        .and_then(|n| n.rsplit('.').next().and_then(|s| s.parse::<u32>().ok()))
+        .unwrap_or(0)
+        + 1;
+    Ok(rules::format_number(year, seq))
+}
+
+/// What `direction issue` reads before it decides: the application, the place and the facts its rules check.
+pub struct IssueReading {
+    app: AppRow,
+    place: places::PlaceRow,
+    org_kind: OrgKind,
+    facts: IssueFacts,
+}
+
+/// Reads what `direction issue` decides on. Inside the write transaction, as `issue` does, nothing can change
+/// between this reading and the writes; the race suite proves that a reading taken before it is not enough.
+pub fn read_for_issue(
+    db: &impl Access,
+    application: &str,
+    place_id: i64,
+    now: DateTime<FixedOffset>,
+) -> Result<IssueReading> {
+    let conn = access::conn(db);
+    let app = applications::get(conn, application)?;
+    let place = places::get(conn, place_id)?;
+    let org_kind = OrgKind::parse("org.kind", &place.org_kind)?;
+    let round = offer_round_of(conn, application)?;
+    let notified_in_open_window = app.status == "notified"
+        && match round {
+            Some(r) => offers::round_is_open(conn, r, now)?,
+            None => false,
+        };
+    let facts = IssueFacts {
+        application: app.number.clone(),
+        status: app.status(),
+        stop_list_until: app
+            .stop_list_until
+            .as_deref()
+            .map(|d| parse_date("stop_list_until", d))
+            .transpose()?,
+        active_direction: active_direction(conn, application)?,
+        enrolled_at: enrolled_at(conn, &app.child_iin)?,
+        queue_type: QueueType::parse("queue_type", &app.queue_type)?,
+        group_year: app.group_year,
+        child_birth: parse_date("child_birth_date", &app.child_birth_date)?,
+        notified_in_open_window,
+        place_id,
+        place_type: PlaceType::parse("place_type", &place.place_type)?,
+        place_group_year: place.group_year,
+        place_status: PlaceStatus::parse("status", &place.status)?,
+        org_kind,
+        issue_date: now.date_naive(),
+    };
+    Ok(IssueReading {
+        app,
+        place,
+        org_kind,
+        facts,
+    })
+}
+
+/// `direction issue` (R-D1..R-D5, R-A3): checks every refusal, signs the document with the acting officer's key.
+/// `stale` is only ever given by the race suite's deliberate fault: a reading taken outside this transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn issue(
+    change: &Change,
+    application: &str,
+    place_id: i64,
+    key: &PrivateKey,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+    stale: Option<IssueReading>,
+) -> Result<DirectionView> {
+    let now = change.now().effective;
+    offers::close_windows(change, now)?;
+    let tx = change.tx();
+    let IssueReading {
+        app,
+        place,
+        org_kind,
+        facts,
+    } = match stale {
+        Some(reading) => reading,
+        None => read_for_issue(tx, application, place_id, now)?,
+    };
+    rules::check_issue(&facts, settings)?;
+    change.pause();
+
+    let number = next_number(tx, now.year())?;
+    let until = rules::valid_until(now.date_naive(), calendar, settings);
+    let issued_at = format_moment(&now);
+    let officer = change.officer().to_string();
+    let doc = document(
+        tx, &number, &app, &place, &issued_at, until, None, &officer, &officer, key,
+    )?;
+    let text = doc.text();
+    let signature = key.sign(text.as_bytes());
+    tx.execute(
+        "INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
+            document, signature) VALUES (?1, ?2, ?3, 'issued', ?4, ?5, ?6, ?6, ?7, ?8)",
+        params![number, application, place_id, issued_at, until.to_string(), officer, text, signature],
+    )?;
+    tx.execute(
+        "UPDATE place SET status = 'directed', offer_round = NULL WHERE id = ?1",
+        [place_id],
+    )?;
+    if org_kind == OrgKind::Private {
+        // R-D4: a private place takes the application out of the queue; the direction lives on by itself.
+        tx.execute(
+            "UPDATE application SET status = 'removed', removed_reason = 'private_direction', offer_round = NULL,
+                stop_list_until = NULL, removed_at = ?2 WHERE number = ?1",
+            params![application, issued_at],
+        )?;
+    } else {
+        tx.execute(
+            "UPDATE application SET status = 'directed', offer_round = NULL WHERE number = ?1",
+            [application],
+        )?;
+    }
+    let mut event = change.begin_event(
+        "direction.issue",
+        &number,
+        serde_json::json!({ "application": application, "place_id": place_id, "org": place.org, "valid_until": until.to_string() }),
+    )?;
+    event.touch(DIRECTION, &number)?;
+    event.touch(PLACE, &place_id)?;
+    event.touch(APPLICATION, &application)?;
+    let detail = format!(
+        "{number}: {} ({}), до {}",
+        place.org,
+        org_info(tx, &place.org)?.name,
+        until.format("%d.%m.%Y")
+    );
+    outbox::notify(
+        change,
+        &mut event,
+        application,
+        NoticeKind::DirectionIssued,
+        &detail,
+    )?;
+    if org_kind == OrgKind::Private {
+        outbox::notify(
+            change,
+            &mut event,
+            application,
+            NoticeKind::Removed,
+            "private_direction",
+        )?;
+    }
+    event.finish()?;
+    show(tx, &number)
+}

@@ -1,0 +1,15 @@
+//! Directions (R-D1..R-D9, R-A3): issue, extend, revoke, annul, enroll, depart, show, verify, list.
+//!
+//! One idea a file: the stored row and its views (`rows`), the signed text (`document`), issuing (`issue`), what
+//! follows an issue (`lifecycle`) and verification (`verify`).
+
+mod document;
+mod issue;
+mod lifecycle;
+mod rows;
+mod verify;
+
+pub use issue::{issue, read_for_issue, IssueReading};
+pub use lifecycle::{annul, depart, enroll, extend, revoke, Departure};
+pub use rows::{application_of, list, show, DirectionFilter, DirectionListRow, DirectionView};
+pub use verify::{verify, Verification};

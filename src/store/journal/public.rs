@@ -1,0 +1,196 @@
+//! The public log's storage (R-V1, R-V2): each event's public record, written in parts as its rows come (an
+//! import's record holds every row it wrote, so it is never held whole in memory), hashed into the leaf
+//! `SHA-256(0x00 || record)` as it is written, and the leaf appended to the Merkle tree, whose complete subtrees
+//! are stored in `merkle_node` (`domain::merkle` does the arithmetic).
+
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::canonical::{json_value, Fields};
+use super::event::EventFields;
+use crate::domain::merkle::{self, Hash, Node};
+use crate::domain::public::{self, RowState};
+use crate::error::{Error, Result};
+
+/// A part of a record is written once it holds this many bytes.
+const PART_BYTES: usize = 64 * 1024;
+
+/// A row as the store hands it to a record: its public columns, or deleted, or unknown.
+pub(in crate::store) enum Row<'f> {
+    Present(&'f Fields),
+    Deleted,
+    Unknown,
+}
+
+/// A public record being written.
+pub(in crate::store) struct RecordWriter {
+    seq: i64,
+    part: i64,
+    buf: String,
+    leaf: Sha256,
+    rows: usize,
+}
+
+impl RecordWriter {
+    pub(in crate::store) fn begin(seq: i64, event: &EventFields) -> RecordWriter {
+        let mut leaf = Sha256::new();
+        leaf.update([0u8]);
+        RecordWriter {
+            seq,
+            part: 0,
+            buf: public::record_head(
+                &event.effective_at,
+                &event.recorded_at,
+                event.officer.as_deref(),
+                &event.kind,
+            ),
+            leaf,
+            rows: 0,
+        }
+    }
+
+    /// Adds one row: `fields` are the row's public columns (`Present`), or the row was deleted or is unknown.
+    pub(in crate::store) fn row(
+        &mut self,
+        conn: &Connection,
+        table: &str,
+        key: ValueRef<'_>,
+        state: Row<'_>,
+    ) -> Result<()> {
+        if self.rows > 0 {
+            self.buf.push(',');
+        }
+        self.rows += 1;
+        let present: Vec<(&str, serde_json::Value)>;
+        let state = match state {
+            Row::Present(fields) => {
+                present = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.clone()))
+                    .collect();
+                RowState::Present(&present)
+            }
+            Row::Deleted => RowState::Deleted,
+            Row::Unknown => RowState::Unknown,
+        };
+        self.buf
+            .push_str(&public::record_row(table, &json_value(key), state));
+        if self.buf.len() >= PART_BYTES {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.leaf.update(self.buf.as_bytes());
+        conn.prepare_cached("INSERT INTO public_record (seq, part, text) VALUES (?1, ?2, ?3)")?
+            .execute(params![self.seq, self.part, self.buf])?;
+        self.part += 1;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Writes the rest of the record and appends its leaf to the tree; returns the leaf hash.
+    pub(in crate::store) fn finish(
+        mut self,
+        conn: &Connection,
+        event: &EventFields,
+    ) -> Result<Hash> {
+        self.buf
+            .push_str(&public::record_tail(self.seq, &event.kind, &event.subject));
+        self.flush(conn)?;
+        let leaf: Hash = self.leaf.finalize().into();
+        append_leaf(conn, self.seq, leaf)?;
+        Ok(leaf)
+    }
+}
+
+/// Appends the leaf of event `seq` (leaf index `seq - 1`) and the complete subtrees it completes.
+fn append_leaf(conn: &Connection, seq: i64, leaf: Hash) -> Result<()> {
+    let index = (seq - 1) as u64;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO merkle_node (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+    let mut hash = leaf;
+    for node in merkle::completed_by(index) {
+        if node.level > 0 {
+            let left = stored(
+                conn,
+                Node {
+                    level: node.level - 1,
+                    index: 2 * node.index,
+                },
+            )?;
+            hash = merkle::node_hash(&left, &hash);
+        }
+        insert.execute(params![node.level, node.index as i64, hash.to_vec()])?;
+    }
+    Ok(())
+}
+
+/// A stored complete subtree's hash.
+pub(in crate::store) fn stored(conn: &Connection, node: Node) -> Result<Hash> {
+    let hash: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT hash FROM merkle_node WHERE level = ?1 AND idx = ?2")?
+        .query_row(params![node.level, node.index as i64], |r| r.get(0))
+        .optional()?;
+    hash.filter(|h| h.len() == 32)
+        .map(|h| super::to_hash(&h))
+        .ok_or_else(|| {
+            Error::Tampered(format!(
+                "the public log's tree lacks node {} at level {}",
+                node.index, node.level
+            ))
+        })
+}
+
+/// The root of the tree of the first `size` leaves.
+pub(in crate::store) fn root(conn: &Connection, size: u64) -> Result<Hash> {
+    merkle::root(size, &mut |node| stored(conn, node))
+}
+
+/// Writes the public records of events recorded before the public log existed (the migration that creates
+/// it): each row the event recorded, with its public columns where the row still holds what that event left
+/// (its digest is the recorded one), else its table and key alone; then the leaves.
+pub(in crate::store) fn backfill(conn: &Connection) -> Result<()> {
+    let mut events = conn.prepare(
+        "SELECT seq, effective_at, recorded_at, officer, kind, subject, details FROM journal ORDER BY seq",
+    )?;
+    let mut rows = conn.prepare(
+        "SELECT r.tbl, r.key, r.digest FROM journal_row r WHERE r.seq = ?1 ORDER BY r.tbl, r.key",
+    )?;
+    let mut scratch = super::canonical::Canonical::default();
+    let mut fields = Fields::new();
+    let mut it = events.query([])?;
+    while let Some(e) = it.next()? {
+        let seq: i64 = e.get(0)?;
+        let event = EventFields {
+            effective_at: e.get(1)?,
+            recorded_at: e.get(2)?,
+            officer: e.get(3)?,
+            kind: e.get(4)?,
+            subject: e.get(5)?,
+            details: e.get(6)?,
+        };
+        let mut record = RecordWriter::begin(seq, &event);
+        let mut r = rows.query([seq])?;
+        while let Some(row) = r.next()? {
+            let table: String = row.get(0)?;
+            let key: Value = row.get(1)?;
+            let recorded: Option<Vec<u8>> = row.get(2)?;
+            let Some(state) = super::table_named(&table) else {
+                continue;
+            };
+            let now =
+                super::canonical::row_digest(conn, &mut scratch, state, &key, Some(&mut fields))?;
+            let state = match (&recorded, now) {
+                (None, _) => Row::Deleted,
+                (Some(d), Some(n)) if d.as_slice() == n.as_slice() => Row::Present(&fields),
+                _ => Row::Unknown,
+            };
+            record.row(conn, &table, (&key).into(), state)?;
+        }
+        record.finish(conn, &event)?;
+    }
+    Ok(())
+}
