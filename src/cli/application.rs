@@ -1,3 +1,5 @@
+//! `kezek application`: applications and the queue (R-Q1..R-Q9).
+
 use std::io::IsTerminal;
 
 use clap::{Args, Subcommand};
@@ -8,7 +10,8 @@ use crate::domain::documents;
 use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-use crate::store::{applications, reference, Mode};
+use crate::store::applications::{self, ChildKey};
+use crate::store::{reference, Db, Mode};
 
 #[derive(Debug, Subcommand)]
 pub enum ApplicationCommand {
@@ -174,11 +177,8 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
         ),
         ApplicationCommand::Show { number } => {
             let mut db = ctx.open()?;
-            let view = db.snapshot(|conn| {
-                let k = reference::load_settings(conn)?.general_per_first_priority;
-                applications::view(conn, applications::get(conn, &number)?, k)
-            })?;
-            ctx.out.object(&view)
+            ctx.out
+                .object(&db.snapshot(|s| applications::show(s, &number))?)
         }
         ApplicationCommand::Find {
             iin,
@@ -186,21 +186,15 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             birth_date,
         } => {
             let mut db = ctx.open()?;
-            let views = db.snapshot(|conn| {
-                let k = reference::load_settings(conn)?.general_per_first_priority;
-                let rows = match (&iin, &name, &birth_date) {
-                    (Some(iin), _, _) => {
-                        applications::find_by_iin(conn, &Iin::parse("--iin", iin)?.digits)?
-                    }
-                    (None, Some(name), Some(date)) => {
-                        applications::find_by_name(conn, name, parse_date("--birth-date", date)?)?
-                    }
-                    _ => return Err(Error::usage("give --iin, or --name with --birth-date")),
-                };
-                rows.into_iter()
-                    .map(|r| applications::view(conn, r, k))
-                    .collect::<Result<Vec<_>>>()
-            })?;
+            let iin = iin.map(|i| Iin::parse("--iin", &i)).transpose()?;
+            let child = match (&iin, &name, &birth_date) {
+                (Some(iin), _, _) => ChildKey::Iin(&iin.digits),
+                (None, Some(name), Some(date)) => {
+                    ChildKey::NameAndBirth(name, parse_date("--birth-date", date)?)
+                }
+                _ => return Err(Error::usage("give --iin, or --name with --birth-date")),
+            };
+            let views = db.snapshot(|s| applications::find(s, child))?;
             if views.is_empty() {
                 return Err(Error::NotFound("no application of that child".into()));
             }
@@ -221,11 +215,8 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
                 limit,
             };
             let mut db = ctx.open()?;
-            let rows = db.snapshot(|conn| {
-                let k = reference::load_settings(conn)?.general_per_first_priority;
-                applications::list(conn, &filter, k)
-            })?;
-            ctx.out.list(&rows)
+            ctx.out
+                .list(&db.snapshot(|s| applications::list(s, &filter))?)
         }
         ApplicationCommand::SetCategory {
             number,
@@ -241,19 +232,15 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             })?;
             ctx.out
                 .status(&format!("{number}: category {from} -> {to}"));
-            show_position(ctx, &number)
+            show_position(ctx, &mut db, &number)
         }
         ApplicationCommand::Withdraw { number, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            applications::get(&db, &number)?;
-            ctx.out.confirm(&format!(
-                "Withdraw application {number} (removed, reason withdrawn)?"
-            ))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                applications::withdraw(c, &number, &reason)
-            })?;
+            ctx.change_confirmed(
+                &format!("Withdraw application {number} (removed, reason withdrawn)?"),
+                |db| applications::get(db, &number).map(drop),
+                |c| applications::withdraw(c, &number, &reason),
+            )?;
             ctx.out.status(&format!("{number} withdrawn"));
             Ok(())
         }
@@ -322,20 +309,15 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
         docs: docs.iter().map(String::as_str).collect(),
         consent: &consent,
     };
-    let settings = reference::load_settings(&db)?;
     let number = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        applications::register(c, &input, &settings)
+        applications::run_register(c, &input)
     })?;
-    show_position(ctx, &number)
+    show_position(ctx, &mut db, &number)
 }
 
 /// Prints an application after a change: its number and position on stderr, the object on stdout.
-fn show_position(ctx: &Ctx, number: &str) -> Result<()> {
-    let mut db = ctx.open()?;
-    let view = db.snapshot(|conn| {
-        let k = reference::load_settings(conn)?.general_per_first_priority;
-        applications::view(conn, applications::get(conn, number)?, k)
-    })?;
+fn show_position(ctx: &Ctx, db: &mut Db, number: &str) -> Result<()> {
+    let view = db.snapshot(|s| applications::show(s, number))?;
     match (view.queue_position, view.class_position) {
         (Some(q), Some(c)) if c > 0 => ctx.out.status(&format!(
             "{number}: queue position {q}, position {c} among the {}",
@@ -353,28 +335,8 @@ fn document(
     render: fn(&ApplicationView, Option<&str>, Language, &crate::domain::time::Now) -> String,
 ) -> Result<()> {
     let mut db = ctx.open()?;
-    let (view, titles) = db.snapshot(|conn| {
-        let k = reference::load_settings(conn)?.general_per_first_priority;
-        let view = applications::view(conn, applications::get(conn, &args.number)?, k)?;
-        Ok((view, reference::categories(conn)?))
-    })?;
-    let lang = match &args.lang {
-        Some(l) => Language::parse("--lang", l)?,
-        None => Language::parse("language", &view.language)?,
-    };
-    let title = category_title(&titles, view.category.as_deref(), lang);
+    let (view, category) = db.snapshot(|s| applications::show_with_category(s, &args.number))?;
+    let lang = Language::of_document(args.lang.as_deref(), &view.language)?;
+    let title = category.as_ref().map(|c| c.title(lang));
     ctx.out.text(&render(&view, title, lang, &ctx.now))
-}
-
-/// The benefit category's name in a language, for documents.
-pub fn category_title<'a>(
-    categories: &'a [reference::CategoryRow],
-    name: Option<&str>,
-    lang: Language,
-) -> Option<&'a str> {
-    let row = categories.iter().find(|c| Some(c.name.as_str()) == name)?;
-    Some(match lang {
-        Language::Ru => row.title_ru.as_str(),
-        Language::Kk => row.title_kk.as_str(),
-    })
 }

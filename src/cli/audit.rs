@@ -1,22 +1,13 @@
+//! `kezek audit`: prove the database was changed only through kezek (R-A5..R-A8).
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde::Serialize;
 
+use super::output::Format;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::store::audit::{self, Anchor, SignedHead};
-use crate::store::journal::{self, STATE_TABLES};
-
-#[derive(Debug, Args)]
-pub struct HistoryArgs {
-    /// The record's key: an officer id, an org code, a date, a setting or category name
-    #[arg(id = "record", value_name = "KEY")]
-    pub key: String,
-    /// Only this table: officer, org, calendar_day, setting, category
-    #[arg(long)]
-    pub table: Option<String>,
-}
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -40,8 +31,11 @@ pub enum AuditCommand {
     Verify(Anchors),
     /// Print the current signed head of the journal, for the department to publish
     #[command(
-        long_about = "Print the current signed head of the journal (R-A5): sequence number, hash, \
-        officer, key fingerprint and signature, as text whose first three lines are the signed message (or JSON with --format json). Publish it \
+        long_about = "Print the current signed head of the journal (R-A5, R-A8): a signed checkpoint of \
+        the public log with the sequence number and hash of the chain head, the tree's size and root, the head \
+        before it, the officer and the signing time, then the key fingerprint and the signature. The lines up \
+        to signed-at are exactly the signed message, so that `openssl dgst -sha256 -verify officer.pub \
+        -signature sig message.txt` checks it with the public key alone (JSON with --format json). Publish it \
         daily; `kezek audit verify --head FILE` later proves the journal still contains it."
     )]
     Head,
@@ -89,76 +83,6 @@ impl Anchors {
     }
 }
 
-#[derive(Default, Serialize)]
-struct HistoryRow {
-    seq: i64,
-    effective_at: String,
-    officer: String,
-    event: String,
-    table: String,
-    subject: String,
-    details: String,
-}
-
-pub fn history(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
-    let tables = match &args.table {
-        Some(name) => vec![journal::table_named(name).ok_or_else(|| {
-            let names: Vec<&str> = STATE_TABLES.iter().map(|t| t.name).collect();
-            Error::usage(format!(
-                "--table: '{name}' is not a table ({})",
-                names.join(", ")
-            ))
-        })?],
-        None => STATE_TABLES.to_vec(),
-    };
-    let db = ctx.open()?;
-    let mut rows = Vec::new();
-    for table in tables {
-        for e in journal::history(&db, table, &args.key)? {
-            rows.push((table.name, e));
-        }
-    }
-    if rows.is_empty() {
-        return Err(Error::NotFound(format!(
-            "no journal events for '{}'",
-            args.key
-        )));
-    }
-    rows.sort_by_key(|(_, e)| e.seq);
-    if ctx.out.format == super::output::Format::Json {
-        let events: Vec<_> = rows.into_iter().map(|(_, e)| e).collect();
-        return ctx.out.list(&events);
-    }
-    let rows: Vec<HistoryRow> = rows
-        .into_iter()
-        .map(|(table, e)| HistoryRow {
-            seq: e.seq,
-            effective_at: e.effective_at,
-            officer: e.officer.unwrap_or_else(|| "(system)".into()),
-            event: e.kind,
-            table: table.to_string(),
-            subject: e.subject,
-            details: readable(&e.details),
-        })
-        .collect();
-    ctx.out.list(&rows)
-}
-
-/// Details as `key: value, ...` rather than JSON.
-fn readable(details: &serde_json::Value) -> String {
-    match details {
-        serde_json::Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => other.to_string(),
-    }
-}
-
 pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
     match command {
         AuditCommand::Verify(anchors) => {
@@ -169,10 +93,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
                 report.events, report.heads, report.rows, report.last_seq, report.last_hash
             ));
-            if matches!(
-                ctx.out.format,
-                super::output::Format::Json | super::output::Format::Csv
-            ) {
+            if matches!(ctx.out.format, Format::Json | Format::Csv) {
                 ctx.out.object(&report)?;
             }
             Ok(())
@@ -183,9 +104,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 Error::NotFound("a signed head: no officer has changed anything yet".into())
             })?;
             match ctx.out.format {
-                super::output::Format::Table | super::output::Format::Text => {
-                    ctx.out.text(&head.to_text())
-                }
+                Format::Table | Format::Text => ctx.out.text(&head.to_text()),
                 _ => ctx.out.object(&head),
             }
         }

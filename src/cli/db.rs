@@ -1,11 +1,13 @@
+//! `kezek db`: backups and checks of the database file, and the purge of personal data.
+
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Subcommand};
+use clap::Subcommand;
 
-use super::{Cli, Ctx};
+use super::Ctx;
+use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-use crate::store::db::{Db, APPLICATION_ID};
-use crate::store::purge;
+use crate::store::{audit, purge};
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -41,46 +43,6 @@ pub enum DbCommand {
     },
 }
 
-#[derive(Debug, Args)]
-pub struct CompletionsArgs {
-    /// bash | zsh | fish | elvish | powershell
-    pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Args)]
-pub struct ManArgs {
-    /// Directory for the pages (created if missing)
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-}
-
-pub fn init(ctx: &Ctx) -> Result<()> {
-    let path = ctx.db_path();
-    let (_, report) = Db::init(&path, &ctx.now, APPLICATION_ID)?;
-    let message = if report.created {
-        format!(
-            "created {} at schema version {}",
-            path.display(),
-            report.to_version
-        )
-    } else if report.from_version == report.to_version {
-        format!(
-            "{} is at schema version {}: nothing to do",
-            path.display(),
-            report.to_version
-        )
-    } else {
-        format!(
-            "migrated {} from schema version {} to {}",
-            path.display(),
-            report.from_version,
-            report.to_version
-        )
-    };
-    ctx.out.status(&message);
-    Ok(())
-}
-
 pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Backup { file } => {
@@ -100,7 +62,7 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             Ok(())
         }
         DbCommand::Purge { before } => {
-            let before = crate::domain::time::parse_date("--before", &before)?;
+            let before = parse_date("--before", &before)?;
             if before > ctx.now.today() {
                 return Err(Error::usage(format!(
                     "--before {before} is after today ({}): a purge reaches back, never ahead",
@@ -112,16 +74,13 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ctx.out.confirm(&format!(
                 "Anonymise the applications that ended before {before}? This cannot be undone."
             ))?;
-            purge::erase_what_is_deleted(&db)?;
-            let report = db.change(&actor, &ctx.now, crate::store::Mode::Commit, |c| {
-                purge::purge(c, before)
-            })?;
+            let run = purge::run(&mut db, &actor, &ctx.now, before)?;
+            let report = run.report;
             ctx.out.status(&format!(
                 "purged {} applications, {} notifications, {} enrollments, {} direction documents that ended before {before}",
                 report.applications, report.notifications, report.enrollments, report.directions
             ));
-            // Also after a purge that found nothing: it finishes a wipe that another process kept busy last time.
-            if !purge::wipe_free_space(&db)? {
+            if !run.wiped {
                 ctx.out.status(
                     "another process kept the database busy: its free space or write-ahead log may still hold \
                      purged values; run the same `kezek db purge` again later to wipe them",
@@ -131,16 +90,8 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
         }
         DbCommand::Check(anchors) => {
             let mut db = ctx.open()?;
-            db.use_scan_mmap()?;
-            let mut problems = db.sqlite_checks()?;
-            problems.extend(crate::store::applications::check_queue_counts(&db)?);
-            if let Some(first) = problems.first() {
-                return Err(Error::Tampered(format!(
-                    "{first} ({} problem(s) in all)",
-                    problems.len()
-                )));
-            }
-            let report = anchors.verify(&mut db)?;
+            let (head, trust) = anchors.load()?;
+            let report = audit::check_database(&mut db, head.as_ref(), trust.as_ref())?;
             ctx.out.status(&format!(
                 "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows
@@ -148,21 +99,4 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-pub fn completions(ctx: &Ctx, args: CompletionsArgs) -> Result<()> {
-    let mut cmd = Cli::command();
-    let mut buf = Vec::new();
-    clap_complete::generate(args.shell, &mut cmd, "kezek", &mut buf);
-    ctx.out.text(&String::from_utf8_lossy(&buf))
-}
-
-pub fn man(ctx: &Ctx, args: ManArgs) -> Result<()> {
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| Error::io(format!("--out {}", args.out.display()), e))?;
-    clap_mangen::generate_to(Cli::command(), &args.out)
-        .map_err(|e| Error::io(format!("--out {}", args.out.display()), e))?;
-    ctx.out
-        .status(&format!("man pages written to {}", args.out.display()));
-    Ok(())
 }

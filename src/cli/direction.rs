@@ -1,3 +1,5 @@
+//! `kezek direction`: signed directions (R-D1..R-D9, R-A3).
+
 use clap::{Args, Subcommand};
 
 use super::output::Format;
@@ -5,12 +7,10 @@ use super::Ctx;
 use crate::domain::application::Language;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
-use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-use crate::faults::{self, Fault};
-use crate::store::directions::{self, DirectionFilter};
-use crate::store::{places, reference, Mode};
+use crate::store::directions::{self, DirectionFilter, Printable};
+use crate::store::Mode;
 
 #[derive(Debug, Subcommand)]
 pub enum DirectionCommand {
@@ -89,20 +89,6 @@ pub struct ShowArgs {
     pub lang: Option<String>,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ChildCommand {
-    /// Record a child's departure from an organization: the place is free from the next day (R-D9)
-    Depart {
-        #[arg(long)]
-        iin: String,
-        #[arg(long)]
-        org: String,
-        /// YYYY-MM-DD [default: today]
-        #[arg(long)]
-        date: Option<String>,
-    },
-}
-
 fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
     actor.key.as_ref().ok_or_else(|| {
         Error::usage("--key (or KEZEK_KEY): the acting officer's private key signs the direction")
@@ -115,19 +101,8 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let actor = ctx.actor()?;
             let key = signing_key(&actor)?;
             let mut db = ctx.open()?;
-            let stale = if faults::active(Fault::ReadOutsideTransaction) {
-                let reading = db.snapshot(|c| {
-                    directions::read_for_issue(c, &number, place, ctx.now.effective)
-                })?;
-                faults::pause();
-                Some(reading)
-            } else {
-                None
-            };
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                let settings = reference::load_settings(c)?;
-                let calendar = reference::working_calendar(c)?;
-                directions::issue(c, &number, place, key, &settings, &calendar, stale)
+                directions::run_issue(c, &number, place, key)
             })?;
             ctx.out.status(&format!(
                 "direction {} issued for {number}: place {place} at {}, valid until {}",
@@ -154,15 +129,11 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             ctx.out.object(&view)
         }
         DirectionCommand::Revoke { direction } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            directions::show(&db, &direction)?;
-            ctx.out.confirm(&format!(
-                "Revoke direction {direction} at the applicant's request?"
-            ))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::revoke(c, &direction)
-            })?;
+            ctx.change_confirmed(
+                &format!("Revoke direction {direction} at the applicant's request?"),
+                |db| directions::show(db, &direction).map(drop),
+                |c| directions::revoke(c, &direction),
+            )?;
             ctx.out.status(&format!(
                 "direction {direction} revoked; the place is free and the application waits again"
             ));
@@ -170,13 +141,11 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         }
         DirectionCommand::Annul { direction, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            directions::show(&db, &direction)?;
-            ctx.out.confirm(&format!("Annul direction {direction}?"))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::annul(c, &direction, &reason)
-            })?;
+            ctx.change_confirmed(
+                &format!("Annul direction {direction}?"),
+                |db| directions::show(db, &direction).map(drop),
+                |c| directions::annul(c, &direction, &reason),
+            )?;
             ctx.out.status(&format!(
                 "direction {direction} annulled; the place is free and the application waits again"
             ));
@@ -189,11 +158,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let doc_date = benefit_doc_date
                 .map(|d| parse_date("--benefit-doc-date", &d))
                 .transpose()?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::enroll(c, &direction, doc_date)
-            })?;
+            let view = ctx.change(|c| directions::enroll(c, &direction, doc_date))?;
             ctx.out.status(&format!(
                 "direction {direction}: the child is enrolled at {}",
                 view.org
@@ -232,73 +197,25 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         }
         DirectionCommand::Notice(args) => {
             let mut db = ctx.open()?;
-            let (view, app, org) = db.snapshot(|conn| {
-                let view = directions::show(conn, &args.number)?;
-                let app = directions::application_of(conn, &args.number)?;
-                let org = places::org_name(conn, &view.org)?;
-                Ok((view, app, org))
-            })?;
-            if view.status != "enrolled" {
-                return Err(Error::refused(
-                    "R-D8",
-                    format!(
-                        "direction {} is {}: the service is completed at enrollment",
-                        view.number, view.status
-                    ),
-                ));
-            }
-            let lang = lang_of(args.lang.as_deref(), &app.language)?;
-            ctx.out.text(&documents::service_notice(
-                &view_doc(&view, &app, &org),
-                lang,
-                &ctx.now,
-            ))
+            let p = db.snapshot(|s| directions::completed_service(s, &args.number))?;
+            let lang = Language::of_document(args.lang.as_deref(), &p.language)?;
+            ctx.out
+                .text(&documents::service_notice(&p.facts, lang, &ctx.now))
         }
-    }
-}
-
-fn lang_of(flag: Option<&str>, default: &str) -> Result<Language> {
-    match flag {
-        Some(l) => Language::parse("--lang", l),
-        None => Language::parse("language", default),
-    }
-}
-
-fn view_doc(
-    view: &directions::DirectionView,
-    app: &crate::store::applications::AppRow,
-    org_name: &str,
-) -> documents::DirectionFacts {
-    documents::DirectionFacts {
-        number: view.number.clone(),
-        application: view.application.clone(),
-        child_name: app.child_name.clone(),
-        child_birth_date: app.child_birth_date.clone(),
-        org: view.org.clone(),
-        org_name: org_name.to_string(),
-        place_id: view.place_id,
-        issued_at: view.issued_at.clone(),
-        valid_until: view.valid_until.clone(),
-        status: view.status.clone(),
-        closed_at: view.closed_at.clone(),
     }
 }
 
 fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let mut db = ctx.open()?;
-    let (view, app, org) = db.snapshot(|conn| {
-        let view = directions::show(conn, &args.direction)?;
-        let app = directions::application_of(conn, &args.direction)?;
-        let org = places::org_name(conn, &view.org)?;
-        Ok((view, app, org))
-    })?;
+    let Printable { view, facts, .. } =
+        db.snapshot(|s| directions::printable(s, &args.direction))?;
     if ctx.out.format != Format::Text {
         return ctx.out.object(&view);
     }
     let mut text = String::new();
     if let Some(lang) = &args.lang {
         let lang = Language::parse("--lang", lang)?;
-        text.push_str(&documents::direction(&view_doc(&view, &app, &org), lang));
+        text.push_str(&documents::direction(&facts, lang));
         text.push('\n');
     }
     text.push_str(&view.document);
@@ -307,26 +224,4 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         view.signed_by, view.signature
     ));
     ctx.out.text(&text)
-}
-
-pub fn run_child(ctx: &Ctx, command: ChildCommand) -> Result<()> {
-    match command {
-        ChildCommand::Depart { iin, org, date } => {
-            let iin = Iin::parse("--iin", &iin)?.digits;
-            let date = match date {
-                Some(d) => parse_date("--date", &d)?,
-                None => ctx.now.today(),
-            };
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let d = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                directions::depart(c, &iin, &org, date)
-            })?;
-            ctx.out.status(&format!(
-                "departure from {} on {}: place {} is free from {}",
-                d.org, d.departed_on, d.place_id, d.place_release_date
-            ));
-            ctx.out.object(&d)
-        }
-    }
 }

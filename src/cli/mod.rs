@@ -1,5 +1,11 @@
-//! The command line: clap definitions and thin handlers, one file per noun. A handler reads its arguments, calls
-//! one store or domain function, and renders the result.
+//! The command line: clap definitions and thin handlers. A handler reads its arguments, calls one store or
+//! domain function, and renders the result; the rules live in `crate::domain` and `crate::store`.
+//!
+//! This file holds the parser (`Cli`, `Global`, `Command`), what every handler gets (`Ctx`), the dispatcher
+//! (`run`) and the shape shared by the CSV imports (`ImportArgs`, `import_file`). Every other file is one
+//! top-level command, named as typed: `application`, `audit`, `calendar`, `category`, `child`, `completions`,
+//! `db`, `demo`, `direction`, `history`, `init`, `man`, `notify`, `offer`, `officer`, `org`, `place`,
+//! `settings`, `stats`, `sweep`. `output` is the one renderer.
 
 use std::path::PathBuf;
 
@@ -12,20 +18,28 @@ use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
 use crate::store::orgs::ImportReport;
 use crate::store::Mode;
-use crate::store::{Acting, Actor, Db};
+use crate::store::{Acting, Actor, Change, Db};
 
 pub mod application;
 pub mod audit;
 pub mod calendar;
+pub mod category;
+pub mod child;
+pub mod completions;
 pub mod db;
 pub mod demo;
 pub mod direction;
+pub mod history;
+pub mod init;
+pub mod man;
 pub mod notify;
+pub mod offer;
 pub mod officer;
 pub mod org;
 pub mod output;
 pub mod place;
 pub mod settings;
+pub mod stats;
 pub mod sweep;
 
 use output::{Format, Output};
@@ -106,7 +120,7 @@ pub enum Command {
     Settings(settings::SettingsCommand),
     /// Benefit categories (R-Q3)
     #[command(subcommand)]
-    Category(settings::CategoryCommand),
+    Category(category::CategoryCommand),
     /// Applications and the queue (R-Q1..R-Q9)
     #[command(subcommand)]
     Application(application::ApplicationCommand),
@@ -130,7 +144,7 @@ pub enum Command {
     Direction(direction::DirectionCommand),
     /// Children attending organizations: departure (R-D9)
     #[command(subcommand)]
-    Child(direction::ChildCommand),
+    Child(child::ChildCommand),
     /// The notification outbox for the mail/SMS gateway
     #[command(subcommand)]
     Notify(notify::NotifyCommand),
@@ -151,9 +165,9 @@ pub enum Command {
     )]
     Sweep(sweep::SweepArgs),
     /// Statistics: waiting, directions, removals, free places, waiting times (no personal data)
-    Stats(sweep::StatsArgs),
+    Stats(stats::StatsArgs),
     /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
-    History(audit::HistoryArgs),
+    History(history::HistoryArgs),
     /// Prove the database was changed only through kezek (R-A5, R-A6)
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -161,9 +175,9 @@ pub enum Command {
     #[command(subcommand, name = "db")]
     Database(db::DbCommand),
     /// Print a shell completion script
-    Completions(db::CompletionsArgs),
+    Completions(completions::CompletionsArgs),
     /// Write the man pages into a directory
-    Man(db::ManArgs),
+    Man(man::ManArgs),
     /// Build a sample city in ./kezek-demo.db and show it
     Demo,
 }
@@ -207,6 +221,26 @@ impl Ctx {
         })
     }
 
+    /// One changing command (SPEC §8): the acting officer, the database, one transaction, kept.
+    pub fn change<T>(&self, f: impl FnOnce(&Change) -> Result<T>) -> Result<T> {
+        let actor = self.actor()?;
+        self.open()?.change(&actor, &self.now, Mode::Commit, f)
+    }
+
+    /// A destructive change (SPEC §8): what it names must exist (`exists`) before the question is asked.
+    pub fn change_confirmed<T>(
+        &self,
+        question: &str,
+        exists: impl FnOnce(&Db) -> Result<()>,
+        f: impl FnOnce(&Change) -> Result<T>,
+    ) -> Result<T> {
+        let actor = self.actor()?;
+        let mut db = self.open()?;
+        exists(&db)?;
+        self.out.confirm(question)?;
+        db.change(&actor, &self.now, Mode::Commit, f)
+    }
+
     /// For `officer add`: without --officer, the new officer acts as the first one.
     pub fn actor_or_first(&self, new_id: &str) -> Result<Actor> {
         match self.officer_id() {
@@ -242,25 +276,25 @@ pub fn run(mut cli: Cli) -> Result<()> {
         out,
     };
     match cli.command {
-        Command::Init => db::init(&ctx),
+        Command::Init => init::run(&ctx),
         Command::Officer(c) => officer::run(&ctx, c),
         Command::Org(c) => org::run(&ctx, c),
         Command::Calendar(c) => calendar::run(&ctx, c),
         Command::Settings(c) => settings::run(&ctx, c),
-        Command::Category(c) => settings::run_category(&ctx, c),
+        Command::Category(c) => category::run(&ctx, c),
         Command::Application(c) => application::run(&ctx, c),
         Command::Place(c) => place::run(&ctx, c),
-        Command::Offer => place::offer(&ctx),
+        Command::Offer => offer::run(&ctx),
         Command::Direction(c) => direction::run(&ctx, c),
-        Command::Child(c) => direction::run_child(&ctx, c),
+        Command::Child(c) => child::run(&ctx, c),
         Command::Notify(c) => notify::run(&ctx, c),
-        Command::Sweep(a) => sweep::sweep(&ctx, a),
-        Command::Stats(a) => sweep::stats(&ctx, a),
-        Command::History(a) => audit::history(&ctx, a),
+        Command::Sweep(a) => sweep::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a),
+        Command::History(a) => history::run(&ctx, a),
         Command::Audit(c) => audit::run(&ctx, c),
         Command::Database(c) => db::run(&ctx, c),
-        Command::Completions(a) => db::completions(&ctx, a),
-        Command::Man(a) => db::man(&ctx, a),
+        Command::Completions(a) => completions::run(&ctx, a),
+        Command::Man(a) => man::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
     }
 }

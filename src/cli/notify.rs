@@ -2,7 +2,7 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::{outbox, Mode};
+use crate::store::outbox;
 
 #[derive(Debug, Subcommand)]
 pub enum NotifyCommand {
@@ -23,9 +23,7 @@ pub fn run(ctx: &Ctx, command: NotifyCommand) -> Result<()> {
     match command {
         NotifyCommand::Export { mark_sent } => {
             let rows = if mark_sent {
-                let actor = ctx.actor()?;
-                let mut db = ctx.open()?;
-                db.change(&actor, &ctx.now, Mode::Commit, outbox::export_and_mark)?
+                ctx.change(outbox::export_and_mark)?
             } else {
                 let db = ctx.open()?;
                 outbox::unsent(&db)?

@@ -122,12 +122,11 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             ctx.out.list(&officers::list(&db)?)
         }
         OfficerCommand::Deactivate { id } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            ctx.out.confirm(&format!("Deactivate officer '{id}'?"))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |change| {
-                officers::deactivate(change, &id)
-            })?;
+            ctx.change_confirmed(
+                &format!("Deactivate officer '{id}'?"),
+                |_| Ok(()),
+                |c| officers::deactivate(c, &id),
+            )?;
             ctx.out.status(&format!("officer {id} deactivated"));
             Ok(())
         }

@@ -90,27 +90,21 @@ impl Output {
 
     /// A progress bar over `len` bytes, on stderr; hidden off a terminal and under `--quiet`.
     pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
-        if self.quiet || !std::io::stderr().is_terminal() {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(what.to_string());
-        bar
+        self.bar(len, what, "{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
     }
 
     /// A progress bar over `len` steps, on stderr; hidden off a terminal and under `--quiet`.
     pub fn steps(&self, len: u64, what: &str) -> ProgressBar {
+        self.bar(len, what, "{msg} [{bar:40}] {pos}/{len}")
+    }
+
+    fn bar(&self, len: u64, what: &str, template: &str) -> ProgressBar {
         if self.quiet || !std::io::stderr().is_terminal() {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+            ProgressStyle::with_template(template)
                 .expect("a valid template")
                 .progress_chars("=> "),
         );

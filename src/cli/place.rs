@@ -1,3 +1,5 @@
+//! `kezek place`: places in kindergartens (R-P1, R-P2, R-P6).
+
 use clap::Subcommand;
 use serde::Serialize;
 
@@ -5,7 +7,6 @@ use super::Ctx;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::error::Result;
 use crate::store::places::{self, PlaceFilter, PlacesInput};
-use crate::store::{offers, reference, Mode};
 
 #[derive(Debug, Subcommand)]
 pub enum PlaceCommand {
@@ -74,21 +75,15 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
             place_type,
             release_date,
         } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let today = ctx.now.today();
-            let ids = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                let batch = PlacesInput {
-                    org: &org,
-                    group_year: &group_year,
-                    language: &language,
-                    place_type: place_type.as_deref(),
-                    count: &count,
-                    release_date: release_date.as_deref(),
-                }
-                .check(c, today)?;
-                places::publish(c, &batch)
-            })?;
+            let input = PlacesInput {
+                org: &org,
+                group_year: &group_year,
+                language: &language,
+                place_type: place_type.as_deref(),
+                count: &count,
+                release_date: release_date.as_deref(),
+            };
+            let ids = ctx.change(|c| places::check_and_publish(c, &input))?;
             ctx.out
                 .status(&format!("published {} places at {org}", ids.len()));
             ctx.out.object(&Published { place_ids: ids })
@@ -124,32 +119,13 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
             ctx.out.list(&places::list(&db, &filter)?)
         }
         PlaceCommand::Withdraw { id } => {
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            places::get(&db, id)?;
-            ctx.out.confirm(&format!("Withdraw place {id}?"))?;
-            db.change(&actor, &ctx.now, Mode::Commit, |c| places::withdraw(c, id))?;
+            ctx.change_confirmed(
+                &format!("Withdraw place {id}?"),
+                |db| places::get(db, id).map(drop),
+                |c| places::withdraw(c, id),
+            )?;
             ctx.out.status(&format!("place {id} withdrawn"));
             Ok(())
         }
-    }
-}
-
-/// `kezek offer`: the offer round (R-P3).
-pub fn offer(ctx: &Ctx) -> Result<()> {
-    let actor = ctx.actor()?;
-    let mut db = ctx.open()?;
-    let report = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c)?;
-        let calendar = reference::working_calendar(c)?;
-        offers::offer_round(c, &settings, &calendar)
-    })?;
-    ctx.out.status(&format!(
-        "offer round: {} applications notified, {} places offered, {} ended windows closed",
-        report.notified, report.places_offered, report.windows_closed
-    ));
-    match ctx.out.format {
-        super::output::Format::Table | super::output::Format::Text => ctx.out.list(&report.queues),
-        _ => ctx.out.object(&report),
     }
 }

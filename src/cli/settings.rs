@@ -1,8 +1,10 @@
+//! `kezek settings`: the settings a city may decide (SPEC §2a).
+
 use clap::Subcommand;
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::{reference, Mode};
+use crate::store::reference;
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
@@ -21,12 +23,6 @@ pub enum SettingsCommand {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum CategoryCommand {
-    /// List the benefit categories and their priority classes
-    List,
-}
-
 pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
     match command {
         SettingsCommand::Show => {
@@ -35,22 +31,9 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
         }
         SettingsCommand::Set { key, value } => {
             crate::domain::settings::definition(&key)?.normalize(&value)?;
-            let actor = ctx.actor()?;
-            let mut db = ctx.open()?;
-            let (old, new) = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-                reference::set_setting(c, &key, &value)
-            })?;
+            let (old, new) = ctx.change(|c| reference::set_setting(c, &key, &value))?;
             ctx.out.status(&format!("{key}: {old} -> {new}"));
             Ok(())
-        }
-    }
-}
-
-pub fn run_category(ctx: &Ctx, command: CategoryCommand) -> Result<()> {
-    match command {
-        CategoryCommand::List => {
-            let db = ctx.open()?;
-            ctx.out.list(&reference::categories(&db)?)
         }
     }
 }

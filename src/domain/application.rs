@@ -72,6 +72,14 @@ impl Language {
             ))),
         }
     }
+
+    /// The language of a printed document: `--lang` when given, else the family's own.
+    pub fn of_document(lang_flag: Option<&str>, family: &str) -> Result<Language> {
+        match lang_flag {
+            Some(l) => Language::parse("--lang", l),
+            None => Language::parse("language", family),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

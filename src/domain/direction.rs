@@ -186,6 +186,20 @@ pub fn check_live(
     ))
 }
 
+/// R-D8: the service is completed at enrollment; its notice is printed for an enrolled direction only.
+pub fn check_service_completed(number: &str, status: DirectionStatus) -> Result<()> {
+    if status == DirectionStatus::Enrolled {
+        return Ok(());
+    }
+    Err(Error::refused(
+        "R-D8",
+        format!(
+            "direction {number} is {}: the service is completed at enrollment",
+            status.as_str()
+        ),
+    ))
+}
+
 /// What `direction issue` needs to know to decide (R-D2..R-D5).
 #[derive(Debug, Clone)]
 pub struct IssueFacts {
@@ -374,6 +388,16 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn r_d8_the_service_notice_is_for_an_enrolled_direction_only() {
+        assert!(check_service_completed("NAP.2026.000001", DirectionStatus::Enrolled).is_ok());
+        let e = check_service_completed("NAP.2026.000001", DirectionStatus::Issued).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "R-D8: direction NAP.2026.000001 is issued: the service is completed at enrollment"
+        );
     }
 
     fn facts() -> IssueFacts {

@@ -1,4 +1,4 @@
-//! The rules, free of I/O: no clap, no rusqlite, no clock reads.
+//! The rules, free of I/O: no clap, no SQL, no clock reads.
 
 pub mod application;
 pub mod calendar;

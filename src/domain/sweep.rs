@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::calendar::WorkingCalendar;
 use super::settings::Settings;
+use crate::error::{Error, Result};
 
 /// What happens to an application whose direction expired (R-S2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,19 @@ pub fn age_limit_birth_date(day: NaiveDate, settings: &Settings) -> NaiveDate {
     // 29 February birthdays reach their age on 28 February of a common year... by the day after, 1 March.
     NaiveDate::from_ymd_opt(day.year() - years, day.month(), day.day())
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(day.year() - years, 2, 28).expect("28 February"))
+}
+
+/// R-S6: the sweep processes a day as of its start, so only a day that has begun: `today` or before.
+pub fn check_day_has_begun(day: NaiveDate, today: NaiveDate) -> Result<()> {
+    if day > today {
+        return Err(Error::refused(
+            "R-S6",
+            format!(
+                "the sweep processes days that have begun: --date {day} is after today ({today})"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The counts of one sweep (R-S7; the JSON keys are the contract).
@@ -91,6 +105,18 @@ mod tests {
             after_expiry(2, d(2026, 3, 13), &cal, &lenient),
             AfterExpiry::StopListed { .. }
         ));
+    }
+
+    #[test]
+    fn r_s6_a_day_that_has_not_begun_is_refused() {
+        assert!(check_day_has_begun(d(2026, 3, 16), d(2026, 3, 16)).is_ok());
+        assert!(check_day_has_begun(d(2026, 3, 1), d(2026, 3, 16)).is_ok());
+        let e = check_day_has_begun(d(2026, 3, 17), d(2026, 3, 16)).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert_eq!(
+            e.to_string(),
+            "R-S6: the sweep processes days that have begun: --date 2026-03-17 is after today (2026-03-16)"
+        );
     }
 
     #[test]

@@ -38,6 +38,17 @@ pub enum Mode {
     DryRun,
 }
 
+impl Mode {
+    /// `Mode::DryRun` when `--dry-run` was given.
+    pub fn dry_run_if(dry_run: bool) -> Mode {
+        if dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Commit
+        }
+    }
+}
+
 /// An open change: one command's transaction, the actor and the effective time.
 pub struct Change<'c> {
     tx: Transaction<'c>,
@@ -203,6 +214,22 @@ impl<'c> Change<'c> {
         }
         self.tx.commit()?;
         Ok(())
+    }
+
+    /// The race suite's broken `direction issue` (`Fault::ReadOutsideTransaction`): leaves the write
+    /// transaction before anything is written, runs `read` on a read transaction of its own, pauses, and takes
+    /// the write lock again; what `read` saw may be stale by then. Called only when that fault is switched on.
+    pub(in crate::store) fn read_outside_for_fault<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.tx.execute_batch("ROLLBACK; BEGIN DEFERRED")?;
+        let reading = read(&self.tx);
+        self.tx.execute_batch("COMMIT")?;
+        let reading = reading?;
+        crate::faults::pause();
+        self.tx.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(reading)
     }
 
     /// The crash suite's broken import (`Fault::ImportCommitsEvery1000`): commits what is written so far and

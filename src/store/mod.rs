@@ -6,6 +6,10 @@
 //! hashes events; `audit` proves the database against them. The other modules are the queries and writes of
 //! one concept each (applications, places, directions, ...). Rules live in `crate::domain`; a store function
 //! reads the facts, asks the domain, and writes what it decided, journaled through the `Change`.
+//!
+//! A command's own function reads its settings and calendar inside the change (`sweep::run`,
+//! `offers::run_round`, `directions::run_issue`, `applications::run_register`); the variants that take them
+//! serve callers that make many changes with the same facts (the demo, the test suites).
 
 pub mod access;
 pub mod applications;

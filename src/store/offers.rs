@@ -8,6 +8,7 @@ use super::applications;
 use super::change::Change;
 use super::journal::{APPLICATION, OFFER_ROUND, PLACE};
 use super::outbox;
+use super::reference;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::notify::NoticeKind;
 use crate::domain::place::PlaceType;
@@ -132,7 +133,14 @@ pub fn enrolled_at(db: &impl Access, child_iin: &str) -> Result<Option<String>> 
         .optional()?)
 }
 
-/// `kezek offer` (R-P3): for each queue, the free places of state and sanatorium organizations whose release
+/// `kezek offer` (R-P3): reads the settings and the calendar inside the change, then `offer_round`.
+pub fn run_round(change: &Change) -> Result<OfferReport> {
+    let settings = reference::load_settings(change)?;
+    let calendar = reference::working_calendar(change)?;
+    offer_round(change, &settings, &calendar)
+}
+
+/// The offer round (R-P3) with the settings and calendar the caller read in this change: for each queue, the free places of state and sanatorium organizations whose release
 /// date has come are offered to as many `queued`, eligible applications from the head of the queue.
 pub fn offer_round(
     change: &Change,

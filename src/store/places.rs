@@ -160,6 +160,12 @@ pub fn publish(change: &Change, batch: &NewPlaces) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// `kezek place publish`: checks the typed batch against the organizations (R-P1), then `publish`.
+pub fn check_and_publish(change: &Change, input: &PlacesInput) -> Result<Vec<i64>> {
+    let batch = input.check(change, change.now().today())?;
+    publish(change, &batch)
+}
+
 pub const IMPORT_COLUMNS: &[&str] = &[
     "org_code",
     "group_year",

@@ -12,9 +12,11 @@ use chrono::NaiveDate;
 use rusqlite::{params, ErrorCode};
 use serde::Serialize;
 
-use super::change::Change;
+use super::change::{Actor, Change, Mode};
+use super::db::Db;
 use super::journal::{APPLICATION, DIRECTION, ENROLLMENT, NOTIFICATION};
 use crate::crypto;
+use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 
@@ -35,6 +37,24 @@ pub struct PurgeReport {
     pub enrollments: u64,
     /// Signed direction documents replaced by their redaction record.
     pub directions: u64,
+}
+
+/// What `run` did: the purge's counts, and whether the file's free space and write-ahead log were wiped too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurgeRun {
+    pub report: PurgeReport,
+    /// False when another process kept the database busy: the purge is done, the wipe is not (run it again).
+    pub wiped: bool,
+}
+
+/// `kezek db purge`: overwrite what is deleted (`erase_what_is_deleted`), anonymise in one journaled change
+/// (`purge`), then wipe the free space and the write-ahead log (`wipe_free_space`). The wipe runs also after a
+/// purge that found nothing: it finishes one that another process kept busy last time.
+pub fn run(db: &mut Db, actor: &Actor, now: &Now, before: NaiveDate) -> Result<PurgeRun> {
+    erase_what_is_deleted(db)?;
+    let report = db.change(actor, now, Mode::Commit, |c| purge(c, before))?;
+    let wiped = wipe_free_space(db)?;
+    Ok(PurgeRun { report, wiped })
 }
 
 /// The redaction record of a signed direction document, purged on `purged`: the header, the document's own

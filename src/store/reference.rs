@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::change::Change;
 use super::journal::{CALENDAR_DAY, SETTING};
 use crate::csvfile::CsvFile;
+use crate::domain::application::Language;
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::settings::{self, Settings};
 use crate::domain::time::parse_date;
@@ -242,6 +243,16 @@ pub struct CategoryRow {
     pub priority_class: String,
     pub title_ru: String,
     pub title_kk: String,
+}
+
+impl CategoryRow {
+    /// The category's name in a language, for documents.
+    pub fn title(&self, lang: Language) -> &str {
+        match lang {
+            Language::Ru => &self.title_ru,
+            Language::Kk => &self.title_kk,
+        }
+    }
 }
 
 pub fn categories(db: &impl Access) -> Result<Vec<CategoryRow>> {

@@ -8,10 +8,13 @@ use super::change::Change;
 use super::journal::{APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
 use super::outbox::{self, Contact, Notice};
+use super::reference;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::notify::{expiry_detail, NoticeKind};
 use crate::domain::settings::Settings;
-use crate::domain::sweep::{after_expiry, age_limit_birth_date, AfterExpiry, SweepSummary};
+use crate::domain::sweep::{
+    after_expiry, age_limit_birth_date, check_day_has_begun, AfterExpiry, SweepSummary,
+};
 use crate::domain::time::{format_moment, parse_date, start_of_day};
 use crate::error::Result;
 
@@ -31,9 +34,21 @@ struct Expiring {
 pub struct SweepOutcome {
     pub summary: SweepSummary,
     pub first_run_at: Option<String>,
+    /// The setting the sweep removed applications at (R-S2), for its summary.
+    pub max_expirations: u32,
 }
 
-/// R-S1..R-S6 for day `day`. Idempotent: a second run for the same day finds nothing left to do.
+/// `kezek sweep` of day `day`: refuses a day that has not begun (R-S6), reads the settings and the calendar
+/// inside the change, then `sweep`.
+pub fn run(change: &Change, day: NaiveDate) -> Result<SweepOutcome> {
+    check_day_has_begun(day, change.now().today())?;
+    let settings = reference::load_settings(change)?;
+    let calendar = reference::working_calendar(change)?;
+    sweep(change, day, &settings, &calendar)
+}
+
+/// R-S1..R-S6 for day `day`, with the settings and calendar the caller read in this change. Idempotent: a
+/// second run for the same day finds nothing left to do.
 pub fn sweep(
     change: &Change,
     day: NaiveDate,
@@ -254,6 +269,7 @@ pub fn sweep(
     Ok(SweepOutcome {
         summary,
         first_run_at,
+        max_expirations: settings.max_expirations,
     })
 }
 

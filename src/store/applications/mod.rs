@@ -16,5 +16,7 @@ pub use import::{import, IMPORT_OPTIONAL, IMPORT_REQUIRED};
 pub use queue::{
     class_counts, for_each_in_queue_order, list, positions, queues_waiting, ListFilter,
 };
-pub use rows::{find_by_iin, find_by_name, get, load, view, AppRow};
-pub use writes::{category_classes, register, set_category, withdraw};
+pub use rows::{
+    find, find_by_iin, find_by_name, get, load, show, show_with_category, AppRow, ChildKey,
+};
+pub use writes::{category_classes, register, run_register, set_category, withdraw};

@@ -9,6 +9,7 @@ use crate::domain::category::PriorityClass;
 use crate::domain::queue::{self, ClassCounts};
 use crate::error::Result;
 use crate::store::access::{self, Access};
+use crate::store::reference::load_settings;
 
 /// The queues (queue type, group year) with at least one waiting application, in that order.
 pub fn queues_waiting(db: &impl Access) -> Result<Vec<(String, i64)>> {
@@ -102,8 +103,9 @@ pub struct ListFilter {
 
 /// `application list`: waiting applications of each queue in queue order (R-Q2), then the others by
 /// registration time. Queues come in order of queue type and group year.
-pub fn list(db: &impl Access, filter: &ListFilter, k: u32) -> Result<Vec<ApplicationListRow>> {
+pub fn list(db: &impl Access, filter: &ListFilter) -> Result<Vec<ApplicationListRow>> {
     let conn = access::conn(db);
+    let k = load_settings(conn)?.general_per_first_priority;
     let limit = filter.limit.unwrap_or(usize::MAX);
     let mut out = Vec::new();
     let want_waiting = filter.status.is_none_or(|s| s.is_waiting());

@@ -9,6 +9,7 @@ use crate::domain::category::PriorityClass;
 use crate::domain::iin::mask;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::store::reference::{categories, load_settings, CategoryRow};
 
 /// The waiting statuses, spelled as the partial index `application_queue` spells them: a query that uses this
 /// exact predicate can read that index (SQLite matches a partial index's condition by its form).
@@ -97,7 +98,42 @@ pub fn get(db: &impl Access, number: &str) -> Result<AppRow> {
     load(conn, number)?.ok_or_else(|| Error::NotFound(format!("application {number}")))
 }
 
-pub fn view(db: &impl Access, app: AppRow, k: u32) -> Result<ApplicationView> {
+/// `application show`: one application with its queue and class positions.
+pub fn show(db: &impl Access, number: &str) -> Result<ApplicationView> {
+    let k = load_settings(db)?.general_per_first_priority;
+    view(db, get(db, number)?, k)
+}
+
+/// An application with its benefit category, for the documents that print the category's title.
+pub fn show_with_category(
+    db: &impl Access,
+    number: &str,
+) -> Result<(ApplicationView, Option<CategoryRow>)> {
+    let view = show(db, number)?;
+    let category = categories(db)?
+        .into_iter()
+        .find(|c| Some(c.name.as_str()) == view.category.as_deref());
+    Ok((view, category))
+}
+
+/// How `application find` names a child (R-Q9).
+#[derive(Debug, Clone, Copy)]
+pub enum ChildKey<'a> {
+    Iin(&'a str),
+    NameAndBirth(&'a str, NaiveDate),
+}
+
+/// `application find` (R-Q9): every application of a child, with positions, oldest first.
+pub fn find(db: &impl Access, child: ChildKey) -> Result<Vec<ApplicationView>> {
+    let k = load_settings(db)?.general_per_first_priority;
+    let rows = match child {
+        ChildKey::Iin(iin) => find_by_iin(db, iin)?,
+        ChildKey::NameAndBirth(name, birth) => find_by_name(db, name, birth)?,
+    };
+    rows.into_iter().map(|r| view(db, r, k)).collect()
+}
+
+fn view(db: &impl Access, app: AppRow, k: u32) -> Result<ApplicationView> {
     let conn = access::conn(db);
     let pos = positions(conn, &app, k)?;
     Ok(ApplicationView {

@@ -168,7 +168,14 @@ pub(super) fn duplicate(existing: &str, child_iin: &str, queue_type: QueueType) 
     )
 }
 
-/// `application register`: R-Q3..R-Q7. Returns the new application's number.
+/// `kezek application register`: reads the settings inside the change, then `register`.
+pub fn run_register(change: &Change, input: &RegistrationInput) -> Result<String> {
+    let settings = crate::store::reference::load_settings(change)?;
+    register(change, input, &settings)
+}
+
+/// `application register` (R-Q3..R-Q7) with the settings the caller read in this change. Returns the new
+/// application's number.
 pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings) -> Result<String> {
     let classes = category_classes(change.tx())?;
     let app = input.check(change.now().effective, settings, &|c| {

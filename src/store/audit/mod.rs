@@ -18,9 +18,11 @@ use serde::Serialize;
 pub use head::{latest_head, SignedHead};
 pub use trust::Anchor;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
 use crate::store::access::{conn, Access};
+use crate::store::applications::check_queue_counts;
+use crate::store::db::Db;
 use crate::store::journal::last_event;
 
 /// What `audit verify` checked.
@@ -56,6 +58,25 @@ impl Default for RowSplit {
 /// R-A6: proves the database was changed only through kezek, or names the first problem found.
 pub fn verify(db: &impl Access, published: Option<&SignedHead>) -> Result<VerifyReport> {
     verify_anchored(db, published, None, RowSplit::default())
+}
+
+/// `kezek db check`: SQLite's integrity and foreign-key checks and the queue counts (the first problem is named,
+/// exit 65), then `verify` on one snapshot.
+pub fn check_database(
+    db: &mut Db,
+    published: Option<&SignedHead>,
+    anchor: Option<&Anchor>,
+) -> Result<VerifyReport> {
+    db.use_scan_mmap()?;
+    let mut problems = db.sqlite_checks()?;
+    problems.extend(check_queue_counts(db)?);
+    if let Some(first) = problems.first() {
+        return Err(Error::Tampered(format!(
+            "{first} ({} problem(s) in all)",
+            problems.len()
+        )));
+    }
+    db.snapshot(|s| verify_anchored(s, published, anchor, RowSplit::default()))
 }
 
 /// `verify` with the state rows shared as `split` says; the verdict is the same however they are shared.

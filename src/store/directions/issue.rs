@@ -15,6 +15,7 @@ use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_date};
 use crate::error::Result;
+use crate::faults::{self, Fault};
 use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
 use crate::store::change::Change;
@@ -22,6 +23,7 @@ use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
 use crate::store::offers::{self, enrolled_at};
 use crate::store::outbox;
 use crate::store::places;
+use crate::store::reference::{load_settings, working_calendar};
 
 fn active_direction(conn: &Connection, application: &str) -> Result<Option<String>> {
     Ok(conn
@@ -60,7 +62,7 @@ pub struct IssueReading {
 
 /// Reads what `direction issue` decides on. Inside the write transaction, as `issue` does, nothing can change
 /// between this reading and the writes; the race suite proves that a reading taken before it is not enough.
-pub fn read_for_issue(
+fn read_for_issue(
     db: &impl Access,
     application: &str,
     place_id: i64,
@@ -105,8 +107,40 @@ pub fn read_for_issue(
     })
 }
 
-/// `direction issue` (R-D1..R-D5, R-A3): checks every refusal, signs the document with the acting officer's key.
-/// `stale` is only ever given by the race suite's deliberate fault: a reading taken outside this transaction.
+/// `kezek direction issue` (R-D1..R-D5, R-A3): reads the settings and the calendar inside the change, then
+/// `issue`. With the race suite's deliberate fault (`Fault::ReadOutsideTransaction`) the facts are read before
+/// the write transaction instead, and may be stale by the time they are written on.
+pub fn run_issue(
+    change: &Change,
+    application: &str,
+    place_id: i64,
+    key: &PrivateKey,
+) -> Result<DirectionView> {
+    let stale = if faults::active(Fault::ReadOutsideTransaction) {
+        let now = change.now().effective;
+        Some(
+            change
+                .read_outside_for_fault(|conn| read_for_issue(conn, application, place_id, now))?,
+        )
+    } else {
+        None
+    };
+    let settings = load_settings(change)?;
+    let calendar = working_calendar(change)?;
+    issue(
+        change,
+        application,
+        place_id,
+        key,
+        &settings,
+        &calendar,
+        stale,
+    )
+}
+
+/// `direction issue` (R-D1..R-D5, R-A3) with the settings and calendar the caller read in this change (a
+/// simulation issuing many): checks every refusal, signs the document with the acting officer's key. `stale`
+/// is `None` but for `run_issue`'s deliberate fault: a reading taken outside this transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn issue(
     change: &Change,

@@ -9,7 +9,10 @@ mod lifecycle;
 mod rows;
 mod verify;
 
-pub use issue::{issue, read_for_issue, IssueReading};
+pub use issue::{issue, run_issue, IssueReading};
 pub use lifecycle::{annul, depart, enroll, extend, revoke, Departure};
-pub use rows::{application_of, list, show, DirectionFilter, DirectionListRow, DirectionView};
+pub use rows::{
+    application_of, completed_service, list, printable, show, DirectionFilter, DirectionListRow,
+    DirectionView, Printable,
+};
 pub use verify::{verify, Verification};

@@ -4,11 +4,13 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::domain::direction::DirectionStatus;
+use crate::domain::direction::{check_service_completed, DirectionStatus};
+use crate::domain::documents::DirectionFacts;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
+use crate::store::places;
 
 /// The JSON shape of SPEC §9 (`direction issue|show`), and more.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -181,4 +183,46 @@ pub fn application_of(db: &impl Access, number: &str) -> Result<AppRow> {
     let conn = access::conn(db);
     let d = load(conn, number)?;
     applications::get(conn, &d.application)
+}
+
+/// A direction with what its printable documents say, and the language its family chose.
+pub struct Printable {
+    pub view: DirectionView,
+    pub facts: DirectionFacts,
+    pub language: String,
+}
+
+/// `direction show`: the direction, and the facts of its printable form.
+pub fn printable(db: &impl Access, number: &str) -> Result<Printable> {
+    let conn = access::conn(db);
+    let view = show(conn, number)?;
+    let app = application_of(conn, number)?;
+    let facts = DirectionFacts {
+        number: view.number.clone(),
+        application: view.application.clone(),
+        child_name: app.child_name,
+        child_birth_date: app.child_birth_date,
+        org: view.org.clone(),
+        org_name: places::org_name(conn, &view.org)?,
+        place_id: view.place_id,
+        issued_at: view.issued_at.clone(),
+        valid_until: view.valid_until.clone(),
+        status: view.status.clone(),
+        closed_at: view.closed_at.clone(),
+    };
+    Ok(Printable {
+        view,
+        facts,
+        language: app.language,
+    })
+}
+
+/// `direction notice`: what the notice of completed service says, for an enrolled direction only (R-D8).
+pub fn completed_service(db: &impl Access, number: &str) -> Result<Printable> {
+    let p = printable(db, number)?;
+    check_service_completed(
+        &p.view.number,
+        DirectionStatus::parse("status", &p.view.status)?,
+    )?;
+    Ok(p)
 }

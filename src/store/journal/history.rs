@@ -43,6 +43,23 @@ pub fn history(db: &impl Access, table: StateTable, key: &dyn ToSql) -> Result<V
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// `kezek history`: the events that touched the rows keyed `key` in any of `tables`, oldest first, each with
+/// its table's name.
+pub fn history_of(
+    db: &impl Access,
+    tables: &[StateTable],
+    key: &str,
+) -> Result<Vec<(&'static str, EventView)>> {
+    let mut out = Vec::new();
+    for table in tables {
+        for e in history(db, *table, &key)? {
+            out.push((table.name, e));
+        }
+    }
+    out.sort_by_key(|(_, e)| e.seq);
+    Ok(out)
+}
+
 /// The first import of a file with this SHA-256, if any: every import event records its file's digest.
 pub fn first_import(db: &impl Access, sha256: &str) -> Result<Option<EventView>> {
     let conn = access::conn(db);

@@ -22,6 +22,6 @@ pub use canonical::Fields;
 pub(in crate::store) use canonical::{each_row_digest, sqlite_cmp_ref, KeyOrd, RowMap};
 pub use event::{head_message, written_fields, Checkpoint, EventWriter};
 pub(in crate::store) use event::{last_event, to_hash, EventFields, EventHasher};
-pub use history::{first_import, history, EventView};
+pub use history::{first_import, history, history_of, EventView};
 pub(in crate::store) use public::{backfill, root as tree_root, stored as tree_node};
 pub use tables::*;

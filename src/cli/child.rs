@@ -1,0 +1,41 @@
+//! `kezek child`: children attending organizations; their departure (R-D9).
+
+use clap::Subcommand;
+
+use super::Ctx;
+use crate::domain::iin::Iin;
+use crate::domain::time::parse_date;
+use crate::error::Result;
+use crate::store::directions;
+
+#[derive(Debug, Subcommand)]
+pub enum ChildCommand {
+    /// Record a child's departure from an organization: the place is free from the next day (R-D9)
+    Depart {
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        org: String,
+        /// YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+pub fn run(ctx: &Ctx, command: ChildCommand) -> Result<()> {
+    match command {
+        ChildCommand::Depart { iin, org, date } => {
+            let iin = Iin::parse("--iin", &iin)?.digits;
+            let date = match date {
+                Some(d) => parse_date("--date", &d)?,
+                None => ctx.now.today(),
+            };
+            let d = ctx.change(|c| directions::depart(c, &iin, &org, date))?;
+            ctx.out.status(&format!(
+                "departure from {} on {}: place {} is free from {}",
+                d.org, d.departed_on, d.place_id, d.place_release_date
+            ));
+            ctx.out.object(&d)
+        }
+    }
+}

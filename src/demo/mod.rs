@@ -1,0 +1,381 @@
+//! `kezek demo`'s sample city, built with the same store functions the commands use: the organizations and the
+//! calendar of `examples/`, a queue migrated from an older system (generated), then a month of the queue walked
+//! day by day (`month`). Each step returns what it did; `cli::demo` shows it.
+
+mod month;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+pub use month::DayRow;
+
+use crate::crypto::PrivateKey;
+use crate::csvfile::CsvFile;
+use crate::domain::application::{ApplicationListRow, ApplicationView, QueueType, Status};
+use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
+use crate::domain::officer::NewOfficer;
+use crate::domain::settings::Settings;
+use crate::domain::time::{local, Now};
+use crate::error::{Error, Result};
+use crate::generate;
+use crate::store::audit::{self, VerifyReport};
+use crate::store::db::{Db, DEMO_APPLICATION_ID};
+use crate::store::orgs::ImportReport;
+use crate::store::reference::CategoryRow;
+use crate::store::stats::{self, Stats};
+use crate::store::{applications, offers, officers, orgs, outbox, reference};
+use crate::store::{Acting, Actor, Change, Mode};
+
+/// The seed of everything random in the demo: the generated queue and the families' choices.
+const SEED: u64 = 2026;
+const APPLICATIONS: u64 = 3000;
+/// The working days of the demo month.
+pub const DAYS: u64 = 22;
+
+const ORGS_CSV: &[u8] = include_bytes!("../../examples/orgs.csv");
+const CALENDAR_CSV: &[u8] = include_bytes!("../../examples/calendar.csv");
+
+/// A demo database, created, with no officer yet.
+pub struct NewDemo {
+    db: Db,
+    now: Now,
+    path: PathBuf,
+}
+
+/// The demo city and its officer, who makes every change.
+pub struct Demo {
+    db: Db,
+    now: Now,
+    path: PathBuf,
+    actor: Actor,
+    key_path: PathBuf,
+}
+
+/// Organizations of one district, by kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OrgCount {
+    pub district: String,
+    pub state: usize,
+    pub private: usize,
+    pub sanatorium: usize,
+}
+
+/// The waiting applications of one queue, by class.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueueCount {
+    pub queue_type: String,
+    pub group_year: i64,
+    pub out_of_turn: u64,
+    pub first_priority: u64,
+    pub general: u64,
+    pub waiting: u64,
+}
+
+/// The city before the month: organizations, calendar, queues.
+pub struct City {
+    pub orgs: Vec<OrgCount>,
+    /// The days of the demo's year that differ from a plain week.
+    pub special_days: Vec<(NaiveDate, DayReason)>,
+    /// The last valid day of a direction issued today (R-D1).
+    pub valid_until: NaiveDate,
+    pub queues: Vec<QueueCount>,
+    pub largest: QueueCount,
+    pub general_per_first_priority: u32,
+    /// The head of the largest queue.
+    pub head: Vec<ApplicationListRow>,
+    /// The first first-priority application of that head, and its category.
+    pub first_priority: Option<(ApplicationView, Option<CategoryRow>)>,
+}
+
+/// One application's card after the month, with its category.
+pub struct Card {
+    pub view: ApplicationView,
+    pub category: Option<CategoryRow>,
+}
+
+/// The city after the month.
+pub struct Month {
+    /// The month's last day, as its row names it.
+    pub last_day: String,
+    pub stats: Stats,
+    /// An enrolled and a stop-listed application, where there are.
+    pub cards: Vec<Card>,
+    pub unsent_notifications: usize,
+    pub audit: VerifyReport,
+}
+
+impl NewDemo {
+    /// Replaces an earlier demo at `path` (its database and key pair) by an empty demo database; refuses a file
+    /// that holds anything else. The demo's time is `now` if that falls on a working day before the offer window
+    /// closes, else 10:00 on the next working day.
+    pub fn create(path: &Path, now: &Now) -> Result<NewDemo> {
+        if !Db::replaceable_by_demo(path)? {
+            return Err(Error::usage(format!(
+                "{} holds data that is not a kezek demo; the demo starts from an empty database (choose another --db)",
+                path.display()
+            )));
+        }
+        remove_earlier(path)?;
+        let now = demo_time(now);
+        let (db, _) = Db::init(path, &now, DEMO_APPLICATION_ID)?;
+        Ok(NewDemo {
+            db,
+            now,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The demo officer: a new RSA key pair beside the database, and the officer registered with it.
+    pub fn add_officer(self) -> Result<Demo> {
+        let NewDemo { mut db, now, path } = self;
+        let key = PrivateKey::generate(2048)?;
+        let (key_path, _) = key.write_pair(&keys_dir(&path))?;
+        let officer = NewOfficer::check("demo", "Демо Офицер", "Алмалинский")?;
+        let public = key.public().clone();
+        let first = Actor {
+            acting: Acting::FirstOfficer(officer.id.clone()),
+            key: Some(key),
+        };
+        db.change(&first, &now, Mode::Commit, |c| {
+            officers::add(c, &officer, &public, Some(&public))
+        })?;
+        let actor = Actor {
+            acting: Acting::Officer(officer.id.clone()),
+            key: first.key,
+        };
+        Ok(Demo {
+            db,
+            now,
+            path,
+            actor,
+            key_path,
+        })
+    }
+}
+
+impl Demo {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn key_path(&self) -> &Path {
+        &self.key_path
+    }
+
+    /// The demo's time: when the month begins.
+    pub fn now(&self) -> &Now {
+        &self.now
+    }
+
+    /// Imports `examples/orgs.csv`.
+    pub fn import_orgs(&mut self) -> Result<ImportReport> {
+        let csv = CsvFile::from_bytes(
+            "examples/orgs.csv",
+            ORGS_CSV.to_vec(),
+            orgs::IMPORT_REQUIRED,
+            orgs::IMPORT_OPTIONAL,
+        )?;
+        self.import(csv, |c, csv| orgs::import(c, csv, &|_| {}))
+    }
+
+    /// Imports `examples/calendar.csv`.
+    pub fn import_calendar(&mut self) -> Result<ImportReport> {
+        let csv = CsvFile::from_bytes(
+            "examples/calendar.csv",
+            CALENDAR_CSV.to_vec(),
+            reference::CALENDAR_COLUMNS,
+            &[],
+        )?;
+        self.import(csv, |c, csv| reference::import_days(c, csv, &|_| {}))
+    }
+
+    /// Imports a generated queue, as migrated from an older system: registration times (and so positions) are
+    /// kept.
+    pub fn import_applications(&mut self) -> Result<ImportReport> {
+        let mut generated = Vec::new();
+        generate::applications(&mut generated, SEED, APPLICATIONS, self.now.effective)?;
+        let csv = CsvFile::from_bytes(
+            "generated applications",
+            generated,
+            applications::IMPORT_REQUIRED,
+            applications::IMPORT_OPTIONAL,
+        )?;
+        self.import(csv, |c, csv| {
+            let settings = reference::load_settings(c)?;
+            applications::import(c, csv, &settings, &|_| {})
+        })
+    }
+
+    fn import(
+        &mut self,
+        mut csv: CsvFile,
+        import: impl FnOnce(&Change, &mut CsvFile) -> Result<ImportReport>,
+    ) -> Result<ImportReport> {
+        self.db.change(&self.actor, &self.now, Mode::Commit, |c| {
+            import(c, &mut csv)
+        })
+    }
+
+    /// The city as imported: organizations by district, the year's calendar, the queues and the head of the
+    /// largest one.
+    pub fn city(&mut self) -> Result<City> {
+        let db = &self.db;
+        let today = self.now.today();
+        let calendar = reference::working_calendar(db)?;
+        let queues = queue_counts(db)?;
+        let largest = queues
+            .iter()
+            .max_by_key(|q| q.waiting)
+            .cloned()
+            .ok_or_else(|| Error::Internal("the demo has no queue".into()))?;
+        let filter = applications::ListFilter {
+            queue_type: Some(QueueType::parse("queue_type", &largest.queue_type)?),
+            group_year: Some(largest.group_year),
+            status: None,
+            limit: Some(12),
+        };
+        let head = applications::list(db, &filter)?;
+        let first_priority = head
+            .iter()
+            .find(|a| a.priority_class == "first_priority")
+            .map(|a| applications::show_with_category(db, &a.number))
+            .transpose()?;
+        Ok(City {
+            orgs: org_counts(&orgs::list(db, None, None)?),
+            special_days: calendar.special_days(today.year()),
+            valid_until: calendar.add_working_days(today, 5),
+            queues,
+            largest,
+            general_per_first_priority: reference::load_settings(db)?.general_per_first_priority,
+            head,
+            first_priority,
+        })
+    }
+
+    /// The city after the month whose rows are `days`: its statistics, an enrolled and a stop-listed
+    /// application, the outbox, and the audit of the whole database.
+    pub fn month(&mut self, days: &[DayRow]) -> Result<Month> {
+        let today = self.now.today();
+        let last_day = days.last().map(|d| d.date.clone()).unwrap_or_default();
+        let to = today.max(parse_day(&last_day));
+        let stats = self
+            .db
+            .snapshot(|conn| stats::stats(conn, Some(today), to))?;
+        let mut cards = Vec::new();
+        for status in [Status::Enrolled, Status::StopListed] {
+            let filter = applications::ListFilter {
+                status: Some(status),
+                limit: Some(1),
+                ..Default::default()
+            };
+            if let Some(row) = applications::list(&self.db, &filter)?.first() {
+                let (view, category) = applications::show_with_category(&self.db, &row.number)?;
+                cards.push(Card { view, category });
+            }
+        }
+        let unsent_notifications = outbox::unsent(&self.db)?.len();
+        let audit = self.db.snapshot(|conn| audit::verify(conn, None))?;
+        Ok(Month {
+            last_day,
+            stats,
+            cards,
+            unsent_notifications,
+            audit,
+        })
+    }
+}
+
+fn keys_dir(db: &Path) -> PathBuf {
+    db.with_extension("keys")
+}
+
+/// Removes an earlier demo: its database files and its key pair.
+fn remove_earlier(path: &Path) -> Result<()> {
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    let keys = keys_dir(path);
+    files.push(keys.join("officer.key"));
+    files.push(keys.join("officer.pub"));
+    for f in files {
+        if f.exists() {
+            std::fs::remove_file(&f).map_err(|e| Error::io(f.display().to_string(), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn org_counts(orgs: &[orgs::OrgRow]) -> Vec<OrgCount> {
+    let mut out: Vec<OrgCount> = Vec::new();
+    for o in orgs {
+        let i = match out.iter().position(|c| c.district == o.district) {
+            Some(i) => i,
+            None => {
+                out.push(OrgCount {
+                    district: o.district.clone(),
+                    ..OrgCount::default()
+                });
+                out.len() - 1
+            }
+        };
+        match o.kind.as_str() {
+            "state" => out[i].state += 1,
+            "private" => out[i].private += 1,
+            _ => out[i].sanatorium += 1,
+        }
+    }
+    out.sort_by(|a, b| a.district.cmp(&b.district));
+    out
+}
+
+fn queue_counts(db: &Db) -> Result<Vec<QueueCount>> {
+    applications::queues_waiting(db)?
+        .into_iter()
+        .map(|(queue_type, group_year)| {
+            let c = applications::class_counts(db, &queue_type, group_year)?;
+            Ok(QueueCount {
+                queue_type,
+                group_year,
+                out_of_turn: c.out_of_turn,
+                first_priority: c.first_priority,
+                general: c.general,
+                waiting: c.total(),
+            })
+        })
+        .collect()
+}
+
+/// The demo walks a working day: `--now` (or the clock) if it falls on one before the offer window closes,
+/// else 10:00 on the next working day.
+fn demo_time(now: &Now) -> Now {
+    let declared = String::from_utf8_lossy(CALENDAR_CSV)
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let date = NaiveDate::parse_from_str(f.next()?, "%Y-%m-%d").ok()?;
+            let kind = DayKind::parse(f.next()?)?;
+            Some((date, kind, String::new()))
+        })
+        .collect::<Vec<_>>();
+    let calendar = WorkingCalendar::new(declared);
+    let (_, closes) = offers::window(now.today(), &Settings::default());
+    if calendar.is_working_day(now.today()) && now.effective < closes {
+        return *now;
+    }
+    let day = calendar.add_working_days(now.today(), 1);
+    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("10:00");
+    Now {
+        effective: local(day.and_time(ten)),
+        real: now.real,
+    }
+}
+
+fn parse_day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+}
