@@ -1,7 +1,7 @@
 //! Reading the CSV files officers and scripts feed kezek: UTF-8, comma-separated, a header row, columns in any
 //! order, unknown columns refused. Line ends may be LF, CRLF or a lone CR. Rows stream; each comes with the line
 //! it starts on, for error messages. A quote still open at the end of the file is an error, not a value that
-//! runs to the end.
+//! runs to the end. What an import makes of the rows (bad rows, all or nothing) is `store::import`'s.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -10,7 +10,6 @@ use std::path::Path;
 
 use crate::crypto;
 use crate::error::{Error, Result, RowError};
-use crate::faults::{self, Fault};
 
 pub struct CsvFile {
     reader: csv::Reader<LineEnds<Box<dyn Read + Send>>>,
@@ -235,124 +234,6 @@ impl CsvFile {
         })
     }
 
-    /// The import loop: streams every row to `each` and collects the bad ones. A row that `each` refuses with
-    /// bad input, a rule or a missing record, or that the CSV reader cannot read, is reported with its line;
-    /// so is a row the database refuses by a constraint (a check kezek lacks must not end an import with an
-    /// internal error: the file is still refused whole). Any other error stops at once. `each` learns whether
-    /// every row so far was good, so that it writes only while the file may still be taken whole. Ends with
-    /// `Error::BadRows` listing every bad row.
-    pub fn rows(
-        &mut self,
-        progress: &dyn Fn(u64),
-        mut each: impl FnMut(&Row, bool) -> Result<()>,
-    ) -> Result<u64> {
-        let mut bad: Vec<RowError> = Vec::new();
-        let mut good = 0u64;
-        self.for_each(|row, byte| {
-            progress(byte);
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    bad.push(e);
-                    return Ok(());
-                }
-            };
-            let clean = keeps_writing(&bad);
-            match row_outcome(row.line, each(&row, clean))? {
-                None => good += 1,
-                Some(e) => bad.push(e),
-            }
-            Ok(())
-        })?;
-        bad_rows(&self.name, good, bad)
-    }
-
-    /// `rows` for an import whose work on a row splits in two: `check` (reading the row and applying the rules,
-    /// without the database) runs on a second thread, ahead of `write`, which runs on this one and gets the
-    /// checked rows in file order. The outcome is that of `rows` with `each` = `check`, then `write` while every
-    /// row so far was good: the same bad rows, in the same order, and nothing written after the first. Rows
-    /// travel in batches, and each batch goes back to the checking thread to be freed there: memory freed on
-    /// another thread than the one that allocated it costs the allocator a lock every time.
-    pub fn rows_split<T: Send>(
-        &mut self,
-        progress: &dyn Fn(u64),
-        mut check: impl FnMut(&Row) -> Result<T> + Send,
-        mut write: impl FnMut(&T) -> Result<()>,
-    ) -> Result<u64> {
-        /// Rows handed over at a time, and batches the checking thread may be ahead by: memory stays small.
-        const BATCH: usize = 256;
-        const AHEAD: usize = 2;
-        enum Checked<T> {
-            Good(T),
-            Bad(RowError),
-            Stop(Error),
-        }
-        type Batch<T> = Vec<(u64, u64, Checked<T>)>;
-        let name = self.name.clone();
-        std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Batch<T>>(AHEAD);
-            let (give_back, taken_back) = std::sync::mpsc::channel::<Batch<T>>();
-            let reader = scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                let read = self.for_each(|row, byte| {
-                    batch.push(match row {
-                        Ok(row) => match check(&row) {
-                            Ok(checked) => (row.line, byte, Checked::Good(checked)),
-                            Err(e) => match row_error(row.line, e) {
-                                Ok(bad) => (row.line, byte, Checked::Bad(bad)),
-                                Err(stop) => (row.line, byte, Checked::Stop(stop)),
-                            },
-                        },
-                        Err(e) => (e.line, byte, Checked::Bad(e)),
-                    });
-                    if batch.len() == BATCH {
-                        let spare = match taken_back.try_recv() {
-                            Ok(mut spare) => {
-                                spare.clear();
-                                spare
-                            }
-                            Err(_) => Vec::with_capacity(BATCH),
-                        };
-                        if send.send(std::mem::replace(&mut batch, spare)).is_err() {
-                            // The writer stopped with an error of its own, which is the one reported.
-                            return Err(Error::Internal("the import stopped".into()));
-                        }
-                    }
-                    Ok(())
-                });
-                if read.is_ok() && !batch.is_empty() {
-                    let _ = send.send(batch);
-                }
-                read
-            });
-            let (mut bad, mut good) = (Vec::new(), 0u64);
-            for mut batch in receive {
-                for (line, byte, checked) in batch.iter_mut() {
-                    progress(*byte);
-                    match checked {
-                        Checked::Bad(e) => bad.push(e.clone()),
-                        Checked::Stop(e) => {
-                            return Err(std::mem::replace(e, Error::Internal(String::new())))
-                        }
-                        Checked::Good(row) if keeps_writing(&bad) => {
-                            match row_outcome(*line, write(row))? {
-                                None => good += 1,
-                                Some(e) => bad.push(e),
-                            }
-                        }
-                        Checked::Good(_) => good += 1,
-                    }
-                }
-                let _ = give_back.send(batch);
-            }
-            match reader.join() {
-                Ok(read) => read?,
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            bad_rows(&name, good, bad)
-        })
-    }
-
     /// Calls `each` for every data row with the line it starts on; a row the CSV reader cannot read becomes a
     /// row error. A quote left open at the end of the file ends the rows with an error naming its line.
     pub fn for_each(
@@ -396,48 +277,6 @@ impl CsvFile {
             };
             each(row, byte)?;
         }
-    }
-}
-
-/// Whether an import still writes: only while every row so far was good.
-fn keeps_writing(bad: &[RowError]) -> bool {
-    bad.is_empty() || faults::active(Fault::ImportKeepsGoodRows)
-}
-
-/// What became of one row: `None` when it was taken, else as `row_error` says.
-fn row_outcome(line: u64, outcome: Result<()>) -> Result<Option<RowError>> {
-    match outcome {
-        Ok(()) => Ok(None),
-        Err(e) => row_error(line, e).map(Some),
-    }
-}
-
-/// A row refused with bad input, a rule, a missing record or a constraint of the database is a bad row of the
-/// file (a check kezek lacks must not end an import with an internal error: the file is still refused whole);
-/// any other error stops the import.
-fn row_error(line: u64, e: Error) -> Result<RowError> {
-    match e {
-        Error::BadInput(_) | Error::Refused { .. } | Error::NotFound(_) => Ok(RowError {
-            line,
-            message: e.unrendered(),
-        }),
-        Error::Constraint(e) => Ok(RowError {
-            line,
-            message: format!("the database refuses the row: {e}"),
-        }),
-        e => Err(e),
-    }
-}
-
-/// The end of an import loop: the number of rows taken, or every bad row.
-fn bad_rows(file: &str, good: u64, bad: Vec<RowError>) -> Result<u64> {
-    if bad.is_empty() {
-        Ok(good)
-    } else {
-        Err(Error::BadRows {
-            file: file.to_string(),
-            rows: bad,
-        })
     }
 }
 
@@ -891,31 +730,5 @@ mod tests {
             "{}",
             e.message
         );
-    }
-
-    /// A row the database refuses by a constraint is a bad row of the file, not an internal error (the store
-    /// turns SQLite's constraint errors into `Error::Constraint`: `store::db`'s tests check that).
-    #[test]
-    fn a_constraint_the_database_enforces_is_a_row_error() {
-        let mut file =
-            CsvFile::from_bytes("t.csv", b"k,v\n1,2\n2,x\n3,4\n".to_vec(), &["k", "v"], &[])
-                .unwrap();
-        let result = file.rows(&|_| {}, |row, _| match row.get("v") {
-            "x" => Err(Error::Constraint(
-                "CHECK constraint failed: v GLOB '[0-9]*'".into(),
-            )),
-            _ => Ok(()),
-        });
-        match result {
-            Err(Error::BadRows { rows, .. }) => {
-                assert_eq!(rows.len(), 1, "{rows:?}");
-                assert_eq!(rows[0].line, 3);
-                assert!(
-                    rows[0].message.contains("CHECK constraint failed"),
-                    "{rows:?}"
-                );
-            }
-            other => panic!("expected one bad row, got {other:?}"),
-        }
     }
 }

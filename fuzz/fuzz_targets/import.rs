@@ -1,8 +1,9 @@
 //! The harness of the CSV import targets. Each process builds one database: initialized, with a first officer, the
 //! example organizations and calendar committed and (but for `csv_application_empty`) the first half of the example
 //! applications, so that every importer meets real reference data and real duplicates. Each input then runs as `kezek
-//! <noun> import --dry-run` runs it: `CsvFile::from_bytes`, the refusal of a file imported before, the store's import
-//! inside one change, rolled back at the end, so that every input meets the same database.
+//! <noun> import --dry-run` runs it: `CsvFile::from_bytes`, then `store::import::run` (the refusal of a file imported
+//! before, the importer inside one change) as a dry run, rolled back at the end, so that every input meets the same
+//! database.
 //!
 //! The invariants: no panic; an input is either imported (a report of this very file) or refused with
 //! `Error::BadRows` whose every row names its line and the field (or the rule, or the CSV defect) at fault; any
@@ -19,8 +20,10 @@ use kezek::csvfile::CsvFile;
 use kezek::domain::officer::NewOfficer;
 use kezek::domain::time::Now;
 use kezek::error::{Error, Result};
-use kezek::store::orgs::ImportReport;
-use kezek::store::{self, Acting, Actor, Change, Db, Mode};
+use kezek::store::import::{
+    self, Applications, CalendarDays, ImportReport, Importer as _, Options, Orgs, Places,
+};
+use kezek::store::{self, Acting, Actor, Db, Mode};
 
 /// The name every fuzzed file is given; reports and errors must carry it.
 pub const NAME: &str = "input.csv";
@@ -35,7 +38,7 @@ const CALENDAR: &[u8] = include_bytes!("../../examples/calendar.csv");
 const APPLICATIONS: &[u8] = include_bytes!("../../examples/applications.csv");
 
 /// One store import, as the `import` handler of its command calls it.
-pub type ImportFn = fn(&Change, &mut CsvFile, &dyn Fn(u64)) -> Result<ImportReport>;
+pub type ImportFn = fn(&mut Db, &Actor, &Now, &mut CsvFile, Options) -> Result<ImportReport>;
 
 /// One importer: its columns, its store function and the names its row errors may start with.
 pub struct Importer {
@@ -47,42 +50,32 @@ pub struct Importer {
 }
 
 pub const ORG: Importer = Importer {
-    required: store::orgs::IMPORT_REQUIRED,
-    optional: store::orgs::IMPORT_OPTIONAL,
-    import: store::orgs::import,
+    required: Orgs::REQUIRED,
+    optional: Orgs::OPTIONAL,
+    import: import::run::<Orgs>,
     subfields: &[],
 };
 
 pub const CALENDAR_DAYS: Importer = Importer {
-    required: store::reference::CALENDAR_COLUMNS,
-    optional: &[],
-    import: store::reference::import_days,
+    required: CalendarDays::REQUIRED,
+    optional: CalendarDays::OPTIONAL,
+    import: import::run::<CalendarDays>,
     subfields: &[],
 };
 
 pub const PLACE: Importer = Importer {
-    required: store::places::IMPORT_COLUMNS,
-    optional: &[],
-    import: store::places::import,
+    required: Places::REQUIRED,
+    optional: Places::OPTIONAL,
+    import: import::run::<Places>,
     subfields: &[],
 };
 
 pub const APPLICATION: Importer = Importer {
-    required: store::applications::IMPORT_REQUIRED,
-    optional: store::applications::IMPORT_OPTIONAL,
-    import: import_applications,
+    required: Applications::REQUIRED,
+    optional: Applications::OPTIONAL,
+    import: import::run::<Applications>,
     subfields: &["doc", "doc kind", "doc number", "doc date", "consent date"],
 };
-
-/// `application import` reads the settings first, inside the same change.
-fn import_applications(
-    change: &Change,
-    file: &mut CsvFile,
-    progress: &dyn Fn(u64),
-) -> Result<ImportReport> {
-    let settings = store::reference::load_settings(change.tx())?;
-    store::applications::import(change, file, &settings, progress)
-}
 
 /// The database every input of one process meets.
 pub struct City {
@@ -162,17 +155,13 @@ impl City {
     fn commit(&mut self, importer: &Importer, name: &str, bytes: Vec<u8>) {
         let mut csv = CsvFile::from_bytes(name, bytes, importer.required, importer.optional)
             .expect("an example file reads");
-        self.db
-            .change(&self.actor, &self.now, Mode::Commit, |c| {
-                (importer.import)(c, &mut csv, &|_| {})
-            })
+        (importer.import)(&mut self.db, &self.actor, &self.now, &mut csv, Options::commit())
             .unwrap_or_else(|e| panic!("the example {name} imports: {e}"));
     }
 
     fn journal_length(&self) -> i64 {
-        self.db
-            .conn()
-            .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+        rusqlite::Connection::open(self.db.path())
+            .and_then(|conn| conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0)))
             .expect("the journal counts")
     }
 
@@ -184,18 +173,13 @@ impl City {
                 Ok(csv) => csv,
                 Err(e) => return check_error(importer, data, &e),
             };
-        let result = self.db.change(&self.actor, &self.now, Mode::DryRun, |c| {
-            if let Some(first) = store::journal::first_import(c.tx(), &csv.sha256)? {
-                return Err(Error::refused(
-                    "import",
-                    format!(
-                        "{} was imported already (journal event {})",
-                        csv.name, first.seq
-                    ),
-                ));
-            }
-            (importer.import)(c, &mut csv, &|_| {})
-        });
+        let result = (importer.import)(
+            &mut self.db,
+            &self.actor,
+            &self.now,
+            &mut csv,
+            Options::dry_run(),
+        );
         match result {
             Ok(report) => {
                 assert_eq!(report.file, NAME, "the report names the file");

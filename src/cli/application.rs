@@ -165,16 +165,9 @@ fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
     match command {
         ApplicationCommand::Register(args) => register(ctx, *args),
-        ApplicationCommand::Import(args) => super::import_file(
-            ctx,
-            &args,
-            (applications::IMPORT_REQUIRED, applications::IMPORT_OPTIONAL),
-            "applications",
-            |c, csv, progress| {
-                let settings = reference::load_settings(c)?;
-                applications::import(c, csv, &settings, progress)
-            },
-        ),
+        ApplicationCommand::Import(args) => {
+            super::import_file::<crate::store::import::Applications>(ctx, &args, "applications")
+        }
         ApplicationCommand::Show { number } => {
             let mut db = ctx.open()?;
             ctx.out
@@ -244,7 +237,7 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             ctx.out.status(&format!("{number} withdrawn"));
             Ok(())
         }
-        ApplicationCommand::Notice(args) => document(ctx, args, documents::registration_notice),
+        ApplicationCommand::Notice(args) => notice(ctx, args),
         ApplicationCommand::Card(args) => document(ctx, args, documents::child_card),
     }
 }
@@ -327,6 +320,23 @@ fn show_position(ctx: &Ctx, db: &mut Db, number: &str) -> Result<()> {
         _ => ctx.out.status(&format!("{number}: {}", view.status)),
     }
     ctx.out.object(&view)
+}
+
+/// The registration notice with the family's receipt of the public log (R-V4): the seq and leaf hash of the
+/// event that put the application in the queue, which any later checkpoint can be shown to include.
+fn notice(ctx: &Ctx, args: DocumentArgs) -> Result<()> {
+    let mut db = ctx.open()?;
+    let (view, category, seq, leaf) = db.snapshot(|s| {
+        let (view, category) = applications::show_with_category(s, &args.number)?;
+        let seq = crate::store::publication::registration_seq(s, &args.number)?;
+        let leaf = crate::store::publication::leaf(s, seq)?;
+        Ok((view, category, seq, leaf))
+    })?;
+    let lang = Language::of_document(args.lang.as_deref(), &view.language)?;
+    let title = category.as_ref().map(|c| c.title(lang));
+    let mut text = documents::registration_notice(&view, title, lang, &ctx.now);
+    text.push_str(&documents::receipt(lang, seq, &crate::crypto::hex(&leaf)));
+    ctx.out.text(&text)
 }
 
 fn document(

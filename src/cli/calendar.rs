@@ -82,13 +82,9 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
             ctx.out.status(&format!("declaration of {date} removed"));
             Ok(())
         }
-        CalendarCommand::Import(args) => super::import_file(
-            ctx,
-            &args,
-            (reference::CALENDAR_COLUMNS, &[]),
-            "days",
-            reference::import_days,
-        ),
+        CalendarCommand::Import(args) => {
+            super::import_file::<crate::store::import::CalendarDays>(ctx, &args, "days")
+        }
         CalendarCommand::Show { year } => {
             let year = year.unwrap_or_else(|| ctx.now.today().year());
             let db = ctx.open()?;

@@ -10,7 +10,7 @@ use crate::domain::application::Language;
 use crate::domain::documents;
 use crate::domain::time::Now;
 use crate::error::Result;
-use crate::store::orgs::ImportReport;
+use crate::store::import::ImportReport;
 use crate::store::reference;
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";

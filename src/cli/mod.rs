@@ -12,11 +12,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::crypto::PrivateKey;
-use crate::csvfile::CsvFile;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
-use crate::faults::{self, Fault};
-use crate::store::orgs::ImportReport;
+use crate::store::import::{self, Importer};
 use crate::store::Mode;
 use crate::store::{Acting, Actor, Change, Db};
 
@@ -38,6 +36,8 @@ pub mod officer;
 pub mod org;
 pub mod output;
 pub mod place;
+pub mod proof;
+pub mod publish;
 pub mod settings;
 pub mod stats;
 pub mod sweep;
@@ -168,9 +168,25 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// The journal events of one record (an application number, an org code, ...), readable (R-A4)
     History(history::HistoryArgs),
-    /// Prove the database was changed only through kezek (R-A5, R-A6)
+    /// Prove the database was changed only through kezek (R-A5..R-A8)
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Write the public log, the latest checkpoint, the keys, the queues and the places to DIR (R-V3)
+    #[command(
+        long_about = "Write a publication that anyone can check without the database and without \
+        personal data (R-V3): DIR/log/NNNNNN.jsonl (the public records, one a line, 65,536 to a file, file N \
+        holding seqs N*65536+1 onwards; a full file is never rewritten), DIR/checkpoint (the latest signed \
+        checkpoint, as `audit head` prints it), DIR/officers.json (every officer key the journal registered, \
+        with the seq of the event that did), DIR/queues/QUEUE_TYPE-GROUP_YEAR.csv (each queue in R-Q2 order: \
+        number, priority_class, registered_at, status, queue_position, class_position) and DIR/places.csv. \
+        It only reads the database. An earlier publication in DIR is extended, and refused (exit 65, nothing \
+        written) unless its checkpoint and every line of its log are this database's. Publishing twice gives \
+        the same bytes."
+    )]
+    Publish(publish::PublishArgs),
+    /// Inclusion and consistency proofs of the public log (R-V4)
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
     /// Backups and checks of the database file
     #[command(subcommand, name = "db")]
     Database(db::DbCommand),
@@ -296,6 +312,8 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => man::run(&ctx, a),
         Command::Demo => demo::run(&ctx),
+        Command::Publish(a) => publish::run(&ctx, a),
+        Command::Proof(c) => proof::run(&ctx, c),
     }
 }
 
@@ -311,53 +329,26 @@ pub struct ImportArgs {
     pub allow_repeat: bool,
 }
 
-/// Every CSV import has one shape: one transaction (or a dry run that checks everything and keeps nothing), a
-/// refusal of a file already imported (same SHA-256) unless `--allow-repeat`, a progress bar on a terminal, a
-/// summary.
-pub fn import_file(
-    ctx: &Ctx,
-    args: &ImportArgs,
-    columns: (&[&str], &[&str]),
-    what: &str,
-    import: impl FnOnce(&crate::store::Change, &mut CsvFile, &dyn Fn(u64)) -> Result<ImportReport>,
-) -> Result<()> {
-    let mode = if args.dry_run {
-        Mode::DryRun
-    } else {
-        Mode::Commit
-    };
+/// Every CSV import, as the officer sees it: the file opened and its header checked, a progress bar on a
+/// terminal, the store's import (`store::import::run`, which owns the rest), a summary on stderr and the report
+/// on stdout.
+pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Result<()> {
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
-    db.use_bulk_load()?;
-    let mut csv = CsvFile::open(&args.file, columns.0, columns.1)?;
+    let mut csv = I::open(&args.file)?;
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
-    let report = db.change(&actor, &ctx.now, mode, |c| {
-        if !args.allow_repeat {
-            if let Some(first) = crate::store::journal::first_import(c, &csv.sha256)? {
-                return Err(Error::refused(
-                    "import",
-                    format!(
-                        "{} (sha256 {}) was imported already on {} (journal event {}, {}); add --allow-repeat to import it again",
-                        csv.name, csv.sha256, first.effective_at, first.seq, first.kind
-                    ),
-                ));
-            }
-        }
-        let rows_done = std::cell::Cell::new(0u64);
-        let progress = |b| {
-            bar.set_position(b);
-            rows_done.set(rows_done.get() + 1);
-            if faults::active(Fault::ImportCommitsEvery1000) && rows_done.get().is_multiple_of(1000) {
-                c.commit_midway_for_fault();
-            }
-        };
-        match import(c, &mut csv, &progress) {
-            Err(e @ Error::BadRows { .. }) if faults::active(Fault::ImportKeepsGoodRows) => Ok(Err(e)),
-            other => other.map(Ok),
-        }
-    });
+    let options = import::Options {
+        mode: if args.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Commit
+        },
+        allow_repeat: args.allow_repeat,
+        progress: &|byte| bar.set_position(byte),
+    };
+    let report = import::run::<I>(&mut db, &actor, &ctx.now, &mut csv, options);
     bar.finish_and_clear();
-    let report = report??;
+    let report = report?;
     let verb = if args.dry_run {
         "would import (dry run, nothing written)"
     } else {

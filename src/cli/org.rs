@@ -69,13 +69,9 @@ pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             ctx.out.status(&format!("org {} added", org.code));
             Ok(())
         }
-        OrgCommand::Import(args) => super::import_file(
-            ctx,
-            &args,
-            (orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL),
-            "organizations",
-            orgs::import,
-        ),
+        OrgCommand::Import(args) => {
+            super::import_file::<crate::store::import::Orgs>(ctx, &args, "organizations")
+        }
         OrgCommand::List { district, kind } => {
             if let Some(k) = &kind {
                 OrgKind::parse("--kind", k)?;

@@ -88,13 +88,9 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 .status(&format!("published {} places at {org}", ids.len()));
             ctx.out.object(&Published { place_ids: ids })
         }
-        PlaceCommand::Import(args) => super::import_file(
-            ctx,
-            &args,
-            (places::IMPORT_COLUMNS, &[]),
-            "places",
-            places::import,
-        ),
+        PlaceCommand::Import(args) => {
+            super::import_file::<crate::store::import::Places>(ctx, &args, "places")
+        }
         PlaceCommand::List {
             org,
             group_year,

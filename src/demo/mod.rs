@@ -12,7 +12,6 @@ use serde::Serialize;
 pub use month::DayRow;
 
 use crate::crypto::PrivateKey;
-use crate::csvfile::CsvFile;
 use crate::domain::application::{ApplicationListRow, ApplicationView, QueueType, Status};
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::officer::NewOfficer;
@@ -22,11 +21,13 @@ use crate::error::{Error, Result};
 use crate::generate;
 use crate::store::audit::{self, VerifyReport};
 use crate::store::db::{Db, DEMO_APPLICATION_ID};
-use crate::store::orgs::ImportReport;
+use crate::store::import::{
+    self, Applications, CalendarDays, ImportReport, Importer, Options, Orgs,
+};
 use crate::store::reference::CategoryRow;
 use crate::store::stats::{self, Stats};
 use crate::store::{applications, offers, officers, orgs, outbox, reference};
-use crate::store::{Acting, Actor, Change, Mode};
+use crate::store::{Acting, Actor, Mode};
 
 /// The seed of everything random in the demo: the generated queue and the families' choices.
 const SEED: u64 = 2026;
@@ -171,24 +172,12 @@ impl Demo {
 
     /// Imports `examples/orgs.csv`.
     pub fn import_orgs(&mut self) -> Result<ImportReport> {
-        let csv = CsvFile::from_bytes(
-            "examples/orgs.csv",
-            ORGS_CSV.to_vec(),
-            orgs::IMPORT_REQUIRED,
-            orgs::IMPORT_OPTIONAL,
-        )?;
-        self.import(csv, |c, csv| orgs::import(c, csv, &|_| {}))
+        self.import::<Orgs>("examples/orgs.csv", ORGS_CSV.to_vec())
     }
 
     /// Imports `examples/calendar.csv`.
     pub fn import_calendar(&mut self) -> Result<ImportReport> {
-        let csv = CsvFile::from_bytes(
-            "examples/calendar.csv",
-            CALENDAR_CSV.to_vec(),
-            reference::CALENDAR_COLUMNS,
-            &[],
-        )?;
-        self.import(csv, |c, csv| reference::import_days(c, csv, &|_| {}))
+        self.import::<CalendarDays>("examples/calendar.csv", CALENDAR_CSV.to_vec())
     }
 
     /// Imports a generated queue, as migrated from an older system: registration times (and so positions) are
@@ -196,26 +185,19 @@ impl Demo {
     pub fn import_applications(&mut self) -> Result<ImportReport> {
         let mut generated = Vec::new();
         generate::applications(&mut generated, SEED, APPLICATIONS, self.now.effective)?;
-        let csv = CsvFile::from_bytes(
-            "generated applications",
-            generated,
-            applications::IMPORT_REQUIRED,
-            applications::IMPORT_OPTIONAL,
-        )?;
-        self.import(csv, |c, csv| {
-            let settings = reference::load_settings(c)?;
-            applications::import(c, csv, &settings, &|_| {})
-        })
+        self.import::<Applications>("generated applications", generated)
     }
 
-    fn import(
-        &mut self,
-        mut csv: CsvFile,
-        import: impl FnOnce(&Change, &mut CsvFile) -> Result<ImportReport>,
-    ) -> Result<ImportReport> {
-        self.db.change(&self.actor, &self.now, Mode::Commit, |c| {
-            import(c, &mut csv)
-        })
+    /// One file through the import pipeline, as `kezek ... import` takes it.
+    fn import<I: Importer>(&mut self, name: &str, bytes: Vec<u8>) -> Result<ImportReport> {
+        let mut csv = I::from_bytes(name, bytes)?;
+        import::run::<I>(
+            &mut self.db,
+            &self.actor,
+            &self.now,
+            &mut csv,
+            Options::commit(),
+        )
     }
 
     /// The city as imported: organizations by district, the year's calendar, the queues and the head of the

@@ -217,6 +217,21 @@ fn common(
 }
 
 /// The registration notice given to the applicant. `title` is the benefit category's name in `lang`.
+/// The receipt of the public log printed under a registration notice (R-V4): the event's seq and its record's
+/// leaf hash, and how anyone checks them against a published checkpoint.
+pub fn receipt(lang: Language, seq: i64, leaf: &str) -> String {
+    match lang {
+        Language::Ru => format!(
+            "\nКвитанция публичного журнала очереди: событие № {seq}, хеш записи {leaf}.\n\
+             Проверить её по опубликованному журналу может каждый: kezek_verify.py КАТАЛОГ --receipt {seq}:{leaf}\n"
+        ),
+        Language::Kk => format!(
+            "\nКезектің ашық журналының түбіртегі: оқиға № {seq}, жазба хэші {leaf}.\n\
+             Оны жарияланған журнал бойынша кез келген адам тексере алады: kezek_verify.py КАТАЛОГ --receipt {seq}:{leaf}\n"
+        ),
+    }
+}
+
 pub fn registration_notice(
     app: &ApplicationView,
     title: Option<&str>,

@@ -1,11 +1,9 @@
 //! What the store reads through: an open database (`Db`) or a change in progress (`Change`, which sees its own
 //! writes). Read functions take `&impl Access`, so a command handler can pass either, while the SQLite connection
-//! itself never leaves `store/`: `Access::connection` asks for a `Token` that only the store can make.
+//! itself never leaves `store/`: `Access::connection` asks for a `Token` that only the store can make. `Db`,
+//! `Snapshot` and `Change` implement it in their own modules, so that this one depends on none of them.
 
 use rusqlite::{Connection, Transaction};
-
-use super::change::Change;
-use super::db::Db;
 
 /// Proof that the caller is the store; it cannot be made outside `store/`.
 pub struct Token(());
@@ -30,17 +28,5 @@ impl Access for Connection {
 impl Access for Transaction<'_> {
     fn connection(&self, _: Token) -> &Connection {
         self
-    }
-}
-
-impl Access for Db {
-    fn connection(&self, _: Token) -> &Connection {
-        self.conn()
-    }
-}
-
-impl Access for Change<'_> {
-    fn connection(&self, _: Token) -> &Connection {
-        self.tx()
     }
 }

@@ -5,6 +5,7 @@ use std::cell::Cell;
 
 use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 
+use super::access::{Access, Token};
 use super::journal::{self, Checkpoint, EventWriter, StateTable};
 use crate::crypto::{PrivateKey, PublicKey};
 use crate::domain::time::{format_moment, Now};
@@ -46,6 +47,12 @@ impl Mode {
         } else {
             Mode::Commit
         }
+    }
+}
+
+impl Access for Change<'_> {
+    fn connection(&self, _: Token) -> &rusqlite::Connection {
+        &self.tx
     }
 }
 

@@ -38,6 +38,12 @@ pub struct Db {
 /// One consistent view of the database (a read transaction), for a command that reads several things.
 pub struct Snapshot<'c>(Transaction<'c>);
 
+impl Access for Db {
+    fn connection(&self, _: Token) -> &Connection {
+        &self.conn
+    }
+}
+
 impl Access for Snapshot<'_> {
     fn connection(&self, _: Token) -> &Connection {
         &self.0
@@ -224,11 +230,6 @@ impl Db {
         &self.path
     }
 
-    /// The connection, for the store only (others read through `Access`).
-    pub(in crate::store) fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
     /// Runs `f` on one consistent snapshot of the database (a read transaction).
     pub fn snapshot<T>(&mut self, f: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
         let tx = self
@@ -380,8 +381,7 @@ mod tests {
             assert!(froms.contains(&0), "round {round}: {froms:?}");
             let db = Db::open(&path).unwrap();
             assert_eq!(db.user_version().unwrap(), MIGRATIONS.len());
-            let migrations: i64 = db
-                .conn()
+            let migrations: i64 = crate::store::access::conn(&db)
                 .query_row(
                     "SELECT count(*) FROM journal WHERE kind = 'schema.migrate'",
                     [],

@@ -4,8 +4,9 @@
 //! audit; `change` is one command's transaction, actor and signature; `access` is how the rest of kezek reads
 //! (`&impl Access`: a `Db`, a `Snapshot` or a `Change`) without ever holding a connection; `journal` writes and
 //! hashes events; `audit` proves the database against them. The other modules are the queries and writes of
-//! one concept each (applications, places, directions, ...). Rules live in `crate::domain`; a store function
-//! reads the facts, asks the domain, and writes what it decided, journaled through the `Change`.
+//! one concept each (applications, places, directions, ...); `import` takes a whole CSV file into them, all or
+//! nothing. Rules live in `crate::domain`; a store function reads the facts, asks the domain, and writes what
+//! it decided, journaled through the `Change`.
 //!
 //! A command's own function reads its settings and calendar inside the change (`sweep::run`,
 //! `offers::run_round`, `directions::run_issue`, `applications::run_register`); the variants that take them
@@ -18,6 +19,7 @@ pub mod bulk;
 pub mod change;
 pub mod db;
 pub mod directions;
+pub mod import;
 pub mod journal;
 pub mod migrations;
 pub mod offers;
@@ -25,6 +27,7 @@ pub mod officers;
 pub mod orgs;
 pub mod outbox;
 pub mod places;
+pub mod publication;
 pub mod purge;
 pub mod reference;
 pub mod stats;

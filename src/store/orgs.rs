@@ -1,14 +1,11 @@
-//! Organizations: one at a time or a whole CSV file at once.
-
-use std::collections::HashMap;
+//! Organizations: added one at a time (a whole file: `store::import::Orgs`), listed.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::change::Change;
 use super::journal::ORG;
-use crate::csvfile::CsvFile;
-use crate::domain::org::{NewOrg, OrgInput};
+use crate::domain::org::NewOrg;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
@@ -29,7 +26,18 @@ fn existing_name(conn: &Connection, code: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn insert(change: &Change, org: &NewOrg) -> Result<()> {
+/// An organization's code must be new (the message names the one that has it).
+pub(in crate::store) fn check_new(conn: &Connection, org: &NewOrg) -> Result<()> {
+    match existing_name(conn, &org.code)? {
+        Some(name) => Err(Error::bad(format!(
+            "code: '{}' exists already ({name})",
+            org.code
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub(in crate::store) fn insert(change: &Change, org: &NewOrg) -> Result<()> {
     let mut stmt = change.tx().prepare_cached(
         "INSERT INTO org (code, name, kind, district, phone, address, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
@@ -46,12 +54,7 @@ fn insert(change: &Change, org: &NewOrg) -> Result<()> {
 }
 
 pub fn add(change: &Change, org: &NewOrg) -> Result<()> {
-    if let Some(name) = existing_name(change.tx(), &org.code)? {
-        return Err(Error::bad(format!(
-            "code: '{}' exists already ({name})",
-            org.code
-        )));
-    }
+    check_new(change.tx(), org)?;
     insert(change, org)?;
     change.record(
         "org.add",
@@ -60,58 +63,6 @@ pub fn add(change: &Change, org: &NewOrg) -> Result<()> {
         &[(ORG, &org.code)],
     )?;
     Ok(())
-}
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub file: String,
-    pub sha256: String,
-    pub rows: u64,
-}
-
-pub const IMPORT_REQUIRED: &[&str] = &["code", "name", "kind", "district"];
-pub const IMPORT_OPTIONAL: &[&str] = &["phone", "address"];
-
-/// `org import`: every row checked; any bad row and nothing is written (the caller's transaction rolls back).
-pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Result<ImportReport> {
-    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
-    let mut event = change.begin_event("org.import", &file.name, details)?;
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let rows = file.rows(progress, |row, clean| {
-        let org = OrgInput {
-            code: row.get("code"),
-            name: row.get("name"),
-            kind: row.get("kind"),
-            district: row.get("district"),
-            phone: row.optional("phone"),
-            address: row.optional("address"),
-        }
-        .check()?;
-        if let Some(first) = seen.insert(org.code.clone(), row.line) {
-            return Err(Error::bad(format!(
-                "code: '{}' appears already on line {first}",
-                org.code
-            )));
-        }
-        if let Some(name) = existing_name(change.tx(), &org.code)? {
-            return Err(Error::bad(format!(
-                "code: '{}' exists already ({name})",
-                org.code
-            )));
-        }
-        if clean {
-            insert(change, &org)?;
-            event.touch(ORG, &org.code)?;
-        }
-        Ok(())
-    })?;
-    event.finish()?;
-    Ok(ImportReport {
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows,
-    })
 }
 
 pub fn list(db: &impl Access, district: Option<&str>, kind: Option<&str>) -> Result<Vec<OrgRow>> {

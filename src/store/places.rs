@@ -1,4 +1,5 @@
-//! Places (R-P1, R-P2, R-P6): published one batch at a time or imported from CSV, listed, withdrawn.
+//! Places (R-P1, R-P2, R-P6): published one batch at a time (a whole file: `store::import::Places`), listed,
+//! withdrawn.
 
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -6,8 +7,6 @@ use serde::Serialize;
 
 use super::change::Change;
 use super::journal::{EventWriter, PLACE};
-use super::orgs::ImportReport;
-use crate::csvfile::CsvFile;
 use crate::domain::application::Language;
 use crate::domain::org::OrgKind;
 use crate::domain::place::{check_type, PlaceStatus, PlaceType};
@@ -66,7 +65,7 @@ impl PlacesInput<'_> {
     }
 
     /// `check`, its messages naming the organization `org_field` (the CSV column is `org_code`).
-    fn check_named(
+    pub(in crate::store) fn check_named(
         &self,
         org_field: &str,
         conn: &Connection,
@@ -120,7 +119,11 @@ impl PlacesInput<'_> {
     }
 }
 
-fn insert(change: &Change, event: &mut EventWriter, batch: &NewPlaces) -> Result<Vec<i64>> {
+pub(in crate::store) fn insert(
+    change: &Change,
+    event: &mut EventWriter,
+    batch: &NewPlaces,
+) -> Result<Vec<i64>> {
     let tx = change.tx();
     let published = format_moment(&change.now().effective);
     let mut stmt = tx.prepare_cached(
@@ -164,45 +167,6 @@ pub fn publish(change: &Change, batch: &NewPlaces) -> Result<Vec<i64>> {
 pub fn check_and_publish(change: &Change, input: &PlacesInput) -> Result<Vec<i64>> {
     let batch = input.check(change, change.now().today())?;
     publish(change, &batch)
-}
-
-pub const IMPORT_COLUMNS: &[&str] = &[
-    "org_code",
-    "group_year",
-    "language",
-    "place_type",
-    "count",
-    "release_date",
-];
-
-/// `place import` (R-P2): one transaction; any bad row and nothing is written, every bad row reported.
-pub fn import(change: &Change, file: &mut CsvFile, progress: &dyn Fn(u64)) -> Result<ImportReport> {
-    let today = change.now().today();
-    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
-    let mut event = change.begin_event("place.import", &file.name, details)?;
-    let mut places = 0u64;
-    file.rows(progress, |row, clean| {
-        let batch = PlacesInput {
-            org: row.get("org_code"),
-            group_year: row.get("group_year"),
-            language: row.get("language"),
-            place_type: Some(row.get("place_type")),
-            count: row.get("count"),
-            release_date: Some(row.get("release_date")),
-        }
-        .check_named("org_code", change.tx(), today)?;
-        if clean {
-            insert(change, &mut event, &batch)?;
-        }
-        places += u64::from(batch.count);
-        Ok(())
-    })?;
-    event.finish()?;
-    Ok(ImportReport {
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows: places,
-    })
 }
 
 /// Filters of `place list`.

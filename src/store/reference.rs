@@ -8,14 +8,10 @@ use serde::Serialize;
 
 use super::change::Change;
 use super::journal::{CALENDAR_DAY, SETTING};
-use crate::csvfile::CsvFile;
 use crate::domain::application::Language;
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::settings::{self, Settings};
-use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
-
-use super::orgs::ImportReport;
 use crate::store::access::{self, Access};
 
 /// The declared days (movable holidays, transfers), in date order.
@@ -86,7 +82,12 @@ fn existing_day(conn: &Connection, date: NaiveDate) -> Result<Option<(String, St
         .optional()?)
 }
 
-fn insert_day(change: &Change, date: NaiveDate, kind: DayKind, name: &str) -> Result<()> {
+pub(in crate::store) fn insert_day(
+    change: &Change,
+    date: NaiveDate,
+    kind: DayKind,
+    name: &str,
+) -> Result<()> {
     let mut stmt = change
         .tx()
         .prepare_cached("INSERT INTO calendar_day (date, kind, name) VALUES (?1, ?2, ?3)")?;
@@ -94,7 +95,11 @@ fn insert_day(change: &Change, date: NaiveDate, kind: DayKind, name: &str) -> Re
     Ok(())
 }
 
-fn check_new_day(conn: &Connection, date: NaiveDate, kind: DayKind) -> Result<()> {
+pub(in crate::store) fn check_new_day(
+    conn: &Connection,
+    date: NaiveDate,
+    kind: DayKind,
+) -> Result<()> {
     if let Some((k, n)) = existing_day(conn, date)? {
         return Err(Error::bad(format!(
             "date: {date} is declared already ({k}: {n})"
@@ -131,48 +136,6 @@ pub fn remove_day(change: &Change, date: NaiveDate) -> Result<()> {
         &[(CALENDAR_DAY, &key)],
     )?;
     Ok(())
-}
-
-pub const CALENDAR_COLUMNS: &[&str] = &["date", "kind", "name"];
-
-/// `calendar import`: `date,kind,name`, all or nothing.
-pub fn import_days(
-    change: &Change,
-    file: &mut CsvFile,
-    progress: &dyn Fn(u64),
-) -> Result<ImportReport> {
-    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
-    let mut event = change.begin_event("calendar.import", &file.name, details)?;
-    let mut seen: HashMap<NaiveDate, u64> = HashMap::new();
-    let rows = file.rows(progress, |row, clean| {
-        let date = parse_date("date", row.get("date"))?;
-        let kind = DayKind::parse(row.get("kind").trim()).ok_or_else(|| {
-            Error::bad(format!(
-                "kind: '{}' is not a day kind (holiday, workday)",
-                row.get("kind").trim()
-            ))
-        })?;
-        let name =
-            crate::domain::fields::optional_text("name", row.get("name"), 200)?.unwrap_or_default();
-        if let Some(first) = seen.get(&date) {
-            return Err(Error::bad(format!(
-                "date: {date} appears already on line {first}"
-            )));
-        }
-        check_new_day(change.tx(), date, kind)?;
-        seen.insert(date, row.line);
-        if clean {
-            insert_day(change, date, kind, &name)?;
-            event.touch(CALENDAR_DAY, &date.to_string())?;
-        }
-        Ok(())
-    })?;
-    event.finish()?;
-    Ok(ImportReport {
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows,
-    })
 }
 
 /// One setting as `settings show` lists it.

@@ -15,6 +15,7 @@ mod man;
 mod officer;
 mod org;
 mod place;
+mod public;
 mod settings;
 mod sweep;
 mod trust;

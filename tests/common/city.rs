@@ -13,16 +13,15 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use kezek::crypto::PrivateKey;
-use kezek::csvfile::CsvFile;
 use kezek::domain::calendar::{DayKind, WorkingCalendar};
 use kezek::domain::officer::NewOfficer;
 use kezek::domain::settings::Settings;
 use kezek::domain::time::{local, Now};
 use kezek::store::audit;
 use kezek::store::db::APPLICATION_ID;
+use kezek::store::import::{self, Importer, Options};
 use kezek::store::{
-    applications, directions, offers, officers, orgs, places, reference, sweep, Acting, Actor,
-    Change, Db, Mode,
+    directions, offers, officers, reference, sweep, Acting, Actor, Change, Db, Mode,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -129,7 +128,7 @@ pub enum Applications {
     /// `count` applications from `kezek::generate` with the city's seed, registered before
     /// [`CityBuilder::registered_by`].
     Generated(u64),
-    /// The first rows of examples/applications.csv.
+    /// The first rows of examples/applications.csv (`usize::MAX`: all of them).
     Examples(usize),
     /// A CSV text with the import's columns.
     Csv(String),
@@ -467,11 +466,9 @@ impl CityBuilder {
             let public = fixture_key(o.id).public().clone();
             city.setup_by(0, &now, |c| officers::add(c, &officer, &public, None));
         }
-        let mut orgs_csv = csv_file(ORGS, orgs::IMPORT_REQUIRED, orgs::IMPORT_OPTIONAL);
-        city.setup(&now, |c| orgs::import(c, &mut orgs_csv, &|_| {}));
+        city.import::<import::Orgs>(&now, "orgs.csv", read(ORGS));
         if self.calendar {
-            let mut days = csv_file(CALENDAR, reference::CALENDAR_COLUMNS, &[]);
-            city.setup(&now, |c| reference::import_days(c, &mut days, &|_| {}));
+            city.import::<import::CalendarDays>(&now, "calendar.csv", read(CALENDAR));
         }
         if self.kurban_ait {
             city.setup(&now, |c| {
@@ -482,25 +479,12 @@ impl CityBuilder {
             city.setup(&now, |c| reference::set_setting(c, key, value));
         }
         if let Some(bytes) = migration {
-            let mut csv = CsvFile::from_bytes(
-                "applications.csv",
-                bytes,
-                applications::IMPORT_REQUIRED,
-                applications::IMPORT_OPTIONAL,
-            )
-            .expect("the migration file");
-            let settings = city.settings();
-            city.setup(&now, |c| {
-                applications::import(c, &mut csv, &settings, &|_| {})
-            });
+            city.import::<import::Applications>(&now, "applications.csv", bytes);
         }
         let round_at = self.round_at.unwrap_or(self.setup_at);
         let round = pinned(round_at);
         if let Some(text) = self.places_csv(city.sql(), round_at.date()) {
-            let mut csv =
-                CsvFile::from_bytes("places.csv", text.into_bytes(), places::IMPORT_COLUMNS, &[])
-                    .expect("the places file");
-            city.setup(&round, |c| places::import(c, &mut csv, &|_| {}));
+            city.import::<import::Places>(&round, "places.csv", text.into_bytes());
         }
         if self.offer {
             let (settings, calendar) = (city.settings(), city.calendar());
@@ -537,7 +521,11 @@ impl CityBuilder {
             }
             Applications::Examples(n) => {
                 let text = std::fs::read_to_string(APPLICATIONS).expect("the example applications");
-                text.lines().take(n + 1).collect::<Vec<_>>().join("\n") + "\n"
+                text.lines()
+                    .take(n.saturating_add(1))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
             }
             Applications::Csv(text) => text.clone(),
         };
@@ -612,10 +600,8 @@ fn new_officer(o: &Officer) -> NewOfficer {
     NewOfficer::check(o.id, o.name, o.district).expect("an officer of the roster")
 }
 
-fn csv_file(path: &str, required: &[&str], optional: &[&str]) -> CsvFile {
-    let name = Path::new(path).file_name().expect("a file name");
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    CsvFile::from_bytes(&name.to_string_lossy(), bytes, required, optional).expect("a CSV file")
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// The first `n` officers of the roster, each acting with their fixture key.
@@ -835,6 +821,17 @@ impl City {
     ) -> T {
         self.change(who, now, |c, _| f(c))
             .unwrap_or_else(|e| panic!("a setup command failed: {e}"))
+    }
+
+    /// A setup import of the build, the officers taking them in turns like the other setup commands.
+    fn import<I: Importer>(&mut self, now: &Now, name: &str, bytes: Vec<u8>) {
+        self.turn += 1;
+        let actor = &self.actors[self.turn % self.actors.len()];
+        let db = self.db.as_mut().expect("a city built in process");
+        let mut csv = I::from_bytes(name, bytes).expect("a CSV file of the importer's columns");
+        import::run::<I>(db, actor, now, &mut csv, Options::commit())
+            .unwrap_or_else(|e| panic!("a setup import failed: {e}"));
+        self.keep_point();
     }
 
     fn commit<T>(

@@ -32,15 +32,17 @@ use kezek::domain::org::OrgKind;
 use kezek::domain::place::{PlaceStatus, PlaceType};
 use kezek::domain::settings::{definition, Settings, SETTINGS};
 use kezek::domain::time::{format_moment, parse_date, parse_moment, to_local, Now, YEARS};
-use kezek::store::orgs::ImportReport;
-use kezek::store::{self, Acting, Actor, Change, Db, Mode};
+use kezek::store::import::{
+    self, Applications, CalendarDays, ImportReport, Importer as _, Options, Orgs, Places,
+};
+use kezek::store::{Acting, Actor, Db};
 use kezek::Error;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::common::city::{Applications, City};
+use crate::common::city::{self, City};
 use crate::common::env::{TestEnv, NOW};
 use crate::common::sql::{connect, one};
 use crate::common::{date, fixture_key, say, APPLICATIONS};
@@ -897,7 +899,7 @@ fn csv_files_of_any_bytes_never_panic_and_report_lines_of_the_file() {
                 Err(e) => return check_rows(&e),
             };
             let mut last = 0;
-            let result = csv.rows(&|_| {}, |row, _| {
+            let result = import::each_row(&mut csv, &|_| {}, |row, _| {
                 assert!(
                     row.line > last,
                     "rows go forward: line {} after {last}",
@@ -965,7 +967,7 @@ fn csv_rows_come_back_with_their_values_and_the_lines_they_start_on() {
                 CsvFile::from_bytes("rows.csv", text.clone().into_bytes(), &["k", "v"], &[])
                     .map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
             let mut got = Vec::new();
-            csv.rows(&|_| {}, |row, _| {
+            import::each_row(&mut csv, &|_| {}, |row, _| {
                 got.push((row.line, row.get("k").to_string(), row.get("v").to_string()));
                 Ok(())
             })
@@ -995,9 +997,9 @@ impl Session {
         let city = City::builder()
             .calendar()
             .applications(if applications {
-                Applications::Examples(100)
+                city::Applications::Examples(100)
             } else {
-                Applications::None
+                city::Applications::None
             })
             .build();
         Session {
@@ -1012,16 +1014,7 @@ impl Session {
     }
 }
 
-type ImportFn = fn(&Change, &mut CsvFile, &dyn Fn(u64)) -> kezek::Result<ImportReport>;
-
-fn import_applications(
-    c: &Change,
-    csv: &mut CsvFile,
-    progress: &dyn Fn(u64),
-) -> kezek::Result<ImportReport> {
-    let settings = store::reference::load_settings(c)?;
-    store::applications::import(c, csv, &settings, progress)
-}
+type ImportFn = fn(&mut Db, &Actor, &Now, &mut CsvFile, Options) -> kezek::Result<ImportReport>;
 
 /// One importer: its columns, its store function, the sub-fields its messages may name, and the values each
 /// column is drawn from (good ones, existing ones and bad ones).
@@ -1036,9 +1029,9 @@ struct Importer {
 
 const ORG: Importer = Importer {
     name: "org",
-    required: store::orgs::IMPORT_REQUIRED,
-    optional: store::orgs::IMPORT_OPTIONAL,
-    import: store::orgs::import,
+    required: Orgs::REQUIRED,
+    optional: Orgs::OPTIONAL,
+    import: import::run::<Orgs>,
     subfields: &[],
     values: |column| match column {
         "code" => &[
@@ -1067,9 +1060,9 @@ const ORG: Importer = Importer {
 
 const CALENDAR: Importer = Importer {
     name: "calendar",
-    required: store::reference::CALENDAR_COLUMNS,
-    optional: &[],
-    import: store::reference::import_days,
+    required: CalendarDays::REQUIRED,
+    optional: CalendarDays::OPTIONAL,
+    import: import::run::<CalendarDays>,
     subfields: &[],
     values: |column| match column {
         "date" => &[
@@ -1094,9 +1087,9 @@ const CALENDAR: Importer = Importer {
 
 const PLACE: Importer = Importer {
     name: "place",
-    required: store::places::IMPORT_COLUMNS,
-    optional: &[],
-    import: store::places::import,
+    required: Places::REQUIRED,
+    optional: Places::OPTIONAL,
+    import: import::run::<Places>,
     subfields: &[],
     values: |column| match column {
         "org_code" => &["DS-001", "SS-001", "PS-001", "XX-404", ""],
@@ -1134,9 +1127,9 @@ const PLACE: Importer = Importer {
 
 const APPLICATION: Importer = Importer {
     name: "application",
-    required: store::applications::IMPORT_REQUIRED,
-    optional: store::applications::IMPORT_OPTIONAL,
-    import: import_applications,
+    required: Applications::REQUIRED,
+    optional: Applications::OPTIONAL,
+    import: import::run::<Applications>,
     subfields: &["doc", "doc kind", "doc number", "doc date", "consent date"],
     values: |column| match column {
         "registered_at" => &[
@@ -1288,11 +1281,7 @@ fn import_property(city: &mut Session, importer: &'static Importer, variant: &st
                 importer.required,
                 importer.optional,
             )
-            .and_then(|mut csv| {
-                db.change(actor, now, Mode::DryRun, |c| {
-                    (importer.import)(c, &mut csv, &|_| {})
-                })
-            });
+            .and_then(|mut csv| (importer.import)(db, actor, now, &mut csv, Options::dry_run()));
             prop_assert_eq!(
                 journal(db),
                 before,
@@ -1362,9 +1351,7 @@ fn r_q7_distinct_kept_numbers_are_not_taken_for_one() {
             APPLICATION.optional,
         )
         .and_then(|mut csv| {
-            db.change(actor, now, Mode::DryRun, |c| {
-                import_applications(c, &mut csv, &|_| {})
-            })
+            import::run::<Applications>(db, actor, now, &mut csv, Options::dry_run())
         });
         if let Err(e) = result {
             assert!(

@@ -1779,6 +1779,13 @@ fn build_city() -> City {
     r.all(format!("audit verify --head {head}"), Scope::Nobody);
     r.fail("audit verify --head no-such-head.txt", "table", 4);
     r.all("db check", Scope::Nobody);
+    // The public log (R-V3, R-V4): what anyone may read, so no family's data in any of it.
+    let publication = r.path("publication");
+    r.all(format!("publish {publication}"), Scope::Nobody);
+    r.all(format!("proof inclusion {}", a[0]), Scope::Nobody);
+    r.fail("proof inclusion --seq 0", "json", 2);
+    r.all("proof consistency --from 3", Scope::Nobody);
+    r.fail("proof consistency --from 9 --to 3", "csv", 2);
     let backups: Vec<PathBuf> = FORMATS
         .iter()
         .map(|format| {

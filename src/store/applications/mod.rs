@@ -3,16 +3,15 @@
 //! sizes, combined by `domain::queue::position`.
 //!
 //! One idea a file: the stored row and its views (`rows`), the queue order and positions (`queue`), the writes of
-//! one application (`writes`), the import (`import`) and the `db check` of the counts (`check`).
+//! one application (`writes`) and the `db check` of the counts (`check`). A whole file of applications is
+//! `store::import::Applications`.
 
 mod check;
-mod import;
 mod queue;
 mod rows;
 mod writes;
 
 pub use check::check_queue_counts;
-pub use import::{import, IMPORT_OPTIONAL, IMPORT_REQUIRED};
 pub use queue::{
     class_counts, for_each_in_queue_order, list, positions, queues_waiting, ListFilter,
 };
@@ -20,3 +19,7 @@ pub use rows::{
     find, find_by_iin, find_by_name, get, load, show, show_with_category, AppRow, ChildKey,
 };
 pub use writes::{category_classes, register, run_register, set_category, withdraw};
+
+pub(in crate::store) use writes::{
+    active_number, duplicate, insert, last_seq, number_year, NewRow,
+};

@@ -20,7 +20,7 @@ use crate::store::change::Change;
 use crate::store::journal::{self, EventWriter, APPLICATION};
 
 /// R-Q6: the child's application in this queue type that is neither removed nor enrolled, if any.
-pub(super) fn active_number(
+pub(in crate::store) fn active_number(
     conn: &Connection,
     child_iin: &str,
     queue_type: QueueType,
@@ -35,7 +35,11 @@ pub(super) fn active_number(
 }
 
 /// The highest sequence number used for a queue type and year (R-Q7: never reused).
-pub(super) fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> Result<u32> {
+pub(in crate::store) fn last_seq(
+    conn: &Connection,
+    queue_type: QueueType,
+    year: i32,
+) -> Result<u32> {
     let prefix = format!("{}.{year}.", queue_type.number_prefix());
     let upper = format!("{}.{year}/", queue_type.number_prefix());
     let last: Option<String> = conn
@@ -48,12 +52,22 @@ pub(super) fn last_seq(conn: &Connection, queue_type: QueueType, year: i32) -> R
         .unwrap_or(0))
 }
 
+/// The year in an application's new number: that of its registration day.
+pub(in crate::store) fn number_year(app: &NewApplication) -> i32 {
+    app.registered_at
+        .date_naive()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .expect("a year")
+}
+
 /// A new application's row as it is written: every column of the table in the table's order (a unit test holds
 /// the order to the schema), and the row's digest computed from those very values, so that the journal records
 /// what is stored without reading it back. An import builds these on its checking thread.
-pub(super) struct NewRow {
-    pub(super) number: String,
-    pub(super) app: NewApplication,
+pub struct NewRow {
+    pub(in crate::store) number: String,
+    pub(in crate::store) app: NewApplication,
     values: Vec<Value>,
     digest: [u8; 32],
     /// The row's public columns, for its public record (R-V1).
@@ -91,7 +105,7 @@ const COLUMNS: [&str; 25] = [
 ];
 
 impl NewRow {
-    pub(super) fn new(number: String, app: NewApplication) -> NewRow {
+    pub(in crate::store) fn new(number: String, app: NewApplication) -> NewRow {
         let text = |s: &str| Value::Text(s.to_string());
         let values = vec![
             text(&number),
@@ -133,7 +147,11 @@ impl NewRow {
 }
 
 /// Inserts an application and records it in `event`.
-pub(super) fn insert(change: &Change, event: &mut EventWriter, row: &NewRow) -> Result<()> {
+pub(in crate::store) fn insert(
+    change: &Change,
+    event: &mut EventWriter,
+    row: &NewRow,
+) -> Result<()> {
     let mut stmt = change.tx().prepare_cached(&format!(
         "INSERT INTO application VALUES ({})",
         vec!["?"; row.values.len()].join(", ")
@@ -157,7 +175,7 @@ pub fn category_classes(db: &impl Access) -> Result<HashMap<String, PriorityClas
     Ok(out)
 }
 
-pub(super) fn duplicate(existing: &str, child_iin: &str, queue_type: QueueType) -> Error {
+pub(in crate::store) fn duplicate(existing: &str, child_iin: &str, queue_type: QueueType) -> Error {
     Error::refused(
         "R-Q6",
         format!(
@@ -184,13 +202,7 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
     if let Some(existing) = active_number(change.tx(), &app.child_iin, app.queue_type)? {
         return Err(duplicate(&existing, &app.child_iin, app.queue_type));
     }
-    let year = app
-        .registered_at
-        .date_naive()
-        .format("%Y")
-        .to_string()
-        .parse()
-        .expect("a year");
+    let year = number_year(&app);
     let seq = last_seq(change.tx(), app.queue_type, year)? + 1;
     if seq > 999_999 {
         return Err(Error::Internal(format!(

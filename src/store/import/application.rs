@@ -1,13 +1,13 @@
-//! `application import`: the columns, the checks of each row against the file and the database, and the
-//! writes, all or nothing.
+//! `application import`: migration of an existing queue. Every row is checked as a registration at its own
+//! registration time, which is kept (and so is its number, when given), so nobody's position changes.
+//! Duplicates inside the file and against the database are refused.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection};
 
-use super::rows::load;
-use super::writes::{active_number, category_classes, duplicate, insert, last_seq, NewRow};
+use super::{Importer, Rows};
 use crate::csvfile::{self, CsvFile};
 use crate::domain::application::{
     format_number, parse_number, NewApplication, QueueType, RegistrationInput,
@@ -17,26 +17,120 @@ use crate::domain::iin::mask;
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_moment};
 use crate::error::{Error, Result};
+use crate::store::applications::{
+    active_number, category_classes, duplicate, insert, last_seq, load, number_year, NewRow,
+};
 use crate::store::bulk::{self, SetAside};
 use crate::store::change::Change;
-use crate::store::orgs::ImportReport;
+use crate::store::journal::EventWriter;
+use crate::store::reference;
 
-pub const IMPORT_REQUIRED: &[&str] = &[
-    "registered_at",
-    "child_iin",
-    "child_name",
-    "applicant_iin",
-    "applicant_name",
-    "phone",
-    "email",
-    "district",
-    "queue_type",
-    "language",
-    "category",
-    "docs",
-    "consent",
-];
-pub const IMPORT_OPTIONAL: &[&str] = &["number"];
+/// The applications of a file.
+pub struct Applications {
+    check: ImportCheck,
+}
+
+impl Importer for Applications {
+    const EVENT: &'static str = "application.import";
+    const REQUIRED: &'static [&'static str] = &[
+        "registered_at",
+        "child_iin",
+        "child_name",
+        "applicant_iin",
+        "applicant_name",
+        "phone",
+        "email",
+        "district",
+        "queue_type",
+        "language",
+        "category",
+        "docs",
+        "consent",
+    ];
+    const OPTIONAL: &'static [&'static str] = &["number"];
+    type Row = NewRow;
+
+    fn begin(change: &Change, file: &CsvFile) -> Result<Self> {
+        let tx = change.tx();
+        Ok(Applications {
+            check: ImportCheck {
+                classes: category_classes(tx)?,
+                settings: reference::load_settings(tx)?,
+                now: change.now().effective,
+                children: HashMap::new(),
+                numbers: HashMap::new(),
+                next_seq: HashMap::new(),
+                kept: kept_numbers(file)?,
+            },
+        })
+    }
+
+    fn check(&mut self, change: &Change, row: &csvfile::Row) -> Result<NewRow> {
+        let (number, app) = self.check.row(row, Some(change.tx()))?;
+        Ok(NewRow::new(number, app))
+    }
+
+    fn write(&mut self, change: &Change, event: &mut EventWriter, row: &NewRow) -> Result<()> {
+        insert(change, event, row)
+    }
+
+    /// Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
+    /// queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
+    /// application exists yet, so the rows are checked against the file alone, on a second thread, while this
+    /// one writes.
+    fn rows(&mut self, rows: Rows<'_, '_>) -> Result<u64> {
+        let tx = rows.change().tx();
+        if !bulk::is_empty(tx, "application")? {
+            return rows.in_order(self);
+        }
+        let set_aside = SetAside::begin(
+            tx,
+            "application",
+            &[
+                "application_one_active",
+                "application_child",
+                "application_name",
+                "application_waiting_insert",
+            ],
+        )?;
+        let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
+        let check = &mut self.check;
+        let count = rows.split(
+            |row| {
+                let (number, app) = check.row(row, None)?;
+                Ok(NewRow::new(number, app))
+            },
+            |change, event, row| {
+                insert(change, event, row)?;
+                let app = &row.app;
+                // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
+                // divides.
+                let day = app.registered_at.timestamp() / 86400;
+                *queue_days
+                    .entry((app.queue_type, app.group_year, app.priority_class, day))
+                    .or_default() += 1;
+                Ok(())
+            },
+        )?;
+        // The file's maps are done with: their memory goes back before the index sorts take theirs.
+        self.check.forget_the_file();
+        set_aside.restore(tx)?;
+        let mut counts = tx.prepare(
+            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting",
+        )?;
+        for ((queue_type, group_year, class, day), waiting) in queue_days {
+            counts.execute(params![
+                queue_type.as_str(),
+                group_year,
+                class.as_str(),
+                day,
+                waiting
+            ])?;
+        }
+        Ok(count)
+    }
+}
 
 /// A child in a queue type, packed: the IIN's digits and one bit for the queue type.
 fn child_key(iin: &str, queue_type: QueueType) -> u64 {
@@ -51,101 +145,12 @@ fn number_key(queue_type: QueueType, year: i32, seq: u32, suffix: u32) -> u64 {
         | u64::from(suffix & 0xFFFF)
 }
 
-/// `application import`: migration of an existing queue. Every row is checked as a registration at its own
-/// registration time, which is kept (and so is its number, when given), so nobody's position changes.
-/// Duplicates inside the file and against the database are refused. All or nothing.
-pub fn import(
-    change: &Change,
-    file: &mut CsvFile,
-    settings: &Settings,
-    progress: &dyn Fn(u64),
-) -> Result<ImportReport> {
-    let tx = change.tx();
-    let details = serde_json::json!({ "file": file.name, "sha256": file.sha256 });
-    let mut event = change.begin_event("application.import", &file.name, details)?;
-    let mut check = ImportCheck {
-        classes: category_classes(tx)?,
-        settings,
-        now: change.now().effective,
-        children: HashMap::new(),
-        numbers: HashMap::new(),
-        next_seq: HashMap::new(),
-        kept: kept_numbers(file)?,
-    };
-    let rows = if bulk::is_empty(tx, "application")? {
-        // Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
-        // queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
-        // application exists yet, so the rows are checked against the file alone, on a second thread, while
-        // this one writes.
-        let set_aside = SetAside::begin(
-            tx,
-            "application",
-            &[
-                "application_one_active",
-                "application_child",
-                "application_name",
-                "application_waiting_insert",
-            ],
-        )?;
-        let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
-        let rows = file.rows_split(
-            progress,
-            |row| {
-                let (number, app) = check.row(row, None)?;
-                Ok(NewRow::new(number, app))
-            },
-            |row| {
-                insert(change, &mut event, row)?;
-                let app = &row.app;
-                // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
-                // divides.
-                let day = app.registered_at.timestamp() / 86400;
-                *queue_days
-                    .entry((app.queue_type, app.group_year, app.priority_class, day))
-                    .or_default() += 1;
-                Ok(())
-            },
-        )?;
-        // The file's maps are done with: their memory goes back before the index sorts take theirs.
-        drop(check);
-        set_aside.restore(tx)?;
-        let mut count = tx.prepare(
-            "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting",
-        )?;
-        for ((queue_type, group_year, class, day), waiting) in queue_days {
-            count.execute(params![
-                queue_type.as_str(),
-                group_year,
-                class.as_str(),
-                day,
-                waiting
-            ])?;
-        }
-        rows
-    } else {
-        file.rows(progress, |row, clean| {
-            let (number, app) = check.row(row, Some(tx))?;
-            if clean {
-                insert(change, &mut event, &NewRow::new(number, app))?;
-            }
-            Ok(())
-        })?
-    };
-    event.finish()?;
-    Ok(ImportReport {
-        file: file.name.clone(),
-        sha256: file.sha256.clone(),
-        rows,
-    })
-}
-
 /// What `application import` checks of each row before it is written, and what it remembers of the rows
 /// before it: the registration rules at the row's own time, duplicates within the file, and the number the
 /// row keeps or gets.
-struct ImportCheck<'a> {
+struct ImportCheck {
     classes: HashMap<String, PriorityClass>,
-    settings: &'a Settings,
+    settings: Settings,
     now: DateTime<FixedOffset>,
     /// Children by queue type (`child_key`), with the line they appear on.
     children: HashMap<u64, u64>,
@@ -153,10 +158,18 @@ struct ImportCheck<'a> {
     numbers: HashMap<u64, u64>,
     next_seq: HashMap<(QueueType, i32), u32>,
     /// The numbers rows of the file keep (`kept_numbers`).
-    kept: std::collections::HashSet<u64>,
+    kept: HashSet<u64>,
 }
 
-impl ImportCheck<'_> {
+impl ImportCheck {
+    /// Frees what it remembers of the file's rows.
+    fn forget_the_file(&mut self) {
+        self.children = HashMap::new();
+        self.numbers = HashMap::new();
+        self.next_seq = HashMap::new();
+        self.kept = HashSet::new();
+    }
+
     /// Checks one row and gives its number and application. `existing` is the database when the table holds
     /// applications already (duplicates and numbers are checked against them too), `None` when it is empty.
     fn row(
@@ -187,7 +200,7 @@ impl ImportCheck<'_> {
             consent: row.get("consent"),
         };
         let classes = &self.classes;
-        let app = input.check(registered_at, self.settings, &|c| classes.get(c).copied())?;
+        let app = input.check(registered_at, &self.settings, &|c| classes.get(c).copied())?;
         let key = child_key(&app.child_iin, app.queue_type);
         if let Some(first) = self.children.get(&key) {
             return Err(Error::refused(
@@ -227,13 +240,7 @@ impl ImportCheck<'_> {
                 given.to_string()
             }
             None => {
-                let year: i32 = app
-                    .registered_at
-                    .date_naive()
-                    .format("%Y")
-                    .to_string()
-                    .parse()
-                    .expect("a year");
+                let year = number_year(&app);
                 let mut seq = match (self.next_seq.get(&(app.queue_type, year)), existing) {
                     (Some(s), _) => *s,
                     (None, Some(conn)) => last_seq(conn, app.queue_type, year)?,
@@ -266,8 +273,8 @@ impl ImportCheck<'_> {
 
 /// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
 /// take a number that a later row keeps.
-fn kept_numbers(file: &CsvFile) -> Result<std::collections::HashSet<u64>> {
-    let mut kept = std::collections::HashSet::new();
+fn kept_numbers(file: &CsvFile) -> Result<HashSet<u64>> {
+    let mut kept = HashSet::new();
     if !file.has_column("number") {
         return Ok(kept);
     }

@@ -1,0 +1,236 @@
+//! `kezek publish DIR` (R-V3): what anyone needs to check the queue without the database and without personal
+//! data, written to a directory that grows by appending:
+//!
+//! - `log/NNNNNN.jsonl`: the public records, one per line, 65,536 to a file (file N holds seqs N * 65536 + 1
+//!   onwards); a full file is never rewritten;
+//! - `checkpoint`: the latest signed checkpoint (R-A8), as `audit head` prints it;
+//! - `officers.json`: every officer key the journal registered, with the seq of the event that did;
+//! - `queues/<queue_type>-<group_year>.csv`: each queue in R-Q2 order with its positions;
+//! - `places.csv`: every place.
+//!
+//! A DIR that already holds a publication must hold a prefix of this database's log (its checkpoint's root and
+//! every record line), or nothing is written (exit 65). Publishing twice gives the same bytes.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::store::applications;
+use crate::store::audit::SignedHead;
+use crate::store::places::{self, PlaceFilter};
+use crate::store::publication::{self, RegisteredKey};
+use crate::store::reference;
+use crate::store::{Db, Snapshot};
+
+/// Records per log file.
+pub const RECORDS_PER_FILE: i64 = 65_536;
+
+/// What `publish` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishReport {
+    pub dir: String,
+    pub tree_size: i64,
+    pub root: String,
+    pub log_files: usize,
+    pub records_added: i64,
+    pub queues: usize,
+    pub places: usize,
+}
+
+/// The files of a publication, as bytes, before anything is written.
+struct Files {
+    log: Vec<(PathBuf, Vec<u8>)>,
+    other: Vec<(PathBuf, Vec<u8>)>,
+    queue_names: Vec<String>,
+}
+
+pub fn publish(db: &mut Db, dir: &Path) -> Result<PublishReport> {
+    let (checkpoint, files, places) = db.snapshot(|s| {
+        let checkpoint = publication::checkpoint(s)?;
+        let size = checkpoint.tree_size.unwrap_or(0);
+        check_earlier(s, dir, size)?;
+        let (files, places) = gather(s, dir, &checkpoint, size)?;
+        Ok((checkpoint, files, places))
+    })?;
+    let size = checkpoint.tree_size.unwrap_or(0);
+    let mut added = size;
+    for (path, bytes) in &files.log {
+        let existing = std::fs::read(path).unwrap_or_default();
+        if !bytes.starts_with(&existing) {
+            let line = existing
+                .split(|b| *b == b'\n')
+                .zip(bytes.split(|b| *b == b'\n'))
+                .position(|(a, b)| a != b)
+                .map_or(0, |i| i + 1);
+            return Err(Error::bad(format!(
+                "{}: line {line} is not this database's record (R-V3): the published log is not a prefix of this log, nothing written",
+                path.display()
+            )));
+        }
+        added -= existing.iter().filter(|b| **b == b'\n').count() as i64;
+    }
+    for sub in ["log", "queues"] {
+        std::fs::create_dir_all(dir.join(sub))
+            .map_err(|e| Error::io(format!("{}", dir.join(sub).display()), e))?;
+    }
+    for (path, bytes) in files.log.iter().chain(&files.other) {
+        write_if_changed(path, bytes)?;
+    }
+    // A queue that no longer has anyone waiting has no file.
+    if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".csv") && !files.queue_names.contains(&name) {
+                std::fs::remove_file(entry.path())
+                    .map_err(|e| Error::io(format!("{}", entry.path().display()), e))?;
+            }
+        }
+    }
+    Ok(PublishReport {
+        dir: dir.display().to_string(),
+        tree_size: size,
+        root: checkpoint.root.clone().unwrap_or_default(),
+        log_files: files.log.len(),
+        records_added: added.max(0),
+        queues: files.queue_names.len(),
+        places,
+    })
+}
+
+/// Refuses a DIR whose checkpoint is not one of this log's: a larger tree, or another root at its size.
+fn check_earlier(s: &Snapshot, dir: &Path, size: i64) -> Result<()> {
+    let path = dir.join("checkpoint");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let earlier = SignedHead::parse(&path.display().to_string(), &text)?;
+    let (Some(old), Some(old_root)) = (earlier.tree_size, &earlier.root) else {
+        return Err(Error::bad(format!(
+            "{}: not a checkpoint of the public log",
+            path.display()
+        )));
+    };
+    if old > size || crypto::hex(&publication::root(s, old.max(0) as u64)?) != *old_root {
+        return Err(Error::bad(format!(
+            "{}: the published checkpoint (tree size {old}) is not of this database's log (R-V3): nothing written",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead, size: i64) -> Result<(Files, usize)> {
+    let mut log = Vec::new();
+    let mut file = 0i64;
+    while file * RECORDS_PER_FILE < size {
+        let from = file * RECORDS_PER_FILE + 1;
+        let to = ((file + 1) * RECORDS_PER_FILE).min(size);
+        let mut bytes = Vec::new();
+        let mut expected = from;
+        publication::each_record(s, from, to, |seq, text| {
+            if seq != expected {
+                return Err(Error::Tampered(format!(
+                    "the public log has no record for journal event {expected}"
+                )));
+            }
+            expected += 1;
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.push(b'\n');
+            Ok(())
+        })?;
+        if expected != to + 1 {
+            return Err(Error::Tampered(format!(
+                "the public log has no record for journal event {expected}"
+            )));
+        }
+        log.push((dir.join("log").join(format!("{file:06}.jsonl")), bytes));
+        file += 1;
+    }
+    let mut other = vec![(dir.join("checkpoint"), checkpoint.to_text().into_bytes())];
+    let keys: Vec<RegisteredKey> = publication::registered_keys(s)?;
+    let mut officers = serde_json::to_vec_pretty(&serde_json::json!({ "officers": keys }))
+        .expect("keys serialize");
+    officers.push(b'\n');
+    other.push((dir.join("officers.json"), officers));
+    let k = reference::load_settings(s)?.general_per_first_priority;
+    let mut queue_names = Vec::new();
+    for (queue_type, group_year) in applications::queues_waiting(s)? {
+        let name = format!("{queue_type}-{group_year}.csv");
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record([
+            "number",
+            "priority_class",
+            "registered_at",
+            "status",
+            "queue_position",
+            "class_position",
+        ])
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        applications::for_each_in_queue_order(s, &queue_type, group_year, k, |app, pos, class| {
+            csv.write_record([
+                app.number.as_str(),
+                app.priority_class.as_str(),
+                app.registered_at.as_str(),
+                app.status.as_str(),
+                &pos.to_string(),
+                &class.to_string(),
+            ])
+            .map_err(|e| Error::Internal(e.to_string()))?;
+            Ok(true)
+        })?;
+        let bytes = csv
+            .into_inner()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        other.push((dir.join("queues").join(&name), bytes));
+        queue_names.push(name);
+    }
+    let places = places::list(s, &PlaceFilter::default())?;
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    csv.write_record([
+        "id",
+        "org",
+        "group_year",
+        "language",
+        "place_type",
+        "status",
+        "release_date",
+    ])
+    .map_err(|e| Error::Internal(e.to_string()))?;
+    for p in &places {
+        csv.write_record([
+            p.id.to_string().as_str(),
+            &p.org,
+            &p.group_year.to_string(),
+            &p.language,
+            &p.place_type,
+            &p.status,
+            &p.release_date,
+        ])
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    }
+    other.push((
+        dir.join("places.csv"),
+        csv.into_inner()
+            .map_err(|e| Error::Internal(e.to_string()))?,
+    ));
+    Ok((
+        Files {
+            log,
+            other,
+            queue_names,
+        },
+        places.len(),
+    ))
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, unless the file holds them already.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
+        return Ok(());
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("{}", tmp.display()), e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("{}", path.display()), e))
+}
