@@ -85,6 +85,22 @@ pub enum ApplicationCommand {
     Notice(DocumentArgs),
     /// Print the child card (карточка ребёнка)
     Card(DocumentArgs),
+    /// Why the position is what it is: every event that moved it since a date (R-V7)
+    #[command(
+        long_about = "Explain an application's position (R-V7): its position then (at its registration, or \
+        at the start of --since DATE) and now, and every event that moved it, each with its seq, effective \
+        time, kind, subject and delta: who came in ahead (registrations of a higher class or earlier time, \
+        category changes, returns from the stop list, restorations after a revocation, interleave changes) and \
+        who left from ahead (directions, removals, withdrawals). The deltas add up to the change. It is \
+        replayed from the public records alone, which `kezek audit public --explain` can do from a \
+        publication too."
+    )]
+    Explain {
+        number: String,
+        /// YYYY-MM-DD [default: the registration]
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -238,6 +254,38 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             Ok(())
         }
         ApplicationCommand::Notice(args) => notice(ctx, args),
+        ApplicationCommand::Explain { number, since } => {
+            let since_at = since
+                .as_deref()
+                .map(|d| {
+                    parse_date("--since", d).map(|d| {
+                        crate::domain::time::local(d.and_hms_opt(0, 0, 0).expect("midnight"))
+                    })
+                })
+                .transpose()?;
+            let mut db = ctx.open()?;
+            let x = db.snapshot(|s| {
+                crate::store::publication::explain(
+                    s,
+                    &number,
+                    since_at,
+                    since.as_deref().unwrap_or("registration"),
+                )
+            })?;
+            ctx.out.status(&format!(
+                "{}: position {} then, {} now, {} events moved it",
+                x.number,
+                x.position_then.map_or("-".into(), |p| p.to_string()),
+                x.position_now.map_or("-".into(), |p| p.to_string()),
+                x.moves.len()
+            ));
+            match ctx.out.format {
+                super::output::Format::Table | super::output::Format::Text => {
+                    ctx.out.list(&x.moves)
+                }
+                _ => ctx.out.object(&x),
+            }
+        }
         ApplicationCommand::Card(args) => document(ctx, args, documents::child_card),
     }
 }

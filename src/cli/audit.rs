@@ -29,6 +29,27 @@ pub enum AuditCommand {
         most 8), all seeing the same snapshot; the verdict does not depend on how many there are."
     )]
     Verify(Anchors),
+    /// Check a publication without the database (R-V5)
+    #[command(
+        long_about = "Check a publication written by `kezek publish` without the database (R-V5): every \
+        record in canonical form and in its place; the root recomputed from the log equals the checkpoint's; \
+        the checkpoint is signed by a key the trust chain, replayed from the log's own officer records and \
+        officers.json, trusts (R-A7; --trust FILE pins the first officer's key); with --previous CHECKPOINT, \
+        an earlier checkpoint is a prefix of this log (nothing rewritten); the queues/*.csv are exactly what the \
+        log's applications give in R-Q2 order; no registration is back-dated more than 10 minutes before its \
+        event was recorded, and every application import after the first is listed with its back-dated rows. \
+        Names the first violation by file, line or seq and rule, and exits 65."
+    )]
+    Public {
+        /// The publication's directory
+        dir: PathBuf,
+        /// An earlier checkpoint seen before (a `checkpoint` file or `audit head` output)
+        #[arg(long, value_name = "CHECKPOINT")]
+        previous: Option<PathBuf>,
+        /// The first officer's public key (PEM)
+        #[arg(long, value_name = "FILE")]
+        trust: Option<PathBuf>,
+    },
     /// Print the current signed head of the journal, for the department to publish
     #[command(
         long_about = "Print the current signed head of the journal (R-A5, R-A8): a signed checkpoint of \
@@ -92,6 +113,51 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
             ctx.out.status(&format!(
                 "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
                 report.events, report.heads, report.rows, report.last_seq, report.last_hash
+            ));
+            if matches!(ctx.out.format, Format::Json | Format::Csv) {
+                ctx.out.object(&report)?;
+            }
+            Ok(())
+        }
+        AuditCommand::Public {
+            dir,
+            previous,
+            trust,
+        } => {
+            let anchors = Anchors {
+                head: previous,
+                trust,
+            };
+            let (previous, trust) = anchors.load()?;
+            let trust =
+                match trust {
+                    Some(Anchor::Key(k)) => Some(k),
+                    Some(Anchor::Head(_)) => return Err(Error::usage(
+                        "--trust: give the first officer's public key (PEM) to check a publication",
+                    )),
+                    None => None,
+                };
+            let report = crate::public_check::check(&dir, previous.as_ref(), trust.as_ref())?;
+            for import in &report.later_imports {
+                ctx.out.status(&format!(
+                    "warning: application import at seq {} after the first: {} rows, {} back-dated more than {} minutes (R-V5)",
+                    import.seq,
+                    import.rows,
+                    import.backdated,
+                    crate::public_check::BACKDATE_MINUTES
+                ));
+            }
+            ctx.out.status(&format!(
+                "publication ok: {} records, root {}, signed by {}; {} queues of {} applications replayed{}",
+                report.records,
+                report.root,
+                report.signer,
+                report.queues,
+                report.applications,
+                report
+                    .previous
+                    .map(|p| format!("; consistent with the checkpoint of {p} records"))
+                    .unwrap_or_default()
             ));
             if matches!(ctx.out.format, Format::Json | Format::Csv) {
                 ctx.out.object(&report)?;

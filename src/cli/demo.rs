@@ -50,6 +50,17 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let month = demo.month(&days)?;
     show_month(ctx, &month, demo.now())?;
 
+    let published = demo.publish()?;
+    ctx.out.status(&format!(
+        "\nThe month's public log is published in {dir}/ ({} records, root {}), with no personal data in it. \
+         Anyone can check it without the database, with kezek or with the independent verifier:\n  \
+         kezek audit public {dir} --trust {key}\n  \
+         python3 verifier/kezek_verify.py {dir} --trust {key}",
+        published.tree_size,
+        published.root,
+        dir = published.dir,
+        key = demo.key_path().with_extension("pub").display(),
+    ));
     ctx.out.status(&format!(
         "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
         demo.path().display(),

@@ -165,6 +165,21 @@ impl Demo {
         &self.key_path
     }
 
+    /// Where the demo publishes its public log: beside the database, `kezek-demo.pub/` for `kezek-demo.db`.
+    pub fn publication_dir(&self) -> PathBuf {
+        self.path.with_extension("pub")
+    }
+
+    /// Publishes the month's public log (R-V3), replacing the publication of an earlier demo.
+    pub fn publish(&mut self) -> Result<crate::publish::PublishReport> {
+        let dir = self.publication_dir();
+        if dir.join("checkpoint").exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| Error::io(format!("{}", dir.display()), e))?;
+        }
+        crate::publish::publish(&mut self.db, &dir)
+    }
+
     /// The demo's time: when the month begins.
     pub fn now(&self) -> &Now {
         &self.now

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod category;
 pub mod direction;
 pub mod documents;
+pub mod explain;
 pub mod fields;
 pub mod iin;
 pub mod merkle;

@@ -166,3 +166,30 @@ pub fn registration_seq(db: &impl Access, number: &str) -> Result<i64> {
     )?;
     seq.ok_or_else(|| Error::NotFound(format!("application {number}")))
 }
+
+/// `application explain` (R-V7): the application's queue replayed from the public records.
+pub fn explain(
+    db: &impl Access,
+    number: &str,
+    since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    since_text: &str,
+) -> Result<crate::domain::explain::Explanation> {
+    let app = super::applications::get(db, number)?;
+    let mut explainer = crate::domain::explain::Explainer::new(
+        number,
+        (app.queue_type.clone(), app.group_year),
+        since,
+        since_text,
+    );
+    let last: i64 =
+        access::conn(db).query_row("SELECT coalesce(max(seq), 0) FROM public_record", [], |r| {
+            r.get(0)
+        })?;
+    each_record(db, 1, last, |seq, text| {
+        let record: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::Tampered(format!("public record {seq}: {e}")))?;
+        explainer.record(&record);
+        Ok(())
+    })?;
+    Ok(explainer.finish())
+}

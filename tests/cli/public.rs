@@ -298,3 +298,269 @@ fn r_v4_the_registration_notice_carries_a_receipt_that_a_later_checkpoint_includ
         &unhex(field(&checkpoint, "root"))
     ));
 }
+
+/// Copies a publication to `name` in the test directory.
+fn copy_publication(env: &TestEnv, from: &Path, name: &str) -> std::path::PathBuf {
+    let to = env.path(name);
+    for (file, bytes) in files(from) {
+        let path = to.join(file.trim_start_matches('/'));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    to
+}
+
+fn audit_public(env: &TestEnv, dir: &Path, extra: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = env
+        .cmd()
+        .args(["audit", "public"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// R-V5: the publication checks without the database; each kind of tampering is refused with 65, naming the file,
+/// line or seq and the rule.
+#[test]
+fn r_v5_audit_public_accepts_the_publication_and_refuses_tampered_copies() {
+    let env = city();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (_, ivanova) = env.key("ivanova");
+    let trust = [std::ffi::OsStr::new("--trust"), ivanova.as_os_str()];
+    let (code, msg) = audit_public(&env, &dir, &trust);
+    assert_eq!(code, 0, "{msg}");
+    let log = |dir: &Path| dir.join("log/000000.jsonl");
+    let read = |dir: &Path| std::fs::read_to_string(log(dir)).unwrap();
+    type Tamper<'a> = Box<dyn Fn(&Path) + 'a>;
+    let mut cases: Vec<(&str, Tamper, &str)> = vec![
+        (
+            "a changed byte",
+            Box::new(|d: &Path| {
+                let text = read(d).replacen("\"status\":\"queued\"", "\"status\":\"queueD\"", 1);
+                std::fs::write(log(d), text).unwrap();
+            }),
+            "not the checkpoint's (R-V2)",
+        ),
+        (
+            "a removed line",
+            Box::new(|d: &Path| {
+                let all = read(d);
+                let lines: Vec<&str> = all.lines().collect();
+                let kept: String = lines[..lines.len() - 1]
+                    .iter()
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                std::fs::write(log(d), kept).unwrap();
+            }),
+            "the log holds",
+        ),
+        (
+            "two lines swapped",
+            Box::new(|d: &Path| {
+                let all = read(d);
+                let mut lines: Vec<&str> = all.lines().collect();
+                lines.swap(3, 4);
+                let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                std::fs::write(log(d), text).unwrap();
+            }),
+            ":4: holds seq 5, not 4",
+        ),
+        (
+            "two queue lines swapped",
+            Box::new(|d: &Path| {
+                let q = std::fs::read_dir(d.join("queues"))
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .find(|p| std::fs::read_to_string(p).unwrap().lines().count() > 3)
+                    .unwrap();
+                let all = std::fs::read_to_string(&q).unwrap();
+                let mut lines: Vec<&str> = all.lines().collect();
+                lines.swap(1, 2);
+                let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                std::fs::write(q, text).unwrap();
+            }),
+            "(R-V5, R-Q2)",
+        ),
+    ];
+    // A checkpoint signed by a key nobody trusted.
+    let (forger, _) = {
+        let dir = env.path("forger");
+        env.cmd()
+            .args(["officer", "keygen", "--bits", "2048", "--out"])
+            .arg(&dir)
+            .assert()
+            .success();
+        (dir.join("officer.key"), dir.join("officer.pub"))
+    };
+    let forger_key = kezek::crypto::PrivateKey::load(&forger).unwrap();
+    cases.push((
+        "a checkpoint signed by an untrusted key",
+        Box::new(move |d: &Path| {
+            let text = std::fs::read_to_string(d.join("checkpoint")).unwrap();
+            let message: String = text.lines().take(8).map(|l| format!("{l}\n")).collect();
+            use base64::Engine;
+            let signature = base64::engine::general_purpose::STANDARD
+                .encode(forger_key.sign(message.as_bytes()));
+            let forged = format!(
+                "{message}key-fingerprint: {}\nsignature: {signature}\n",
+                forger_key.public().fingerprint()
+            );
+            std::fs::write(d.join("checkpoint"), forged).unwrap();
+        }),
+        "not signed by officer 'ivanova''s trusted key (R-A7)",
+    ));
+    for (i, (name, tamper, expect)) in cases.iter().enumerate() {
+        let copy = copy_publication(&env, &dir, &format!("copy{i}"));
+        tamper(&copy);
+        let (code, msg) = audit_public(&env, &copy, &trust);
+        assert_eq!(code, 65, "{name}: {msg}");
+        assert!(msg.contains(expect), "{name}: {msg}");
+    }
+    // Another first officer's key as the anchor.
+    let (_, omarova) = env.key("omarova");
+    let (code, msg) = audit_public(
+        &env,
+        &dir,
+        &[std::ffi::OsStr::new("--trust"), omarova.as_os_str()],
+    );
+    assert_eq!(code, 65, "{msg}");
+    assert!(msg.contains("not the trusted anchor"), "{msg}");
+}
+
+/// R-V5: an earlier checkpoint is shown to be a prefix of the log (append-only), and one of another log is not.
+#[test]
+fn r_v5_audit_public_checks_consistency_with_an_earlier_checkpoint() {
+    let env = city();
+    let earlier = env.write("earlier.txt", &env.stdout(&["audit", "head"]));
+    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
+        .success();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(
+        &env,
+        &dir,
+        &[std::ffi::OsStr::new("--previous"), earlier.as_os_str()],
+    );
+    assert_eq!(code, 0, "{msg}");
+    assert!(msg.contains("consistent with the checkpoint of"), "{msg}");
+    let other = city();
+    other
+        .kezek(&["settings", "set", "general_per_first_priority", "4"])
+        .success();
+    let foreign = env.write("foreign.txt", &other.stdout(&["audit", "head"]));
+    let (code, msg) = audit_public(
+        &env,
+        &dir,
+        &[std::ffi::OsStr::new("--previous"), foreign.as_os_str()],
+    );
+    assert_eq!(code, 65, "{msg}");
+    assert!(msg.contains("--previous"), "{msg}");
+}
+
+/// R-V5: a registration back-dated by more than 10 minutes (an effective time pinned in the past) is named; an
+/// application import after the first is listed with its back-dated rows.
+#[test]
+fn r_v5_a_back_dated_registration_is_refused_and_a_later_import_is_listed() {
+    let env = city();
+    // A second migration import: other families, from another seed of the same generator.
+    let mut second = Vec::new();
+    kezek::generate::applications(&mut second, 77, 30, kezek::generate::default_now()).unwrap();
+    let second = env.write("second.csv", &String::from_utf8(second).unwrap());
+    env.cmd()
+        .args(["application", "import"])
+        .arg(&second)
+        .assert()
+        .success();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(&env, &dir, &[]);
+    assert_eq!(code, 0, "{msg}");
+    assert!(
+        msg.contains("after the first: 30 rows, 30 back-dated more than 10 minutes (R-V5)"),
+        "{msg}"
+    );
+    // The test clock is pinned months before the real one: a registration made with it is back-dated.
+    env.kezek(&[
+        "application",
+        "register",
+        "--child-iin",
+        "230401500129",
+        "--child-name",
+        "Нурланов Алихан",
+        "--applicant-iin",
+        "900505400129",
+        "--applicant-name",
+        "Нурланова Айгерим",
+        "--phone",
+        "+77011234567",
+        "--email",
+        "aigerim@mail.kz",
+        "--district",
+        "Алмалинский",
+        "--language",
+        "kk",
+        "--consent",
+        "egov",
+    ])
+    .success();
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(&env, &dir, &[]);
+    assert_eq!(code, 65, "{msg}");
+    assert!(
+        msg.contains("more than 10 minutes before its event was recorded (R-V5)"),
+        "{msg}"
+    );
+}
+
+/// R-V7: the explanation ends at the position `application show` gives, and its moves add up to the change.
+#[test]
+fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
+    let env = city();
+    let list = env.json(&["application", "list", "--limit", "60"]);
+    // Move the queue: a second class arrives ahead, one ahead is withdrawn, and the interleave changes.
+    let first = list[0]["number"].as_str().unwrap().to_string();
+    env.kezek(&[
+        "application",
+        "withdraw",
+        &first,
+        "--reason",
+        "заявление родителя",
+        "--yes",
+    ])
+    .success();
+    env.kezek(&["settings", "set", "general_per_first_priority", "1"])
+        .success();
+    let mut moved = 0;
+    for row in list.as_array().unwrap().iter().skip(1).step_by(7) {
+        let number = row["number"].as_str().unwrap();
+        let x = env.json(&["application", "explain", number]);
+        let now = env.json(&["application", "show", number])["queue_position"].clone();
+        assert_eq!(x["position_now"], now, "{number}: {x}");
+        let sum: i64 = x["moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["delta"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            x["position_then"].as_i64().unwrap() + sum,
+            now.as_i64().unwrap(),
+            "{number}: {x}"
+        );
+        moved += x["moves"].as_array().unwrap().len();
+    }
+    assert!(moved > 0, "the withdrawal and the interleave moved someone");
+    let x = env.json(&["application", "explain", &first]);
+    assert!(x["position_now"].is_null(), "{x}");
+    env.kezek(&["application", "explain", "DDO.2020.999999.1"])
+        .code(4);
+    env.kezek(&["application", "explain", &first, "--since", "yesterday"])
+        .code(65);
+}

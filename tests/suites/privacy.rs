@@ -1783,9 +1783,14 @@ fn build_city() -> City {
     let publication = r.path("publication");
     r.all(format!("publish {publication}"), Scope::Nobody);
     r.all(format!("proof inclusion {}", a[0]), Scope::Nobody);
+    r.all(format!("application explain {}", a[0]), Scope::Nobody);
     r.fail("proof inclusion --seq 0", "json", 2);
     r.all("proof consistency --from 3", Scope::Nobody);
     r.fail("proof consistency --from 9 --to 3", "csv", 2);
+    // Registered with the clock pinned months back: `audit public` names the back-dated registration (R-V5).
+    for format in FORMATS {
+        r.fail(format!("audit public {publication}"), format, 65);
+    }
     let backups: Vec<PathBuf> = FORMATS
         .iter()
         .map(|format| {

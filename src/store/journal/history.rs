@@ -28,18 +28,7 @@ pub fn history(db: &impl Access, table: StateTable, key: &dyn ToSql) -> Result<V
          FROM journal_row r JOIN journal j ON j.seq = r.seq
          WHERE r.tbl = ?1 AND r.key = ?2 ORDER BY j.seq",
     )?;
-    let rows = stmt.query_map(params![table.name, key], |r| {
-        let details: String = r.get(6)?;
-        Ok(EventView {
-            seq: r.get(0)?,
-            effective_at: r.get(1)?,
-            recorded_at: r.get(2)?,
-            officer: r.get(3)?,
-            kind: r.get(4)?,
-            subject: r.get(5)?,
-            details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
-        })
-    })?;
+    let rows = stmt.query_map(params![table.name, key], event_view)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -68,17 +57,21 @@ pub fn first_import(db: &impl Access, sha256: &str) -> Result<Option<EventView>>
          WHERE kind LIKE '%.import' AND json_extract(details, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
     )?;
     Ok(stmt
-        .query_row([sha256], |r| {
-            let details: String = r.get(6)?;
-            Ok(EventView {
-                seq: r.get(0)?,
-                effective_at: r.get(1)?,
-                recorded_at: r.get(2)?,
-                officer: r.get(3)?,
-                kind: r.get(4)?,
-                subject: r.get(5)?,
-                details: serde_json::from_str(&details).unwrap_or(serde_json::Value::Null),
-            })
-        })
+        .query_row([sha256], event_view)
         .optional()?)
+}
+
+/// An event as read by `seq, effective_at, recorded_at, officer, kind, subject, details`; details that are not
+/// JSON are shown as the text they are.
+fn event_view(r: &rusqlite::Row) -> rusqlite::Result<EventView> {
+    let details: String = r.get(6)?;
+    Ok(EventView {
+        seq: r.get(0)?,
+        effective_at: r.get(1)?,
+        recorded_at: r.get(2)?,
+        officer: r.get(3)?,
+        kind: r.get(4)?,
+        subject: r.get(5)?,
+        details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
+    })
 }

@@ -1,0 +1,464 @@
+//! `kezek audit public DIR` (R-V5): checks a publication without the database. Every record is canonical and in
+//! its place; the root recomputed from the log is the checkpoint's; the checkpoint is signed by a key the trust
+//! chain (R-A7), replayed from the log's own officer records and `officers.json`, trusts; an earlier checkpoint
+//! (`--previous`) is a prefix of this log (append-only); the queues of `queues/*.csv` are those the log's
+//! application rows give in R-Q2 order; no registration is back-dated beyond `backdate_minutes` (10), and every
+//! application import after the first is listed with its back-dated rows. The first violation is named by
+//! file, line or seq and rule (exit 65).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::crypto::{self, PublicKey};
+use crate::domain::merkle::{leaf_hash, Frontier};
+use crate::domain::public::canonical;
+use crate::domain::queue::{class_position, interleave};
+use crate::domain::trust::{Fact, TrustChain};
+use crate::error::{Error, Result};
+use crate::store::audit::SignedHead;
+
+/// How far a registration's time may lie before the time its event was recorded (R-V5, `backdate_minutes`).
+pub const BACKDATE_MINUTES: i64 = 10;
+
+/// What `audit public` checked.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PublicReport {
+    pub records: i64,
+    pub root: String,
+    pub signer: String,
+    pub previous: Option<i64>,
+    pub queues: usize,
+    pub applications: usize,
+    /// Application imports after the first, with how many of their rows are back-dated (R-V5: a warning).
+    pub later_imports: Vec<LaterImport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LaterImport {
+    pub seq: i64,
+    pub rows: usize,
+    pub backdated: usize,
+}
+
+/// An application as the log last showed it.
+#[derive(Debug, Clone)]
+struct App {
+    queue_type: String,
+    group_year: i64,
+    class: String,
+    registered_at: String,
+    at: DateTime<FixedOffset>,
+    status: String,
+}
+
+fn bad(what: impl Into<String>) -> Error {
+    Error::Tampered(what.into())
+}
+
+fn moment(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).ok()
+}
+
+pub fn check(
+    dir: &Path,
+    previous: Option<&SignedHead>,
+    trust: Option<&PublicKey>,
+) -> Result<PublicReport> {
+    let checkpoint_path = dir.join("checkpoint");
+    let text = std::fs::read_to_string(&checkpoint_path)
+        .map_err(|e| Error::io(format!("{}", checkpoint_path.display()), e))?;
+    let checkpoint = SignedHead::parse(&checkpoint_path.display().to_string(), &text)?;
+    let c = checkpoint.checkpoint()?.ok_or_else(|| {
+        Error::bad(format!(
+            "{}: not a checkpoint of the public log",
+            checkpoint_path.display()
+        ))
+    })?;
+    let keys = officer_keys(dir)?;
+    let mut chain = TrustChain::new(trust.map(|k| k.fingerprint()));
+    let mut frontier = Frontier::default();
+    let mut previous_root = None;
+    let mut apps: HashMap<String, App> = HashMap::new();
+    let mut k: u32 = 3;
+    let mut report = PublicReport::default();
+    let mut imports = 0;
+    let mut seq = 0i64;
+    let mut file = 0;
+    loop {
+        let path = dir.join("log").join(format!("{file:06}.jsonl"));
+        let Ok(bytes) = std::fs::read(&path) else {
+            break;
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| bad(format!("{}: not UTF-8 (R-V1)", path.display())))?;
+        for (line_no, line) in text.split_terminator('\n').enumerate() {
+            seq += 1;
+            let at = format!("{}:{}", path.display(), line_no + 1);
+            let record: Value = serde_json::from_str(line)
+                .map_err(|e| bad(format!("{at}: not a public record (R-V1): {e}")))?;
+            if record["seq"] != seq {
+                return Err(bad(format!(
+                    "{at}: holds seq {}, not {seq}: the log was reordered or cut (R-V3)",
+                    record["seq"]
+                )));
+            }
+            if canonical(&record) != line {
+                return Err(bad(format!(
+                    "{at}: seq {seq} is not in canonical form (R-V1)"
+                )));
+            }
+            frontier.push(leaf_hash(line.as_bytes()));
+            if previous.and_then(|p| p.tree_size) == Some(seq) {
+                previous_root = Some(frontier.root());
+            }
+            take(
+                &record,
+                seq,
+                &at,
+                &keys,
+                &mut chain,
+                &mut apps,
+                &mut k,
+                &mut imports,
+                &mut report,
+            )?;
+        }
+        if text.split_terminator('\n').count() as i64 != crate::publish::RECORDS_PER_FILE {
+            break;
+        }
+        file += 1;
+    }
+    if seq != c.tree_size {
+        return Err(bad(format!(
+            "{}: the log holds {seq} records, the checkpoint's tree {} (R-V3)",
+            dir.join("log").display(),
+            c.tree_size
+        )));
+    }
+    if frontier.root() != c.root {
+        return Err(bad(format!(
+            "{}: the root of the log's {seq} records is not the checkpoint's (R-V2): a record was changed",
+            checkpoint_path.display()
+        )));
+    }
+    let fingerprint = chain
+        .take(&Fact::Head {
+            seq: c.seq,
+            officer: &c.officer,
+        })
+        .map_err(|r| bad(format!("{}: {}", checkpoint_path.display(), r.0)))?
+        .expect("a head names its key");
+    verify_signed(
+        &checkpoint,
+        &keys,
+        &fingerprint,
+        &checkpoint_path.display().to_string(),
+    )?;
+    if let Some(p) = previous {
+        let pc = p
+            .checkpoint()?
+            .ok_or_else(|| Error::bad("--previous: not a checkpoint of the public log"))?;
+        let key = chain
+            .trusted_key_of(&pc.officer, pc.seq)
+            .map(str::to_string)
+            .unwrap_or_default();
+        verify_signed(p, &keys, &key, "--previous")?;
+        if previous_root != Some(pc.root) {
+            return Err(bad(format!(
+                "--previous: the earlier checkpoint (tree size {}) is not a prefix of this log: a record before it was rewritten (R-V5)",
+                pc.tree_size
+            )));
+        }
+        report.previous = Some(pc.tree_size);
+    }
+    report.queues = check_queues(dir, &apps, k)?;
+    report.records = seq;
+    report.root = crypto::hex(&c.root);
+    report.signer = c.officer;
+    report.applications = apps.len();
+    Ok(report)
+}
+
+/// Takes one record: the trust chain's facts, the application rows, the interleave setting, the back-dating rule.
+#[allow(clippy::too_many_arguments)]
+fn take(
+    record: &Value,
+    seq: i64,
+    at: &str,
+    keys: &BTreeMap<i64, (String, PublicKey)>,
+    chain: &mut TrustChain,
+    apps: &mut HashMap<String, App>,
+    k: &mut u32,
+    imports: &mut usize,
+    report: &mut PublicReport,
+) -> Result<()> {
+    let kind = record["kind"].as_str().unwrap_or_default();
+    let subject = record["subject"].as_str().unwrap_or_default();
+    let refused = |r: crate::domain::trust::Refusal| bad(format!("{at}: {}", r.0));
+    match kind {
+        "officer.add" | "officer.rotate_key" => {
+            let (officer, key) = keys.get(&seq).ok_or_else(|| {
+                bad(format!(
+                    "officers.json: no key for the registration at seq {seq} (R-V3)"
+                ))
+            })?;
+            if officer != subject {
+                return Err(bad(format!(
+                    "officers.json: the key of seq {seq} is not officer '{subject}''s"
+                )));
+            }
+            let fingerprint = key.fingerprint();
+            let fact = if kind == "officer.add" {
+                Fact::Registered {
+                    seq,
+                    officer: subject,
+                    fingerprint: &fingerprint,
+                }
+            } else {
+                Fact::Rotated {
+                    seq,
+                    officer: subject,
+                    fingerprint: &fingerprint,
+                }
+            };
+            chain.take(&fact).map_err(refused)?;
+        }
+        "officer.deactivate" => {
+            chain
+                .take(&Fact::Deactivated {
+                    seq,
+                    officer: subject,
+                })
+                .map_err(refused)?;
+        }
+        _ => {}
+    }
+    // The acting officer signed a head covering this event (R-A5): it must be trusted and active here.
+    if let Some(officer) = record["officer"].as_str() {
+        chain.take(&Fact::Head { seq, officer }).map_err(refused)?;
+    }
+    let recorded = record["recorded_at"].as_str().and_then(moment);
+    let (mut rows, mut backdated) = (0, 0);
+    for row in record["rows"].as_array().into_iter().flatten() {
+        let fields = &row["fields"];
+        match row["table"].as_str() {
+            Some("setting") if row["key"] == "general_per_first_priority" => {
+                if let Some(v) = fields["value"].as_str().and_then(|v| v.parse().ok()) {
+                    *k = v;
+                }
+            }
+            Some("application") if fields.is_object() => {
+                let s = |f: &str| fields[f].as_str().unwrap_or_default().to_string();
+                let registered_at = s("registered_at");
+                let when = moment(&registered_at).ok_or_else(|| {
+                    bad(format!(
+                        "{at}: application {}: registered_at is not a time",
+                        row["key"]
+                    ))
+                })?;
+                if kind == "application.register"
+                    && recorded
+                        .is_some_and(|r| when < r - chrono::Duration::minutes(BACKDATE_MINUTES))
+                {
+                    return Err(bad(format!(
+                        "{at}: seq {seq}: application {} is registered at {registered_at}, more than {BACKDATE_MINUTES} minutes before its event was recorded (R-V5)",
+                        row["key"]
+                    )));
+                }
+                if kind == "application.import" {
+                    rows += 1;
+                    if recorded
+                        .is_some_and(|r| when < r - chrono::Duration::minutes(BACKDATE_MINUTES))
+                    {
+                        backdated += 1;
+                    }
+                }
+                apps.insert(
+                    row["key"].as_str().unwrap_or_default().to_string(),
+                    App {
+                        queue_type: s("queue_type"),
+                        group_year: fields["group_year"].as_i64().unwrap_or_default(),
+                        class: s("priority_class"),
+                        registered_at,
+                        at: when,
+                        status: s("status"),
+                    },
+                );
+            }
+            Some("application") if fields.is_null() && row.get("fields").is_some() => {
+                apps.remove(row["key"].as_str().unwrap_or_default());
+            }
+            _ => {}
+        }
+    }
+    if kind == "application.import" {
+        *imports += 1;
+        if *imports > 1 {
+            report.later_imports.push(LaterImport {
+                seq,
+                rows,
+                backdated,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `officers.json`: the key registered at each seq, with its officer.
+fn officer_keys(dir: &Path) -> Result<BTreeMap<i64, (String, PublicKey)>> {
+    let path = dir.join("officers.json");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| Error::io(format!("{}", path.display()), e))?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("{}: not JSON: {e}", path.display())))?;
+    let mut out = BTreeMap::new();
+    for entry in value["officers"].as_array().into_iter().flatten() {
+        let pem = entry["public_key"].as_str().unwrap_or_default();
+        let key = PublicKey::from_pem("public_key", pem).map_err(|_| {
+            bad(format!(
+                "{}: seq {}: not a public key",
+                path.display(),
+                entry["seq"]
+            ))
+        })?;
+        if entry["fingerprint"].as_str() != Some(key.fingerprint().as_str()) {
+            return Err(bad(format!(
+                "{}: seq {}: the fingerprint is not the key's",
+                path.display(),
+                entry["seq"]
+            )));
+        }
+        out.insert(
+            entry["seq"].as_i64().unwrap_or_default(),
+            (
+                entry["officer"].as_str().unwrap_or_default().to_string(),
+                key,
+            ),
+        );
+    }
+    Ok(out)
+}
+
+fn verify_signed(
+    head: &SignedHead,
+    keys: &BTreeMap<i64, (String, PublicKey)>,
+    fingerprint: &str,
+    what: &str,
+) -> Result<()> {
+    let key = keys
+        .values()
+        .map(|(_, k)| k)
+        .find(|k| k.fingerprint() == fingerprint);
+    let signature = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(&head.signature)
+            .unwrap_or_default()
+    };
+    let genuine = head.key_fingerprint == fingerprint
+        && key.is_some_and(|k| {
+            head.message()
+                .is_ok_and(|m| k.verify(m.as_bytes(), &signature))
+        });
+    if !genuine {
+        return Err(bad(format!(
+            "{what}: not signed by officer '{}''s trusted key (R-A7)",
+            head.officer
+        )));
+    }
+    Ok(())
+}
+
+/// Each `queues/*.csv` equals the queue the log's applications give in R-Q2 order, and every queue with someone
+/// waiting has its file.
+fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> Result<usize> {
+    let mut queues: BTreeMap<(String, i64), Vec<(&String, &App)>> = BTreeMap::new();
+    for (number, app) in apps {
+        if matches!(app.status.as_str(), "queued" | "notified" | "stop_listed") {
+            queues
+                .entry((app.queue_type.clone(), app.group_year))
+                .or_default()
+                .push((number, app));
+        }
+    }
+    let mut expected_files = Vec::new();
+    for ((queue_type, group_year), mut members) in queues {
+        members.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
+        fn of<'m, 'a>(
+            members: &'m [(&'a String, &'a App)],
+            class: &'static str,
+        ) -> impl Iterator<Item = (&'a String, &'a App)> + 'm {
+            members.iter().filter(move |m| m.1.class == class).copied()
+        }
+        let mut lines = vec![
+            "number,priority_class,registered_at,status,queue_position,class_position".to_string(),
+        ];
+        let mut ranks: HashMap<&str, u64> = HashMap::new();
+        for (position, (number, app)) in interleave(
+            of(&members, "out_of_turn"),
+            of(&members, "first_priority"),
+            of(&members, "general"),
+            u64::from(k),
+        )
+        .enumerate()
+        {
+            let rank = ranks.entry(app.class.as_str()).or_default();
+            *rank += 1;
+            let class = match app.class.as_str() {
+                "out_of_turn" => crate::domain::category::PriorityClass::OutOfTurn,
+                "first_priority" => crate::domain::category::PriorityClass::FirstPriority,
+                _ => crate::domain::category::PriorityClass::General,
+            };
+            lines.push(format!(
+                "{number},{},{},{},{},{}",
+                app.class,
+                app.registered_at,
+                app.status,
+                position + 1,
+                class_position(class, *rank)
+            ));
+        }
+        let name = format!("{queue_type}-{group_year}.csv");
+        let path = dir.join("queues").join(&name);
+        let published = std::fs::read_to_string(&path).map_err(|_| {
+            bad(format!(
+                "{}: missing: applications wait in this queue (R-V5)",
+                path.display()
+            ))
+        })?;
+        for (i, (got, want)) in published.lines().zip(&lines).enumerate() {
+            if got != want {
+                return Err(bad(format!(
+                    "{}:{}: '{got}' where the log gives '{want}' (R-V5, R-Q2)",
+                    path.display(),
+                    i + 1
+                )));
+            }
+        }
+        if published.lines().count() != lines.len() {
+            return Err(bad(format!(
+                "{}: {} lines where the log gives {} (R-V5)",
+                path.display(),
+                published.lines().count(),
+                lines.len()
+            )));
+        }
+        expected_files.push(name);
+    }
+    if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !expected_files.contains(&name) {
+                return Err(bad(format!(
+                    "{}: nobody waits in this queue by the log (R-V5)",
+                    entry.path().display()
+                )));
+            }
+        }
+    }
+    Ok(expected_files.len())
+}
