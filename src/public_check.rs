@@ -35,6 +35,9 @@ pub struct PublicReport {
     pub applications: usize,
     /// Application imports after the first, with how many of their rows are back-dated (R-V5: a warning).
     pub later_imports: Vec<LaterImport>,
+    /// `--explain NUMBER`: the position explained from the publication alone (R-V7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<crate::domain::explain::Explanation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,6 +70,7 @@ pub fn check(
     dir: &Path,
     previous: Option<&SignedHead>,
     trust: Option<&PublicKey>,
+    explain: Option<&str>,
 ) -> Result<PublicReport> {
     let checkpoint_path = dir.join("checkpoint");
     let text = std::fs::read_to_string(&checkpoint_path)
@@ -176,6 +180,23 @@ pub fn check(
         report.previous = Some(pc.tree_size);
     }
     report.queues = check_queues(dir, &apps, k)?;
+    if let Some(number) = explain {
+        let app = apps.get(number).ok_or_else(|| {
+            Error::NotFound(format!("application {number} in the publication's log"))
+        })?;
+        let mut explainer = crate::domain::explain::Explainer::new(
+            number,
+            (app.queue_type.clone(), app.group_year),
+            None,
+            "registration",
+        );
+        each_line(dir, |line| {
+            let record: Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+            explainer.record(&record);
+            Ok(())
+        })?;
+        report.explain = Some(explainer.finish());
+    }
     report.records = seq;
     report.root = crypto::hex(&c.root);
     report.signer = c.officer;
@@ -303,6 +324,20 @@ fn take(
                 rows,
                 backdated,
             });
+        }
+    }
+    Ok(())
+}
+
+/// Every line of the log, in order (the log has been checked by then).
+fn each_line(dir: &Path, mut each: impl FnMut(&str) -> Result<()>) -> Result<()> {
+    for file in 0.. {
+        let path = dir.join("log").join(format!("{file:06}.jsonl"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(());
+        };
+        for line in text.split_terminator('\n') {
+            each(line)?;
         }
     }
     Ok(())

@@ -38,7 +38,9 @@ pub enum AuditCommand {
         an earlier checkpoint is a prefix of this log (nothing rewritten); the queues/*.csv are exactly what the \
         log's applications give in R-Q2 order; no registration is back-dated more than 10 minutes before its \
         event was recorded, and every application import after the first is listed with its back-dated rows. \
-        Names the first violation by file, line or seq and rule, and exits 65."
+        With --explain NUMBER, also the application's position at its registration and now and every event \
+        that moved it, from the publication alone (R-V7). Names the first violation by file, line or seq and \
+        rule, and exits 65."
     )]
     Public {
         /// The publication's directory
@@ -49,6 +51,9 @@ pub enum AuditCommand {
         /// The first officer's public key (PEM)
         #[arg(long, value_name = "FILE")]
         trust: Option<PathBuf>,
+        /// Explain this application's position from the publication alone (R-V7)
+        #[arg(long, value_name = "NUMBER")]
+        explain: Option<String>,
     },
     /// Print the current signed head of the journal, for the department to publish
     #[command(
@@ -123,6 +128,7 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
             dir,
             previous,
             trust,
+            explain,
         } => {
             let anchors = Anchors {
                 head: previous,
@@ -137,7 +143,12 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                     )),
                     None => None,
                 };
-            let report = crate::public_check::check(&dir, previous.as_ref(), trust.as_ref())?;
+            let report = crate::public_check::check(
+                &dir,
+                previous.as_ref(),
+                trust.as_ref(),
+                explain.as_deref(),
+            )?;
             for import in &report.later_imports {
                 ctx.out.status(&format!(
                     "warning: application import at seq {} after the first: {} rows, {} back-dated more than {} minutes (R-V5)",
@@ -159,6 +170,18 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                     .map(|p| format!("; consistent with the checkpoint of {p} records"))
                     .unwrap_or_default()
             ));
+            if let Some(x) = &report.explain {
+                ctx.out.status(&format!(
+                    "{}: position {} at its registration, {} now, {} events moved it",
+                    x.number,
+                    x.position_then.map_or("-".into(), |p| p.to_string()),
+                    x.position_now.map_or("-".into(), |p| p.to_string()),
+                    x.moves.len()
+                ));
+                if matches!(ctx.out.format, Format::Table | Format::Text) {
+                    ctx.out.list(&x.moves)?;
+                }
+            }
             if matches!(ctx.out.format, Format::Json | Format::Csv) {
                 ctx.out.object(&report)?;
             }

@@ -557,6 +557,28 @@ fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
         moved += x["moves"].as_array().unwrap().len();
     }
     assert!(moved > 0, "the withdrawal and the interleave moved someone");
+    // The same explanation from the publication alone.
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let number = list[8]["number"].as_str().unwrap();
+    let out = env
+        .cmd()
+        .args(["audit", "public"])
+        .arg(&dir)
+        .args(["--explain", number, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["explain"],
+        env.json(&["application", "explain", number])
+    );
     let x = env.json(&["application", "explain", &first]);
     assert!(x["position_now"].is_null(), "{x}");
     env.kezek(&["application", "explain", "DDO.2020.999999.1"])

@@ -56,9 +56,7 @@ pub fn first_import(db: &impl Access, sha256: &str) -> Result<Option<EventView>>
         "SELECT seq, effective_at, recorded_at, officer, kind, subject, details FROM journal
          WHERE kind LIKE '%.import' AND json_extract(details, '$.sha256') = ?1 ORDER BY seq LIMIT 1",
     )?;
-    Ok(stmt
-        .query_row([sha256], event_view)
-        .optional()?)
+    Ok(stmt.query_row([sha256], event_view).optional()?)
 }
 
 /// An event as read by `seq, effective_at, recorded_at, officer, kind, subject, details`; details that are not
