@@ -390,15 +390,7 @@ fn r_v5_audit_public_accepts_the_publication_and_refuses_tampered_copies() {
         ),
     ];
     // A checkpoint signed by a key nobody trusted.
-    let (forger, _) = {
-        let dir = env.path("forger");
-        env.cmd()
-            .args(["officer", "keygen", "--bits", "2048", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-        (dir.join("officer.key"), dir.join("officer.pub"))
-    };
+    let (forger, _) = env.keygen("forger");
     let forger_key = kezek::crypto::PrivateKey::load(&forger).unwrap();
     cases.push((
         "a checkpoint signed by an untrusted key",

@@ -137,6 +137,20 @@ impl TestEnv {
         (key, public)
     }
 
+    /// A key pair of the test's own (no fixture: a forger's, or a rotated one), made with `officer keygen` into
+    /// DIR of the test directory: (private, public).
+    pub fn keygen(&self, dir: &str) -> (PathBuf, PathBuf) {
+        let dir = self.path(dir);
+        if !dir.exists() {
+            self.cmd()
+                .args(["officer", "keygen", "--bits", "2048", "--out"])
+                .arg(&dir)
+                .assert()
+                .success();
+        }
+        (dir.join("officer.key"), dir.join("officer.pub"))
+    }
+
     /// The binary with a cleared environment: database, clock and (if set) the acting officer and key.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("kezek").expect("the kezek binary");
