@@ -20,3 +20,7 @@ CREATE TABLE merkle_node (
 ALTER TABLE journal_head ADD COLUMN tree_size INTEGER;
 ALTER TABLE journal_head ADD COLUMN root BLOB CHECK (root IS NULL OR length(root) = 32);
 ALTER TABLE journal_head ADD COLUMN previous INTEGER;
+
+-- The queued applications an offer round passed over because the child attends an organization (R-D5), as a JSON
+-- list of numbers (NULL when none): public, so that a check of the publication can tell them from a skip.
+ALTER TABLE offer_round ADD COLUMN passed_over TEXT;

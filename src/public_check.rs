@@ -35,9 +35,21 @@ pub struct PublicReport {
     pub applications: usize,
     /// Application imports after the first, with how many of their rows are back-dated (R-V5: a warning).
     pub later_imports: Vec<LaterImport>,
+    /// Offer rounds replayed (R-V5, R-P3).
+    pub offer_rounds: usize,
+    /// Queued applications ahead of the last one an offer round notified that the round passed over and said so
+    /// (R-D5: the child attends an organization); any other is refused.
+    pub passed_over: Vec<PassedOver>,
     /// `--explain NUMBER`: the position explained from the publication alone (R-V7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<crate::domain::explain::Explanation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PassedOver {
+    pub seq: i64,
+    pub number: String,
+    pub notified_after_it: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,6 +274,9 @@ fn take(
     if let Some(officer) = record["officer"].as_str() {
         chain.take(&Fact::Head { seq, officer }).map_err(refused)?;
     }
+    if kind == "offer.round" {
+        offer_round(record, seq, at, apps, *k, report)?;
+    }
     let recorded = record["recorded_at"].as_str().and_then(moment);
     let (mut rows, mut backdated) = (0, 0);
     for row in record["rows"].as_array().into_iter().flatten() {
@@ -343,6 +358,118 @@ fn each_line(dir: &Path, mut each: impl FnMut(&str) -> Result<()>) -> Result<()>
     Ok(())
 }
 
+/// An offer round (R-P3): the applications it notified, in each queue, are the head of that queue's `queued`
+/// applications in R-Q2 order as they stood before it, in that order. One passed over is listed (R-D5).
+fn offer_round(
+    record: &Value,
+    seq: i64,
+    at: &str,
+    apps: &HashMap<String, App>,
+    k: u32,
+    report: &mut PublicReport,
+) -> Result<()> {
+    let notified: Vec<&str> = record["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["table"] == "application" && r["fields"]["status"] == "notified")
+        .filter_map(|r| r["key"].as_str())
+        .collect();
+    if notified.is_empty() {
+        return Ok(());
+    }
+    report.offer_rounds += 1;
+    // The applications the round itself says it passed over (R-D5: the child attends an organization).
+    let declared: Vec<String> = record["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["table"] == "offer_round")
+        .filter_map(|r| r["fields"]["passed_over"].as_str())
+        .flat_map(|list| serde_json::from_str::<Vec<String>>(list).unwrap_or_default())
+        .collect();
+    let mut queues: BTreeMap<(String, i64), Vec<&str>> = BTreeMap::new();
+    for n in &notified {
+        let app = apps.get(*n).ok_or_else(|| {
+            bad(format!("{at}: seq {seq}: the offer round notified {n}, which the log never registered (R-V5)"))
+        })?;
+        if app.status != "queued" {
+            return Err(bad(format!(
+                "{at}: seq {seq}: the offer round notified {n}, which was {} and not queued (R-P3, R-V5)",
+                app.status
+            )));
+        }
+        queues
+            .entry((app.queue_type.clone(), app.group_year))
+            .or_default()
+            .push(n);
+    }
+    for ((queue_type, group_year), chosen) in queues {
+        let order = queue_order(apps, &queue_type, group_year, k);
+        let queued: Vec<&String> = order
+            .iter()
+            .filter(|(_, a)| a.status == "queued")
+            .map(|(n, _)| *n)
+            .collect();
+        let last = queued
+            .iter()
+            .rposition(|n| chosen.contains(&n.as_str()))
+            .expect("the notified are queued");
+        for (i, n) in queued[..=last].iter().enumerate() {
+            if !chosen.contains(&n.as_str()) {
+                let after = queued[i..=last]
+                    .iter()
+                    .find(|q| chosen.contains(&q.as_str()))
+                    .map(|q| q.to_string())
+                    .unwrap_or_default();
+                if !declared.contains(n) {
+                    return Err(bad(format!(
+                        "{at}: seq {seq}: the offer round notified {after} but passed over {n}, queued ahead of it (R-Q2, R-P3, R-V5)"
+                    )));
+                }
+                report.passed_over.push(PassedOver {
+                    seq,
+                    number: n.to_string(),
+                    notified_after_it: after,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The waiting applications of one queue in R-Q2 order.
+fn queue_order<'a>(
+    apps: &'a HashMap<String, App>,
+    queue_type: &str,
+    group_year: i64,
+    k: u32,
+) -> Vec<(&'a String, &'a App)> {
+    let mut members: Vec<(&String, &App)> = apps
+        .iter()
+        .filter(|(_, a)| {
+            a.queue_type == queue_type
+                && a.group_year == group_year
+                && matches!(a.status.as_str(), "queued" | "notified" | "stop_listed")
+        })
+        .collect();
+    members.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
+    let of = |class: &'static str| {
+        members
+            .iter()
+            .filter(move |m| m.1.class == class)
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    interleave(
+        of("out_of_turn").into_iter(),
+        of("first_priority").into_iter(),
+        of("general").into_iter(),
+        u64::from(k),
+    )
+    .collect()
+}
+
 /// `officers.json`: the key registered at each seq, with its officer.
 fn officer_keys(dir: &Path) -> Result<BTreeMap<i64, (String, PublicKey)>> {
     let path = dir.join("officers.json");
@@ -411,35 +538,22 @@ fn verify_signed(
 /// Each `queues/*.csv` equals the queue the log's applications give in R-Q2 order, and every queue with someone
 /// waiting has its file.
 fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> Result<usize> {
-    let mut queues: BTreeMap<(String, i64), Vec<(&String, &App)>> = BTreeMap::new();
-    for (number, app) in apps {
-        if matches!(app.status.as_str(), "queued" | "notified" | "stop_listed") {
-            queues
-                .entry((app.queue_type.clone(), app.group_year))
-                .or_default()
-                .push((number, app));
-        }
-    }
+    let mut queues: Vec<(String, i64)> = apps
+        .values()
+        .filter(|a| matches!(a.status.as_str(), "queued" | "notified" | "stop_listed"))
+        .map(|a| (a.queue_type.clone(), a.group_year))
+        .collect();
+    queues.sort();
+    queues.dedup();
     let mut expected_files = Vec::new();
-    for ((queue_type, group_year), mut members) in queues {
-        members.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
-        fn of<'m, 'a>(
-            members: &'m [(&'a String, &'a App)],
-            class: &'static str,
-        ) -> impl Iterator<Item = (&'a String, &'a App)> + 'm {
-            members.iter().filter(move |m| m.1.class == class).copied()
-        }
+    for (queue_type, group_year) in queues {
         let mut lines = vec![
             "number,priority_class,registered_at,status,queue_position,class_position".to_string(),
         ];
         let mut ranks: HashMap<&str, u64> = HashMap::new();
-        for (position, (number, app)) in interleave(
-            of(&members, "out_of_turn"),
-            of(&members, "first_priority"),
-            of(&members, "general"),
-            u64::from(k),
-        )
-        .enumerate()
+        for (position, (number, app)) in queue_order(apps, &queue_type, group_year, k)
+            .into_iter()
+            .enumerate()
         {
             let rank = ranks.entry(app.class.as_str()).or_default();
             *rank += 1;

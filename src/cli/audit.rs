@@ -149,6 +149,12 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 trust.as_ref(),
                 explain.as_deref(),
             )?;
+            for p in &report.passed_over {
+                ctx.out.status(&format!(
+                    "note: the offer round at seq {} passed over {}, queued ahead of {}: the child attends an organization (R-D5)",
+                    p.seq, p.number, p.notified_after_it
+                ));
+            }
             for import in &report.later_imports {
                 ctx.out.status(&format!(
                     "warning: application import at seq {} after the first: {} rows, {} back-dated more than {} minutes (R-V5)",
@@ -159,12 +165,13 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 ));
             }
             ctx.out.status(&format!(
-                "publication ok: {} records, root {}, signed by {}; {} queues of {} applications replayed{}",
+                "publication ok: {} records, root {}, signed by {}; {} queues of {} applications and {} offer rounds replayed{}",
                 report.records,
                 report.root,
                 report.signer,
                 report.queues,
                 report.applications,
+                report.offer_rounds,
                 report
                     .previous
                     .map(|p| format!("; consistent with the checkpoint of {p} records"))

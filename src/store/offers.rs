@@ -184,18 +184,26 @@ pub fn offer_round(
     for (place_type, group_year, places) in queues {
         let queue_type = PlaceType::parse("place_type", &place_type)?.queue_type();
         let mut chosen: Vec<String> = Vec::new();
+        let mut passed_over: Vec<String> = Vec::new();
         applications::for_each_in_queue_order(
             tx,
             queue_type.as_str(),
             group_year,
             settings.general_per_first_priority,
             |app, _, _| {
-                if app.status == "queued" && enrolled_at(tx, &app.child_iin)?.is_none() {
-                    chosen.push(app.number);
+                if app.status == "queued" {
+                    if enrolled_at(tx, &app.child_iin)?.is_none() {
+                        chosen.push(app.number);
+                    } else {
+                        passed_over.push(app.number);
+                    }
                 }
                 Ok((chosen.len() as u64) < places)
             },
         )?;
+        // Published with the round (R-V5): a check of the publication tells them from a skip.
+        let passed_over = (!chosen.is_empty() && !passed_over.is_empty())
+            .then(|| serde_json::to_string(&passed_over).expect("numbers serialize"));
         let mut summary = RoundSummary {
             round: None,
             queue_type: queue_type.as_str().into(),
@@ -206,8 +214,9 @@ pub fn offer_round(
         };
         if !chosen.is_empty() {
             tx.execute(
-                "INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified,
+                                          passed_over)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     queue_type.as_str(),
                     group_year,
@@ -215,7 +224,8 @@ pub fn offer_round(
                     format_moment(&opens.max(now)),
                     format_moment(&closes),
                     places as i64,
-                    chosen.len() as i64
+                    chosen.len() as i64,
+                    passed_over
                 ],
             )?;
             let round = tx.last_insert_rowid();

@@ -19,3 +19,4 @@ mod public;
 mod settings;
 mod sweep;
 mod trust;
+mod verifier;

@@ -578,3 +578,44 @@ fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
     env.kezek(&["application", "explain", &first, "--since", "yesterday"])
         .code(65);
 }
+
+/// R-V5: an offer round that passed over the head of the queue (here: hidden for the round by a direct edit of its
+/// status, put back afterwards, so that `audit verify` still passes) is refused from the publication alone.
+#[test]
+fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
+    let env = city();
+    let head = env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--group-year",
+        "2023",
+        "--limit",
+        "1",
+    ])[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
+    edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
+    env.kezek(&["offer"]).success();
+    edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
+    env.kezek(&["audit", "verify"]).success();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(&env, &dir, &[]);
+    assert_eq!(code, 65, "{msg}");
+    assert!(
+        msg.contains(&format!("but passed over {head}, queued ahead of it")),
+        "{msg}"
+    );
+    // An honest round of the same city passes.
+    let env = city();
+    env.kezek(&["offer"]).success();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(&env, &dir, &[]);
+    assert_eq!(code, 0, "{msg}");
+    assert!(msg.contains("1 offer rounds replayed"), "{msg}");
+}

@@ -1,0 +1,301 @@
+//! The independent verifier (verifier/kezek_verify.py, Python's standard library only) run on real
+//! publications: it accepts what `kezek publish` writes and refuses, with exit 65, each kind of tampering.
+//! Skipped with a note where python3 is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use kezek::crypto::{hex, PublicKey};
+use kezek::domain::merkle::leaf_hash;
+
+use crate::env::TestEnv;
+
+const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
+const APPLICATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/applications.csv");
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
+
+fn have(program: &str) -> bool {
+    let found = Command::new(program)
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        eprintln!("note: {program} is not installed; this part of the verifier's test is skipped");
+    }
+    found
+}
+
+/// Runs the verifier: (exit code, stdout, stderr).
+fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new("python3")
+        .arg(SCRIPT)
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run python3");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn refused(dir: &Path, args: &[&str], why: &str) {
+    let (code, out, err) = verify(dir, args);
+    assert_eq!(code, 65, "{why}: expected 65\n{out}\n{err}");
+    assert!(err.contains(why), "expected {why:?} in\n{err}");
+}
+
+/// A city with two officers, its queues, a published place and an offer round that notified the head.
+fn city() -> TestEnv {
+    let env = TestEnv::with_officer();
+    env.add_officer("sadykov");
+    env.kezek(&["org", "import", ORGS]).success();
+    env.kezek(&["application", "import", APPLICATIONS])
+        .success();
+    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
+        .success();
+    env.kezek(&[
+        "place",
+        "publish",
+        "--org",
+        "DS-001",
+        "--group-year",
+        "2023",
+        "--language",
+        "kk",
+        "--count",
+        "2",
+    ])
+    .success();
+    env.kezek(&["offer"]).success();
+    env
+}
+
+fn publish(env: &TestEnv, name: &str) -> PathBuf {
+    let dir = env.path(name);
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the publication whose file `file` went through `change`.
+fn tampered(
+    env: &TestEnv,
+    dir: &Path,
+    name: &str,
+    file: &str,
+    change: impl FnOnce(&mut Vec<u8>),
+) -> PathBuf {
+    let copy_dir = env.path(name);
+    copy(dir, &copy_dir);
+    let path = copy_dir.join(file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    change(&mut bytes);
+    std::fs::write(&path, bytes).unwrap();
+    copy_dir
+}
+
+fn swap_lines(bytes: &mut Vec<u8>, a: usize, b: usize) {
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.swap(a, b);
+    *bytes = (lines.join("\n") + "\n").into_bytes();
+}
+
+#[test]
+fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
+    if !have("python3") {
+        return;
+    }
+    let env = city();
+    let earlier = env.write("earlier-checkpoint", &env.stdout(&["audit", "head"]));
+    let number = env.json(&["application", "list", "--limit", "1"])[0]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.kezek(&["settings", "set", "general_per_first_priority", "3"])
+        .success();
+    let inclusion = env.write(
+        "inclusion.json",
+        &env.stdout(&["proof", "inclusion", &number, "--format", "json"]),
+    );
+    let consistency = env.write(
+        "consistency.json",
+        &env.stdout(&["proof", "consistency", "--from", "5", "--format", "json"]),
+    );
+    let dir = publish(&env, "pub");
+
+    let (code, out, err) = verify(
+        &dir,
+        &[
+            "--previous",
+            earlier.to_str().unwrap(),
+            "--inclusion",
+            inclusion.to_str().unwrap(),
+            "--consistency",
+            consistency.to_str().unwrap(),
+            "--trust",
+            env.key("ivanova").1.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("OK, every check holds"), "{out}");
+    assert!(out.contains("offer round(s) checked"), "{out}");
+    let (code, out, _) = verify(&dir, &["--json"]);
+    assert_eq!(code, 0);
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["ok"], true);
+    assert_eq!(
+        summary["records"].as_i64().unwrap(),
+        env.count("SELECT count(*) FROM journal")
+    );
+    assert!(summary["offer_rounds_checked"].as_i64().unwrap() >= 1);
+
+    // A family's receipt: the leaf of the record that registered the application.
+    let proof: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&inclusion).unwrap()).unwrap();
+    let seq = proof["leaf_index"].as_u64().unwrap() + 1;
+    let receipt = format!("{seq}:{}", proof["leaf_hash"].as_str().unwrap());
+    assert_eq!(verify(&dir, &["--receipt", &receipt]).0, 0);
+    assert_eq!(verify(&dir, &["--receipt", "nonsense"]).0, 2);
+
+    // A changed byte inside a record's text: still canonical JSON, but not the signed tree.
+    let changed = tampered(&env, &dir, "changed", "log/000000.jsonl", |b| {
+        let at = b.windows(9).position(|w| w == b"DDO.2021.").unwrap() + 9;
+        b[at] = if b[at] == b'9' { b'8' } else { b'9' };
+    });
+    refused(&changed, &[], "the root of the log's first");
+    // A removed line.
+    let removed = tampered(&env, &dir, "removed", "log/000000.jsonl", |b| {
+        let text = String::from_utf8(b.clone()).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.remove(3);
+        *b = (lines.join("\n") + "\n").into_bytes();
+    });
+    refused(&removed, &[], "000000.jsonl: line 4 (seq 4)");
+    // Two lines swapped.
+    let swapped = tampered(&env, &dir, "swapped", "log/000000.jsonl", |b| {
+        swap_lines(b, 4, 5)
+    });
+    refused(&swapped, &[], "000000.jsonl: line 5 (seq 5)");
+    // Two lines of a queue swapped.
+    let queue = std::fs::read_dir(dir.join("queues"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("general-2023"))
+        .unwrap();
+    let reordered = tampered(&env, &dir, "reordered", &format!("queues/{queue}"), |b| {
+        swap_lines(b, 2, 3)
+    });
+    refused(&reordered, &[], &format!("queues/{queue}: line 3: R-Q2"));
+
+    // Another database's earlier checkpoint and a receipt for another database's tree.
+    let other = TestEnv::with_officer();
+    other
+        .kezek(&["settings", "set", "general_per_first_priority", "4"])
+        .success();
+    let foreign = other.write("foreign-checkpoint", &other.stdout(&["audit", "head"]));
+    refused(
+        &dir,
+        &["--previous", foreign.to_str().unwrap()],
+        "the log was rewritten since, or the checkpoint is of another log",
+    );
+    let other_dir = publish(&other, "pub");
+    let other_log = std::fs::read_to_string(other_dir.join("log/000000.jsonl")).unwrap();
+    let last = other_log.lines().count();
+    let record = other_log.lines().last().unwrap();
+    let foreign_receipt = format!("{last}:{}", hex(&leaf_hash(record.as_bytes())));
+    refused(
+        &dir,
+        &["--receipt", &foreign_receipt],
+        &format!("the record of seq {last} hashes to"),
+    );
+
+    // The checkpoint signed again by a key nobody registered.
+    if have("openssl") {
+        let keys = env.path("stranger");
+        env.kezek(&[
+            "officer",
+            "keygen",
+            "--out",
+            keys.to_str().unwrap(),
+            "--bits",
+            "2048",
+        ])
+        .success();
+        let checkpoint = std::fs::read_to_string(dir.join("checkpoint")).unwrap();
+        let message: String = checkpoint
+            .lines()
+            .take(8)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let message_file = env.write("message", &message);
+        let signature = env.path("signature");
+        let status = Command::new("openssl")
+            .args(["dgst", "-sha256", "-sign"])
+            .arg(keys.join("officer.key"))
+            .arg("-out")
+            .arg(&signature)
+            .arg(&message_file)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let pem = std::fs::read_to_string(keys.join("officer.pub")).unwrap();
+        let fingerprint = PublicKey::from_pem("public key", &pem)
+            .unwrap()
+            .fingerprint();
+        let signature = STANDARD.encode(std::fs::read(&signature).unwrap());
+        for (name, fingerprint, why) in [
+            ("resigned", fingerprint.as_str(), "R-A7: key-fingerprint"),
+            (
+                "resigned-same-fingerprint",
+                field(&checkpoint, "key-fingerprint"),
+                "the signature does not verify",
+            ),
+        ] {
+            let text = format!("{message}key-fingerprint: {fingerprint}\nsignature: {signature}\n");
+            let forged = tampered(&env, &dir, name, "checkpoint", |b| *b = text.into_bytes());
+            refused(&forged, &[], why);
+        }
+    }
+}
+
+#[test]
+fn the_verifier_s_own_tests_pass() {
+    if !have("python3") {
+        return;
+    }
+    let out = Command::new("python3")
+        .args(["-m", "unittest", "verifier/test_kezek_verify.py"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
+    checkpoint
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+        .unwrap()
+}
