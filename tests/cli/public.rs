@@ -5,6 +5,7 @@ use std::path::Path;
 
 use kezek::domain::merkle::{leaf_hash, verify_consistency, verify_inclusion, Hash};
 
+use crate::common::checkpoint_field as field;
 use crate::common::city::{Applications, City};
 use crate::common::env::{stderr, TestEnv};
 
@@ -50,13 +51,6 @@ fn unhex(s: &str) -> Hash {
         *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
     }
     out
-}
-
-fn field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
-    checkpoint
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-        .unwrap()
 }
 
 #[test]

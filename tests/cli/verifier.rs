@@ -10,10 +10,9 @@ use base64::Engine;
 use kezek::crypto::{hex, PublicKey};
 use kezek::domain::merkle::leaf_hash;
 
-use crate::env::TestEnv;
-
-const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-const APPLICATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/applications.csv");
+use crate::common::checkpoint_field as field;
+use crate::common::city::{Applications, City};
+use crate::common::env::TestEnv;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
 
 fn have(program: &str) -> bool {
@@ -51,13 +50,12 @@ fn refused(dir: &Path, args: &[&str], why: &str) {
 
 /// A city with two officers, its queues, a published place and an offer round that notified the head.
 fn city() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.add_officer("sadykov");
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&["application", "import", APPLICATIONS])
-        .success();
-    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
-        .success();
+    let env = City::builder()
+        .officers(2)
+        .setting("general_per_first_priority", 2)
+        .applications(Applications::Examples(usize::MAX))
+        .build()
+        .env;
     env.kezek(&[
         "place",
         "publish",
@@ -229,16 +227,7 @@ fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
 
     // The checkpoint signed again by a key nobody registered.
     if have("openssl") {
-        let keys = env.path("stranger");
-        env.kezek(&[
-            "officer",
-            "keygen",
-            "--out",
-            keys.to_str().unwrap(),
-            "--bits",
-            "2048",
-        ])
-        .success();
+        let (stranger_key, stranger_pub) = env.keygen("stranger");
         let checkpoint = std::fs::read_to_string(dir.join("checkpoint")).unwrap();
         let message: String = checkpoint
             .lines()
@@ -249,14 +238,14 @@ fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
         let signature = env.path("signature");
         let status = Command::new("openssl")
             .args(["dgst", "-sha256", "-sign"])
-            .arg(keys.join("officer.key"))
+            .arg(&stranger_key)
             .arg("-out")
             .arg(&signature)
             .arg(&message_file)
             .status()
             .unwrap();
         assert!(status.success());
-        let pem = std::fs::read_to_string(keys.join("officer.pub")).unwrap();
+        let pem = std::fs::read_to_string(&stranger_pub).unwrap();
         let fingerprint = PublicKey::from_pem("public key", &pem)
             .unwrap()
             .fingerprint();
@@ -291,11 +280,4 @@ fn the_verifier_s_own_tests_pass() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
-    checkpoint
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-        .unwrap()
 }

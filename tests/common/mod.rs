@@ -122,6 +122,14 @@ pub fn wrong_check_digit(iin: &str) -> String {
     format!("{}{}", &iin[..11], (last + 1) % 10)
 }
 
+/// A field of a signed checkpoint (`audit head`, a publication's `checkpoint`): the value of its `KEY: ` line.
+pub fn checkpoint_field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
+    checkpoint
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
+        .unwrap_or_else(|| panic!("{key} in the checkpoint:\n{checkpoint}"))
+}
+
 /// The subcommands a `--help` lists under `Commands:` (without `help`).
 pub fn commands_in_help(help: &str) -> Vec<String> {
     let mut out = Vec::new();
