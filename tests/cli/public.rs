@@ -6,30 +6,25 @@ use std::path::Path;
 use kezek::domain::merkle::{leaf_hash, verify_consistency, verify_inclusion, Hash};
 
 use crate::common::checkpoint_field as field;
-use crate::common::city::{Applications, City};
+use crate::common::city::{Applications, City, Places};
 use crate::common::env::{stderr, TestEnv};
 
 /// The sample organizations and applications, and two places published.
 fn city() -> TestEnv {
-    let env = City::builder()
+    City::builder()
         .applications(Applications::Examples(usize::MAX))
+        .places(TWO_PLACES)
         .build()
-        .env;
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "2",
-    ])
-    .success();
-    env
+        .env
 }
+
+/// The two places of the cities of the publication and verifier tests.
+pub(crate) const TWO_PLACES: Places = Places::Publish {
+    org: "DS-001",
+    group_year: 2023,
+    language: "kk",
+    count: 2,
+};
 
 /// Every file of a publication and its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {

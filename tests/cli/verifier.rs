@@ -13,6 +13,7 @@ use kezek::domain::merkle::leaf_hash;
 use crate::common::checkpoint_field as field;
 use crate::common::city::{Applications, City};
 use crate::common::env::TestEnv;
+use crate::public::TWO_PLACES;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
 
 fn have(program: &str) -> bool {
@@ -50,27 +51,14 @@ fn refused(dir: &Path, args: &[&str], why: &str) {
 
 /// A city with two officers, its queues, a published place and an offer round that notified the head.
 fn city() -> TestEnv {
-    let env = City::builder()
+    City::builder()
         .officers(2)
         .setting("general_per_first_priority", 2)
         .applications(Applications::Examples(usize::MAX))
+        .places(TWO_PLACES)
+        .offer()
         .build()
-        .env;
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "2",
-    ])
-    .success();
-    env.kezek(&["offer"]).success();
-    env
+        .env
 }
 
 fn publish(env: &TestEnv, name: &str) -> PathBuf {

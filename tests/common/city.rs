@@ -13,15 +13,17 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use kezek::crypto::PrivateKey;
+use kezek::domain::application::Language;
 use kezek::domain::calendar::{DayKind, WorkingCalendar};
 use kezek::domain::officer::NewOfficer;
+use kezek::domain::place::PlaceType;
 use kezek::domain::settings::Settings;
 use kezek::domain::time::{local, Now};
 use kezek::store::audit;
 use kezek::store::db::APPLICATION_ID;
 use kezek::store::import::{self, Importer, Options};
 use kezek::store::{
-    directions, offers, officers, reference, sweep, Acting, Actor, Change, Db, Mode,
+    directions, offers, officers, places, reference, sweep, Acting, Actor, Change, Db, Mode,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -143,6 +145,13 @@ pub enum Places {
     /// As many places as children wait in each queue (queue type, group year), so that the round notifies them
     /// all.
     ForEveryWaiting(Spread),
+    /// Regular places of one state organization, published with `place publish` rather than imported.
+    Publish {
+        org: &'static str,
+        group_year: i64,
+        language: &'static str,
+        count: u32,
+    },
 }
 
 /// How the places of [`Places::ForEveryWaiting`] are spread over the organizations.
@@ -396,7 +405,17 @@ impl CityBuilder {
         let round_at = self.round_at.unwrap_or(self.setup_at);
         driver.clock(&shown(round_at));
         let db = driver.env().db.clone();
-        if let Some(csv) = self.places_csv(&sql::connect(&db), round_at.date()) {
+        if let Places::Publish {
+            org,
+            group_year,
+            language,
+            count,
+        } = self.places
+        {
+            driver.run(words(&format!(
+                "place publish --org {org} --group-year {group_year} --language {language} --count {count}"
+            )));
+        } else if let Some(csv) = self.places_csv(&sql::connect(&db), round_at.date()) {
             let file = driver.input("places.csv", csv.as_bytes());
             self.import(driver, "place", &file);
         }
@@ -483,7 +502,27 @@ impl CityBuilder {
         }
         let round_at = self.round_at.unwrap_or(self.setup_at);
         let round = pinned(round_at);
-        if let Some(text) = self.places_csv(city.sql(), round_at.date()) {
+        if let Places::Publish {
+            org,
+            group_year,
+            language,
+            count,
+        } = self.places
+        {
+            let batch = places::NewPlaces {
+                org: org.to_string(),
+                group_year,
+                language: if language == "kk" {
+                    Language::Kk
+                } else {
+                    Language::Ru
+                },
+                place_type: PlaceType::Regular,
+                count,
+                release_date: round_at.date(),
+            };
+            city.setup(&round, |c| places::publish(c, &batch));
+        } else if let Some(text) = self.places_csv(city.sql(), round_at.date()) {
             city.import::<import::Places>(&round, "places.csv", text.into_bytes());
         }
         if self.offer {
@@ -549,7 +588,7 @@ impl CityBuilder {
     /// The places file of the round: as given, or as many places as wait in each queue.
     fn places_csv(&self, conn: &Connection, day: NaiveDate) -> Option<String> {
         let spread = match &self.places {
-            Places::None => return None,
+            Places::None | Places::Publish { .. } => return None,
             Places::Csv(text) => return Some(text.clone()),
             Places::ForEveryWaiting(spread) => *spread,
         };
