@@ -31,6 +31,7 @@ fn have(program: &str) -> bool {
 /// Runs the verifier: (exit code, stdout, stderr).
 fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .arg(SCRIPT)
         .arg(dir)
         .args(args)
@@ -253,12 +254,68 @@ fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
     }
 }
 
+/// An offer round that passed over the head of its queue (hidden for the round by a direct edit of its
+/// status, put back afterwards) is refused from the publication alone, naming both applications.
+#[test]
+fn the_verifier_refuses_an_offer_round_that_passed_over_the_head() {
+    if !have("python3") {
+        return;
+    }
+    let env = TestEnv::with_officer();
+    env.kezek(&["org", "import", ORGS]).success();
+    env.kezek(&["application", "import", APPLICATIONS])
+        .success();
+    env.kezek(&[
+        "place",
+        "publish",
+        "--org",
+        "DS-001",
+        "--group-year",
+        "2023",
+        "--language",
+        "kk",
+        "--count",
+        "1",
+    ])
+    .success();
+    let list = |status: &str| {
+        env.json(&[
+            "application",
+            "list",
+            "--queue-type",
+            "general",
+            "--group-year",
+            "2023",
+            "--status",
+            status,
+            "--limit",
+            "1",
+        ])[0]["number"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let head = list("queued");
+    let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
+    edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
+    env.kezek(&["offer"]).success();
+    edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
+    let notified = list("notified");
+    let dir = publish(&env, "pub");
+    refused(
+        &dir,
+        &[],
+        &format!("R-Q2: notified {notified} but passed over {head}, queued ahead of it"),
+    );
+}
+
 #[test]
 fn the_verifier_s_own_tests_pass() {
     if !have("python3") {
         return;
     }
     let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .args(["-m", "unittest", "verifier/test_kezek_verify.py"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
