@@ -11,7 +11,7 @@ use kezek::crypto::{hex, PublicKey};
 use kezek::domain::merkle::leaf_hash;
 
 use crate::common::checkpoint_field as field;
-use crate::common::city::{Applications, City};
+use crate::common::city::{Applications, City, Places};
 use crate::common::env::TestEnv;
 use crate::public::TWO_PLACES;
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
@@ -261,23 +261,16 @@ fn the_verifier_refuses_an_offer_round_that_passed_over_the_head() {
     if !have("python3") {
         return;
     }
-    let env = TestEnv::with_officer();
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&["application", "import", APPLICATIONS])
-        .success();
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "1",
-    ])
-    .success();
+    let env = City::builder()
+        .applications(Applications::Examples(usize::MAX))
+        .places(Places::Publish {
+            org: "DS-001",
+            group_year: 2023,
+            language: "kk",
+            count: 1,
+        })
+        .build()
+        .env;
     let list = |status: &str| {
         env.json(&[
             "application",
