@@ -568,28 +568,43 @@ fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
         .code(65);
 }
 
-/// R-V5: an offer round that passed over the head of the queue (here: hidden for the round by a direct edit of its
-/// status, put back afterwards, so that `audit verify` still passes) is refused from the publication alone.
-#[test]
-fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
-    let env = city();
-    let head = env.json(&[
+/// The first application of the general queue of 2023 with `status` (`queued`, `notified`).
+pub(crate) fn first_of_2023(env: &TestEnv, status: &str) -> String {
+    let list = [
         "application",
         "list",
         "--queue-type",
         "general",
         "--group-year",
         "2023",
+        "--status",
+        status,
         "--limit",
         "1",
-    ])[0]["number"]
+    ];
+    env.json(&list)[0]["number"]
         .as_str()
-        .unwrap()
-        .to_string();
+        .expect("an application")
+        .to_string()
+}
+
+/// An offer round that passes over the head of the general queue of 2023: the head hidden for the round by a
+/// direct edit of its status, put back afterwards. Returns the head's number.
+pub(crate) fn pass_over_the_head(env: &TestEnv) -> String {
+    let head = first_of_2023(env, "queued");
     let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
     edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
     env.kezek(&["offer"]).success();
     edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
+    head
+}
+
+/// R-V5: an offer round that passed over the head of the queue (here: hidden for the round by a direct edit of its
+/// status, put back afterwards, so that `audit verify` still passes) is refused from the publication alone.
+#[test]
+fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
+    let env = city();
+    let head = pass_over_the_head(&env);
     env.kezek(&["audit", "verify"]).success();
     let dir = env.path("pub");
     env.cmd().arg("publish").arg(&dir).assert().success();

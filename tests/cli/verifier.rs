@@ -13,7 +13,7 @@ use kezek::domain::merkle::leaf_hash;
 use crate::common::checkpoint_field as field;
 use crate::common::city::{Applications, City, Places};
 use crate::common::env::TestEnv;
-use crate::public::TWO_PLACES;
+use crate::public::{first_of_2023, pass_over_the_head, TWO_PLACES};
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
 
 fn have(program: &str) -> bool {
@@ -271,29 +271,8 @@ fn the_verifier_refuses_an_offer_round_that_passed_over_the_head() {
         })
         .build()
         .env;
-    let list = |status: &str| {
-        env.json(&[
-            "application",
-            "list",
-            "--queue-type",
-            "general",
-            "--group-year",
-            "2023",
-            "--status",
-            status,
-            "--limit",
-            "1",
-        ])[0]["number"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let head = list("queued");
-    let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
-    edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
-    env.kezek(&["offer"]).success();
-    edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
-    let notified = list("notified");
+    let head = pass_over_the_head(&env);
+    let notified = first_of_2023(&env, "notified");
     let dir = publish(&env, "pub");
     refused(
         &dir,
