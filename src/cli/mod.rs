@@ -129,7 +129,14 @@ pub enum Command {
     Place(place::PlaceCommand),
     /// The offer round: notify the head of each queue of the free places (R-P3)
     #[command(
-        long_about = "The offer round (R-P3), on a working day before the offer window closes. For each         queue (queue type, group year) it takes the free places of state and sanatorium organizations whose         release date has come, and notifies that many queued, eligible applications from the head of the         queue: they become notified, with an offer window until the end of today's window (offer_window,         09:00-20:00), and an e-mail and an SMS go to the outbox. When at least one is notified, those places         become offered; otherwise they stay free. Private organizations' places are never offered. Windows         that ended are closed first (R-P4): their notified applications wait again at the same position and         their untaken places go to free choice. Never asks."
+        long_about = "The offer round (R-P3), on a working day before the offer window closes. For each \
+        queue (queue type, group year) it takes the free places of state and sanatorium organizations whose \
+        release date has come, and notifies that many queued, eligible applications from the head of the \
+        queue: they become notified, with an offer window until the end of today's window (offer_window, \
+        09:00-20:00), and an e-mail and an SMS go to the outbox. When at least one is notified, those places \
+        become offered; otherwise they stay free. Private organizations' places are never offered. Windows \
+        that ended are closed first (R-P4): their notified applications wait again at the same position and \
+        their untaken places go to free choice. Never asks."
     )]
     Offer,
     /// Signed directions: issue, extend, revoke, annul, enroll, show, verify, list (R-D1..R-D9, R-A3)
@@ -152,8 +159,9 @@ pub enum Command {
         and event by e-mail and SMS: an expiry's notice also says what follows it (the stop list and its last day, \
         or the removal). A second run for the same D changes nothing, and a run after missed nights catches up \
         as of D (R-S6). It waits up to 5 seconds for another writer, then exits 75. --dry-run prints the summary \
-        and writes nothing (R-S7); --quiet prints nothing but errors. Never asks.\n\nFor cron (01:30 every night, as the officer whose key \
-        signs the journal):\n\n30 1 * * * KEZEK_DB=/srv/kezek/almaty.db KEZEK_OFFICER=sweep KEZEK_KEY=/srv/kezek/sweep.key kezek sweep --quiet"
+        and writes nothing (R-S7); --quiet prints nothing but errors. Never asks.\n\n\
+        For cron (01:30 every night, as the officer whose key signs the journal):\n\n\
+        30 1 * * * KEZEK_DB=/srv/kezek/almaty.db KEZEK_OFFICER=sweep KEZEK_KEY=/srv/kezek/sweep.key kezek sweep --quiet"
     )]
     Sweep(sweep::SweepArgs),
     /// Statistics: waiting, directions, removals, free places, waiting times (no personal data)

@@ -54,10 +54,6 @@ impl Iin {
             .ok_or_else(|| bad("the first six digits are not a birth date"))?;
         let first11: [u32; 11] = d[..11].try_into().expect("11 digits");
         match check_digit(&first11) {
-            _ if crate::faults::active(crate::faults::Fault::IinChecksumSkipped) => Ok(Iin {
-                digits: text.to_string(),
-                birth_date,
-            }),
             Some(k) if k == d[11] => Ok(Iin {
                 digits: text.to_string(),
                 birth_date,

@@ -9,25 +9,14 @@ use chrono::NaiveDate;
 use kezek::domain::iin::{check_digit, Iin};
 use serde_json::Value;
 
-use crate::env::{
-    stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
+use crate::common::env::{
+    event_kinds, stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC,
+    SURNAMES,
 };
+use crate::common::{iin, wrong_check_digit, Birth};
 
 fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
-}
-
-/// A valid IIN of someone born on `birth`: the first serial from `serial` on that has a check digit.
-fn iin(birth: &str, female: bool, serial: u32) -> String {
-    (serial..)
-        .find_map(|s| Iin::build(date(birth), female, s))
-        .expect("an IIN")
-}
-
-/// The same IIN with another (hence wrong) check digit.
-fn wrong_check_digit(iin: &str) -> String {
-    let last = iin.as_bytes()[11] - b'0';
-    format!("{}{}", &iin[..11], (last + 1) % 10)
+    text.date()
 }
 
 /// `230401*****9`: birth date and check digit only.
@@ -1850,12 +1839,7 @@ fn import_is_one_journal_event_and_the_audit_verifies() {
         1
     );
     let history = env.json(&["history", "DDO.2026.000020.1"]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(kinds, ["application.import"]);
     let ok = env.kezek(&["audit", "verify"]).success();
     assert!(stderr(&ok).contains("audit ok"), "{}", stderr(&ok));
@@ -1937,12 +1921,7 @@ fn history_lists_the_register_and_set_category_events() {
         .success();
     withdraw(&env, &n);
     let history = env.json(&["history", &n]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(
         kinds,
         [

@@ -1,27 +1,18 @@
 //! The journal (R-A4), signed heads (R-A5) and the audit (R-A6): direct SQL edits, inserts and deletes of state
 //! rows and of the journal itself must all be caught.
 
-use crate::env::{stderr, TestEnv};
-
-const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
+use crate::common::city::City;
+use crate::common::env::{event_kinds, stderr, TestEnv};
+use crate::common::ORGS;
 
 /// A database with officers, orgs, a declared day and a changed setting: something of every state table.
 fn populated() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.add_officer("sadykov");
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
-    env.kezek(&["settings", "set", "general_per_first_priority", "4"])
-        .success();
+    let env = City::builder()
+        .officers(2)
+        .kurban_ait()
+        .setting("general_per_first_priority", 4)
+        .build()
+        .env;
     env.kezek(&["audit", "verify"]).success();
     env
 }
@@ -82,12 +73,7 @@ fn r_a4_history_shows_a_records_events_readably() {
     assert!(text.contains("org.import"), "{text}");
     assert!(text.contains("ivanova"), "{text}");
     let json = env.json(&["history", "general_per_first_priority"]);
-    let kinds: Vec<&str> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&json);
     assert_eq!(kinds, ["schema.migrate", "settings.set"]);
     assert_eq!(json[1]["details"]["to"], "4");
     env.kezek(&["history", "NOPE"]).code(4);

@@ -5,13 +5,11 @@ use std::path::Path;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{event_kinds, stderr, TestEnv};
+use crate::common::CALENDAR;
 
 fn example_calendar() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/calendar.csv"
-    ))
+    Path::new(CALENDAR)
 }
 
 fn declared(env: &TestEnv) -> i64 {
@@ -35,19 +33,6 @@ fn day(env: &TestEnv, year: &str, date: &str) -> Option<Value> {
         .iter()
         .find(|d| d["date"] == date)
         .cloned()
-}
-
-fn add_kurban_ait(env: &TestEnv) {
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
 }
 
 #[test]
@@ -91,7 +76,7 @@ fn r_t3_show_json_rows_have_date_weekday_working_reason() {
 fn r_t3_add_a_movable_holiday_then_show_lists_it() {
     let env = TestEnv::with_officer();
     assert!(day(&env, "2026", "2026-05-27").is_none());
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let row = day(&env, "2026", "2026-05-27").expect("2026-05-27 listed");
     assert_eq!(row["working"], false);
     assert!(
@@ -143,16 +128,7 @@ fn r_t3_workday_on_a_plain_tuesday_is_refused() {
 fn r_t3_workday_on_a_saturday_is_listed_as_working() {
     let env = TestEnv::with_officer();
     assert!(day(&env, "2026", "2026-03-28").is_none());
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-03-28",
-        "--kind",
-        "workday",
-        "--name",
-        "перенос",
-    ])
-    .success();
+    env.declare_day("2026-03-28", "workday", "перенос");
     let row = day(&env, "2026", "2026-03-28").expect("2026-03-28 listed");
     assert_eq!(row["working"], true, "{row}");
     assert_eq!(row["weekday"], "Sat");
@@ -171,7 +147,7 @@ fn r_t3_workday_on_a_transferred_day_off_cancels_it() {
 #[test]
 fn calendar_add_same_date_twice_is_bad_input() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let before = env.snapshot();
     let assert = env
         .kezek(&["calendar", "add", "2026-05-27", "--kind", "holiday"])
@@ -228,7 +204,7 @@ fn calendar_add_without_officer_is_a_usage_error() {
 #[test]
 fn calendar_remove_a_declared_date() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     env.kezek(&["calendar", "remove", "2026-05-27"])
         .success()
         .stderr(contains("2026-05-27"));
@@ -310,7 +286,7 @@ fn calendar_import_reports_every_bad_row_and_writes_nothing() {
 #[test]
 fn calendar_import_refuses_a_pointless_declaration_and_a_declared_date() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let file = env.write(
         "conflicts.csv",
         "date,kind,name\n\
@@ -464,7 +440,7 @@ fn calendar_show_defaults_to_the_year_of_the_clock() {
 #[test]
 fn calendar_history_shows_the_add_event() {
     let env = TestEnv::with_officer();
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     let history = env.json(&["history", "2026-05-27"]);
     let events = history.as_array().unwrap();
     assert_eq!(events.len(), 1, "{history}");
@@ -481,22 +457,17 @@ fn calendar_history_shows_the_add_event() {
 fn calendar_add_and_remove_journal_and_audit_verifies() {
     let env = TestEnv::with_officer();
     let start = events(&env);
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     assert_eq!(events(&env), start + 1);
     env.kezek(&["audit", "verify"]).success();
     env.kezek(&["calendar", "remove", "2026-05-27"]).success();
     assert_eq!(events(&env), start + 2);
     let history = env.json(&["history", "2026-05-27"]);
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&history);
     assert_eq!(kinds, ["calendar.add", "calendar.remove"]);
     env.kezek(&["audit", "verify"]).success();
     // And it can be declared again.
-    add_kurban_ait(&env);
+    env.declare_kurban_ait();
     env.kezek(&["audit", "verify"]).success();
 }
 
@@ -509,16 +480,7 @@ fn calendar_show_refuses_an_absurd_year() {
 #[test]
 fn r_t3_calendar_show_2026_as_officers_see_it() {
     let env = TestEnv::with_officer();
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
+    env.declare_kurban_ait();
     insta::assert_snapshot!(env.stdout(&["calendar", "show", "--year", "2026"]), @r"
     | date       | weekday | working | reason                                                     |
     |------------|---------|---------|------------------------------------------------------------|

@@ -2,17 +2,12 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::city::City;
+use crate::common::env::{event_kinds, stderr, TestEnv};
 
 #[test]
 fn db_backup_is_a_consistent_verifiable_copy_with_mode_0600() {
-    let env = TestEnv::with_officer();
-    env.kezek(&[
-        "org",
-        "import",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv"),
-    ])
-    .success();
+    let env = City::builder().build().env;
     env.kezek(&["db", "backup", "copy.db"]).success();
     let copy = env.path("copy.db");
     assert_eq!(
@@ -238,7 +233,7 @@ fn db_purge_leaves_no_purged_value_in_the_bytes_of_the_database_file() {
     env.set_now("2026-04-01T10:00");
     env.kezek(&["child", "depart", "--iin", &gone.iin, "--org", "DS-001"])
         .success();
-    let applicant_iin = crate::place::iin("1990-05-05", true, 10);
+    let applicant_iin = crate::common::iin("1990-05-05", true, 10);
     // The surname of the child and of the applicant (Сериков, Серикова), the e-mail, both IINs.
     let gone_values = [
         gone.iin.clone(),
@@ -265,12 +260,7 @@ fn db_purge_leaves_no_purged_value_in_the_bytes_of_the_database_file() {
     drop(reader);
 
     let events = env.json(&["history", &d, "--table", "direction"]);
-    let kinds: Vec<&str> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap())
-        .collect();
+    let kinds = event_kinds(&events);
     assert_eq!(kinds.last(), Some(&"db.purge"), "{events}");
     env.kezek(&["audit", "verify"]).success();
     env.kezek(&["db", "check"]).success();

@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 #[test]
 fn demo_builds_a_verifiable_sample_city_and_can_be_rerun() {

@@ -9,7 +9,7 @@ use assert_cmd::assert::Assert;
 use base64::Engine;
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 use crate::place::{
     app, app_status, audit_ok, city, issue, issued, offer, place, place_status, publish, refused,
     Kid,

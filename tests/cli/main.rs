@@ -1,6 +1,8 @@
 //! End-to-end tests of the kezek binary: one test binary, one module per command group.
 
-mod env;
+#[path = "../common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 
 mod application;
 mod audit;

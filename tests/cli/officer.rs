@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 #[test]
 fn r_a1_keygen_writes_a_private_key_0600_and_a_public_key() {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use predicates::str::contains;
 use serde_json::{json, Value};
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 const HEADER: &str = "code,name,kind,district,phone,address";
 

@@ -4,23 +4,13 @@
 //! The helpers marked `pub(crate)` are shared with `direction.rs`.
 
 use assert_cmd::assert::Assert;
-use chrono::NaiveDate;
-use kezek::domain::iin::Iin;
 use serde_json::Value;
 
-use crate::env::{
+use crate::common::city::City;
+use crate::common::env::{
     stderr, TestEnv, GIVEN_NAMES, LARGE_FAMILY_DOC, MEDICAL_DOC, MILITARY_DOC, SURNAMES,
 };
-
-pub(crate) const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-
-/// A valid IIN of someone born on `birth`: the first serial from `serial` on that has a check digit.
-pub(crate) fn iin(birth: &str, female: bool, serial: u32) -> String {
-    let date = NaiveDate::parse_from_str(birth, "%Y-%m-%d").expect("a date");
-    (serial..)
-        .find_map(|s| Iin::build(date, female, s))
-        .expect("an IIN")
-}
+use crate::common::iin;
 
 /// A child to register: `serial` makes the IINs, names and e-mails of one test distinct.
 #[derive(Debug, Clone)]
@@ -124,9 +114,7 @@ impl Kid {
 /// `ivanova` acting on a city with the sample organizations (DS-001.. state, PS-001.. private, SS-001..
 /// sanatorium).
 pub(crate) fn city() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.kezek(&["org", "import", ORGS]).success();
-    env
+    City::builder().build().env
 }
 
 /// Publishes `count` places released today; returns their ids.
@@ -557,16 +545,7 @@ fn r_p3_the_offer_round_is_refused_once_the_window_closed() {
 #[test]
 fn r_p3_a_declared_working_saturday_runs_the_round() {
     let mut env = city();
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-03-28",
-        "--kind",
-        "workday",
-        "--name",
-        "перенос",
-    ])
-    .success();
+    env.declare_day("2026-03-28", "workday", "перенос");
     let a = Kid::new("2022-05-10", 1).register(&env);
     publish(&env, "DS-001", "2022", 1);
     env.set_now("2026-03-28T10:00");

@@ -5,31 +5,26 @@ use std::path::Path;
 
 use kezek::domain::merkle::{leaf_hash, verify_consistency, verify_inclusion, Hash};
 
-use crate::env::{stderr, TestEnv};
+use crate::common::checkpoint_field as field;
+use crate::common::city::{Applications, City, Places};
+use crate::common::env::{stderr, TestEnv};
 
-const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-const APPLICATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/applications.csv");
-
+/// The sample organizations and applications, and two places published.
 fn city() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&["application", "import", APPLICATIONS])
-        .success();
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "2",
-    ])
-    .success();
-    env
+    City::builder()
+        .applications(Applications::Examples(usize::MAX))
+        .places(TWO_PLACES)
+        .build()
+        .env
 }
+
+/// The two places of the cities of the publication and verifier tests.
+pub(crate) const TWO_PLACES: Places = Places::Publish {
+    org: "DS-001",
+    group_year: 2023,
+    language: "kk",
+    count: 2,
+};
 
 /// Every file of a publication and its bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -51,13 +46,6 @@ fn unhex(s: &str) -> Hash {
         *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
     }
     out
-}
-
-fn field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
-    checkpoint
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-        .unwrap()
 }
 
 #[test]
@@ -391,15 +379,7 @@ fn r_v5_audit_public_accepts_the_publication_and_refuses_tampered_copies() {
         ),
     ];
     // A checkpoint signed by a key nobody trusted.
-    let (forger, _) = {
-        let dir = env.path("forger");
-        env.cmd()
-            .args(["officer", "keygen", "--bits", "2048", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-        (dir.join("officer.key"), dir.join("officer.pub"))
-    };
+    let (forger, _) = env.keygen("forger");
     let forger_key = kezek::crypto::PrivateKey::load(&forger).unwrap();
     cases.push((
         "a checkpoint signed by an untrusted key",
@@ -588,28 +568,43 @@ fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
         .code(65);
 }
 
-/// R-V5: an offer round that passed over the head of the queue (here: hidden for the round by a direct edit of its
-/// status, put back afterwards, so that `audit verify` still passes) is refused from the publication alone.
-#[test]
-fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
-    let env = city();
-    let head = env.json(&[
+/// The first application of the general queue of 2023 with `status` (`queued`, `notified`).
+pub(crate) fn first_of_2023(env: &TestEnv, status: &str) -> String {
+    let list = [
         "application",
         "list",
         "--queue-type",
         "general",
         "--group-year",
         "2023",
+        "--status",
+        status,
         "--limit",
         "1",
-    ])[0]["number"]
+    ];
+    env.json(&list)[0]["number"]
         .as_str()
-        .unwrap()
-        .to_string();
+        .expect("an application")
+        .to_string()
+}
+
+/// An offer round that passes over the head of the general queue of 2023: the head hidden for the round by a
+/// direct edit of its status, put back afterwards. Returns the head's number.
+pub(crate) fn pass_over_the_head(env: &TestEnv) -> String {
+    let head = first_of_2023(env, "queued");
     let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
     edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
     env.kezek(&["offer"]).success();
     edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
+    head
+}
+
+/// R-V5: an offer round that passed over the head of the queue (here: hidden for the round by a direct edit of its
+/// status, put back afterwards, so that `audit verify` still passes) is refused from the publication alone.
+#[test]
+fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
+    let env = city();
+    let head = pass_over_the_head(&env);
     env.kezek(&["audit", "verify"]).success();
     let dir = env.path("pub");
     env.cmd().arg("publish").arg(&dir).assert().success();

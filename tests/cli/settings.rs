@@ -3,7 +3,7 @@
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 /// SPEC §2a: every key and its default.
 const DEFAULTS: [(&str, &str); 10] = [

@@ -7,20 +7,11 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
+use crate::common::SWEEP_COUNTS;
 use crate::place::{
     app, app_status, audit_ok, city, issued, offer, outbox, place_status, publish, Kid,
 };
-
-/// The counts of the summary, in the order of SPEC §9.
-const ACTIONS: [&str; 6] = [
-    "windows_closed",
-    "directions_expired",
-    "stop_listed",
-    "removed_expired_twice",
-    "stop_lists_ended",
-    "removed_age_limit",
-];
 
 /// `sweep --date DATE --format json` run by cron at 01:30 that night; it must succeed.
 fn sweep(env: &TestEnv, date: &str) -> Value {
@@ -33,7 +24,7 @@ fn sweep_at(env: &TestEnv, date: &str, now: &str) -> Value {
 
 /// The six counts of a summary.
 fn counts(summary: &Value) -> [u64; 6] {
-    ACTIONS.map(|k| {
+    SWEEP_COUNTS.map(|k| {
         summary[k]
             .as_u64()
             .unwrap_or_else(|| panic!("{k} in {summary}"))
@@ -340,16 +331,7 @@ fn r_s2_a_declared_holiday_lengthens_the_stop_list() {
     // Tuesday 12 May: 13, 14, 15, 18, 19.
     assert_eq!(issued(&env, &a, place)["valid_until"], "2026-05-19");
     let undeclared = fork(&env);
-    env.kezek(&[
-        "calendar",
-        "add",
-        "2026-05-27",
-        "--kind",
-        "holiday",
-        "--name",
-        "Курбан айт",
-    ])
-    .success();
+    env.declare_kurban_ait();
 
     sweep(&env, "2026-05-20");
     sweep(&undeclared, "2026-05-20");
@@ -894,7 +876,7 @@ fn r_s7_the_summary_has_exactly_the_counts_of_each_action() {
         .keys()
         .map(String::as_str)
         .collect();
-    let mut expected: BTreeSet<&str> = ACTIONS.into_iter().collect();
+    let mut expected: BTreeSet<&str> = SWEEP_COUNTS.into_iter().collect();
     expected.extend(["date", "dry_run", "already_swept_at"]);
     assert_eq!(keys, expected, "{summary}");
     assert_eq!(summary["date"], "2026-03-27", "{summary}");
@@ -912,7 +894,7 @@ fn r_s7_the_summary_has_exactly_the_counts_of_each_action() {
         .code(2);
     assert_eq!(env.snapshot(), before);
     let table = env.stdout(&["--now", "2026-03-27T01:30", "sweep", "--date", "2026-03-27"]);
-    for key in ACTIONS {
+    for key in SWEEP_COUNTS {
         assert!(table.contains(key), "{key} in {table}");
     }
 }

@@ -4,7 +4,7 @@
 use kezek::crypto::PrivateKey;
 use kezek::store::journal::head_message;
 
-use crate::env::{stderr, TestEnv};
+use crate::common::env::{stderr, TestEnv};
 
 /// ivanova (the anchor), omarova and sadykov, and a few commands by each.
 fn city() -> TestEnv {
@@ -82,19 +82,6 @@ fn refused(env: &TestEnv) -> String {
     stderr(&env.kezek(&["audit", "verify"]).code(65))
 }
 
-/// A key pair of the forger's own, made with `officer keygen` into the test directory.
-fn forger_key(env: &TestEnv, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = env.path(name);
-    if !dir.exists() {
-        env.cmd()
-            .args(["officer", "keygen", "--bits", "2048", "--out"])
-            .arg(&dir)
-            .assert()
-            .success();
-    }
-    (dir.join("officer.key"), dir.join("officer.pub"))
-}
-
 /// An officer registered behind kezek's back: ivanova's key is swapped for the forger's for one command (so that
 /// kezek writes a well-formed `officer.add` naming ivanova), her row is put back, and the head is re-signed as the
 /// new officer with the new officer's own key, who then acts. Every row matches its digest and every head's
@@ -103,8 +90,8 @@ fn forger_key(env: &TestEnv, name: &str) -> (std::path::PathBuf, std::path::Path
 #[test]
 fn r_a7_an_officer_inserted_with_a_head_of_their_own_is_refused() {
     let env = city();
-    let (temp_key, _) = forger_key(&env, "forger");
-    let (intruder_key, intruder_pub) = forger_key(&env, "intruder");
+    let (temp_key, _) = env.keygen("forger");
+    let (intruder_key, intruder_pub) = env.keygen("intruder");
     let ivanova = swap_key_to(&env, "ivanova", &temp_key);
     env.cmd()
         .env("KEZEK_KEY", &temp_key)
@@ -203,7 +190,7 @@ fn r_a7_a_swapped_key_cannot_re_sign_an_officer_s_heads() {
         .assert()
         .success();
     let head = last_seq(&env);
-    let (forger_key, _) = forger_key(&env, "forger");
+    let (forger_key, _) = env.keygen("forger");
     swap_key_to(&env, "sadykov", &forger_key);
     resign_with(&env, head, "sadykov", &forger_key);
     let out = env
@@ -273,7 +260,7 @@ fn r_a7_trust_pins_the_first_officer_s_key_from_outside_the_database() {
 
     // A database rebuilt from scratch by someone with keys of their own, under the same officer ids.
     let forged = TestEnv::new();
-    let (forger_key, forger_pub) = forger_key(&forged, "forger");
+    let (forger_key, forger_pub) = forged.keygen("forger");
     forged
         .cmd()
         .env_remove("KEZEK_OFFICER")
@@ -330,7 +317,7 @@ fn r_a7_trust_pins_the_first_officer_s_key_from_outside_the_database() {
 fn r_a7_a_rotated_key_is_vouched_for_by_another_officer() {
     let env = city();
     let published = env.write("before.txt", &env.stdout(&["audit", "head"]));
-    let (new_key, new_pub) = forger_key(&env, "omarova-2027");
+    let (new_key, new_pub) = env.keygen("omarova-2027");
     let before = env.snapshot();
     let out = as_officer(&env, "omarova")
         .args(["officer", "rotate-key", "omarova", "--public-key"])

@@ -10,10 +10,10 @@ use base64::Engine;
 use kezek::crypto::{hex, PublicKey};
 use kezek::domain::merkle::leaf_hash;
 
-use crate::env::TestEnv;
-
-const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-const APPLICATIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/applications.csv");
+use crate::common::checkpoint_field as field;
+use crate::common::city::{Applications, City, Places};
+use crate::common::env::TestEnv;
+use crate::public::{first_of_2023, pass_over_the_head, TWO_PLACES};
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
 
 fn have(program: &str) -> bool {
@@ -52,28 +52,14 @@ fn refused(dir: &Path, args: &[&str], why: &str) {
 
 /// A city with two officers, its queues, a published place and an offer round that notified the head.
 fn city() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.add_officer("sadykov");
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&["application", "import", APPLICATIONS])
-        .success();
-    env.kezek(&["settings", "set", "general_per_first_priority", "2"])
-        .success();
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "2",
-    ])
-    .success();
-    env.kezek(&["offer"]).success();
-    env
+    City::builder()
+        .officers(2)
+        .setting("general_per_first_priority", 2)
+        .applications(Applications::Examples(usize::MAX))
+        .places(TWO_PLACES)
+        .offer()
+        .build()
+        .env
 }
 
 fn publish(env: &TestEnv, name: &str) -> PathBuf {
@@ -230,16 +216,7 @@ fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
 
     // The checkpoint signed again by a key nobody registered.
     if have("openssl") {
-        let keys = env.path("stranger");
-        env.kezek(&[
-            "officer",
-            "keygen",
-            "--out",
-            keys.to_str().unwrap(),
-            "--bits",
-            "2048",
-        ])
-        .success();
+        let (stranger_key, stranger_pub) = env.keygen("stranger");
         let checkpoint = std::fs::read_to_string(dir.join("checkpoint")).unwrap();
         let message: String = checkpoint
             .lines()
@@ -250,14 +227,14 @@ fn the_verifier_accepts_a_publication_and_refuses_each_tampering() {
         let signature = env.path("signature");
         let status = Command::new("openssl")
             .args(["dgst", "-sha256", "-sign"])
-            .arg(keys.join("officer.key"))
+            .arg(&stranger_key)
             .arg("-out")
             .arg(&signature)
             .arg(&message_file)
             .status()
             .unwrap();
         assert!(status.success());
-        let pem = std::fs::read_to_string(keys.join("officer.pub")).unwrap();
+        let pem = std::fs::read_to_string(&stranger_pub).unwrap();
         let fingerprint = PublicKey::from_pem("public key", &pem)
             .unwrap()
             .fingerprint();
@@ -284,46 +261,18 @@ fn the_verifier_refuses_an_offer_round_that_passed_over_the_head() {
     if !have("python3") {
         return;
     }
-    let env = TestEnv::with_officer();
-    env.kezek(&["org", "import", ORGS]).success();
-    env.kezek(&["application", "import", APPLICATIONS])
-        .success();
-    env.kezek(&[
-        "place",
-        "publish",
-        "--org",
-        "DS-001",
-        "--group-year",
-        "2023",
-        "--language",
-        "kk",
-        "--count",
-        "1",
-    ])
-    .success();
-    let list = |status: &str| {
-        env.json(&[
-            "application",
-            "list",
-            "--queue-type",
-            "general",
-            "--group-year",
-            "2023",
-            "--status",
-            status,
-            "--limit",
-            "1",
-        ])[0]["number"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
-    let head = list("queued");
-    let edit = |sql: &str| env.conn().execute(sql, [&head]).unwrap();
-    edit("UPDATE application SET status = 'stop_listed', stop_list_until = '2026-03-30' WHERE number = ?1");
-    env.kezek(&["offer"]).success();
-    edit("UPDATE application SET status = 'queued', stop_list_until = NULL WHERE number = ?1");
-    let notified = list("notified");
+    let env = City::builder()
+        .applications(Applications::Examples(usize::MAX))
+        .places(Places::Publish {
+            org: "DS-001",
+            group_year: 2023,
+            language: "kk",
+            count: 1,
+        })
+        .build()
+        .env;
+    let head = pass_over_the_head(&env);
+    let notified = first_of_2023(&env, "notified");
     let dir = publish(&env, "pub");
     refused(
         &dir,
@@ -348,11 +297,4 @@ fn the_verifier_s_own_tests_pass() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn field<'a>(checkpoint: &'a str, key: &str) -> &'a str {
-    checkpoint
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}: ")))
-        .unwrap()
 }

@@ -13,13 +13,8 @@
 //! except for the real clock the journal records beside the effective time (SPEC R-T2, R-A4): see
 //! [`REAL_CLOCK`].
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -33,8 +28,12 @@ use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use env::TestEnv;
 use kezek::store::audit::{self, SignedHead};
+
+use crate::common::city::{Applications, City, Directions, Places, Spread};
+use crate::common::env::{self, TestEnv};
+use crate::common::sql::{connect, sidecar, tables};
+use crate::common::{say, tmpfs_dir, ORGS, PLACES_HEADER};
 
 /// The seed of every random choice of the suite; a failure names it with the round.
 const SEED: u64 = 0x6b65_7a65_6b21;
@@ -81,15 +80,9 @@ const REAL_CLOCK: [(&str, &str); 8] = [
     ("merkle_node", "hash"),
 ];
 
-const ORGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-
 /// The effective time of the sweep: the night after the directions' last valid day (Thursday 26 March 2026).
 const SWEEP_NOW: &str = "2026-03-27T01:30";
 const SWEEP_DATE: &str = "2026-03-27";
-
-fn say(text: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
 
 /// CPU seconds of this process and of its waited-for children (the kezek processes), from /proc (Linux).
 fn cpu_seconds() -> Option<(f64, f64)> {
@@ -142,15 +135,6 @@ fn feed(h: &mut Sha256, v: ValueRef<'_>) {
         ValueRef::Text(t) => bytes(h, 3, t),
         ValueRef::Blob(b) => bytes(h, 4, b),
     }
-}
-
-fn tables(conn: &Connection) -> Vec<String> {
-    conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .and_then(|mut s| {
-            s.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()
-        })
-        .expect("the table names")
 }
 
 /// Every row of `table` in primary-key order (every kezek table declares its key first; ordering by all the
@@ -262,13 +246,13 @@ fn fingerprint(conn: &Connection, stable: bool) -> Fingerprint {
 }
 
 fn fingerprint_file(path: &Path, stable: bool) -> Fingerprint {
-    fingerprint(&Connection::open(path).expect("open a database"), stable)
+    fingerprint(&connect(path), stable)
 }
 
 /// The columns (`table.column`, or `table: N rows vs M`) in which two databases differ.
 fn differing_columns(a: &Path, b: &Path) -> BTreeSet<String> {
-    let a = Connection::open(a).expect("open a database");
-    let b = Connection::open(b).expect("open a database");
+    let a = connect(a);
+    let b = connect(b);
     let mut out = BTreeSet::new();
     let (ta, tb) = (tables(&a), tables(&b));
     if ta != tb {
@@ -351,21 +335,12 @@ struct Shared {
 /// killed process wrote is in the file whether or not it reached the disk), so a disk adds nothing to what is
 /// tested here but fsync latency, which other work on a busy machine makes erratic.
 fn scratch_dir() -> tempfile::TempDir {
-    let shm = Path::new("/dev/shm");
-    if shm.is_dir() {
-        if let Ok(dir) = tempfile::Builder::new()
-            .prefix("kezek-crash")
-            .tempdir_in(shm)
-        {
-            return dir;
-        }
-    }
-    tempfile::tempdir().expect("a temporary directory")
+    tmpfs_dir("kezek-crash")
 }
 
 /// Folds the WAL into the database file and copies it to `to`: a template without -wal or -shm.
 fn freeze(db: &Path, to: &Path) {
-    let conn = Connection::open(db).expect("open the database");
+    let conn = connect(db);
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
         let busy: i64 = r.get(0)?;
         assert_eq!(busy, 0, "the checkpoint of {} was blocked", db.display());
@@ -384,17 +359,9 @@ fn freeze(db: &Path, to: &Path) {
     std::fs::copy(db, to).expect("copy the template");
 }
 
-fn sidecar(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
 /// `ivanova` acting on a city with the sample organizations.
 fn city() -> TestEnv {
-    let env = TestEnv::with_officer();
-    env.kezek(&["org", "import", ORGS]).success();
-    env
+    City::builder().build().env
 }
 
 /// A seeded applications CSV of `count` rows registered before 16 March 2026.
@@ -416,7 +383,7 @@ fn places_csv(path: &Path, seed: u64, rows: usize) {
         })
         .collect();
     let mut rng = StdRng::seed_from_u64(seed);
-    let mut out = String::from("org_code,group_year,language,place_type,count,release_date\n");
+    let mut out = format!("{PLACES_HEADER}\n");
     for _ in 0..rows {
         let (code, kind) = &orgs[rng.gen_range(0..orgs.len())];
         let place_type = if kind == "sanatorium" {
@@ -447,86 +414,30 @@ fn import_template(env: &TestEnv, dir: &Path) -> PathBuf {
 /// issued at 10:30 and valid until Thursday 26 March, for every notified application. The directions are
 /// issued through the library in one transaction (one journal event each, one signed head), which takes a
 /// fraction of the time of one process per direction.
-fn sweep_template(env: &TestEnv, dir: &Path) -> PathBuf {
-    use kezek::crypto::PrivateKey;
-    use kezek::domain::time::Now;
-    use kezek::store::{directions, reference, Acting, Actor, Db, Mode};
-
-    let apps = dir.join("sweep-applications.csv");
-    applications_csv(&apps, SEED ^ 3, SWEEP_APPLICATIONS);
-    env.kezek(&["application", "import", apps.to_str().unwrap()])
-        .success();
-    // As many places as wait in each queue: the offer round notifies every application.
-    let mut places = String::from("org_code,group_year,language,place_type,count,release_date\n");
-    let waiting: Vec<(String, i64, i64)> = env
-        .conn()
-        .prepare(
-            "SELECT queue_type, group_year, count(*) FROM application GROUP BY 1, 2 ORDER BY 1, 2",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    for (queue, year, count) in waiting {
-        let (org, place_type) = match queue.as_str() {
-            "general" => ("DS-001", "regular"),
-            _ => ("SS-001", "sanatorium"),
-        };
-        places.push_str(&format!(
-            "{org},{year},ru,{place_type},{count},2026-03-16\n"
-        ));
-    }
-    let places_file = env.write("sweep-places.csv", &places);
-    env.kezek(&["place", "import", places_file.to_str().unwrap()])
-        .success();
-    env.kezek(&["offer"]).success();
-
-    let pairs: Vec<(String, i64)> = env
-        .conn()
-        .prepare(
-            "WITH a AS (SELECT number, queue_type, group_year,
-                   row_number() OVER (PARTITION BY queue_type, group_year ORDER BY number) AS r
-                 FROM application WHERE status = 'notified'),
-             p AS (SELECT id, CASE place_type WHEN 'regular' THEN 'general' ELSE place_type END AS qt,
-                   group_year, row_number() OVER (PARTITION BY place_type, group_year ORDER BY id) AS r
-                 FROM place WHERE status = 'offered')
-             SELECT a.number, p.id FROM a JOIN p
-               ON a.queue_type = p.qt AND a.group_year = p.group_year AND a.r = p.r
-             ORDER BY a.number",
-        )
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert_eq!(pairs.len(), SWEEP_APPLICATIONS as usize, "{pairs:?}");
-
-    let (key_path, _) = env.key("ivanova");
-    let key = PrivateKey::load(&key_path).expect("the fixture key");
-    let actor = Actor {
-        acting: Acting::Officer("ivanova".into()),
-        key: Some(PrivateKey::load(&key_path).expect("the fixture key")),
-    };
-    let now = Now::new(Some("2026-03-16T10:30"), Utc::now()).expect("a time");
-    let mut db = Db::open(&env.db).expect("open the database");
-    db.change(&actor, &now, Mode::Commit, |c| {
-        let settings = reference::load_settings(c)?;
-        let calendar = reference::working_calendar(c)?;
-        for (number, place) in &pairs {
-            let d = directions::issue(c, number, *place, &key, &settings, &calendar, None)?;
-            assert_eq!(d.valid_until, "2026-03-26", "{number}");
-        }
-        Ok(())
-    })
-    .expect("issue the directions");
-    drop(db);
-    let issued = env.count(
+fn sweep_template(dir: &Path) -> PathBuf {
+    let city = City::builder()
+        .seed(SEED ^ 3)
+        .applications(Applications::Generated(SWEEP_APPLICATIONS))
+        .places(Places::ForEveryWaiting(Spread::One))
+        .offer()
+        .directions(Directions {
+            in_process: true,
+            ..Directions::default()
+        })
+        .issue_at("2026-03-16T10:30")
+        .build();
+    assert_eq!(
+        city.built.issued.len(),
+        SWEEP_APPLICATIONS as usize,
+        "every application notified and directed: {:?}",
+        city.built.issued
+    );
+    let issued = city.env.count(
         "SELECT count(*) FROM direction WHERE status = 'issued' AND valid_until = '2026-03-26'",
     );
-    assert_eq!(issued, pairs.len() as i64);
+    assert_eq!(issued, SWEEP_APPLICATIONS as i64);
     let template = dir.join("sweep.db");
-    freeze(&env.db, &template);
+    freeze(&city.env.db, &template);
     template
 }
 
@@ -1160,7 +1071,7 @@ fn sigkill_at_any_moment_leaves_each_command_all_or_nothing() {
     let shared = &s.shared;
     let dir = shared.dir.clone();
     let city_db = import_template(&s.env, &dir);
-    let sweep_db = sweep_template(&s.env, &dir);
+    let sweep_db = sweep_template(&dir);
     let apps = dir.join("applications.csv");
     applications_csv(&apps, SEED ^ 1, APPLICATIONS);
     let places = dir.join("places.csv");

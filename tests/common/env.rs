@@ -2,11 +2,14 @@
 //! environment, a pinned clock, and officer keys copied from tests/fixtures with mode 0600.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use tempfile::TempDir;
+
+use super::city::{officer_add, Driver};
+use super::sql;
 
 /// Supporting documents the tests register with (KIND:NUMBER:DATE).
 pub const MILITARY_DOC: &str = "military_id:1:2026-01-10";
@@ -52,7 +55,15 @@ pub struct TestEnv {
 impl TestEnv {
     /// An empty directory; no database yet.
     pub fn bare() -> TestEnv {
-        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestEnv::in_dir(tempfile::tempdir().expect("a temporary directory"))
+    }
+
+    /// An empty directory in memory where there is one ([`super::tmpfs_dir`]); no database yet.
+    pub fn in_tmpfs() -> TestEnv {
+        TestEnv::in_dir(super::tmpfs_dir("kezek-test"))
+    }
+
+    fn in_dir(dir: TempDir) -> TestEnv {
         let db = dir.path().join("kezek.db");
         TestEnv {
             dir,
@@ -77,46 +88,31 @@ impl TestEnv {
         env
     }
 
+    /// Adds the first officer (one of [`super::city::OFFICERS`]), who signs with their own key.
     pub fn add_first_officer(&self, id: &str) {
         let (key, public) = self.key(id);
         self.cmd()
             .env_remove("KEZEK_OFFICER")
-            .args([
-                "officer",
-                "add",
-                "--id",
-                id,
-                "--name",
-                "Иванова Айгуль",
-                "--district",
-                "Алмалинский",
-            ])
-            .arg("--public-key")
-            .arg(&public)
-            .arg("--key")
-            .arg(&key)
+            .args(officer_add(id, &public, Some(&key)))
             .assert()
             .success();
     }
 
-    /// Adds another officer, acting as the current one.
+    /// Adds another officer of [`super::city::OFFICERS`], acting as the current one.
     pub fn add_officer(&self, id: &str) {
         let (_, public) = self.key(id);
-        self.cmd()
-            .args([
-                "officer",
-                "add",
-                "--id",
-                id,
-                "--name",
-                "Садыков Ерлан",
-                "--district",
-                "Медеуский",
-            ])
-            .arg("--public-key")
-            .arg(&public)
-            .assert()
+        self.kezek_args(officer_add(id, &public, None)).success();
+    }
+
+    /// Declares a day (R-T3): `calendar add DATE --kind KIND --name NAME`.
+    pub fn declare_day(&self, date: &str, kind: &str, name: &str) {
+        self.kezek(&["calendar", "add", date, "--kind", kind, "--name", name])
             .success();
+    }
+
+    /// Declares Kurban Ait on Wednesday 27 May 2026 (a movable holiday the city announces).
+    pub fn declare_kurban_ait(&self) {
+        self.declare_day("2026-05-27", "holiday", "Курбан айт");
     }
 
     pub fn set_now(&mut self, now: &str) {
@@ -129,7 +125,7 @@ impl TestEnv {
 
     /// The fixture key pair of an officer, copied into the test directory (private key mode 0600).
     pub fn key(&self, officer: &str) -> (PathBuf, PathBuf) {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+        let fixtures = super::fixtures();
         let key = self.dir.path().join(format!("{officer}.key"));
         let public = self.dir.path().join(format!("{officer}.pub"));
         if !key.exists() {
@@ -139,6 +135,20 @@ impl TestEnv {
             std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         }
         (key, public)
+    }
+
+    /// A key pair of the test's own (no fixture: a forger's, or a rotated one), made with `officer keygen` into
+    /// DIR of the test directory: (private, public).
+    pub fn keygen(&self, dir: &str) -> (PathBuf, PathBuf) {
+        let dir = self.path(dir);
+        if !dir.exists() {
+            self.cmd()
+                .args(["officer", "keygen", "--bits", "2048", "--out"])
+                .arg(&dir)
+                .assert()
+                .success();
+        }
+        (dir.join("officer.key"), dir.join("officer.pub"))
     }
 
     /// The binary with a cleared environment: database, clock and (if set) the acting officer and key.
@@ -157,6 +167,28 @@ impl TestEnv {
 
     pub fn kezek(&self, args: &[&str]) -> Assert {
         self.cmd().args(args).assert()
+    }
+
+    /// `kezek ARGS` with words of any kind (paths, owned strings).
+    pub fn kezek_args<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        args: impl IntoIterator<Item = S>,
+    ) -> Assert {
+        self.cmd().args(args).assert()
+    }
+
+    /// How `kezek ARGS` ended, with `fault` switched on if given: its exit code and its stderr.
+    pub fn outcome(&self, args: &[&str], fault: Option<&str>) -> (i32, String) {
+        let mut cmd = self.cmd();
+        cmd.args(args);
+        if let Some(fault) = fault {
+            cmd.env("KEZEK_FAULT", fault);
+        }
+        let out = cmd.output().expect("run kezek");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     /// stdout of a command that must succeed.
@@ -182,9 +214,9 @@ impl TestEnv {
         self.dir.path().join(name)
     }
 
-    /// A direct connection, to look at state or to tamper with it.
+    /// A connection of the test's own, to look at state or to tamper with it.
     pub fn conn(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.db).expect("open the test database")
+        sql::connect(&self.db)
     }
 
     pub fn count(&self, sql: &str) -> i64 {
@@ -197,14 +229,7 @@ impl TestEnv {
     pub fn snapshot(&self) -> String {
         let conn = self.conn();
         let mut out = String::new();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for t in tables {
+        for t in sql::tables(&conn) {
             let mut stmt = conn
                 .prepare(&format!("SELECT * FROM {t} ORDER BY 1"))
                 .unwrap();
@@ -222,7 +247,24 @@ impl TestEnv {
     }
 }
 
+/// The kinds of the events of a `history --format json`, in order.
+pub fn event_kinds(history: &serde_json::Value) -> Vec<&str> {
+    history
+        .as_array()
+        .expect("an array of events")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("a kind"))
+        .collect()
+}
+
 /// The stderr of an assertion, as text.
 pub fn stderr(assert: &Assert) -> String {
     String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+/// A `TestEnv` runs a city's commands as they are.
+impl Driver for TestEnv {
+    fn env(&mut self) -> &mut TestEnv {
+        self
+    }
 }

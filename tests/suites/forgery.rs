@@ -9,14 +9,9 @@
 //!
 //! Every mutation is reproducible from its direction and seed, which every failure prints.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
-
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -28,17 +23,13 @@ use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 
 use kezek::crypto::PrivateKey;
-use kezek::domain::application::Language;
-use kezek::domain::officer::NewOfficer;
-use kezek::domain::place::PlaceType;
-use kezek::domain::time::{local, Now};
 use kezek::faults::{self, Fault};
-use kezek::store::db::APPLICATION_ID;
 use kezek::store::directions::{self, Verification};
-use kezek::store::import::{self, Applications, Importer, Options, Orgs};
-use kezek::store::{offers, officers, places, reference, sweep, Acting, Actor, Db, Mode};
 
-use env::TestEnv;
+use crate::common::city::{officer_ids, Applications, City, Directions, Places, Spread, OFFICERS};
+use crate::common::env::TestEnv;
+use crate::common::sql::{fresh_copy, open_copy, strings};
+use crate::common::{at, fixtures, public_pem, say};
 
 /// The seed of every choice the suite makes.
 const SEED: u64 = 0x6e61_7072_6176;
@@ -58,47 +49,9 @@ const ANNULLED: usize = 25;
 const EXTENDED: usize = 25;
 const ENROLLED: usize = 60;
 
-fn say(text: &str) {
-    writeln!(std::io::stderr(), "{text}").expect("stderr");
-}
-
-const OFFICERS: [(&str, &str, &str); 3] = [
-    ("ivanova", "Иванова Айгуль", "Алмалинский"),
-    ("sadykov", "Садыков Ерлан", "Медеуский"),
-    ("omarova", "Омарова Динара", "Бостандыкский"),
-];
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys")
-}
-
-fn fixture_key(id: &str) -> PrivateKey {
-    let text =
-        std::fs::read_to_string(fixtures().join(format!("{id}.key"))).expect("a fixture key");
-    PrivateKey::from_pem(id, &text).expect("an RSA key")
-}
-
-fn public_pem(id: &str) -> String {
-    std::fs::read_to_string(fixtures().join(format!("{id}.pub"))).expect("a fixture public key")
-}
-
 /// The issue day: Monday 2 February 2026, far from any holiday.
 fn issue_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 2, 2).expect("a date")
-}
-
-fn at(day: NaiveDate, h: u32, m: u32) -> Now {
-    let t = local(day.and_hms_opt(h, m, 0).expect("a time"));
-    Now {
-        effective: t,
-        real: t,
-    }
-}
-
-fn strings(conn: &Connection, sql: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(sql).expect("a query");
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("rows");
-    rows.collect::<rusqlite::Result<_>>().expect("strings")
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -106,7 +59,7 @@ fn strings(conn: &Connection, sql: &str) -> Vec<String> {
 
 /// The database twice: `live` right after the issue day's directions (all issued), `ended` after revocations,
 /// annulments, extensions, enrollments and the sweep that expired the rest.
-struct City {
+struct Forged {
     live: Vec<u8>,
     ended: Vec<u8>,
     /// Every direction issued, in number order.
@@ -117,180 +70,40 @@ struct City {
     stranger: String,
 }
 
-fn city() -> &'static City {
-    static CITY: OnceLock<City> = OnceLock::new();
+fn city() -> &'static Forged {
+    static CITY: OnceLock<Forged> = OnceLock::new();
     CITY.get_or_init(build)
 }
 
-fn build() -> City {
+/// The city of the issue day (places for every waiting child, spread over the organizations of its kind, the
+/// offer round, every notified family taking an offered place of its queue, the officers signing in turns),
+/// then what follows it.
+fn build() -> Forged {
     let t = Instant::now();
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("city.db");
     let day = issue_day();
-    let now = at(day, 9, 0);
-    let (mut db, _) = Db::init(&path, &now, APPLICATION_ID).expect("init");
-    open_sql(&db)
-        .pragma_update(None, "synchronous", "OFF")
-        .expect("synchronous");
-    let first = Actor {
-        acting: Acting::FirstOfficer(OFFICERS[0].0.into()),
-        key: Some(fixture_key(OFFICERS[0].0)),
-    };
-    let public = first.key.as_ref().expect("a key").public().clone();
-    let officer = NewOfficer::check(OFFICERS[0].0, OFFICERS[0].1, OFFICERS[0].2).unwrap();
-    db.change(&first, &now, Mode::Commit, |c| {
-        officers::add(c, &officer, &public, Some(&public))
-    })
-    .expect("the first officer");
-    let actors: Vec<Actor> = OFFICERS
-        .iter()
-        .map(|(id, _, _)| Actor {
-            acting: Acting::Officer(id.to_string()),
-            key: Some(fixture_key(id)),
+    let mut city = City::builder()
+        .in_process()
+        .in_tmpfs()
+        .officers(3)
+        .at("2026-02-02T09:00")
+        .seed(SEED)
+        .applications(Applications::Generated(APPLICATIONS))
+        .round_at("2026-02-02T10:00")
+        .places(Places::ForEveryWaiting(Spread::Seeded))
+        .offer()
+        .directions(Directions {
+            reserve: RESERVED,
+            per_command: 120,
+            ..Directions::default()
         })
-        .collect();
-    for (i, (id, name, district)) in OFFICERS.iter().enumerate().skip(1) {
-        let officer = NewOfficer::check(id, name, district).unwrap();
-        let public = actors[i].key.as_ref().expect("a key").public().clone();
-        db.change(&actors[0], &now, Mode::Commit, |c| {
-            officers::add(c, &officer, &public, None)
-        })
-        .expect("an officer");
-    }
-    let orgs_csv = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/orgs.csv"))
-        .expect("examples/orgs.csv");
-    let mut csv = Orgs::from_bytes("orgs.csv", orgs_csv).unwrap();
-    import::run::<Orgs>(&mut db, &actors[1], &now, &mut csv, Options::commit())
-        .expect("the organizations");
-    let mut generated = Vec::new();
-    kezek::generate::applications(&mut generated, SEED, APPLICATIONS, now.effective).unwrap();
-    let mut csv = Applications::from_bytes("applications.csv", generated).unwrap();
-    import::run::<Applications>(&mut db, &actors[2], &now, &mut csv, Options::commit())
-        .expect("the migrated queue");
-    let settings = reference::load_settings(&db).unwrap();
-    let calendar = reference::working_calendar(&db).unwrap();
-
-    // A place for every waiting child, spread over the organizations of its kind, then the offer round.
-    let queues: Vec<(String, i64, i64)> = {
-        let conn = open_sql(&db);
-        let mut stmt = conn
-            .prepare(
-                "SELECT queue_type, group_year, count(*) FROM application WHERE status = 'queued'
-                 GROUP BY 1, 2 ORDER BY 1, 2",
-            )
-            .unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap();
-        rows.collect::<rusqlite::Result<_>>().unwrap()
-    };
-    let mut rng = StdRng::seed_from_u64(SEED);
-    let mut batches = Vec::new();
-    for (queue_type, group_year, waiting) in &queues {
-        let mut left = *waiting;
-        while left > 0 {
-            let count = left.min(rng.gen_range(5..40));
-            let (org, place_type) = if queue_type == "sanatorium" {
-                (
-                    format!("SS-{:03}", rng.gen_range(1..4)),
-                    PlaceType::Sanatorium,
-                )
-            } else {
-                (
-                    format!("DS-{:03}", rng.gen_range(1..33)),
-                    PlaceType::Regular,
-                )
-            };
-            batches.push(places::NewPlaces {
-                org,
-                group_year: *group_year,
-                language: if rng.gen_bool(0.6) {
-                    Language::Kk
-                } else {
-                    Language::Ru
-                },
-                place_type,
-                count: count as u32,
-                release_date: day,
-            });
-            left -= count;
-        }
-    }
-    db.change(&actors[0], &at(day, 10, 0), Mode::Commit, |c| {
-        for batch in &batches {
-            places::publish(c, batch)?;
-        }
-        offers::offer_round(c, &settings, &calendar)
-    })
-    .expect("the offer round");
-
-    // The window: every notified family takes an offered place of its queue, the officers signing in turns.
-    let mut takes: BTreeMap<(String, i64), (Vec<String>, Vec<i64>)> = BTreeMap::new();
-    for n in strings(
-        &open_sql(&db),
-        "SELECT number FROM application WHERE status = 'notified' ORDER BY number",
-    ) {
-        let (q, y): (String, i64) = open_sql(&db)
-            .query_row(
-                "SELECT queue_type, group_year FROM application WHERE number = ?1",
-                [&n],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        takes.entry((q, y)).or_default().0.push(n);
-    }
-    for p in strings(
-        &open_sql(&db),
-        "SELECT CAST(id AS TEXT) FROM place WHERE status = 'offered' ORDER BY id",
-    ) {
-        let id: i64 = p.parse().unwrap();
-        let (t, y): (String, i64) = open_sql(&db)
-            .query_row(
-                "SELECT place_type, group_year FROM place WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        let q = if t == "sanatorium" {
-            "sanatorium"
-        } else {
-            "general"
-        };
-        takes.entry((q.to_string(), y)).or_default().1.push(id);
-    }
-    let mut pairs = Vec::new();
-    let mut reserved = Vec::new();
-    for ((queue_type, _), (apps, places)) in takes {
-        for (i, (app, place)) in apps.into_iter().zip(places).enumerate() {
-            if i == 0 && queue_type == "general" && reserved.len() < RESERVED {
-                reserved.push((app, place));
-            } else {
-                pairs.push((app, place));
-            }
-        }
-    }
-    let mut issued = Vec::new();
-    for (i, chunk) in pairs.chunks(120).enumerate() {
-        let actor = &actors[i % actors.len()];
-        let key = actor.key.as_ref().expect("a key");
-        let numbers = db
-            .change(actor, &at(day, 12, i as u32), Mode::Commit, |c| {
-                chunk
-                    .iter()
-                    .map(|(app, place)| {
-                        directions::issue(c, app, *place, key, &settings, &calendar, None)
-                            .map(|d| d.number)
-                    })
-                    .collect::<kezek::Result<Vec<_>>>()
-            })
-            .expect("directions");
-        issued.extend(numbers);
-    }
-    issued.sort();
-    let live = snapshot(&db, dir.path(), "live.db");
+        .issue_at("2026-02-02T12:00")
+        .build();
+    let issued = city.built.issued.clone();
+    let live = city.bytes();
 
     // Afterwards: some families revoke within 24 hours, officers annul some, another officer extends some
     // (signing the new text), children arrive with some; the sweep after their last valid day expires the rest.
+    let mut rng = StdRng::seed_from_u64(SEED);
     let mut order = issued.clone();
     for i in (1..order.len()).rev() {
         order.swap(i, rng.gen_range(0..=i));
@@ -302,15 +115,16 @@ fn build() -> City {
         take(EXTENDED),
         take(ENROLLED),
     );
-    db.change(&actors[1], &at(day, 16, 0), Mode::Commit, |c| {
+    city.change(1, &at(day, 16, 0), |c, _| {
         for d in &revoked {
             directions::revoke(c, d)?;
         }
         Ok(())
     })
     .expect("revocations");
+    let calendar = city.calendar();
     let next = calendar.add_working_days(day, 1);
-    db.change(&actors[2], &at(next, 10, 0), Mode::Commit, |c| {
+    city.change(2, &at(next, 10, 0), |c, _| {
         for d in &annulled {
             directions::annul(c, d, "документы не подтверждены")?;
         }
@@ -319,84 +133,66 @@ fn build() -> City {
     .expect("annulments");
     for (i, d) in extended.iter().enumerate() {
         // Extended by an officer other than the one who issued it, who signs the new text.
-        let signer: String = open_sql(&db)
+        let signer: String = city
+            .sql()
             .query_row(
                 "SELECT signed_by FROM direction WHERE number = ?1",
                 [d],
                 |r| r.get(0),
             )
             .unwrap();
-        let actor = actors
-            .iter()
-            .find(|a| a.officer_id() != signer)
+        let who = officer_ids()
+            .position(|o| o != signer)
             .expect("another officer");
-        let key = actor.key.as_ref().expect("a key");
-        db.change(actor, &at(next, 11, i as u32 % 60), Mode::Commit, |c| {
+        city.change(who, &at(next, 11, i as u32 % 60), |c, key| {
             directions::extend(c, d, 20, "ребёнок болеет", key)
         })
         .expect("an extension");
     }
-    db.change(&actors[0], &at(next, 15, 0), Mode::Commit, |c| {
-        for d in &enrolled {
-            let issued_at: String = directions::show(c, d)?.issued_at;
-            let doc = NaiveDate::parse_from_str(&issued_at[..10], "%Y-%m-%d").unwrap()
-                - Duration::days(2);
-            directions::enroll(c, d, Some(doc))?;
+    // Each child arrives with a benefit document dated two days before its direction was issued.
+    let documents: Vec<(String, NaiveDate)> = enrolled
+        .iter()
+        .map(|d| {
+            let issued_at: String = city
+                .sql()
+                .query_row(
+                    "SELECT issued_at FROM direction WHERE number = ?1",
+                    [d],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let issued_on = NaiveDate::parse_from_str(&issued_at[..10], "%Y-%m-%d").unwrap();
+            (d.clone(), issued_on - Duration::days(2))
+        })
+        .collect();
+    city.change(0, &at(next, 15, 0), |c, _| {
+        for (d, doc) in &documents {
+            directions::enroll(c, d, Some(*doc))?;
         }
         Ok(())
     })
     .expect("enrollments");
-    let settings = reference::load_settings(&db).unwrap();
-    let night = calendar.add_working_days(day, settings.direction_valid_working_days + 1);
-    db.change(&actors[1], &at(night, 1, 30), Mode::Commit, |c| {
-        sweep::sweep(c, night, &settings, &calendar)
-    })
-    .expect("the sweep");
-    kezek::store::audit::verify(&db, None).expect("the city verifies as built");
-    let ended = snapshot(&db, dir.path(), "ended.db");
+    let night = calendar.add_working_days(day, city.settings().direction_valid_working_days + 1);
+    city.sweep(1, night, &at(night, 1, 30));
+    kezek::store::audit::verify(city.db(), None).expect("the city verifies as built");
+    let ended = city.bytes();
     let stranger = PrivateKey::generate(2048)
         .expect("a key")
         .public()
         .pem
         .clone();
-    say(&format!(
+    say(format!(
         "forgery: built a city with {} signed directions in {:.1?}",
         issued.len(),
         t.elapsed()
     ));
-    City {
+    Forged {
         live,
         ended,
         issued,
-        reserved,
+        reserved: city.built.reserved.clone(),
         stranger,
     }
-}
-
-fn snapshot(db: &Db, dir: &Path, name: &str) -> Vec<u8> {
-    let path = dir.join(name);
-    db.backup(&path).expect("a snapshot");
-    std::fs::read(&path).expect("the snapshot")
-}
-
-/// Writes `bytes` to `path` as a fresh database file.
-fn fresh_copy(bytes: &[u8], path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
-    }
-    std::fs::write(path, bytes).expect("a copy");
-}
-
-/// A plain SQLite connection, as anyone with the file has: foreign keys off, no fsync.
-fn open_copy(path: &Path) -> Connection {
-    let conn = Connection::open(path).expect("open the copy");
-    conn.pragma_update(None, "synchronous", "OFF")
-        .expect("synchronous");
-    conn.pragma_update(None, "foreign_keys", "OFF")
-        .expect("foreign keys");
-    conn
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -557,11 +353,7 @@ fn mutate(
             format!("signature of {other}")
         }
         Mutation::SignedByAnotherOfficer => {
-            let others: Vec<&str> = OFFICERS
-                .iter()
-                .map(|o| o.0)
-                .filter(|o| *o != d.signed_by)
-                .collect();
+            let others: Vec<&str> = officer_ids().filter(|o| *o != d.signed_by).collect();
             let other = others[rng.gen_range(0..others.len())];
             conn.execute(
                 "UPDATE direction SET signed_by = ?2 WHERE number = ?1",
@@ -572,11 +364,7 @@ fn mutate(
         }
         Mutation::OfficerKeyReplaced => {
             let (whose, pem) = if rng.gen_bool(0.5) {
-                let others: Vec<&str> = OFFICERS
-                    .iter()
-                    .map(|o| o.0)
-                    .filter(|o| *o != d.signed_by)
-                    .collect();
+                let others: Vec<&str> = officer_ids().filter(|o| *o != d.signed_by).collect();
                 let other = others[rng.gen_range(0..others.len())];
                 (other.to_string(), public_pem(other))
             } else {
@@ -692,8 +480,8 @@ fn forgeries_accepted(tried: &[Tried]) -> Vec<String> {
 }
 
 fn print_matrix(title: &str, tried: &[Tried]) {
-    say(&format!("forgery: {title}"));
-    say(&format!(
+    say(format!("forgery: {title}"));
+    say(format!(
         "  {:<42} {:>6} {:>9} {:>14} {:>9}",
         "mutation", "tried", "tampered", "other refusal", "accepted"
     ));
@@ -703,7 +491,7 @@ fn print_matrix(title: &str, tried: &[Tried]) {
             continue;
         }
         let count = |f: &dyn Fn(&Answer) -> bool| of.iter().filter(|t| f(&t.answer)).count();
-        say(&format!(
+        say(format!(
             "  {:<42} {:>6} {:>9} {:>14} {:>9}",
             mutation.name(),
             of.len(),
@@ -734,7 +522,7 @@ fn r_a3_a_thousand_signed_directions_verify_and_every_mutation_of_one_is_rejecte
         assert!(v.signature_valid && v.status == "issued", "{v:?}");
         *by_signer.entry(v.signed_by).or_default() += 1;
     }
-    say(&format!(
+    say(format!(
         "forgery: {} signed directions verify ({:.1?}), by signer: {by_signer:?}",
         city.issued.len(),
         t.elapsed()
@@ -756,7 +544,7 @@ fn r_a3_a_thousand_signed_directions_verify_and_every_mutation_of_one_is_rejecte
         .iter()
         .filter(|t| t.answer == Answer::Tampered)
         .count();
-    say(&format!(
+    say(format!(
         "forgery: {} mutations left a document that is not UTF-8: {} refused as tampered (exit 65), {} refused \
          otherwise{}",
         not_utf8.len(),
@@ -822,7 +610,7 @@ fn r_d7_r_s2_revoked_annulled_and_expired_directions_are_refused_with_the_rule_t
         };
         *counts.entry((status, outcome)).or_default() += 1;
     }
-    say(&format!(
+    say(format!(
         "forgery: `direction verify` after the lifecycle: {}",
         counts
             .iter()
@@ -850,6 +638,7 @@ fn r_d7_r_s2_revoked_annulled_and_expired_directions_are_refused_with_the_rule_t
     let ended = strings(
         &conn,
         "SELECT number FROM direction WHERE status IN ('revoked', 'annulled', 'expired') ORDER BY number LIMIT 30",
+        [],
     );
     for number in ended {
         let d = stored(&conn, &number);
@@ -877,16 +666,7 @@ fn r_d7_r_s2_revoked_annulled_and_expired_directions_are_refused_with_the_rule_t
 
 /// `kezek direction verify NUMBER` on the environment's database: exit code and stderr.
 fn binary_verify(env: &TestEnv, number: &str, fault: Option<&str>) -> (i32, String) {
-    let mut cmd = env.cmd();
-    cmd.args(["direction", "verify", number]);
-    if let Some(fault) = fault {
-        cmd.env("KEZEK_FAULT", fault);
-    }
-    let out = cmd.output().expect("run kezek");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    env.outcome(&["direction", "verify", number], fault)
 }
 
 /// `openssl dgst -sha256 -verify PUB -signature SIG DOC`: Some(verified), or None when openssl cannot run.
@@ -935,7 +715,7 @@ fn r_a3_kezek_direction_verify_and_openssl_agree_on_a_sample() {
             .decode(shown["signature"].as_str().expect("a signature"))
             .expect("base64");
         let signer = shown["signed_by"].as_str().expect("signed_by");
-        let other = OFFICERS.iter().map(|o| o.0).find(|o| *o != signer).unwrap();
+        let other = officer_ids().find(|o| *o != signer).unwrap();
         let public = |id: &str| fixtures().join(format!("{id}.pub"));
         let mut edited = document.clone();
         let i = rng.gen_range(0..edited.len());
@@ -994,6 +774,7 @@ fn r_a3_kezek_direction_verify_and_openssl_agree_on_a_sample() {
             &format!(
                 "SELECT number FROM direction WHERE status = '{status}' ORDER BY number LIMIT 2"
             ),
+            [],
         ) {
             let (code, err) = binary_verify(&env, &number, None);
             match rule {
@@ -1008,7 +789,7 @@ fn r_a3_kezek_direction_verify_and_openssl_agree_on_a_sample() {
                 .or_default() += 1;
         }
     }
-    say(&format!(
+    say(format!(
         "forgery: samples through the binary and openssl: {figures:?}"
     ));
 }
@@ -1070,7 +851,7 @@ fn r_a1_a_private_key_readable_by_group_or_others_is_refused_for_signing() {
         .expect("a direction")
         .to_string();
     assert_eq!(binary_verify(&env, &number, None).0, 0);
-    say(&format!(
+    say(format!(
         "forgery: R-A1: {refused} signing attempts with a key readable by group or others refused (exit 3); \
          mode 600 signs {number}"
     ));
@@ -1132,7 +913,7 @@ fn broken_variant_signature_always_valid_lets_forgeries_through_and_the_checks_n
 
 // ---------------------------------------------------------------------------------------------------------
 // Forgeries kezek does not refuse properly yet. The test states what R-A3 and SPEC §8 promise and fails today;
-// run it with `cargo test --test forgery -- --ignored`.
+// run it with `cargo test --test suites forgery:: -- --ignored`.
 
 /// A document edited into bytes that are not UTF-8 (one byte of a Cyrillic letter changed) is a forged
 /// document like any other: `direction verify` must name it as tampered (exit 65), not end with a database
@@ -1165,9 +946,4 @@ fn r_a3_a_document_edited_into_bytes_that_are_not_utf8_is_refused_as_tampered() 
         "{number} with document byte {i} set to 0xff: in process {in_process:?}; `kezek direction verify` \
          exits {code}: {err}"
     );
-}
-
-/// A connection of the test's own to the database file, for the SQL that the store does not offer.
-fn open_sql(db: &Db) -> rusqlite::Connection {
-    rusqlite::Connection::open(db.path()).expect("the database opens")
 }

@@ -25,12 +25,7 @@
 //! The broken variant switches on `read-outside-transaction` (`direction issue` decides on facts read before
 //! its write transaction) and proves that the same checks catch it.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
-
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,9 +38,11 @@ use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use serde_json::Value;
 
-use env::TestEnv;
+use crate::common::city::{officer_ids, Applications, City, Directions, Places};
+use crate::common::env::{stderr, TestEnv};
+use crate::common::sql::{ints, one, pairs, strings};
+use crate::common::{say, PLACES_HEADER, SWEEP_COUNTS};
 
-const OFFICERS: [&str; 3] = ["ivanova", "sadykov", "omarova"];
 /// Reference data and the migrated applications arrive first thing on Monday 2 March 2026.
 const SETUP_NOW: &str = "2026-03-02T09:00";
 /// The places, the offer round and the first directions of that Monday.
@@ -64,9 +61,9 @@ const PUBLISHING_ORGS: [&str; 8] = [
 ];
 const DEFAULT_SEED: u64 = 0x6b65_7a65_6b01;
 
-/// The places of 2 March: state places (offered that morning) and private ones (taken directly).
-const PLACES_CSV: &str = "org_code,group_year,language,place_type,count,release_date
-DS-001,2021,ru,regular,4,2026-03-02
+/// The places of 2 March after the header: state places (offered that morning) and private ones (taken
+/// directly).
+const PLACES_ROWS: &str = "DS-001,2021,ru,regular,4,2026-03-02
 DS-002,2022,kk,regular,6,2026-03-02
 DS-003,2023,ru,regular,6,2026-03-02
 DS-004,2022,ru,regular,4,2026-03-02
@@ -83,14 +80,10 @@ fn seed() -> u64 {
         .unwrap_or(DEFAULT_SEED)
 }
 
-fn figures(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The city the workers race in.
 
-struct City {
+struct Raced {
     env: TestEnv,
     /// General-queue applications of the raced group years, with their group year.
     apps: Vec<(String, i64)>,
@@ -100,89 +93,37 @@ struct City {
     directions: Vec<String>,
 }
 
-fn strings(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
-    conn.prepare(sql)
-        .expect("a query")
-        .query_map(params, |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows")
-}
-
-fn ints(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Vec<i64> {
-    conn.prepare(sql)
-        .expect("a query")
-        .query_map(params, |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows")
-}
-
-fn count(conn: &Connection, sql: &str) -> i64 {
-    conn.query_row(sql, [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
 /// Three officers, the sample organizations, 400 migrated applications (seeded), 33 places, the offer round of
-/// 2 March and directions for half of the offered places and for two private ones, all through the binary.
-fn city(seed: u64) -> City {
-    let mut env = TestEnv::bare();
-    // The database lives in memory-backed /dev/shm where there is one: the race is about locks and
-    // transactions, which tmpfs implements as a disk does, and the fsync latency of a shared disk would
-    // otherwise decide how long the suite runs.
-    if let Ok(dir) = tempfile::tempdir_in("/dev/shm") {
-        env.db = dir.path().join("kezek.db");
-        env.dir = dir;
-    }
-    env.set_now(SETUP_NOW);
-    env.kezek(&["init"]).success();
-    env.add_first_officer("ivanova");
-    env.act_as("ivanova");
-    env.add_officer("sadykov");
-    env.add_officer("omarova");
-    let orgs = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-    env.kezek(&["org", "import", orgs]).success();
-
-    let mut csv = Vec::new();
-    let registered_by = kezek::domain::time::local(
-        chrono::NaiveDate::from_ymd_opt(2026, 2, 27)
-            .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .expect("a time"),
-    );
-    kezek::generate::applications(&mut csv, seed, 400, registered_by).expect("generated CSV");
-    let apps_csv = env.path("applications.csv");
-    std::fs::write(&apps_csv, csv).expect("write applications.csv");
-    env.kezek(&["application", "import", apps_csv.to_str().expect("a path")])
-        .success();
-
-    env.set_now(PREP_NOW);
-    let places_csv = env.write("places.csv", PLACES_CSV);
-    env.kezek(&["place", "import", places_csv.to_str().expect("a path")])
-        .success();
-    let notified = env.json(&["offer"])["notified"].as_u64().expect("notified");
+/// 2 March and directions for half of the offered places and for two private ones, all through the binary. The
+/// database lives in memory-backed /dev/shm where there is one: the race is about locks and transactions, which
+/// tmpfs implements as a disk does, and the fsync latency of a shared disk would otherwise decide how long the
+/// suite runs.
+fn city(seed: u64) -> Raced {
+    let city = City::builder()
+        .in_tmpfs()
+        .officers(3)
+        .at(SETUP_NOW)
+        .seed(seed)
+        .applications(Applications::Generated(400))
+        .registered_by("2026-02-27T12:00")
+        .round_at(PREP_NOW)
+        .places(Places::Csv(format!("{PLACES_HEADER}\n{PLACES_ROWS}")))
+        .offer()
+        .directions(Directions {
+            half: true,
+            ..Directions::default()
+        })
+        .build();
+    let notified = city.built.notified;
     assert!(
         notified >= 20,
         "the offer round of 2 March notified {notified}"
     );
+    let mut directions = city.built.issued.clone();
+    let mut env = city.env;
 
-    let conn = env.conn();
-    let mut directions = Vec::new();
-    for year in RACED_YEARS {
-        let offered = ints(
-            &conn,
-            "SELECT id FROM place WHERE status = 'offered' AND group_year = ?1 ORDER BY id",
-            [year],
-        );
-        let waiting = strings(
-            &conn,
-            "SELECT number FROM application WHERE status = 'notified' AND group_year = ?1 ORDER BY number",
-            [year],
-        );
-        for (place, app) in offered.iter().zip(&waiting).take(offered.len() / 2) {
-            directions.push(issue_in_prep(&env, app, *place));
-        }
-    }
     // Two private places taken directly by queued children of 2021 (R-D4: they leave the queue).
+    let conn = env.conn();
     let private = ints(
         &conn,
         "SELECT id FROM place WHERE org = 'PS-001' AND status = 'free' ORDER BY id LIMIT 2",
@@ -195,40 +136,26 @@ fn city(seed: u64) -> City {
         [],
     );
     for (place, app) in private.iter().zip(&queued) {
-        directions.push(issue_in_prep(&env, app, *place));
+        let d = env.json(&["direction", "issue", app, "--place", &place.to_string()]);
+        directions.push(d["number"].as_str().expect("a number").to_string());
     }
 
-    let apps: Vec<(String, i64)> = conn
-        .prepare(
-            "SELECT number, group_year FROM application
-             WHERE queue_type = 'general' AND group_year BETWEEN 2021 AND 2023 ORDER BY number",
-        )
-        .expect("a query")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
-    let places: Vec<(i64, i64)> = conn
-        .prepare("SELECT id, group_year FROM place ORDER BY id")
-        .expect("a query")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
+    let apps: Vec<(String, i64)> = pairs(
+        &conn,
+        "SELECT number, group_year FROM application
+         WHERE queue_type = 'general' AND group_year BETWEEN 2021 AND 2023 ORDER BY number",
+        [],
+    );
+    let places: Vec<(i64, i64)> = pairs(&conn, "SELECT id, group_year FROM place ORDER BY id", []);
     drop(conn);
     assert!(apps.len() >= 150, "{} applications to race for", apps.len());
     env.set_now(RACE_NOW);
-    City {
+    Raced {
         env,
         apps,
         places,
         directions,
     }
-}
-
-fn issue_in_prep(env: &TestEnv, app: &str, place: i64) -> String {
-    let d = env.json(&["direction", "issue", app, "--place", &place.to_string()]);
-    d["number"].as_str().expect("a number").to_string()
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -347,7 +274,7 @@ fn pick_op(rng: &mut StdRng, weights: &[(Op, u32)]) -> Op {
 fn issue_target(
     rng: &mut StdRng,
     reader: &Connection,
-    city: &City,
+    city: &Raced,
     pools: &Pools,
     hot: Option<&Hot>,
 ) -> (String, i64) {
@@ -447,7 +374,7 @@ fn args_for(
     op: Op,
     rng: &mut StdRng,
     reader: &Connection,
-    city: &City,
+    city: &Raced,
     pools: &Pools,
     hot: Option<&Hot>,
 ) -> Vec<String> {
@@ -527,9 +454,10 @@ fn op_of(args: &[String]) -> Op {
 }
 
 /// Runs the workers; returns every command's record and the wall time of the race.
-fn race(city: &City, cfg: &Config) -> (Vec<Record>, Duration) {
+fn race(city: &Raced, cfg: &Config) -> (Vec<Record>, Duration) {
     let bin = assert_cmd::cargo::cargo_bin("kezek");
-    let keys: BTreeMap<&str, PathBuf> = OFFICERS.iter().map(|o| (*o, city.env.key(o).0)).collect();
+    let officers: Vec<&'static str> = officer_ids().collect();
+    let keys: BTreeMap<&str, PathBuf> = officers.iter().map(|o| (*o, city.env.key(o).0)).collect();
     let pools = Pools {
         places: Mutex::new(city.places.clone()),
         directions: Mutex::new(city.directions.clone()),
@@ -543,22 +471,11 @@ fn race(city: &City, cfg: &Config) -> (Vec<Record>, Duration) {
                 while commands.load(Ordering::SeqCst) < after {
                     std::thread::sleep(Duration::from_millis(5));
                 }
-                let args: Vec<String> = [
-                    "place",
-                    "publish",
-                    "--org",
-                    "DS-001",
-                    "--group-year",
-                    "2022",
-                    "--language",
-                    "kk",
-                    "--count",
-                    "1",
-                    "--format",
-                    "json",
-                ]
-                .map(String::from)
-                .into();
+                let args: Vec<String> =
+                    "place publish --org DS-001 --group-year 2022 --language kk --count 1 --format json"
+                        .split(' ')
+                        .map(String::from)
+                        .collect();
                 let worker = cfg.workers;
                 vec![run(
                     bin,
@@ -574,7 +491,8 @@ fn race(city: &City, cfg: &Config) -> (Vec<Record>, Duration) {
         });
         let handles: Vec<_> = (0..cfg.workers)
             .map(|worker| {
-                let (bin, keys, pools, commands) = (&bin, &keys, &pools, &commands);
+                let (bin, keys, pools, commands, officers) =
+                    (&bin, &keys, &pools, &commands, &officers);
                 scope.spawn(move || {
                     let mut rng =
                         StdRng::seed_from_u64(cfg.seed ^ ((worker as u64 + 1) * 0x9e37_79b9));
@@ -585,7 +503,7 @@ fn race(city: &City, cfg: &Config) -> (Vec<Record>, Duration) {
                     let mut out = Vec::with_capacity(cfg.ops_per_worker);
                     for _ in 0..cfg.ops_per_worker {
                         let op = pick_op(&mut rng, &cfg.weights);
-                        let officer = *OFFICERS.choose(&mut rng).expect("an officer");
+                        let officer = *officers.choose(&mut rng).expect("an officer");
                         let mut args =
                             args_for(op, &mut rng, &reader, city, pools, cfg.hot.as_ref());
                         let op = op_of(&args);
@@ -622,7 +540,7 @@ fn race(city: &City, cfg: &Config) -> (Vec<Record>, Duration) {
 #[allow(clippy::too_many_arguments)]
 fn run(
     bin: &Path,
-    city: &City,
+    city: &Raced,
     cfg: &Config,
     pause_ms: u64,
     keys: &BTreeMap<&str, PathBuf>,
@@ -699,7 +617,7 @@ fn baseline(env: &TestEnv) -> Baseline {
         .collect::<rusqlite::Result<_>>()
         .expect("rows");
     Baseline {
-        seq: count(&conn, "SELECT coalesce(max(seq), 0) FROM journal"),
+        seq: one(&conn, "SELECT coalesce(max(seq), 0) FROM journal"),
         directions,
         places: ints(&conn, "SELECT id FROM place", [])
             .into_iter()
@@ -777,15 +695,6 @@ impl Findings {
         out
     }
 }
-
-const SWEEP_COUNTS: [&str; 6] = [
-    "windows_closed",
-    "directions_expired",
-    "stop_listed",
-    "removed_expired_twice",
-    "stop_lists_ended",
-    "removed_age_limit",
-];
 
 fn sweep_did_something(v: &Value) -> bool {
     SWEEP_COUNTS.iter().any(|k| v[k].as_u64() != Some(0))
@@ -1469,7 +1378,7 @@ fn officers_and_the_sweep_racing_on_one_database_lose_no_update_and_hold_no_plac
         .kezek(&["sweep", "--date", "2026-03-16", "--format", "json"])
         .success();
     let second: Value = serde_json::from_slice(&again.get_output().stdout).expect("sweep JSON");
-    let message = env::stderr(&again);
+    let message = stderr(&again);
     let journal_after = env.count("SELECT max(seq) FROM journal");
     let second_sweep_changed = env.snapshot() != before;
 
@@ -1490,7 +1399,7 @@ fn officers_and_the_sweep_racing_on_one_database_lose_no_update_and_hold_no_plac
         .iter()
         .find(|r| r.worker == cfg.workers)
         .expect("the long writer ran");
-    figures(&format!(
+    say(format!(
         "race: seed {seed}, {} processes at a time (+1 holding its write for {} ms once), {} commands in \
          {:.1} s (pause {} ms), done {done}, refused (exit 3) {refused}, busy (exit 75) {busy}, other exits \
          {other}{}\n  sweeps: {} first runs of a day, {} later runs, {expired} directions expired\n  \
@@ -1593,7 +1502,7 @@ fn the_race_checks_catch_direction_issue_reading_outside_its_transaction() {
         .filter(|(_, v)| !v.is_empty())
         .map(|(name, v)| format!("{name} {} (first: {})", v.len(), v[0]))
         .collect();
-    figures(&format!(
+    say(format!(
         "race, broken variant (read-outside-transaction): seed {seed}, {} processes, {} commands in {:.1} s \
          (pause {} ms), done {done}, refused {refused}, busy {busy}, other exits {other}{}\n  caught: {}; \
          total {:.1} s",

@@ -12,22 +12,20 @@
 //! bad value with its control characters escaped and, if long, shortened; a file without its header row is
 //! refused without showing its first row.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
-
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Instant;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use env::TestEnv;
 use kezek::domain::calendar::WorkingCalendar;
-use kezek::domain::iin::{check_digit, Iin};
+use kezek::domain::iin::check_digit;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
+
+use crate::common::env::{self, TestEnv};
+use crate::common::sql::sidecar;
+use crate::common::{date, iin, say, wrong_check_digit, APPLICATION_COLUMNS};
 
 /// The seed of every random byte in this suite (garbage files, the sample of the broken variant).
 const SEED: u64 = 0x6b657a656b;
@@ -37,14 +35,6 @@ const KEEPS_GOOD_ROWS: &str = "import-keeps-good-rows";
 
 /// The application import migrated in one piece in CI: 100,000 good rows and a bad last one.
 const BIG_MIGRATION: u64 = 100_000;
-
-fn figure(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("a date")
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The four importers and a well-formed row of each.
@@ -66,21 +56,6 @@ const PLACE_COLUMNS: &[&str] = &[
     "place_type",
     "count",
     "release_date",
-];
-const APPLICATION_COLUMNS: &[&str] = &[
-    "registered_at",
-    "child_iin",
-    "child_name",
-    "applicant_iin",
-    "applicant_name",
-    "phone",
-    "email",
-    "district",
-    "queue_type",
-    "language",
-    "category",
-    "docs",
-    "consent",
 ];
 
 /// The child registered before every application case (born 2021-06-15, outside the birth dates of `good`).
@@ -118,7 +93,7 @@ impl Importer {
             Importer::Org => ORG_COLUMNS,
             Importer::Calendar => CALENDAR_COLUMNS,
             Importer::Place => PLACE_COLUMNS,
-            Importer::Application => APPLICATION_COLUMNS,
+            Importer::Application => &APPLICATION_COLUMNS[..13],
         }
     }
 
@@ -231,13 +206,6 @@ impl Importer {
     }
 }
 
-/// A valid IIN of a person born on `birth`, from `serial` on (some serials have no check digit).
-fn iin(birth: NaiveDate, female: bool, serial: u32) -> String {
-    (serial..)
-        .find_map(|s| Iin::build(birth, female, s))
-        .expect("an IIN")
-}
-
 /// Twelve digits whose check digit is right but whose first six are `yymmdd` as given (possibly no date).
 fn iin_with_birth_digits(yymmdd: &str, century: u32) -> String {
     (1..)
@@ -248,11 +216,6 @@ fn iin_with_birth_digits(yymmdd: &str, century: u32) -> String {
             Some(format!("{head}{k}"))
         })
         .expect("a check digit")
-}
-
-fn wrong_check_digit(iin: &str) -> String {
-    let last = iin.as_bytes()[11] - b'0';
-    format!("{}{}", &iin[..11], (last + 1) % 10)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1713,18 +1676,7 @@ fn setup(imp: Importer) -> TestEnv {
     let env = TestEnv::with_officer();
     match imp {
         Importer::Org => org_add(&env, "DS-001", "state"),
-        Importer::Calendar => {
-            env.kezek(&[
-                "calendar",
-                "add",
-                "2026-05-27",
-                "--kind",
-                "holiday",
-                "--name",
-                "Курбан айт",
-            ])
-            .success();
-        }
+        Importer::Calendar => env.declare_kurban_ait(),
         Importer::Place => {
             org_add(&env, "DS-001", "state");
             org_add(&env, "PR-001", "private");
@@ -1789,9 +1741,7 @@ impl Bench {
 
     fn restore(&self) {
         for suffix in ["-wal", "-shm"] {
-            let mut side = self.env.db.clone().into_os_string();
-            side.push(suffix);
-            let _ = std::fs::remove_file(PathBuf::from(side));
+            let _ = std::fs::remove_file(sidecar(&self.env.db, suffix));
         }
         std::fs::write(&self.env.db, &self.db).expect("restore the database");
         assert_eq!(self.env.snapshot(), self.snapshot, "the database restored");
@@ -2003,7 +1953,7 @@ fn run_table(imp: Importer) {
         }
     }
     let refusals = cases.iter().filter(|c| c.is_refusal()).count();
-    figure(&format!(
+    say(format!(
         "hostile {} import: {} cases ({refusals} malformed, {} well formed): {refused_cleanly} refused cleanly, \
          {accepted} accepted as expected, {} failures; {:.1} s",
         imp.noun(),
@@ -2298,7 +2248,7 @@ fn application_import_of_100000_good_rows_and_a_bad_last_row_names_the_last_line
     let took = import_started.elapsed();
     let err = String::from_utf8_lossy(&out.stderr);
     let last = BIG_MIGRATION + 2;
-    figure(&format!(
+    say(format!(
         "hostile application import: {BIG_MIGRATION} good rows + 1 bad last row ({:.1} MB) refused in {:.1} s \
          (generated in {:.1} s), exit {:?}",
         bytes.len() as f64 / 1e6,
@@ -2379,7 +2329,7 @@ fn broken_variant_import_keeps_good_rows_is_caught_by_the_unchanged_database_che
             }
         }
     }
-    figure(&format!(
+    say(format!(
         "hostile broken variant ({KEEPS_GOOD_ROWS}): {caught} of {tried} mixed files caught by the unchanged-database check"
     ));
     assert!(tried >= 20, "only {tried} mixed cases sampled");

@@ -24,10 +24,6 @@
 //!
 //! The city is built once and shared by the tests below, each of which asserts one part of the rule.
 
-#[path = "cli/env.rs"]
-#[allow(dead_code)]
-mod env;
-
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write as _;
@@ -37,12 +33,14 @@ use std::sync::OnceLock;
 use std::time::{Instant, SystemTime};
 
 use chrono::{Duration, NaiveDate};
-use kezek::domain::iin::Iin;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
-use env::TestEnv;
+use crate::common::city::{Applications, CityBuilder, Driver};
+use crate::common::env::TestEnv;
+use crate::common::sql::{sidecar, tables};
+use crate::common::{commands_in_help, date, iin, wrong_check_digit, APPLICATION_COLUMNS};
 
 /// The seed of the synthetic city; a failure names it, and the same seed rebuilds the same city.
 const SEED: u64 = 0x6b65_7a65_6b94;
@@ -104,19 +102,8 @@ struct Family {
     number: Option<String>,
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("a date")
-}
-
 fn between(rng: &mut StdRng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     from + Duration::days(rng.gen_range(0..=(to - from).num_days().max(0)))
-}
-
-/// A valid IIN (R-Q4) of someone born on `birth`: the first serial from `serial` on with a check digit.
-fn iin(birth: NaiveDate, female: bool, serial: u32) -> String {
-    (serial..)
-        .find_map(|s| Iin::build(birth, female, s))
-        .expect("an IIN")
 }
 
 /// The 500 families: children born 2019 to 2025 (three turn 7 this week, a quarter are of 2022, the year
@@ -218,23 +205,6 @@ fn families() -> Vec<Family> {
     out
 }
 
-const IMPORT_HEADER: [&str; 14] = [
-    "registered_at",
-    "child_iin",
-    "child_name",
-    "applicant_iin",
-    "applicant_name",
-    "phone",
-    "email",
-    "district",
-    "queue_type",
-    "language",
-    "category",
-    "docs",
-    "consent",
-    "number",
-];
-
 impl Family {
     fn row(&self) -> Vec<String> {
         vec![
@@ -287,7 +257,7 @@ impl Family {
 
 fn csv_text(rows: &[Vec<String>]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(IMPORT_HEADER).expect("CSV header");
+    w.write_record(APPLICATION_COLUMNS).expect("CSV header");
     for r in rows {
         w.write_record(r).expect("CSV row");
     }
@@ -982,22 +952,36 @@ impl Runner {
     }
 }
 
-fn commands_in_help(help: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut inside = false;
-    for line in help.lines() {
-        if line.starts_with("Commands:") {
-            inside = true;
-        } else if inside && line.trim().is_empty() {
-            break;
-        } else if inside && line.starts_with("  ") && !line.starts_with("   ") {
-            let name = line.split_whitespace().next().unwrap_or("");
-            if name != "help" {
-                out.push(name.to_string());
-            }
-        }
+/// The runner builds the city with the builder's commands, each scanned like every other command, in the first
+/// format that command has not run in yet.
+impl Driver for Runner {
+    fn env(&mut self) -> &mut TestEnv {
+        &mut self.env
     }
-    out
+
+    fn run(&mut self, args: Vec<String>) {
+        let leaf = self.leaf(&args);
+        let format = FORMATS
+            .into_iter()
+            .find(|f| !self.coverage.contains(&(leaf.clone(), f.to_string())))
+            .unwrap_or("table");
+        self.ok(args, format);
+    }
+
+    fn clock(&mut self, now: &str) {
+        self.now = now.to_string();
+    }
+
+    fn input(&mut self, name: &str, contents: &[u8]) -> PathBuf {
+        let text = std::str::from_utf8(contents).expect("a text file");
+        PathBuf::from(Runner::input(self, name, text))
+    }
+
+    fn officer_key(&mut self, officer: &str) -> (PathBuf, PathBuf) {
+        let (private, public) = self.env.key(officer);
+        self.inputs.extend([private.clone(), public.clone()]);
+        (private, public)
+    }
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -1024,12 +1008,6 @@ fn mode(path: &Path) -> u32 {
 /// The IIN typed with its last digit twice: the IIN in full inside a bad value.
 fn typed_twice(iin: &str) -> String {
     format!("{iin}{}", &iin[11..])
-}
-
-/// The IIN with another check digit.
-fn wrong_check_digit(iin: &str) -> String {
-    let last = if iin.ends_with('9') { '0' } else { '9' };
-    format!("{}{last}", &iin[..11])
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1253,31 +1231,33 @@ fn build_city() -> City {
     }
     r.coverage.clear();
 
-    // --- The database, officers and their keys, reference data.
+    // --- The database, officers and their keys, reference data, and the families: 480 imported from a
+    // migration file (each import tried with --dry-run first), 20 registered one by one later.
+    let mut imported: Vec<&Family> = families[..FIRST_REGISTERED].iter().collect();
+    imported.sort_by(|a, b| a.registered_at.cmp(&b.registered_at));
+    let imported: Vec<Vec<String>> = imported.into_iter().map(Family::row).collect();
+    let built = CityBuilder::new()
+        .at(DAY1)
+        .officers(3)
+        .calendar()
+        .applications(Applications::Csv(csv_text(&imported)))
+        .dry_run_first()
+        .drive(&mut r);
+    let migration = built
+        .migration
+        .expect("the migration file")
+        .display()
+        .to_string();
+
     for format in FORMATS {
         r.ok("init", format);
     }
-    let key = |r: &mut Runner, officer: &str| -> (String, String) {
-        let (private, public) = r.env.key(officer);
-        r.inputs.extend([private.clone(), public.clone()]);
-        (private.display().to_string(), public.display().to_string())
-    };
-    let (ivanova_key, ivanova_pub) = key(&mut r, "ivanova");
-    let (_, sadykov_pub) = key(&mut r, "sadykov");
-    let (_, omarova_pub) = key(&mut r, "omarova");
-    let add = |id: &str, name: &str, public: &str| {
-        cli(
-            "officer add --id {} --name {} --district Медеуский --public-key {}",
-            &[id, name, public],
-        )
-    };
-    let mut first = add("ivanova", "Иванова Айгуль", &ivanova_pub);
-    first.extend(cli("--key {}", &[&ivanova_key]));
-    r.ok(first, "table");
-    r.env.act_as("ivanova");
-    r.ok(add("sadykov", "Садыков Ерлан", &sadykov_pub), "json");
-    r.fail(add("sadykov", "Садыков Ерлан", &sadykov_pub), "csv", 65);
-    r.ok(add("omarova", "Омарова Сауле", &omarova_pub), "text");
+    let (_, sadykov_pub) = r.env.key("sadykov");
+    let add_sadykov = cli(
+        "officer add --id sadykov --name {} --district Медеуский --public-key {}",
+        &["Садыков Ерлан", &sadykov_pub.display().to_string()],
+    );
+    r.fail(add_sadykov, "text", 65);
     let keygen = format!("officer keygen --out {} --bits 2048", r.path("keys"));
     r.ok(&keygen, "json");
     for format in ["table", "csv", "text"] {
@@ -1285,9 +1265,7 @@ fn build_city() -> City {
     }
     r.all("officer list", Scope::Nobody);
 
-    let orgs = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/orgs.csv");
-    r.ok(format!("org import {orgs} --dry-run"), "json");
-    r.ok(format!("org import {orgs}"), "table");
+    let orgs = crate::common::ORGS;
     r.fail(format!("org import {orgs}"), "csv", 3);
     let bad = r.input(
         "bad-orgs.csv",
@@ -1306,9 +1284,7 @@ fn build_city() -> City {
     r.all("org list", Scope::Nobody);
     r.ok("org list --district Медеуский", "json");
 
-    let calendar = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/calendar.csv");
-    r.ok(format!("calendar import {calendar} --dry-run"), "table");
-    r.ok(format!("calendar import {calendar}"), "json");
+    let calendar = crate::common::CALENDAR;
     r.fail(format!("calendar import {calendar}"), "csv", 3);
     let bad = r.input("bad-days.csv", "date,kind,name\n2026-13-01,holiday,x\n");
     r.fail(format!("calendar import {bad}"), "text", 65);
@@ -1328,13 +1304,6 @@ fn build_city() -> City {
     r.fail("settings set no_such_setting 3", "text", 2);
     r.all("category list", Scope::Nobody);
 
-    // --- The families: 480 imported from a migration file, 20 registered one by one.
-    let mut imported: Vec<&Family> = families[..FIRST_REGISTERED].iter().collect();
-    imported.sort_by(|a, b| a.registered_at.cmp(&b.registered_at));
-    let imported: Vec<Vec<String>> = imported.into_iter().map(Family::row).collect();
-    let migration = r.input("applications.csv", &csv_text(&imported));
-    r.ok(format!("application import {migration} --dry-run"), "json");
-    r.ok(format!("application import {migration}"), "table");
     r.fail(format!("application import {migration}"), "csv", 3);
 
     // Bad rows that carry seeded families' data (families 481.. are not registered yet): a duplicate
@@ -1850,7 +1819,10 @@ fn build_city() -> City {
     // Officers: a key rotated by another officer (R-A7); a key in use and one's own key are refused.
     let new_key = r.path("keys/officer.pub");
     r.fail(
-        format!("officer rotate-key omarova --public-key {sadykov_pub}"),
+        format!(
+            "officer rotate-key omarova --public-key {}",
+            sadykov_pub.display()
+        ),
         "table",
         65,
     );
@@ -1934,7 +1906,7 @@ fn build_city() -> City {
     // --- File modes: the database, its backups and private keys are the officer's alone.
     let mut modes = vec![("database".to_string(), mode(&r.env.db))];
     for suffix in ["-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", r.env.db.display()));
+        let p = sidecar(&r.env.db, suffix);
         if p.exists() {
             modes.push((format!("database{suffix}"), mode(&p)));
         }
@@ -2005,15 +1977,8 @@ fn build_city() -> City {
 
 /// Every value of every row of every table, as (table, column, row number, text).
 fn database_texts(conn: &rusqlite::Connection) -> Vec<(String, String, i64, String)> {
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-        .expect("SQL")
-        .query_map([], |r| r.get(0))
-        .expect("SQL")
-        .collect::<Result<_, _>>()
-        .expect("tables");
     let mut out = Vec::new();
-    for t in tables {
+    for t in tables(conn) {
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM \"{t}\""))
             .expect("SQL");
@@ -2200,7 +2165,7 @@ fn purge(r: &mut Runner, families: &[Family], by_iin: &HashMap<String, usize>) -
     // read while this connection still holds the database open, so that closing it does not checkpoint the
     // log first: what the purge removed may not be readable there either.
     let mut raw = std::fs::read(&r.env.db).unwrap_or_default();
-    raw.extend(std::fs::read(format!("{}-wal", r.env.db.display())).unwrap_or_default());
+    raw.extend(std::fs::read(sidecar(&r.env.db, "-wal")).unwrap_or_default());
     drop(conn);
     let raw = String::from_utf8_lossy(&raw);
     let readable: BTreeSet<usize> = gone_scanner
@@ -2410,7 +2375,7 @@ fn db_purge_leaves_no_personal_data_of_ended_applications() {
 /// date, a code (queue type, class, reason, kind, language, metric) or a district.
 #[test]
 fn stats_hold_counts_dates_codes_and_districts_only() {
-    let orgs = include_str!("../examples/orgs.csv");
+    let orgs = include_str!("../../examples/orgs.csv");
     let districts: BTreeSet<&str> = orgs
         .lines()
         .skip(1)
