@@ -399,18 +399,24 @@ fn r_a8_a_head_deleted_from_the_middle_is_caught() {
     );
 }
 
-/// R-A8: the signing time is signed, so a head cannot be re-dated.
-#[test]
-fn r_a8_a_re_dated_head_is_caught() {
+/// Applies `set` (an SQL assignment) to the last head of a city and returns what `audit verify` says, with the
+/// head's seq.
+fn edit_last_head(set: &str) -> (i64, String) {
     let env = city();
     let head = last_seq(&env);
     env.conn()
         .execute(
-            "UPDATE journal_head SET signed_at = '2026-01-05T09:00:00+05:00' WHERE seq = ?1",
+            &format!("UPDATE journal_head SET {set} WHERE seq = ?1"),
             [head],
         )
         .unwrap();
-    let msg = refused(&env);
+    (head, refused(&env))
+}
+
+/// R-A8: the signing time is signed, so a head cannot be re-dated.
+#[test]
+fn r_a8_a_re_dated_head_is_caught() {
+    let (head, msg) = edit_last_head("signed_at = '2026-01-05T09:00:00+05:00'");
     assert!(
         msg.contains(&format!("signed head {head}: the signature is not")),
         "{msg}"
@@ -420,15 +426,7 @@ fn r_a8_a_re_dated_head_is_caught() {
 /// R-A8: a head turned back into an earlier version's (no checkpoint) after checkpoints began is refused.
 #[test]
 fn r_a8_a_head_without_a_checkpoint_after_checkpoints_is_caught() {
-    let env = city();
-    let head = last_seq(&env);
-    env.conn()
-        .execute(
-            "UPDATE journal_head SET tree_size = NULL, root = NULL, previous = NULL WHERE seq = ?1",
-            [head],
-        )
-        .unwrap();
-    let msg = refused(&env);
+    let (head, msg) = edit_last_head("tree_size = NULL, root = NULL, previous = NULL");
     assert!(
         msg.contains(&format!("signed head {head} is not a checkpoint")),
         "{msg}"
