@@ -37,7 +37,9 @@ pub enum AuditCommand {
         officers.json, trusts (R-A7; --trust FILE pins the first officer's key); with --previous CHECKPOINT, \
         an earlier checkpoint is a prefix of this log (nothing rewritten); the queues/*.csv are exactly what the \
         log's applications give in R-Q2 order; no registration is back-dated more than 10 minutes before its \
-        event was recorded, and every application import after the first is listed with its back-dated rows. \
+        event was recorded, and every application import after the first is listed with its back-dated rows; \
+        every offer round notified the head of its queue (passing over only those it published as attending an \
+        organization, R-D5), and every direction of an offered place went to an application its round notified. \
         With --explain NUMBER, also the application's position at its registration and now and every event \
         that moved it, from the publication alone (R-V7). Names the first violation by file, line or seq and \
         rule, and exits 65."

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::store::audit::SignedHead;
 
 mod queues;
-use queues::{check_queues, offer_round};
+use queues::{check_queues, offer_round, Windows};
 
 /// How far a registration's time may lie before the time its event was recorded (R-V5, `backdate_minutes`).
 pub const BACKDATE_MINUTES: i64 = 10;
@@ -101,6 +101,7 @@ pub fn check(
     let mut frontier = Frontier::default();
     let mut previous_root = None;
     let mut apps: HashMap<String, App> = HashMap::new();
+    let mut windows = Windows::default();
     let mut k: u32 = 3;
     let mut report = PublicReport::default();
     let mut imports = 0;
@@ -133,6 +134,7 @@ pub fn check(
             if previous.and_then(|p| p.tree_size) == Some(seq) {
                 previous_root = Some(frontier.root());
             }
+            windows.check(&record, seq, &at)?;
             take(
                 &record,
                 seq,
@@ -144,6 +146,7 @@ pub fn check(
                 &mut imports,
                 &mut report,
             )?;
+            windows.take(&record);
         }
         if text.split_terminator('\n').count() as i64 != crate::publish::RECORDS_PER_FILE {
             break;

@@ -1,7 +1,7 @@
 //! The queues of a publication (R-V5): each offer round replayed against the queue as it stood before it, and
 //! `queues/*.csv` against the queue the log's applications give in R-Q2 order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -197,4 +197,76 @@ pub(super) fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> R
         }
     }
     Ok(expected_files.len())
+}
+
+/// The offer windows as the log shows them: which round each offered place belongs to, and whom each round
+/// notified.
+#[derive(Debug, Default)]
+pub(super) struct Windows {
+    offered: HashMap<i64, i64>,
+    notified: HashMap<i64, HashSet<String>>,
+}
+
+impl Windows {
+    /// Before a record's rows are taken: a direction issued for an offered place went to an application that
+    /// the place's round notified (R-D3, R-V5).
+    pub(super) fn check(&self, record: &Value, seq: i64, at: &str) -> Result<()> {
+        if record["kind"] != "direction.issue" {
+            return Ok(());
+        }
+        for row in rows(record, "direction") {
+            let fields = &row["fields"];
+            let (Some(place), Some(application)) =
+                (fields["place_id"].as_i64(), fields["application"].as_str())
+            else {
+                continue;
+            };
+            if let Some(round) = self.offered.get(&place) {
+                if !self
+                    .notified
+                    .get(round)
+                    .is_some_and(|n| n.contains(application))
+                {
+                    return Err(bad(format!(
+                        "{at}: seq {seq}: place {place}, offered by round {round}, was directed to {application}, which that round did not notify (R-D3, R-V5)"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After a record: the places it offered or released, and whom an offer round notified.
+    pub(super) fn take(&mut self, record: &Value) {
+        for row in rows(record, "place") {
+            let Some(id) = row["key"].as_i64() else {
+                continue;
+            };
+            match (
+                row["fields"]["status"].as_str(),
+                row["fields"]["offer_round"].as_i64(),
+            ) {
+                (Some("offered"), Some(round)) => self.offered.insert(id, round),
+                _ => self.offered.remove(&id),
+            };
+        }
+        if record["kind"] == "offer.round" {
+            let round = rows(record, "offer_round").find_map(|r| r["key"].as_i64());
+            if let Some(round) = round {
+                let notified = rows(record, "application")
+                    .filter(|r| r["fields"]["status"] == "notified")
+                    .filter_map(|r| r["key"].as_str().map(str::to_string));
+                self.notified.entry(round).or_default().extend(notified);
+            }
+        }
+    }
+}
+
+/// The rows of `table` in a record.
+fn rows<'r>(record: &'r Value, table: &'static str) -> impl Iterator<Item = &'r Value> + 'r {
+    record["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(move |r| r["table"] == table)
 }

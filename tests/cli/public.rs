@@ -623,3 +623,52 @@ fn r_v5_an_offer_round_that_passed_over_the_head_is_refused() {
     assert_eq!(code, 0, "{msg}");
     assert!(msg.contains("1 offer rounds replayed"), "{msg}");
 }
+
+/// R-V5: a place an offer round offered, directed to an application that round did not notify (made to look
+/// notified by a direct edit for the moment of the issue; the direction then rewrites the row, so `audit
+/// verify` passes), is refused from the publication alone.
+#[test]
+fn r_v5_a_direction_of_an_offered_place_to_someone_the_round_did_not_notify_is_refused() {
+    let env = city();
+    env.kezek(&["offer"]).success();
+    let place = env.count("SELECT min(id) FROM place WHERE status = 'offered'");
+    let round = env.count(&format!("SELECT offer_round FROM place WHERE id = {place}"));
+    let queued = env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--group-year",
+        "2023",
+        "--status",
+        "queued",
+        "--limit",
+        "1",
+    ]);
+    let outsider = queued[0]["number"].as_str().unwrap().to_string();
+    env.conn()
+        .execute(
+            "UPDATE application SET status = 'notified', offer_round = ?2 WHERE number = ?1",
+            rusqlite::params![outsider, round],
+        )
+        .unwrap();
+    env.kezek(&[
+        "direction",
+        "issue",
+        &outsider,
+        "--place",
+        &place.to_string(),
+    ])
+    .success();
+    env.kezek(&["audit", "verify"]).success();
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let (code, msg) = audit_public(&env, &dir, &[]);
+    assert_eq!(code, 65, "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "place {place}, offered by round {round}, was directed to {outsider}, which that round did not notify"
+        )),
+        "{msg}"
+    );
+}
