@@ -18,6 +18,8 @@ fn city() -> TestEnv {
         .success();
     env.act_as("ivanova");
     env.kezek(&["audit", "verify"]).success();
+    // The head the department published before anything below was staged.
+    env.write("published-head.txt", &env.stdout(&["audit", "head"]));
     env
 }
 
@@ -78,7 +80,21 @@ fn restore_key(env: &TestEnv, officer: &str, row: &(String, String)) {
         .unwrap();
 }
 
+/// What `audit verify` says of a staged forgery (exit 65); `db check` refuses it too, with and without the
+/// head published before it and the anchor pinned.
 fn refused(env: &TestEnv) -> String {
+    env.kezek(&["db", "check"]).code(65);
+    let published = env.path("published-head.txt");
+    if published.exists() {
+        let (_, anchor) = env.key("ivanova");
+        env.cmd()
+            .args(["db", "check", "--head"])
+            .arg(&published)
+            .arg("--trust")
+            .arg(&anchor)
+            .assert()
+            .code(65);
+    }
     stderr(&env.kezek(&["audit", "verify"]).code(65))
 }
 
