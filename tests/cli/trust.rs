@@ -98,19 +98,12 @@ fn refused(env: &TestEnv) -> String {
     stderr(&env.kezek(&["audit", "verify"]).code(65))
 }
 
-/// An officer registered behind kezek's back: ivanova's key is swapped for the forger's for one command (so that
-/// kezek writes a well-formed `officer.add` naming ivanova), her row is put back, and the head is re-signed as the
-/// new officer with the new officer's own key, who then acts. Every row matches its digest and every head's
-/// signature verifies against the officer table; only the journal's own history shows that nobody trusted
-/// vouched for the new key.
-#[test]
-fn r_a7_an_officer_inserted_with_a_head_of_their_own_is_refused() {
-    let env = city();
-    let (temp_key, _) = env.keygen("forger");
-    let (intruder_key, intruder_pub) = env.keygen("intruder");
-    let ivanova = swap_key_to(&env, "ivanova", &temp_key);
+/// Registers officer `intruder` with the key at `public` in a command kezek signs as ivanova, her key swapped for
+/// the forger's `temp_key` for that command and put back after it.
+fn register_behind_kezek(env: &TestEnv, temp_key: &std::path::Path, public: &std::path::Path) {
+    let ivanova = swap_key_to(env, "ivanova", temp_key);
     env.cmd()
-        .env("KEZEK_KEY", &temp_key)
+        .env("KEZEK_KEY", temp_key)
         .args([
             "officer",
             "add",
@@ -122,10 +115,23 @@ fn r_a7_an_officer_inserted_with_a_head_of_their_own_is_refused() {
             "Медеуский",
         ])
         .arg("--public-key")
-        .arg(&intruder_pub)
+        .arg(public)
         .assert()
         .success();
-    restore_key(&env, "ivanova", &ivanova);
+    restore_key(env, "ivanova", &ivanova);
+}
+
+/// An officer registered behind kezek's back: ivanova's key is swapped for the forger's for one command (so that
+/// kezek writes a well-formed `officer.add` naming ivanova), her row is put back, and the head is re-signed as the
+/// new officer with the new officer's own key, who then acts. Every row matches its digest and every head's
+/// signature verifies against the officer table; only the journal's own history shows that nobody trusted
+/// vouched for the new key.
+#[test]
+fn r_a7_an_officer_inserted_with_a_head_of_their_own_is_refused() {
+    let env = city();
+    let (temp_key, _) = env.keygen("forger");
+    let (intruder_key, intruder_pub) = env.keygen("intruder");
+    register_behind_kezek(&env, &temp_key, &intruder_pub);
     let registered = last_seq(&env);
     resign_with(&env, registered, "intruder", &intruder_key);
     env.cmd()
@@ -138,24 +144,7 @@ fn r_a7_an_officer_inserted_with_a_head_of_their_own_is_refused() {
     assert!(msg.contains(&format!("signed head {registered}")), "{msg}");
     // The same with the forged registration's head left as ivanova's, signed with the forger's key.
     let env = city();
-    let ivanova = swap_key_to(&env, "ivanova", &temp_key);
-    env.cmd()
-        .env("KEZEK_KEY", &temp_key)
-        .args([
-            "officer",
-            "add",
-            "--id",
-            "intruder",
-            "--name",
-            "Нарушитель",
-            "--district",
-            "Медеуский",
-        ])
-        .arg("--public-key")
-        .arg(&intruder_pub)
-        .assert()
-        .success();
-    restore_key(&env, "ivanova", &ivanova);
+    register_behind_kezek(&env, &temp_key, &intruder_pub);
     let msg = refused(&env);
     assert!(
         msg.contains(&format!(
