@@ -241,7 +241,7 @@ impl<'c> Change<'c> {
 
     /// The crash suite's broken import (`Fault::ImportCommitsEvery1000`): commits what is written so far and
     /// goes on in a new transaction. Called only when that fault is switched on.
-    pub fn commit_midway_for_fault(&self) {
+    pub(in crate::store) fn commit_midway_for_fault(&self) {
         let _ = self.tx.execute_batch("COMMIT; BEGIN IMMEDIATE");
     }
 
