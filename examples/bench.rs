@@ -206,8 +206,12 @@ fn main() {
         "kezek",
         "--quiet",
     ]));
-    let kezek = root.join("target/release/kezek");
-    let dir = root.join(format!("target/bench-{}", a.size));
+    // The binary cargo just built, wherever the target directory is.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let kezek = target.join("release/kezek");
+    let dir = target.join(format!("bench-{}", a.size));
     std::fs::create_dir_all(&dir).expect("the bench directory");
     let sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok();
     if !sqlite3 {
