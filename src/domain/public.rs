@@ -113,7 +113,7 @@ pub fn record_tail(seq: i64, kind: &str, subject: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum RowState<'a> {
     /// The row as the event left it: its columns (only the public ones are shown).
-    Present(&'a [(&'a str, Value)]),
+    Present(&'a [(String, Value)]),
     /// The event deleted the row: `"fields": null`.
     Deleted,
     /// Not known: an event recorded before the public log existed, whose row has changed since. No `fields`.
@@ -123,25 +123,54 @@ pub enum RowState<'a> {
 /// One row of a public record: its table, its key, and its public columns as `fields` (`null` for a row the
 /// event deleted). Tables whose rows are personal show no `fields`, nor does a row whose state is unknown.
 pub fn record_row(table: &str, key: &Value, state: RowState<'_>) -> String {
-    let mut row = serde_json::Map::new();
-    row.insert("table".into(), Value::from(table));
-    row.insert("key".into(), key.clone());
+    let mut out = String::new();
+    write_record_row(&mut out, table, key, state);
+    out
+}
+
+/// `record_row` appended to `out`, written directly in canonical order (`fields`, `key`, `table`; the fields
+/// sorted by name): the write path of every changing command, so it builds no map.
+pub fn write_record_row(out: &mut String, table: &str, key: &Value, state: RowState<'_>) {
+    out.push('{');
     let fields = match state {
         _ if visibility(table) == Visibility::KeyOnly => None,
-        RowState::Present(fields) => Some(Value::Object(
-            fields
+        other => Some(other),
+    };
+    match fields {
+        Some(RowState::Present(fields)) => {
+            let mut public: Vec<&(String, Value)> = fields
                 .iter()
                 .filter(|(column, _)| is_public(table, column))
-                .map(|(column, v)| (column.to_string(), v.clone()))
-                .collect(),
-        )),
-        RowState::Deleted => Some(Value::Null),
-        RowState::Unknown => None,
-    };
-    if let Some(fields) = fields {
-        row.insert("fields".into(), fields);
+                .collect();
+            public.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            out.push_str("\"fields\":{");
+            for (i, (column, value)) in public.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(out, column);
+                out.push(':');
+                write_canonical(value, out);
+            }
+            out.push_str("},");
+        }
+        Some(RowState::Deleted) => out.push_str("\"fields\":null,"),
+        Some(RowState::Unknown) | None => {}
     }
-    canonical(&Value::Object(row))
+    out.push_str("\"key\":");
+    write_canonical(key, out);
+    out.push_str(",\"table\":");
+    write_string(out, table);
+    out.push('}');
+}
+
+/// A JSON string as `serde_json` writes it.
+fn write_string(out: &mut String, text: &str) {
+    let _ = write!(
+        out,
+        "{}",
+        serde_json::to_string(text).expect("a string serializes")
+    );
 }
 
 /// The canonical text of a JSON value: object keys sorted by their UTF-8 bytes, no whitespace outside strings,
@@ -162,7 +191,7 @@ fn write_canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                let _ = write!(out, "{}", Value::String(k.clone()));
+                write_string(out, k);
                 out.push(':');
                 write_canonical(&map[k], out);
             }
@@ -249,15 +278,15 @@ mod tests {
                 "application",
                 &json!("DDO.2026.000001.1"),
                 RowState::Present(&[
-                    ("number", json!("DDO.2026.000001.1")),
-                    ("child_iin", json!("230401500129")),
-                    ("status", json!("queued")),
+                    ("number".into(), json!("DDO.2026.000001.1")),
+                    ("child_iin".into(), json!("230401500129")),
+                    ("status".into(), json!("queued")),
                 ]),
             ),
             record_row(
                 "notification",
                 &json!(7),
-                RowState::Present(&[("recipient", json!("+77011234567"))]),
+                RowState::Present(&[("recipient".into(), json!("+77011234567"))]),
             ),
             record_row("place", &json!(3), RowState::Deleted),
             record_row("direction", &json!("NAP.2026.000001"), RowState::Unknown),
@@ -313,6 +342,34 @@ mod tests {
     }
 
     proptest! {
+        /// A row written directly is the canonical JSON of the same row, whatever its fields and their order.
+        #[test]
+        fn r_v1_a_row_written_directly_is_canonical(
+            fields in prop::collection::vec(("[a-z_]{1,12}", json_value()), 0..8),
+            key in prop_oneof![any::<i64>().prop_map(|n| json!(n)), ".*".prop_map(Value::String)],
+            table in prop_oneof![Just("application"), Just("org"), Just("notification"), Just("place")],
+            deleted in any::<bool>(),
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let fields: Vec<(String, Value)> =
+                fields.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect();
+            let state = if deleted { RowState::Deleted } else { RowState::Present(&fields) };
+            let text = record_row(table, &key, state);
+            let value: Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(canonical(&value), text.clone());
+            prop_assert_eq!(&value["table"], &json!(table));
+            prop_assert_eq!(&value["key"], &key);
+            if visibility(table) != Visibility::KeyOnly && !deleted {
+                for (column, v) in &fields {
+                    if is_public(table, column) {
+                        prop_assert_eq!(&value["fields"][column], v);
+                    } else {
+                        prop_assert!(value["fields"].get(column).is_none());
+                    }
+                }
+            }
+        }
+
         /// The canonical text parses back to the same value, and the same value always gives the same text
         /// (whatever order its keys were inserted in).
         #[test]

@@ -62,20 +62,12 @@ impl RecordWriter {
             self.buf.push(',');
         }
         self.rows += 1;
-        let present: Vec<(&str, serde_json::Value)>;
         let state = match state {
-            Row::Present(fields) => {
-                present = fields
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.clone()))
-                    .collect();
-                RowState::Present(&present)
-            }
+            Row::Present(fields) => RowState::Present(fields),
             Row::Deleted => RowState::Deleted,
             Row::Unknown => RowState::Unknown,
         };
-        self.buf
-            .push_str(&public::record_row(table, &json_value(key), state));
+        public::write_record_row(&mut self.buf, table, &json_value(key), state);
         if self.buf.len() >= PART_BYTES {
             self.flush(conn)?;
         }
