@@ -7,10 +7,10 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::category::PriorityClass;
 use super::queue::{position, ClassCounts};
+use super::record::{table_of, ApplicationFields, ApplicationRow, Record, Row};
 
 /// One event that moved the position.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -38,7 +38,9 @@ struct Member {
     key: (DateTime<FixedOffset>, String),
 }
 
-/// The queue of one application, replayed record by record.
+/// The queue of one application, replayed record by record. The position is kept as the record goes: the
+/// count of each class waiting, and how many of the application's own class are ahead of it, so that a record
+/// costs its rows and not the queue's length.
 pub struct Explainer {
     number: String,
     queue: (String, i64),
@@ -46,6 +48,9 @@ pub struct Explainer {
     since_text: String,
     /// The waiting members of the queue.
     members: HashMap<String, Member>,
+    counts: ClassCounts,
+    /// Members of the application's class ahead of it (while it waits).
+    ahead: u64,
     k: u64,
     started: bool,
     then: Option<u64>,
@@ -59,6 +64,14 @@ fn class_of(text: &str) -> Option<PriorityClass> {
         "first_priority" => Some(PriorityClass::FirstPriority),
         "general" => Some(PriorityClass::General),
         _ => None,
+    }
+}
+
+fn count(counts: &mut ClassCounts, class: PriorityClass) -> &mut u64 {
+    match class {
+        PriorityClass::OutOfTurn => &mut counts.out_of_turn,
+        PriorityClass::FirstPriority => &mut counts.first_priority,
+        PriorityClass::General => &mut counts.general,
     }
 }
 
@@ -77,6 +90,8 @@ impl Explainer {
             since,
             since_text: since_text.to_string(),
             members: HashMap::new(),
+            counts: ClassCounts::default(),
+            ahead: 0,
             k: 3,
             started: false,
             then: None,
@@ -88,60 +103,99 @@ impl Explainer {
     /// The application's position in the queue as it stands.
     fn position(&self) -> Option<u64> {
         let me = self.members.get(&self.number)?;
-        let mut counts = ClassCounts::default();
-        let mut rank = 1;
-        for m in self.members.values() {
-            match m.class {
-                PriorityClass::OutOfTurn => counts.out_of_turn += 1,
-                PriorityClass::FirstPriority => counts.first_priority += 1,
-                PriorityClass::General => counts.general += 1,
-            }
-            if m.class == me.class && m.key < me.key {
-                rank += 1;
+        Some(position(
+            me.class,
+            self.ahead + 1,
+            &self.counts,
+            self.k.max(1),
+        ))
+    }
+
+    /// Whether `m` is ahead of the application in its own class.
+    fn is_ahead(&self, m: &Member) -> bool {
+        self.members
+            .get(&self.number)
+            .is_some_and(|me| m.class == me.class && m.key < me.key)
+    }
+
+    /// One member of the queue changes from what it was to `member` (`None`: not waiting in this queue).
+    fn change(&mut self, number: &str, member: Option<Member>) -> bool {
+        let before = self.members.get(number);
+        if before == member.as_ref() {
+            return false;
+        }
+        if let Some(b) = before.cloned() {
+            *count(&mut self.counts, b.class) -= 1;
+            if number != self.number && self.is_ahead(&b) {
+                self.ahead -= 1;
             }
         }
-        Some(position(me.class, rank, &counts, self.k.max(1)))
+        match member {
+            Some(m) => {
+                *count(&mut self.counts, m.class) += 1;
+                if number != self.number && self.is_ahead(&m) {
+                    self.ahead += 1;
+                }
+                self.members.insert(number.to_string(), m);
+            }
+            None => {
+                self.members.remove(number);
+            }
+        }
+        if number == self.number {
+            self.ahead = match self.members.get(&self.number) {
+                Some(me) => self
+                    .members
+                    .values()
+                    .filter(|m| m.class == me.class && m.key < me.key)
+                    .count() as u64,
+                None => 0,
+            };
+        }
+        true
+    }
+
+    /// What a row of the application table makes of its application in this queue.
+    fn member_of(&self, fields: ApplicationFields, number: &str) -> Option<Member> {
+        let waiting = fields.queue_type == self.queue.0
+            && fields.group_year == self.queue.1
+            && matches!(
+                fields.status.as_ref(),
+                "queued" | "notified" | "stop_listed"
+            );
+        if !waiting {
+            return None;
+        }
+        Some(Member {
+            class: class_of(&fields.priority_class)?,
+            key: (
+                DateTime::parse_from_rfc3339(&fields.registered_at).ok()?,
+                number.to_string(),
+            ),
+        })
     }
 
     /// Takes one public record (R-V1), in seq order.
-    pub fn record(&mut self, record: &Value) {
+    pub fn record(&mut self, record: &Record) {
         let mut touched = false;
-        for row in record["rows"].as_array().into_iter().flatten() {
-            let fields = &row["fields"];
-            match row["table"].as_str() {
-                Some("setting") if row["key"] == "general_per_first_priority" => {
-                    if let Some(k) = fields["value"].as_str().and_then(|v| v.parse().ok()) {
-                        touched |= self.k != k;
-                        self.k = k;
+        for raw in &record.rows {
+            match table_of(raw) {
+                Some("setting") => {
+                    let Ok(row) = Row::parse(raw) else { continue };
+                    if row.key.get() == "\"general_per_first_priority\"" {
+                        if let Some(k) = row.field("value").as_str().and_then(|v| v.parse().ok()) {
+                            touched |= self.k != k;
+                            self.k = k;
+                        }
                     }
                 }
                 Some("application") => {
-                    let Some(number) = row["key"].as_str() else {
+                    let Ok(row) = ApplicationRow::parse(raw) else {
                         continue;
                     };
-                    let s = |f: &str| fields[f].as_str().unwrap_or_default();
-                    let member = (fields.is_object()
-                        && s("queue_type") == self.queue.0
-                        && fields["group_year"].as_i64() == Some(self.queue.1)
-                        && matches!(s("status"), "queued" | "notified" | "stop_listed"))
-                    .then(|| {
-                        Some(Member {
-                            class: class_of(s("priority_class"))?,
-                            key: (
-                                DateTime::parse_from_rfc3339(s("registered_at")).ok()?,
-                                number.to_string(),
-                            ),
-                        })
-                    })
-                    .flatten();
-                    let before = self.members.get(number).cloned();
-                    if before != member {
-                        touched = true;
-                        match member {
-                            Some(m) => self.members.insert(number.to_string(), m),
-                            None => self.members.remove(number),
-                        };
-                    }
+                    let Some(fields) = row.fields else { continue };
+                    let member = fields.and_then(|f| self.member_of(f, &row.key));
+                    touched |= self.change(&row.key, member);
                 }
                 _ => {}
             }
@@ -150,7 +204,7 @@ impl Explainer {
             return;
         }
         let now = self.position();
-        let at = record["effective_at"].as_str().unwrap_or_default();
+        let at = record.effective_at.as_ref();
         if !self.started {
             let reached = match self.since {
                 Some(since) => DateTime::parse_from_rfc3339(at).is_ok_and(|t| t > since),
@@ -172,10 +226,10 @@ impl Explainer {
         let delta = now.unwrap_or(0) as i64 - self.last.unwrap_or(0) as i64;
         if delta != 0 && now.is_some() && self.last.is_some() {
             self.moves.push(Move {
-                seq: record["seq"].as_i64().unwrap_or_default(),
+                seq: record.seq,
                 effective_at: at.to_string(),
-                kind: record["kind"].as_str().unwrap_or_default().to_string(),
-                subject: record["subject"].as_str().unwrap_or_default().to_string(),
+                kind: record.kind.to_string(),
+                subject: record.subject.to_string(),
                 delta,
             });
         }
@@ -197,13 +251,21 @@ impl Explainer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::domain::public::canonical;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
 
     fn app(seq: i64, kind: &str, number: &str, class: &str, at: &str, status: &str) -> Value {
         json!({"seq": seq, "effective_at": "2026-03-16T10:00:00+05:00", "kind": kind, "subject": number,
+            "recorded_at": "2026-03-16T10:00:00+05:00", "officer": "ivanova",
             "rows": [{"table": "application", "key": number, "fields": {
                 "number": number, "queue_type": "general", "group_year": 2023, "priority_class": class,
                 "registered_at": at, "status": status}}]})
+    }
+
+    fn take(e: &mut Explainer, record: &Value) {
+        let line = canonical(record);
+        e.record(&Record::parse(&line).unwrap());
     }
 
     #[test]
@@ -258,12 +320,13 @@ mod tests {
                 "queued",
             ),
             json!({"seq": 7, "effective_at": "2026-03-17T10:00:00+05:00", "kind": "settings.set",
+                "recorded_at": "2026-03-17T10:00:00+05:00", "officer": "ivanova",
                 "subject": "general_per_first_priority", "rows": [{"table": "setting",
                 "key": "general_per_first_priority", "fields": {"key": "general_per_first_priority", "value": "1"}}]}),
         ];
         let mut e = Explainer::new("X", ("general".into(), 2023), None, "registration");
         for r in &records {
-            e.record(r);
+            take(&mut e, r);
         }
         let x = e.finish();
         // X registered second of the generals: 2. Then F1 (B) comes first: 3; C out of turn: 4; A directed: 3.
@@ -273,5 +336,55 @@ mod tests {
         assert_eq!(deltas, [(3, 1), (4, 1), (5, -1)]);
         let sum: i64 = x.moves.iter().map(|m| m.delta).sum();
         assert_eq!(sum, 3 - 2);
+    }
+
+    /// The position by counting the whole queue: the oracle of the kept one.
+    fn counted(queue: &HashMap<String, (PriorityClass, i64)>, me: &str, k: u64) -> Option<u64> {
+        let (class, at) = *queue.get(me)?;
+        let mut counts = ClassCounts::default();
+        for (c, _) in queue.values() {
+            *count(&mut counts, *c) += 1;
+        }
+        let rank = 1 + queue
+            .iter()
+            .filter(|(n, (c, t))| *c == class && (*t, n.as_str()) < (at, me))
+            .count() as u64;
+        Some(position(class, rank, &counts, k))
+    }
+
+    proptest! {
+        #[test]
+        fn r_v7_the_kept_position_is_the_counted_one(
+            steps in proptest::collection::vec((0u8..12, 0u8..3, 0u8..40, 0u8..4, 1u64..4), 1..80),
+        ) {
+            let classes = ["out_of_turn", "first_priority", "general"];
+            let statuses = ["queued", "notified", "directed", "stop_listed"];
+            let mut e = Explainer::new("N0", ("general".into(), 2023), None, "registration");
+            let mut queue = HashMap::new();
+            let mut k = 3;
+            for (seq, (n, class, minute, status, new_k)) in steps.into_iter().enumerate() {
+                let number = format!("N{n}");
+                let at = format!("2026-01-01T10:{minute:02}:00+05:00");
+                let seq = seq as i64 + 1;
+                if minute == 39 {
+                    take(&mut e, &json!({"seq": seq, "effective_at": "2026-03-17T10:00:00+05:00",
+                        "kind": "settings.set", "recorded_at": "2026-03-17T10:00:00+05:00", "officer": "ivanova",
+                        "subject": "general_per_first_priority", "rows": [{"table": "setting",
+                        "key": "general_per_first_priority", "fields": {"key": "general_per_first_priority",
+                        "value": new_k.to_string()}}]}));
+                    k = new_k;
+                } else {
+                    let class = classes[class as usize];
+                    let status = statuses[status as usize];
+                    take(&mut e, &app(seq, "application.change", &number, class, &at, status));
+                    if status == "directed" {
+                        queue.remove(&number);
+                    } else {
+                        queue.insert(number, (class_of(class).unwrap(), minute as i64));
+                    }
+                }
+                prop_assert_eq!(e.position(), counted(&queue, "N0", k));
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod calendar;
+pub mod canonical;
 pub mod category;
 pub mod direction;
 pub mod documents;
@@ -15,6 +16,7 @@ pub mod org;
 pub mod place;
 pub mod public;
 pub mod queue;
+pub mod record;
 pub mod settings;
 pub mod sweep;
 pub mod time;

@@ -14,8 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::crypto::{self, PublicKey};
+use crate::domain::canonical::is_canonical;
 use crate::domain::merkle::{leaf_hash, Frontier};
-use crate::domain::public::canonical;
+use crate::domain::record::{table_of, ApplicationRow, Record, Row};
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::audit::SignedHead;
@@ -97,61 +98,60 @@ pub fn check(
         ))
     })?;
     let keys = officer_keys(dir)?;
-    let mut chain = TrustChain::new(trust.map(|k| k.fingerprint()));
+    let mut replay = Replay {
+        keys: &keys,
+        chain: TrustChain::new(trust.map(|k| k.fingerprint())),
+        apps: HashMap::new(),
+        windows: Windows::default(),
+        k: 3,
+        imports: 0,
+        report: PublicReport::default(),
+    };
     let mut frontier = Frontier::default();
     let mut previous_root = None;
-    let mut apps: HashMap<String, App> = HashMap::new();
-    let mut windows = Windows::default();
-    let mut k: u32 = 3;
-    let mut report = PublicReport::default();
-    let mut imports = 0;
     let mut seq = 0i64;
-    let mut file = 0;
-    loop {
+    for file in 0.. {
         let path = dir.join("log").join(format!("{file:06}.jsonl"));
         let Ok(bytes) = std::fs::read(&path) else {
             break;
         };
         let text = String::from_utf8(bytes)
             .map_err(|_| bad(format!("{}: not UTF-8 (R-V1)", path.display())))?;
-        for (line_no, line) in text.split_terminator('\n').enumerate() {
+        let lines: Vec<&str> = text.split_terminator('\n').collect();
+        // Each line's form and leaf hash on a second thread, while this one replays the records.
+        let (leaves, replayed) = std::thread::scope(|scope| {
+            let leaves = scope.spawn(|| {
+                lines
+                    .iter()
+                    .map(|line| is_canonical(line).then(|| leaf_hash(line.as_bytes())))
+                    .collect::<Vec<_>>()
+            });
+            let replayed = replay.file(&lines, seq, &path);
+            (leaves.join().expect("the hashing thread ends"), replayed)
+        });
+        let not_canonical = leaves.iter().position(Option::is_none);
+        match (not_canonical, replayed) {
+            (Some(i), Err((j, _))) | (Some(i), Ok(j)) if i < j => {
+                return Err(bad(format!(
+                    "{}:{}: seq {} is not in canonical form (R-V1)",
+                    path.display(),
+                    i + 1,
+                    seq + i as i64 + 1
+                )));
+            }
+            (_, Err((_, e))) => return Err(e),
+            _ => {}
+        }
+        for leaf in leaves.into_iter().flatten() {
             seq += 1;
-            let at = format!("{}:{}", path.display(), line_no + 1);
-            let record: Value = serde_json::from_str(line)
-                .map_err(|e| bad(format!("{at}: not a public record (R-V1): {e}")))?;
-            if record["seq"] != seq {
-                return Err(bad(format!(
-                    "{at}: holds seq {}, not {seq}: the log was reordered or cut (R-V3)",
-                    record["seq"]
-                )));
-            }
-            if canonical(&record) != line {
-                return Err(bad(format!(
-                    "{at}: seq {seq} is not in canonical form (R-V1)"
-                )));
-            }
-            frontier.push(leaf_hash(line.as_bytes()));
+            frontier.push(leaf);
             if previous.and_then(|p| p.tree_size) == Some(seq) {
                 previous_root = Some(frontier.root());
             }
-            windows.check(&record, seq, &at)?;
-            take(
-                &record,
-                seq,
-                &at,
-                &keys,
-                &mut chain,
-                &mut apps,
-                &mut k,
-                &mut imports,
-                &mut report,
-            )?;
-            windows.take(&record);
         }
-        if text.split_terminator('\n').count() as i64 != crate::publish::RECORDS_PER_FILE {
+        if lines.len() as i64 != crate::publish::RECORDS_PER_FILE {
             break;
         }
-        file += 1;
     }
     if seq != c.tree_size {
         return Err(bad(format!(
@@ -166,6 +166,13 @@ pub fn check(
             checkpoint_path.display()
         )));
     }
+    let Replay {
+        mut chain,
+        apps,
+        k,
+        mut report,
+        ..
+    } = replay;
     let fingerprint = chain
         .take(&Fact::Head {
             seq: c.seq,
@@ -208,7 +215,7 @@ pub fn check(
             "registration",
         );
         each_line(dir, |line| {
-            let record: Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+            let record = Record::parse(line).map_err(bad)?;
             explainer.record(&record);
             Ok(())
         })?;
@@ -221,132 +228,185 @@ pub fn check(
     Ok(report)
 }
 
-/// Takes one record: the trust chain's facts, the application rows, the interleave setting, the back-dating rule.
-#[allow(clippy::too_many_arguments)]
-fn take(
-    record: &Value,
-    seq: i64,
-    at: &str,
-    keys: &BTreeMap<i64, (String, PublicKey)>,
-    chain: &mut TrustChain,
-    apps: &mut HashMap<String, App>,
-    k: &mut u32,
-    imports: &mut usize,
-    report: &mut PublicReport,
-) -> Result<()> {
-    let kind = record["kind"].as_str().unwrap_or_default();
-    let subject = record["subject"].as_str().unwrap_or_default();
-    let refused = |r: crate::domain::trust::Refusal| bad(format!("{at}: {}", r.0));
-    match kind {
-        "officer.add" | "officer.rotate_key" => {
-            let (officer, key) = keys.get(&seq).ok_or_else(|| {
-                bad(format!(
-                    "officers.json: no key for the registration at seq {seq} (R-V3)"
-                ))
-            })?;
-            if officer != subject {
-                return Err(bad(format!(
-                    "officers.json: the key of seq {seq} is not officer '{subject}''s"
-                )));
-            }
-            let fingerprint = key.fingerprint();
-            let fact = if kind == "officer.add" {
-                Fact::Registered {
-                    seq,
-                    officer: subject,
-                    fingerprint: &fingerprint,
-                }
-            } else {
-                Fact::Rotated {
-                    seq,
-                    officer: subject,
-                    fingerprint: &fingerprint,
-                }
-            };
-            chain.take(&fact).map_err(refused)?;
+/// The state a publication's records build up as they are replayed in seq order.
+struct Replay<'k> {
+    keys: &'k BTreeMap<i64, (String, PublicKey)>,
+    chain: TrustChain,
+    apps: HashMap<String, App>,
+    windows: Windows,
+    /// The interleave in force (`general_per_first_priority`).
+    k: u32,
+    imports: usize,
+    report: PublicReport,
+}
+
+impl Replay<'_> {
+    /// Replays the lines of one log file, whose first record is event `before + 1`. On a violation, the index of
+    /// the line and the error.
+    fn file(
+        &mut self,
+        lines: &[&str],
+        before: i64,
+        path: &Path,
+    ) -> std::result::Result<usize, (usize, Error)> {
+        for (i, line) in lines.iter().enumerate() {
+            let seq = before + i as i64 + 1;
+            let at = format!("{}:{}", path.display(), i + 1);
+            self.line(line, seq, &at).map_err(|e| (i, e))?;
         }
-        "officer.deactivate" => {
-            chain
-                .take(&Fact::Deactivated {
-                    seq,
-                    officer: subject,
-                })
-                .map_err(refused)?;
+        Ok(lines.len())
+    }
+
+    fn line(&mut self, line: &str, seq: i64, at: &str) -> Result<()> {
+        let record = Record::parse(line)
+            .map_err(|e| bad(format!("{at}: not a public record (R-V1): {e}")))?;
+        if record.seq != seq {
+            return Err(bad(format!(
+                "{at}: holds seq {}, not {seq}: the log was reordered or cut (R-V3)",
+                record.seq
+            )));
         }
-        _ => {}
+        self.windows.check(&record, seq, at)?;
+        self.take(&record, seq, at)?;
+        self.windows.take(&record);
+        Ok(())
     }
-    // The acting officer signed a head covering this event (R-A5): it must be trusted and active here.
-    if let Some(officer) = record["officer"].as_str() {
-        chain.take(&Fact::Head { seq, officer }).map_err(refused)?;
-    }
-    if kind == "offer.round" {
-        offer_round(record, seq, at, apps, *k, report)?;
-    }
-    let recorded = record["recorded_at"].as_str().and_then(moment);
-    let (mut rows, mut backdated) = (0, 0);
-    for row in record["rows"].as_array().into_iter().flatten() {
-        let fields = &row["fields"];
-        match row["table"].as_str() {
-            Some("setting") if row["key"] == "general_per_first_priority" => {
-                if let Some(v) = fields["value"].as_str().and_then(|v| v.parse().ok()) {
-                    *k = v;
-                }
-            }
-            Some("application") if fields.is_object() => {
-                let s = |f: &str| fields[f].as_str().unwrap_or_default().to_string();
-                let registered_at = s("registered_at");
-                let when = moment(&registered_at).ok_or_else(|| {
+
+    /// Takes one record: the trust chain's facts, the application rows, the interleave setting, the back-dating rule.
+    fn take(&mut self, record: &Record, seq: i64, at: &str) -> Result<()> {
+        let Replay {
+            keys,
+            chain,
+            apps,
+            k,
+            imports,
+            report,
+            ..
+        } = self;
+        let kind = record.kind.as_ref();
+        let subject = record.subject.as_ref();
+        let refused = |r: crate::domain::trust::Refusal| bad(format!("{at}: {}", r.0));
+        match kind {
+            "officer.add" | "officer.rotate_key" => {
+                let (officer, key) = keys.get(&seq).ok_or_else(|| {
                     bad(format!(
-                        "{at}: application {}: registered_at is not a time",
-                        row["key"]
+                        "officers.json: no key for the registration at seq {seq} (R-V3)"
                     ))
                 })?;
-                if kind == "application.register"
-                    && recorded
-                        .is_some_and(|r| when < r - chrono::Duration::minutes(BACKDATE_MINUTES))
-                {
+                if officer != subject {
                     return Err(bad(format!(
-                        "{at}: seq {seq}: application {} is registered at {registered_at}, more than {BACKDATE_MINUTES} minutes before its event was recorded (R-V5)",
-                        row["key"]
+                        "officers.json: the key of seq {seq} is not officer '{subject}''s"
                     )));
                 }
-                if kind == "application.import" {
-                    rows += 1;
-                    if recorded
-                        .is_some_and(|r| when < r - chrono::Duration::minutes(BACKDATE_MINUTES))
-                    {
-                        backdated += 1;
+                let fingerprint = key.fingerprint();
+                let fact = if kind == "officer.add" {
+                    Fact::Registered {
+                        seq,
+                        officer: subject,
+                        fingerprint: &fingerprint,
                     }
-                }
-                apps.insert(
-                    row["key"].as_str().unwrap_or_default().to_string(),
-                    App {
-                        queue_type: s("queue_type"),
-                        group_year: fields["group_year"].as_i64().unwrap_or_default(),
-                        class: s("priority_class"),
-                        registered_at,
-                        at: when,
-                        status: s("status"),
-                    },
-                );
+                } else {
+                    Fact::Rotated {
+                        seq,
+                        officer: subject,
+                        fingerprint: &fingerprint,
+                    }
+                };
+                chain.take(&fact).map_err(refused)?;
             }
-            Some("application") if fields.is_null() && row.get("fields").is_some() => {
-                apps.remove(row["key"].as_str().unwrap_or_default());
+            "officer.deactivate" => {
+                chain
+                    .take(&Fact::Deactivated {
+                        seq,
+                        officer: subject,
+                    })
+                    .map_err(refused)?;
             }
             _ => {}
         }
-    }
-    if kind == "application.import" {
-        *imports += 1;
-        if *imports > 1 {
-            report.later_imports.push(LaterImport {
-                seq,
-                rows,
-                backdated,
-            });
+        // The acting officer signed a head covering this event (R-A5): it must be trusted and active here.
+        if let Some(officer) = record.officer.as_deref() {
+            chain.take(&Fact::Head { seq, officer }).map_err(refused)?;
         }
+        if kind == "offer.round" {
+            offer_round(record, seq, at, apps, *k, report)?;
+        }
+        let recorded = moment(&record.recorded_at);
+        let backdated_at = |when: DateTime<FixedOffset>| {
+            recorded.is_some_and(|r| when < r - chrono::Duration::minutes(BACKDATE_MINUTES))
+        };
+        let (mut rows, mut backdated) = (0, 0);
+        apps.reserve(record.rows.len());
+        for raw in &record.rows {
+            match table_of(raw) {
+                Some("setting") => {
+                    let row =
+                        Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
+                    if row.key.get() == "\"general_per_first_priority\"" {
+                        if let Some(v) = row.field("value").as_str().and_then(|v| v.parse().ok()) {
+                            *k = v;
+                        }
+                    }
+                }
+                Some("application") => {
+                    let row = ApplicationRow::parse(raw).map_err(|e| {
+                        bad(format!(
+                            "{at}: seq {seq}: {e}: not an application's fields (R-V1)"
+                        ))
+                    })?;
+                    let number = row.key;
+                    let fields = match row.fields {
+                        Some(Some(fields)) => fields,
+                        Some(None) => {
+                            apps.remove(number.as_ref());
+                            continue;
+                        }
+                        None => continue,
+                    };
+                    let when = moment(&fields.registered_at).ok_or_else(|| {
+                        bad(format!(
+                            "{at}: application {number}: registered_at is not a time"
+                        ))
+                    })?;
+                    if kind == "application.register" && backdated_at(when) {
+                        return Err(bad(format!(
+                            "{at}: seq {seq}: application {number} is registered at {}, more than {BACKDATE_MINUTES} minutes before its event was recorded (R-V5)",
+                            fields.registered_at
+                        )));
+                    }
+                    if kind == "application.import" {
+                        rows += 1;
+                        if backdated_at(when) {
+                            backdated += 1;
+                        }
+                    }
+                    apps.insert(
+                        number.into_owned(),
+                        App {
+                            queue_type: fields.queue_type.into_owned(),
+                            group_year: fields.group_year,
+                            class: fields.priority_class.into_owned(),
+                            registered_at: fields.registered_at.into_owned(),
+                            at: when,
+                            status: fields.status.into_owned(),
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+        if kind == "application.import" {
+            *imports += 1;
+            if *imports > 1 {
+                report.later_imports.push(LaterImport {
+                    seq,
+                    rows,
+                    backdated,
+                });
+            }
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Every line of the log, in order (the log has been checked by then).

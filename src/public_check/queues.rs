@@ -2,47 +2,39 @@
 //! `queues/*.csv` against the queue the log's applications give in R-Q2 order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
-use serde_json::Value;
-
 use super::{bad, App, PassedOver, PublicReport};
+use crate::domain::category::PriorityClass;
 use crate::domain::queue::{class_position, interleave};
+use crate::domain::record::Record;
 use crate::error::Result;
 
 /// An offer round (R-P3): the applications it notified, in each queue, are the head of that queue's `queued`
 /// applications in R-Q2 order as they stood before it, in that order. One passed over is listed (R-D5).
 pub(super) fn offer_round(
-    record: &Value,
+    record: &Record,
     seq: i64,
     at: &str,
     apps: &HashMap<String, App>,
     k: u32,
     report: &mut PublicReport,
 ) -> Result<()> {
-    let notified: Vec<&str> = record["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["table"] == "application" && r["fields"]["status"] == "notified")
-        .filter_map(|r| r["key"].as_str())
-        .collect();
+    let notified: Vec<String> = notified_by(record).collect();
     if notified.is_empty() {
         return Ok(());
     }
     report.offer_rounds += 1;
     // The applications the round itself says it passed over (R-D5: the child attends an organization).
-    let declared: Vec<String> = record["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|r| r["table"] == "offer_round")
-        .filter_map(|r| r["fields"]["passed_over"].as_str())
-        .flat_map(|list| serde_json::from_str::<Vec<String>>(list).unwrap_or_default())
+    let declared: Vec<String> = record
+        .rows_of("offer_round")
+        .filter_map(|r| r.field("passed_over").as_str().map(str::to_string))
+        .flat_map(|list| serde_json::from_str::<Vec<String>>(&list).unwrap_or_default())
         .collect();
     let mut queues: BTreeMap<(String, i64), Vec<&str>> = BTreeMap::new();
     for n in &notified {
-        let app = apps.get(*n).ok_or_else(|| {
+        let app = apps.get(n).ok_or_else(|| {
             bad(format!("{at}: seq {seq}: the offer round notified {n}, which the log never registered (R-V5)"))
         })?;
         if app.status != "queued" {
@@ -54,7 +46,7 @@ pub(super) fn offer_round(
         queues
             .entry((app.queue_type.clone(), app.group_year))
             .or_default()
-            .push(n);
+            .push(n.as_str());
     }
     for ((queue_type, group_year), chosen) in queues {
         let order = queue_order(apps, &queue_type, group_year, k);
@@ -90,6 +82,11 @@ pub(super) fn offer_round(
     Ok(())
 }
 
+/// Whether an application waits in its queue.
+fn waiting(app: &App) -> bool {
+    matches!(app.status.as_str(), "queued" | "notified" | "stop_listed")
+}
+
 /// The waiting applications of one queue in R-Q2 order.
 fn queue_order<'a>(
     apps: &'a HashMap<String, App>,
@@ -97,15 +94,16 @@ fn queue_order<'a>(
     group_year: i64,
     k: u32,
 ) -> Vec<(&'a String, &'a App)> {
-    let mut members: Vec<(&String, &App)> = apps
+    let members = apps
         .iter()
-        .filter(|(_, a)| {
-            a.queue_type == queue_type
-                && a.group_year == group_year
-                && matches!(a.status.as_str(), "queued" | "notified" | "stop_listed")
-        })
+        .filter(|(_, a)| a.queue_type == queue_type && a.group_year == group_year && waiting(a))
         .collect();
-    members.sort_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
+    in_order(members, k)
+}
+
+/// The members of one queue in R-Q2 order.
+fn in_order<'a>(mut members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String, &'a App)> {
+    members.sort_unstable_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
     let of = |class: &'static str| {
         members
             .iter()
@@ -125,65 +123,44 @@ fn queue_order<'a>(
 /// Each `queues/*.csv` equals the queue the log's applications give in R-Q2 order, and every queue with someone
 /// waiting has its file.
 pub(super) fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> Result<usize> {
-    let mut queues: Vec<(String, i64)> = apps
-        .values()
-        .filter(|a| matches!(a.status.as_str(), "queued" | "notified" | "stop_listed"))
-        .map(|a| (a.queue_type.clone(), a.group_year))
-        .collect();
-    queues.sort();
-    queues.dedup();
-    let mut expected_files = Vec::new();
-    for (queue_type, group_year) in queues {
-        let mut lines = vec![
-            "number,priority_class,registered_at,status,queue_position,class_position".to_string(),
-        ];
-        let mut ranks: HashMap<&str, u64> = HashMap::new();
-        for (position, (number, app)) in queue_order(apps, &queue_type, group_year, k)
+    let mut queues: BTreeMap<(&str, i64), Vec<(&String, &App)>> = BTreeMap::new();
+    for (number, app) in apps.iter().filter(|(_, a)| waiting(a)) {
+        queues
+            .entry((app.queue_type.as_str(), app.group_year))
+            .or_default()
+            .push((number, app));
+    }
+    // The queues are independent: two threads check half of them each.
+    let queues: Vec<_> = queues.into_iter().collect();
+    let mut checked: Vec<(usize, Result<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|w| {
+                let queues = &queues;
+                scope.spawn(move || {
+                    queues
+                        .iter()
+                        .enumerate()
+                        .skip(w)
+                        .step_by(2)
+                        .map(|(i, ((queue_type, group_year), members))| {
+                            (
+                                i,
+                                check_queue(dir, queue_type, *group_year, members.clone(), k),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
             .into_iter()
-            .enumerate()
-        {
-            let rank = ranks.entry(app.class.as_str()).or_default();
-            *rank += 1;
-            let class = match app.class.as_str() {
-                "out_of_turn" => crate::domain::category::PriorityClass::OutOfTurn,
-                "first_priority" => crate::domain::category::PriorityClass::FirstPriority,
-                _ => crate::domain::category::PriorityClass::General,
-            };
-            lines.push(format!(
-                "{number},{},{},{},{},{}",
-                app.class,
-                app.registered_at,
-                app.status,
-                position + 1,
-                class_position(class, *rank)
-            ));
-        }
-        let name = format!("{queue_type}-{group_year}.csv");
-        let path = dir.join("queues").join(&name);
-        let published = std::fs::read_to_string(&path).map_err(|_| {
-            bad(format!(
-                "{}: missing: applications wait in this queue (R-V5)",
-                path.display()
-            ))
-        })?;
-        for (i, (got, want)) in published.lines().zip(&lines).enumerate() {
-            if got != want {
-                return Err(bad(format!(
-                    "{}:{}: '{got}' where the log gives '{want}' (R-V5, R-Q2)",
-                    path.display(),
-                    i + 1
-                )));
-            }
-        }
-        if published.lines().count() != lines.len() {
-            return Err(bad(format!(
-                "{}: {} lines where the log gives {} (R-V5)",
-                path.display(),
-                published.lines().count(),
-                lines.len()
-            )));
-        }
-        expected_files.push(name);
+            .flat_map(|w| w.join().expect("a queue check ends"))
+            .collect()
+    });
+    checked.sort_by_key(|(i, _)| *i);
+    let mut expected_files = Vec::new();
+    for (_, name) in checked {
+        expected_files.push(name?);
     }
     if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
         for entry in entries.flatten() {
@@ -199,6 +176,70 @@ pub(super) fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> R
     Ok(expected_files.len())
 }
 
+/// One queue's file against the queue its members give in R-Q2 order; its file's name.
+fn check_queue(
+    dir: &Path,
+    queue_type: &str,
+    group_year: i64,
+    members: Vec<(&String, &App)>,
+    k: u32,
+) -> Result<String> {
+    let name = format!("{queue_type}-{group_year}.csv");
+    let path = dir.join("queues").join(&name);
+    let published = std::fs::read_to_string(&path).map_err(|_| {
+        bad(format!(
+            "{}: missing: applications wait in this queue (R-V5)",
+            path.display()
+        ))
+    })?;
+    let mut lines = published.lines();
+    let mut want =
+        String::from("number,priority_class,registered_at,status,queue_position,class_position");
+    let mut ranks = [0u64; 3];
+    let order = in_order(members, k);
+    let total = order.len() + 1;
+    for (i, entry) in std::iter::once(None)
+        .chain(order.into_iter().map(Some))
+        .enumerate()
+    {
+        if let Some((number, app)) = entry {
+            let class = match app.class.as_str() {
+                "out_of_turn" => PriorityClass::OutOfTurn,
+                "first_priority" => PriorityClass::FirstPriority,
+                _ => PriorityClass::General,
+            };
+            let rank = &mut ranks[class as usize];
+            *rank += 1;
+            want.clear();
+            let _ = write!(
+                want,
+                "{number},{},{},{},{i},{}",
+                app.class,
+                app.registered_at,
+                app.status,
+                class_position(class, *rank)
+            );
+        }
+        let got = lines.next().unwrap_or_default();
+        if got != want {
+            return Err(bad(format!(
+                "{}:{}: '{got}' where the log gives '{want}' (R-V5, R-Q2)",
+                path.display(),
+                i + 1
+            )));
+        }
+    }
+    let extra = lines.count();
+    if extra > 0 {
+        return Err(bad(format!(
+            "{}: {} lines where the log gives {total} (R-V5)",
+            path.display(),
+            total + extra,
+        )));
+    }
+    Ok(name)
+}
+
 /// The offer windows as the log shows them: which round each offered place belongs to, and whom each round
 /// notified.
 #[derive(Debug, Default)]
@@ -210,22 +251,22 @@ pub(super) struct Windows {
 impl Windows {
     /// Before a record's rows are taken: a direction issued for an offered place went to an application that
     /// the place's round notified (R-D3, R-V5).
-    pub(super) fn check(&self, record: &Value, seq: i64, at: &str) -> Result<()> {
-        if record["kind"] != "direction.issue" {
+    pub(super) fn check(&self, record: &Record, seq: i64, at: &str) -> Result<()> {
+        if record.kind != "direction.issue" {
             return Ok(());
         }
-        for row in rows(record, "direction") {
-            let fields = &row["fields"];
-            let (Some(place), Some(application)) =
-                (fields["place_id"].as_i64(), fields["application"].as_str())
-            else {
+        for row in record.rows_of("direction") {
+            let (Some(place), Some(application)) = (
+                row.field("place_id").as_i64(),
+                row.field("application").as_str().map(str::to_string),
+            ) else {
                 continue;
             };
             if let Some(round) = self.offered.get(&place) {
                 if !self
                     .notified
                     .get(round)
-                    .is_some_and(|n| n.contains(application))
+                    .is_some_and(|n| n.contains(&application))
                 {
                     return Err(bad(format!(
                         "{at}: seq {seq}: place {place}, offered by round {round}, was directed to {application}, which that round did not notify (R-D3, R-V5)"
@@ -237,36 +278,35 @@ impl Windows {
     }
 
     /// After a record: the places it offered or released, and whom an offer round notified.
-    pub(super) fn take(&mut self, record: &Value) {
-        for row in rows(record, "place") {
-            let Some(id) = row["key"].as_i64() else {
+    pub(super) fn take(&mut self, record: &Record) {
+        for row in record.rows_of("place") {
+            let Some(id) = row.key_i64() else {
                 continue;
             };
             match (
-                row["fields"]["status"].as_str(),
-                row["fields"]["offer_round"].as_i64(),
+                row.field("status").as_str(),
+                row.field("offer_round").as_i64(),
             ) {
                 (Some("offered"), Some(round)) => self.offered.insert(id, round),
                 _ => self.offered.remove(&id),
             };
         }
-        if record["kind"] == "offer.round" {
-            let round = rows(record, "offer_round").find_map(|r| r["key"].as_i64());
+        if record.kind == "offer.round" {
+            let round = record.rows_of("offer_round").find_map(|r| r.key_i64());
             if let Some(round) = round {
-                let notified = rows(record, "application")
-                    .filter(|r| r["fields"]["status"] == "notified")
-                    .filter_map(|r| r["key"].as_str().map(str::to_string));
-                self.notified.entry(round).or_default().extend(notified);
+                self.notified
+                    .entry(round)
+                    .or_default()
+                    .extend(notified_by(record));
             }
         }
     }
 }
 
-/// The rows of `table` in a record.
-fn rows<'r>(record: &'r Value, table: &'static str) -> impl Iterator<Item = &'r Value> + 'r {
-    record["rows"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(move |r| r["table"] == table)
+/// The applications a record notified.
+fn notified_by<'r>(record: &'r Record) -> impl Iterator<Item = String> + 'r {
+    record
+        .rows_of("application")
+        .filter(|r| r.field("status") == "notified")
+        .filter_map(|r| r.key_str().map(|k| k.into_owned()))
 }

@@ -186,7 +186,7 @@ pub fn explain(
             r.get(0)
         })?;
     each_record(db, 1, last, |seq, text| {
-        let record: serde_json::Value = serde_json::from_str(text)
+        let record = crate::domain::record::Record::parse(text)
             .map_err(|e| Error::Tampered(format!("public record {seq}: {e}")))?;
         explainer.record(&record);
         Ok(())

@@ -1,0 +1,265 @@
+//! A public record read back (R-V1): the event's fields parsed, its rows left as text until they are needed, so
+//! that a record of a million imported rows is read row by row and never held as one tree of values. Used by
+//! everything that reads the log: `audit public`, `application explain` and `audit public --explain`.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::canonical::is_canonical;
+
+/// One public record, borrowed from its line.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record<'a> {
+    #[serde(borrow)]
+    pub effective_at: Cow<'a, str>,
+    #[serde(borrow)]
+    pub kind: Cow<'a, str>,
+    #[serde(borrow)]
+    pub officer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub recorded_at: Cow<'a, str>,
+    #[serde(borrow)]
+    pub rows: Vec<&'a RawValue>,
+    pub seq: i64,
+    #[serde(borrow)]
+    pub subject: Cow<'a, str>,
+}
+
+/// One row of a record: its table and key, and its `fields` still as text (`None` when the record shows none).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Row<'a> {
+    #[serde(default, borrow, deserialize_with = "present")]
+    pub fields: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub key: &'a RawValue,
+    #[serde(borrow)]
+    pub table: Cow<'a, str>,
+}
+
+/// `fields` given, even as `null`: a row the event deleted.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// A row of the application table, read in one pass: its number, and its fields when the record shows them
+/// (`Some(None)`: the event deleted it).
+#[derive(Debug, Deserialize)]
+pub struct ApplicationRow<'a> {
+    #[serde(default, borrow, deserialize_with = "shown")]
+    pub fields: Option<Option<ApplicationFields<'a>>>,
+    #[serde(borrow)]
+    pub key: Cow<'a, str>,
+}
+
+fn shown<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<ApplicationFields<'de>>>, D::Error> {
+    Option::<ApplicationFields<'de>>::deserialize(d).map(Some)
+}
+
+/// The table of a row, read from the end of its text: canonical JSON puts `table` last. Only for rows of a
+/// record whose form is checked (or trusted).
+pub fn table_of(row: &RawValue) -> Option<&str> {
+    let (_, table) = row
+        .get()
+        .strip_suffix("\"}")?
+        .rsplit_once(",\"table\":\"")?;
+    Some(table)
+}
+
+/// The public fields of an application row that the queue's replay reads.
+#[derive(Debug, Deserialize)]
+pub struct ApplicationFields<'a> {
+    #[serde(borrow)]
+    pub queue_type: Cow<'a, str>,
+    pub group_year: i64,
+    #[serde(borrow)]
+    pub priority_class: Cow<'a, str>,
+    #[serde(borrow)]
+    pub registered_at: Cow<'a, str>,
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
+}
+
+impl<'a> Record<'a> {
+    /// Parses one line of the log; the error says why it is not a public record.
+    pub fn parse(line: &'a str) -> Result<Record<'a>, String> {
+        serde_json::from_str(line).map_err(|e| e.to_string())
+    }
+
+    /// Whether `line`, which this record was parsed from, is in canonical form.
+    pub fn is_canonical(&self, line: &str) -> bool {
+        is_canonical(line)
+    }
+
+    /// The rows, parsed one at a time.
+    pub fn rows(&self) -> impl Iterator<Item = Result<Row<'a>, String>> + '_ {
+        self.rows.iter().map(|raw| Row::parse(raw))
+    }
+
+    /// The application rows, each parsed in one pass (for records whose form is checked or trusted).
+    pub fn application_rows(
+        &self,
+    ) -> impl Iterator<Item = Result<ApplicationRow<'a>, String>> + '_ {
+        self.rows
+            .iter()
+            .filter(|raw| table_of(raw) == Some("application"))
+            .map(|raw| {
+                serde_json::from_str(raw.get()).map_err(|e| format!("an application row: {e}"))
+            })
+    }
+
+    /// The rows of `table` (rows that are not rows are skipped: the canonical check refuses them first).
+    pub fn rows_of<'s>(&'s self, table: &'static str) -> impl Iterator<Item = Row<'a>> + 's {
+        self.rows()
+            .filter_map(Result::ok)
+            .filter(move |r| r.table == table)
+    }
+}
+
+impl<'a> ApplicationRow<'a> {
+    pub fn parse(raw: &'a RawValue) -> Result<ApplicationRow<'a>, String> {
+        serde_json::from_str(raw.get()).map_err(|e| format!("an application row: {e}"))
+    }
+}
+
+impl<'a> Row<'a> {
+    pub fn parse(raw: &'a RawValue) -> Result<Row<'a>, String> {
+        serde_json::from_str(raw.get()).map_err(|e| format!("a row: {e}"))
+    }
+
+    /// The key, when it is a string (an application's number).
+    pub fn key_str(&self) -> Option<Cow<'a, str>> {
+        serde_json::from_str(self.key.get()).ok()
+    }
+
+    /// The key, when it is a whole number (a place's id).
+    pub fn key_i64(&self) -> Option<i64> {
+        serde_json::from_str(self.key.get()).ok()
+    }
+
+    /// Whether the event deleted the row (`"fields": null`).
+    pub fn deleted(&self) -> bool {
+        self.fields.is_some_and(|f| f.get() == "null")
+    }
+
+    /// The fields as `T`, when the row shows them and they are a `T`.
+    pub fn fields<T: Deserialize<'a>>(&self) -> Option<T> {
+        self.fields
+            .filter(|f| f.get() != "null")
+            .and_then(|f| serde_json::from_str(f.get()).ok())
+    }
+
+    /// The fields as a map of values (small rows: settings, places, directions, offer rounds).
+    pub fn field(&self, name: &str) -> Value {
+        self.fields::<serde_json::Map<String, Value>>()
+            .and_then(|mut m| m.remove(name))
+            .unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    use crate::domain::canonical::canonical;
+
+    fn line(v: &Value) -> String {
+        canonical(v)
+    }
+
+    fn sample() -> Value {
+        json!({
+            "seq": 7, "effective_at": "2026-03-02T09:00:00+05:00", "recorded_at": "2026-03-02T09:00:01+05:00",
+            "officer": "ivanova", "kind": "application.register", "subject": "DDO.2026.000001.1",
+            "rows": [
+                {"table": "application", "key": "DDO.2026.000001.1", "fields": {"number": "DDO.2026.000001.1",
+                  "queue_type": "general", "group_year": 2022, "priority_class": "general",
+                  "registered_at": "2026-03-02T09:00:00+05:00", "status": "queued", "expired_count": 0}},
+                {"table": "place", "key": 12, "fields": null},
+                {"table": "enrollment", "key": "x"}
+            ]
+        })
+    }
+
+    #[test]
+    fn r_v1_a_canonical_record_reads_back_row_by_row() {
+        let text = line(&sample());
+        let record = Record::parse(&text).unwrap();
+        assert!(record.is_canonical(&text));
+        assert_eq!(record.seq, 7);
+        assert_eq!(record.officer.as_deref(), Some("ivanova"));
+        let rows: Vec<Row> = record.rows().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].key_str().as_deref(), Some("DDO.2026.000001.1"));
+        let app: ApplicationFields = rows[0].fields().unwrap();
+        assert_eq!((app.group_year, app.status.as_ref()), (2022, "queued"));
+        assert!(rows[1].deleted() && rows[1].key_i64() == Some(12));
+        assert!(rows[2].fields.is_none() && !rows[2].deleted());
+        assert_eq!(record.rows_of("place").count(), 1);
+        let apps: Vec<ApplicationRow> = record.application_rows().map(Result::unwrap).collect();
+        assert_eq!(apps.len(), 1);
+        assert_eq!(apps[0].key, "DDO.2026.000001.1");
+        assert_eq!(
+            apps[0]
+                .fields
+                .as_ref()
+                .unwrap()
+                .as_ref()
+                .unwrap()
+                .queue_type,
+            "general"
+        );
+        let tables: Vec<Option<&str>> = record.rows.iter().map(|r| table_of(r)).collect();
+        assert_eq!(
+            tables,
+            [Some("application"), Some("place"), Some("enrollment")]
+        );
+    }
+
+    #[test]
+    fn r_v1_a_record_not_in_canonical_form_is_seen() {
+        let text = line(&sample());
+        let variants = [
+            text.replacen("{\"effective_at\"", "{ \"effective_at\"", 1),
+            text.replacen("\"expired_count\":0,", "\"expired_count\":-0,", 1),
+            text.replacen("},{\"fields\":null", "}, {\"fields\":null", 1),
+            text.replacen(
+                "\"key\":\"x\",\"table\":\"enrollment\"",
+                "\"table\":\"enrollment\",\"key\":\"x\"",
+                1,
+            ),
+            text.replacen("\"seq\":7", "\"seq\":07", 1),
+            text.replacen(
+                "DDO.2026.000001.1\",\"table",
+                "DDO.2026.\\u0030000001.1\",\"table",
+                1,
+            ),
+        ];
+        for v in variants {
+            assert_ne!(v, text);
+            assert!(
+                Record::parse(&v).map_or(true, |r| !r.is_canonical(&v)),
+                "accepted {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn r_v1_a_record_with_an_unknown_field_is_not_a_record() {
+        let mut v = sample();
+        v["name"] = json!("Aisha");
+        assert!(Record::parse(&line(&v)).is_err());
+        let mut v = sample();
+        v["rows"][0]["iin"] = json!("010101500000");
+        let text = line(&v);
+        let record = Record::parse(&text).unwrap();
+        assert!(record.rows().next().unwrap().is_err());
+    }
+}
