@@ -1,6 +1,6 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...]`
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,public]`
 //!
 //! `--ops` measures only the operations named; without `import` it starts from the database the last full run
 //! imported (kept as `target/bench-SIZE/imported.db`).
@@ -545,6 +545,91 @@ fn main() {
         });
     }
 
+    // The public log (R-V3..R-V7): publish the whole log into an empty directory (baseline: sqlite3 writing the
+    // same records and the waiting applications in queue order to files), a proof as a whole process, `audit
+    // public` of the publication (rows checked per second), and the explanation of the last child of the
+    // largest queue.
+    let mut public_rate = None;
+    if a.wants("public") {
+        let out = b.dir.join("pub");
+        let k = median(
+            (0..a.runs)
+                .map(|_| {
+                    let _ = std::fs::remove_dir_all(&out);
+                    timed(b.kezek(&db).arg("publish").arg(&out)).0
+                })
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| {
+            let records = b.dir.join("records.txt");
+            median(
+                (0..a.runs)
+                    .map(|_| {
+                        let start = Instant::now();
+                        run(Command::new("sqlite3")
+                            .arg("-readonly")
+                            .arg(&db)
+                            .args(["-cmd", &format!(".output {}", records.display())])
+                            .arg(
+                                "SELECT text FROM public_record ORDER BY seq, part; \
+                                 SELECT number, priority_class, registered_at, status FROM application \
+                                 WHERE status IN ('queued','notified','stop_listed') \
+                                 ORDER BY queue_type, group_year, priority_class, registered_at, number;",
+                            ));
+                        start.elapsed().as_secs_f64()
+                    })
+                    .collect(),
+            )
+        });
+        ops.push(Op {
+            name: "publish",
+            kezek: k,
+            baseline: s,
+        });
+        let k = median(
+            (0..a.runs)
+                .map(|_| timed(b.kezek(&db).args(["proof", "inclusion", "--seq", "3"])).0)
+                .collect(),
+        );
+        ops.push(Op {
+            name: "proof inclusion",
+            kezek: k,
+            baseline: None,
+        });
+        let k = median(
+            (0..a.runs)
+                .map(|_| timed(b.kezek(&db).args(["audit", "public"]).arg(&out)).0)
+                .collect(),
+        );
+        public_rate = Some(events / k);
+        ops.push(Op {
+            name: "audit public",
+            kezek: k,
+            baseline: None,
+        });
+        let last: String = rusqlite::Connection::open(&db)
+            .and_then(|c| {
+                c.query_row(
+                    "SELECT number FROM application WHERE (queue_type, group_year) = \
+                     (SELECT queue_type, group_year FROM application GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1) \
+                     AND status = 'queued' ORDER BY registered_at DESC, number DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .expect("the last child of the largest queue");
+        let k = median(
+            (0..a.runs)
+                .map(|_| timed(b.kezek(&db).args(["application", "explain", &last])).0)
+                .collect(),
+        );
+        ops.push(Op {
+            name: "application explain",
+            kezek: k,
+            baseline: None,
+        });
+    }
+
     // The table.
     println!("\n| op | kezek s | baseline s | ratio |\n|---|---|---|---|");
     for op in &ops {
@@ -567,6 +652,9 @@ fn main() {
     if let Some(rate) = verify_rate {
         println!("\njournaled rows verified per second: {rate:.0}");
     }
+    if let Some(rate) = public_rate {
+        println!("public rows checked per second by `audit public`: {rate:.0}");
+    }
     if a.wants("import") {
         println!("peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
     }
@@ -586,6 +674,7 @@ fn main() {
             "size": a.size,
             "ops": ops_json,
             "verify_events_per_s": verify_rate,
+            "audit_public_rows_per_s": public_rate,
             "sweep_writes_baseline_s": sweep_writes,
             "sweep_journal_only_baseline_s": sweep_journal_only,
             "peak_rss_mb": a.wants("import").then_some(peak_rss),

@@ -11,6 +11,7 @@
 //! A DIR that already holds a publication must hold a prefix of this database's log (its checkpoint's root and
 //! every record line), or nothing is written (exit 65). Publishing twice gives the same bytes.
 
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -39,64 +40,170 @@ pub struct PublishReport {
     pub places: usize,
 }
 
-/// The files of a publication, as bytes, before anything is written.
+/// The files of a publication other than the log, as bytes, before anything is written.
 struct Files {
-    log: Vec<(PathBuf, Vec<u8>)>,
     other: Vec<(PathBuf, Vec<u8>)>,
     queue_names: Vec<String>,
 }
 
+/// One file of the log: its path and the seqs it holds.
+struct LogFile {
+    path: PathBuf,
+    from: i64,
+    to: i64,
+}
+
+/// What a log file already in DIR holds.
+struct Existing {
+    /// Whole lines already there, all of them this database's records.
+    lines: i64,
+    /// The file holds exactly the records it should: it is left alone.
+    same: bool,
+}
+
 pub fn publish(db: &mut Db, dir: &Path) -> Result<PublishReport> {
-    let (checkpoint, files, places) = db.snapshot(|s| {
+    db.snapshot(|s| {
         let checkpoint = publication::checkpoint(s)?;
         let size = checkpoint.tree_size.unwrap_or(0);
         check_earlier(s, dir, size)?;
-        let (files, places) = gather(s, dir, &checkpoint, size)?;
-        Ok((checkpoint, files, places))
-    })?;
-    let size = checkpoint.tree_size.unwrap_or(0);
-    let mut added = size;
-    for (path, bytes) in &files.log {
-        let existing = std::fs::read(path).unwrap_or_default();
-        if !bytes.starts_with(&existing) {
-            let line = existing
-                .split(|b| *b == b'\n')
-                .zip(bytes.split(|b| *b == b'\n'))
-                .position(|(a, b)| a != b)
-                .map_or(0, |i| i + 1);
-            return Err(Error::bad(format!(
-                "{}: line {line} is not this database's record (R-V3): the published log is not a prefix of this log, nothing written",
-                path.display()
-            )));
+        let log: Vec<LogFile> = (0..)
+            .map(|file: i64| LogFile {
+                path: dir.join("log").join(format!("{file:06}.jsonl")),
+                from: file * RECORDS_PER_FILE + 1,
+                to: ((file + 1) * RECORDS_PER_FILE).min(size),
+            })
+            .take_while(|f| f.from <= size)
+            .collect();
+        // Every log file already published must hold a prefix of this log, or nothing is written.
+        let existing = log
+            .iter()
+            .map(|f| compare(s, f))
+            .collect::<Result<Vec<Existing>>>()?;
+        let (files, places) = gather(s, dir, &checkpoint)?;
+        for sub in ["log", "queues"] {
+            std::fs::create_dir_all(dir.join(sub))
+                .map_err(|e| Error::io(format!("{}", dir.join(sub).display()), e))?;
         }
-        added -= existing.iter().filter(|b| **b == b'\n').count() as i64;
-    }
-    for sub in ["log", "queues"] {
-        std::fs::create_dir_all(dir.join(sub))
-            .map_err(|e| Error::io(format!("{}", dir.join(sub).display()), e))?;
-    }
-    for (path, bytes) in files.log.iter().chain(&files.other) {
-        write_if_changed(path, bytes)?;
-    }
-    // A queue that no longer has anyone waiting has no file.
-    if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".csv") && !files.queue_names.contains(&name) {
-                std::fs::remove_file(entry.path())
-                    .map_err(|e| Error::io(format!("{}", entry.path().display()), e))?;
+        for (f, e) in log.iter().zip(&existing) {
+            if !e.same {
+                write_log_file(s, f)?;
             }
         }
-    }
-    Ok(PublishReport {
-        dir: dir.display().to_string(),
-        tree_size: size,
-        root: checkpoint.root.clone().unwrap_or_default(),
-        log_files: files.log.len(),
-        records_added: added.max(0),
-        queues: files.queue_names.len(),
-        places,
+        for (path, bytes) in &files.other {
+            write_if_changed(path, bytes)?;
+        }
+        // A queue that no longer has anyone waiting has no file.
+        if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".csv") && !files.queue_names.contains(&name) {
+                    std::fs::remove_file(entry.path())
+                        .map_err(|e| Error::io(format!("{}", entry.path().display()), e))?;
+                }
+            }
+        }
+        let published: i64 = existing.iter().map(|e| e.lines).sum();
+        Ok(PublishReport {
+            dir: dir.display().to_string(),
+            tree_size: size,
+            root: checkpoint.root.clone().unwrap_or_default(),
+            log_files: log.len(),
+            records_added: (size - published).max(0),
+            queues: files.queue_names.len(),
+            places,
+        })
     })
+}
+
+/// Reads a log file already in DIR against this database's records, part by part.
+fn compare(s: &Snapshot, f: &LogFile) -> Result<Existing> {
+    let Ok(file) = std::fs::File::open(&f.path) else {
+        return Ok(Existing {
+            lines: 0,
+            same: false,
+        });
+    };
+    let io = |e| Error::io(format!("{}", f.path.display()), e);
+    let mut existing = BufReader::with_capacity(1 << 16, file);
+    let (mut lines, mut differs, mut ended) = (0i64, false, false);
+    let mut feed = |mut bytes: &[u8]| -> Result<()> {
+        while !bytes.is_empty() && !differs && !ended {
+            let have = existing.fill_buf().map_err(io)?;
+            if have.is_empty() {
+                ended = true;
+                break;
+            }
+            let n = have.len().min(bytes.len());
+            let same = have[..n]
+                .iter()
+                .zip(&bytes[..n])
+                .position(|(a, b)| a != b)
+                .unwrap_or(n);
+            lines += have[..same].iter().filter(|b| **b == b'\n').count() as i64;
+            if same < n {
+                differs = true;
+                break;
+            }
+            existing.consume(n);
+            bytes = &bytes[n..];
+        }
+        Ok(())
+    };
+    let mut last = None;
+    publication::each_part(s, f.from, f.to, |seq, text| {
+        if last.is_some_and(|l| l != seq) {
+            feed(b"\n")?;
+        }
+        last = Some(seq);
+        feed(text.as_bytes())
+    })?;
+    if last.is_some() {
+        feed(b"\n")?;
+    }
+    let longer = !differs && !ended && !existing.fill_buf().map_err(io)?.is_empty();
+    if differs || longer {
+        return Err(Error::bad(format!(
+            "{}: line {} is not this database's record (R-V3): the published log is not a prefix of this log, nothing written",
+            f.path.display(),
+            lines + 1
+        )));
+    }
+    Ok(Existing {
+        lines,
+        same: !ended,
+    })
+}
+
+/// Writes one log file from the database's records, through a temporary file and a rename.
+fn write_log_file(s: &Snapshot, f: &LogFile) -> Result<()> {
+    let tmp = f.path.with_extension("tmp");
+    let io = |e| Error::io(format!("{}", tmp.display()), e);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(io)?);
+    let mut expected = f.from;
+    let mut last = None;
+    publication::each_part(s, f.from, f.to, |seq, text| {
+        if last != Some(seq) {
+            if seq != expected {
+                return Err(Error::Tampered(format!(
+                    "the public log has no record for journal event {expected}"
+                )));
+            }
+            if last.is_some() {
+                out.write_all(b"\n").map_err(io)?;
+            }
+            expected += 1;
+            last = Some(seq);
+        }
+        out.write_all(text.as_bytes()).map_err(io)
+    })?;
+    if expected != f.to + 1 {
+        return Err(Error::Tampered(format!(
+            "the public log has no record for journal event {expected}"
+        )));
+    }
+    out.write_all(b"\n").map_err(io)?;
+    out.into_inner().map_err(|e| io(e.into_error()))?;
+    std::fs::rename(&tmp, &f.path).map_err(|e| Error::io(format!("{}", f.path.display()), e))
 }
 
 /// Refuses a DIR whose checkpoint is not one of this log's: a larger tree, or another root at its size.
@@ -121,33 +228,7 @@ fn check_earlier(s: &Snapshot, dir: &Path, size: i64) -> Result<()> {
     Ok(())
 }
 
-fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead, size: i64) -> Result<(Files, usize)> {
-    let mut log = Vec::new();
-    let mut file = 0i64;
-    while file * RECORDS_PER_FILE < size {
-        let from = file * RECORDS_PER_FILE + 1;
-        let to = ((file + 1) * RECORDS_PER_FILE).min(size);
-        let mut bytes = Vec::new();
-        let mut expected = from;
-        publication::each_record(s, from, to, |seq, text| {
-            if seq != expected {
-                return Err(Error::Tampered(format!(
-                    "the public log has no record for journal event {expected}"
-                )));
-            }
-            expected += 1;
-            bytes.extend_from_slice(text.as_bytes());
-            bytes.push(b'\n');
-            Ok(())
-        })?;
-        if expected != to + 1 {
-            return Err(Error::Tampered(format!(
-                "the public log has no record for journal event {expected}"
-            )));
-        }
-        log.push((dir.join("log").join(format!("{file:06}.jsonl")), bytes));
-        file += 1;
-    }
+fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead) -> Result<(Files, usize)> {
     let mut other = vec![(dir.join("checkpoint"), checkpoint.to_text().into_bytes())];
     let keys: Vec<RegisteredKey> = publication::registered_keys(s)?;
     let mut officers = serde_json::to_vec_pretty(&serde_json::json!({ "officers": keys }))
@@ -215,14 +296,7 @@ fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead, size: i64) -> Resul
         csv.into_inner()
             .map_err(|e| Error::Internal(e.to_string()))?,
     ));
-    Ok((
-        Files {
-            log,
-            other,
-            queue_names,
-        },
-        places.len(),
-    ))
+    Ok((Files { other, queue_names }, places.len()))
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, unless the file holds them already.

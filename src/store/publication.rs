@@ -32,18 +32,8 @@ pub fn each_record(
     to: i64,
     mut each: impl FnMut(i64, &str) -> Result<()>,
 ) -> Result<()> {
-    let conn = access::conn(db);
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, text FROM public_record WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq, part",
-    )?;
-    let mut rows = stmt.query(params![from, to])?;
     let mut current: Option<(i64, String)> = None;
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let text = r
-            .get_ref(1)?
-            .as_str()
-            .map_err(|e| Error::Internal(e.to_string()))?;
+    each_part(db, from, to, |seq, text| {
         match &mut current {
             Some((s, buf)) if *s == seq => buf.push_str(text),
             _ => {
@@ -53,9 +43,34 @@ pub fn each_record(
                 current = Some((seq, text.to_string()));
             }
         }
-    }
+        Ok(())
+    })?;
     if let Some((s, buf)) = current {
         each(s, &buf)?;
+    }
+    Ok(())
+}
+
+/// Streams the public records of events `from..=to` in the parts they are stored in (R-V1: at most 64 KiB
+/// each), in seq order: a record of a million rows is never held whole.
+pub fn each_part(
+    db: &impl Access,
+    from: i64,
+    to: i64,
+    mut each: impl FnMut(i64, &str) -> Result<()>,
+) -> Result<()> {
+    let conn = access::conn(db);
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, text FROM public_record WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq, part",
+    )?;
+    let mut rows = stmt.query(params![from, to])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let text = r
+            .get_ref(1)?
+            .as_str()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        each(seq, text)?;
     }
     Ok(())
 }
