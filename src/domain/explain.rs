@@ -3,6 +3,7 @@
 //! the position then to the position now. Pure: the records come from the database (`application explain`) or
 //! from a publication (`audit public --explain`), already parsed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
@@ -10,7 +11,7 @@ use serde::Serialize;
 
 use super::category::PriorityClass;
 use super::queue::{position, ClassCounts};
-use super::record::{table_of, ApplicationFields, ApplicationRow, Record, Row};
+use super::record::{map_rows, table_of, ApplicationFields, ApplicationRow, Record, Row};
 
 /// One event that moved the position.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -36,6 +37,12 @@ pub struct Explanation {
 struct Member {
     class: PriorityClass,
     key: (DateTime<FixedOffset>, String),
+}
+
+/// What one row of a record changes in the queue.
+enum Change<'a> {
+    Member(Cow<'a, str>, Option<Member>),
+    Interleave(u64),
 }
 
 /// The queue of one application, replayed record by record. The position is kept as the record goes: the
@@ -178,26 +185,31 @@ impl Explainer {
     /// Takes one public record (R-V1), in seq order.
     pub fn record(&mut self, record: &Record) {
         let mut touched = false;
-        for raw in &record.rows {
-            match table_of(raw) {
-                Some("setting") => {
-                    let Ok(row) = Row::parse(raw) else { continue };
-                    if row.key.get() == "\"general_per_first_priority\"" {
-                        if let Some(k) = row.field("value").as_str().and_then(|v| v.parse().ok()) {
-                            touched |= self.k != k;
-                            self.k = k;
-                        }
-                    }
+        // Each application row as a member of this queue or not, parsed on two threads for a large record, then
+        // applied in order.
+        let rows = map_rows(&record.rows, |raw| match table_of(raw) {
+            Some("application") => {
+                let row = ApplicationRow::parse(raw).ok()?;
+                let fields = row.fields?;
+                let member = fields.and_then(|f| self.member_of(f, &row.key));
+                Some(Change::Member(row.key, member))
+            }
+            Some("setting") => {
+                let row = Row::parse(raw).ok()?;
+                (row.key.get() == "\"general_per_first_priority\"")
+                    .then(|| row.field("value").as_str().and_then(|v| v.parse().ok()))
+                    .flatten()
+                    .map(Change::Interleave)
+            }
+            _ => None,
+        });
+        for change in rows.into_iter().flatten() {
+            match change {
+                Change::Interleave(k) => {
+                    touched |= self.k != k;
+                    self.k = k;
                 }
-                Some("application") => {
-                    let Ok(row) = ApplicationRow::parse(raw) else {
-                        continue;
-                    };
-                    let Some(fields) = row.fields else { continue };
-                    let member = fields.and_then(|f| self.member_of(f, &row.key));
-                    touched |= self.change(&row.key, member);
-                }
-                _ => {}
+                Change::Member(number, member) => touched |= self.change(&number, member),
             }
         }
         if !touched {

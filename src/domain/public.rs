@@ -115,6 +115,9 @@ pub fn record_tail(seq: i64, kind: &str, subject: &str) -> String {
 pub enum RowState<'a> {
     /// The row as the event left it: its columns (only the public ones are shown).
     Present(&'a [(String, Value)]),
+    /// The row as the event left it, its `fields` already written by `fields_text` (on another thread, as an
+    /// import checks its rows).
+    Written(&'a str),
     /// The event deleted the row: `"fields": null`.
     Deleted,
     /// Not known: an event recorded before the public log existed, whose row has changed since. No `fields`.
@@ -139,21 +142,14 @@ pub fn write_record_row(out: &mut String, table: &str, key: &Value, state: RowSt
     };
     match fields {
         Some(RowState::Present(fields)) => {
-            let mut public: Vec<&(String, Value)> = fields
-                .iter()
-                .filter(|(column, _)| is_public(table, column))
-                .collect();
-            public.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push_str("\"fields\":{");
-            for (i, (column, value)) in public.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, column);
-                out.push(':');
-                write_canonical(value, out);
-            }
-            out.push_str("},");
+            out.push_str("\"fields\":");
+            write_fields(out, table, fields.iter().map(|(c, v)| (c.as_str(), v)));
+            out.push(',');
+        }
+        Some(RowState::Written(fields)) => {
+            out.push_str("\"fields\":");
+            out.push_str(fields);
+            out.push(',');
         }
         Some(RowState::Deleted) => out.push_str("\"fields\":null,"),
         Some(RowState::Unknown) | None => {}
@@ -162,6 +158,38 @@ pub fn write_record_row(out: &mut String, table: &str, key: &Value, state: RowSt
     write_canonical(key, out);
     out.push_str(",\"table\":");
     write_string(out, table);
+    out.push('}');
+}
+
+/// A row's public columns as a record shows them: canonical JSON, the columns sorted by name.
+pub fn fields_text<'v>(
+    table: &str,
+    fields: impl IntoIterator<Item = (&'v str, &'v Value)>,
+) -> String {
+    let mut out = String::new();
+    write_fields(&mut out, table, fields);
+    out
+}
+
+fn write_fields<'v>(
+    out: &mut String,
+    table: &str,
+    fields: impl IntoIterator<Item = (&'v str, &'v Value)>,
+) {
+    let mut public: Vec<(&str, &Value)> = fields
+        .into_iter()
+        .filter(|(column, _)| is_public(table, column))
+        .collect();
+    public.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    out.push('{');
+    for (i, (column, value)) in public.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, column);
+        out.push(':');
+        write_canonical(value, out);
+    }
     out.push('}');
 }
 
@@ -279,6 +307,10 @@ mod tests {
                 fields.into_iter().filter(|(k, _)| seen.insert(k.clone())).collect();
             let state = if deleted { RowState::Deleted } else { RowState::Present(&fields) };
             let text = record_row(table, &key, state);
+            if !deleted {
+                let written = fields_text(table, fields.iter().map(|(c, v)| (c.as_str(), v)));
+                prop_assert_eq!(record_row(table, &key, RowState::Written(&written)), text.clone());
+            }
             let value: Value = serde_json::from_str(&text).unwrap();
             prop_assert_eq!(canonical(&value), text.clone());
             prop_assert_eq!(&value["table"], &json!(table));

@@ -142,7 +142,7 @@ fn insert_rows(
             NOTIFICATION,
             &row[0],
             journal::values_digest(NOTIFICATION, &row),
-            &journal::Fields::new(),
+            "",
         )?;
     }
     Ok(())

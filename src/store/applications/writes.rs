@@ -70,8 +70,8 @@ pub struct NewRow {
     pub(in crate::store) app: NewApplication,
     values: Vec<Value>,
     digest: [u8; 32],
-    /// The row's public columns, for its public record (R-V1).
-    public: journal::Fields,
+    /// The row's public columns as its public record shows them (R-V1).
+    public: String,
 }
 
 /// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the

@@ -84,14 +84,16 @@ fn owned_key(table: StateTable, key: &dyn ToSql) -> Result<Value> {
 }
 
 /// The public columns of a row about to be written with `values` (every column, in the table's order as
-/// `columns` names them), for `touch_written`.
-pub fn written_fields(table: StateTable, columns: &[&str], values: &[Value]) -> Fields {
-    columns
+/// `columns` names them), as its public record shows them, for `touch_written`: made wherever the row is made
+/// (an import's checking thread), so the writing thread only copies it.
+pub fn written_fields(table: StateTable, columns: &[&str], values: &[Value]) -> String {
+    let public: Vec<(&str, serde_json::Value)> = columns
         .iter()
         .zip(values)
         .filter(|(c, _)| crate::domain::public::is_public(table.name, c))
-        .map(|(c, v)| (c.to_string(), json_value(v.into())))
-        .collect()
+        .map(|(c, v)| (*c, json_value(v.into())))
+        .collect();
+    crate::domain::public::fields_text(table.name, public.iter().map(|(c, v)| (*c, v)))
 }
 
 /// An event being written: its row digests go in as rows are touched; `finish` computes the chained hash.
@@ -223,17 +225,18 @@ impl<'t> EventWriter<'t> {
     }
 
     /// Records a row just written with the digest `values_digest` computed from the values it was written
-    /// with, and its public columns `public` (`written_fields` gives them; empty for a table that has none).
+    /// with, and its public columns `public` as `written_fields` gives them (a table whose rows are personal
+    /// shows none: any text will do).
     pub fn touch_written(
         &mut self,
         table: StateTable,
         key: &dyn ToSql,
         digest: [u8; 32],
-        public: &Fields,
+        public: &str,
     ) -> Result<()> {
         let key = owned_key(table, key)?;
         if let Some(record) = &mut self.record {
-            record.row(self.tx, table.name, (&key).into(), Row::Present(public))?;
+            record.row(self.tx, table.name, (&key).into(), Row::Written(public))?;
         }
         self.record_digest(table, key, Some(digest))
     }

@@ -19,6 +19,8 @@ const PART_BYTES: usize = 64 * 1024;
 /// A row as the store hands it to a record: its public columns, or deleted, or unknown.
 pub(in crate::store) enum Row<'f> {
     Present(&'f Fields),
+    /// Its public columns already written as a record shows them (`journal::written_fields`).
+    Written(&'f str),
     Deleted,
     Unknown,
 }
@@ -64,6 +66,7 @@ impl RecordWriter {
         self.rows += 1;
         let state = match state {
             Row::Present(fields) => RowState::Present(fields),
+            Row::Written(fields) => RowState::Written(fields),
             Row::Deleted => RowState::Deleted,
             Row::Unknown => RowState::Unknown,
         };
