@@ -672,3 +672,75 @@ fn r_v5_a_direction_of_an_offered_place_to_someone_the_round_did_not_notify_is_r
         "{msg}"
     );
 }
+
+/// R-V5, R-D5: an offer round passes over a child who already attends an organization, says so in the round's
+/// public row, and both checks of the publication accept the pass-over and list it, rather than refuse it.
+#[test]
+fn r_v5_a_pass_over_of_a_child_who_attends_an_organization_is_published_and_accepted() {
+    const HEADER: &str = "registered_at,child_iin,child_name,applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent";
+    let csv = format!(
+        "{HEADER}\n\
+         2021-06-20T20:28:40+06:00,210217600012,Жумабаева Жасмин,001022651571,Жумабаева Елена,+77077624517,parent10@mail.kz,Жетысуский,general,kk,,,egov\n\
+         2021-06-20T20:30:00+06:00,210217600012,Жумабаева Жасмин,001022651571,Жумабаева Елена,+77077624517,parent10@mail.kz,Жетысуский,sanatorium,kk,,medical_conclusion:9598:2021-04-29,egov\n\
+         2021-12-02T08:50:31+06:00,210418600015,Ахметова Аружан,960304473310,Ахметова Гульнара,+77021176691,parent28@mail.kz,Бостандыкский,sanatorium,ru,,medical_conclusion:8390:2021-12-01,egov\n"
+    );
+    let env = City::builder()
+        .applications(Applications::Csv(csv))
+        .build()
+        .env;
+    // In queue order: the general queue holds Жасмин; the sanatorium queue Жасмин, then Аружан.
+    let numbers = |queue: &str| -> Vec<String> {
+        env.json(&["application", "list", "--queue-type", queue])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let attends = numbers("general")[0].clone();
+    let (passed, next) = {
+        let sanatorium = numbers("sanatorium");
+        (sanatorium[0].clone(), sanatorium[1].clone())
+    };
+    assert_ne!(passed, next);
+    let regular = crate::place::publish(&env, "DS-001", "2021", 1)[0];
+    env.kezek(&["offer"]).success();
+    let d = crate::place::issued(&env, &attends, regular);
+    env.kezek(&["direction", "enroll", d["number"].as_str().unwrap()])
+        .success();
+    crate::place::publish(&env, "SS-001", "2021", 1);
+    env.kezek(&["offer"]).success();
+    assert_eq!(crate::place::app_status(&env, &passed), "queued");
+    assert_eq!(crate::place::app_status(&env, &next), "notified");
+    env.kezek(&["audit", "verify"]).success();
+
+    let dir = env.path("pub");
+    env.cmd().arg("publish").arg(&dir).assert().success();
+    let out = env
+        .cmd()
+        .args(["audit", "public", "--format", "json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["offer_rounds"], 2, "{report}");
+    assert_eq!(
+        report["passed_over"],
+        serde_json::json!([{"seq": report["passed_over"][0]["seq"], "number": passed, "notified_after_it": next}]),
+        "{report}"
+    );
+    if crate::verifier::have("python3") {
+        let (code, stdout, stderr) = crate::verifier::verify(&dir, &["--json"]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(
+            stdout.contains("\"offer_round_passed_over\": 1"),
+            "{stdout}"
+        );
+    }
+}

@@ -16,7 +16,7 @@ use crate::common::env::TestEnv;
 use crate::public::{first_of_2023, pass_over_the_head, TWO_PLACES};
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/verifier/kezek_verify.py");
 
-fn have(program: &str) -> bool {
+pub(crate) fn have(program: &str) -> bool {
     let found = Command::new(program)
         .arg("--version")
         .output()
@@ -29,7 +29,7 @@ fn have(program: &str) -> bool {
 }
 
 /// Runs the verifier: (exit code, stdout, stderr).
-fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new("python3")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .arg(SCRIPT)
