@@ -135,7 +135,10 @@ impl NewRow {
             Value::Null,       // removed_at
         ];
         let digest = journal::values_digest(APPLICATION, &values);
-        let public = journal::written_fields(APPLICATION, &COLUMNS, &values);
+        static PUBLIC: std::sync::OnceLock<journal::PublicColumns> = std::sync::OnceLock::new();
+        let public = PUBLIC
+            .get_or_init(|| journal::PublicColumns::new(APPLICATION, &COLUMNS))
+            .text(&values);
         NewRow {
             number,
             app,

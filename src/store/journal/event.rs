@@ -4,7 +4,7 @@
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::canonical::{each_row_digest, json_value, public_fields, row_digest, Canonical, Fields};
+use super::canonical::{each_row_digest, public_fields, row_digest, Canonical, Fields};
 use super::public::{RecordWriter, Row};
 use super::tables::StateTable;
 use crate::crypto;
@@ -81,19 +81,6 @@ fn owned_key(table: StateTable, key: &dyn ToSql) -> Result<Value> {
         }
         other => Err(Error::Internal(format!("{} key: {other:?}", table.name))),
     }
-}
-
-/// The public columns of a row about to be written with `values` (every column, in the table's order as
-/// `columns` names them), as its public record shows them, for `touch_written`: made wherever the row is made
-/// (an import's checking thread), so the writing thread only copies it.
-pub fn written_fields(table: StateTable, columns: &[&str], values: &[Value]) -> String {
-    let public: Vec<(&str, serde_json::Value)> = columns
-        .iter()
-        .zip(values)
-        .filter(|(c, _)| crate::domain::public::is_public(table.name, c))
-        .map(|(c, v)| (*c, json_value(v.into())))
-        .collect();
-    crate::domain::public::fields_text(table.name, public.iter().map(|(c, v)| (*c, v)))
 }
 
 /// An event being written: its row digests go in as rows are touched; `finish` computes the chained hash.
@@ -225,7 +212,7 @@ impl<'t> EventWriter<'t> {
     }
 
     /// Records a row just written with the digest `values_digest` computed from the values it was written
-    /// with, and its public columns `public` as `written_fields` gives them (a table whose rows are personal
+    /// with, and its public columns `public` as `PublicColumns::text` gives them (a table whose rows are personal
     /// shows none: any text will do).
     pub fn touch_written(
         &mut self,

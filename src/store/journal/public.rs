@@ -7,8 +7,11 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use std::fmt::Write as _;
+
 use super::canonical::{json_value, Fields};
 use super::event::EventFields;
+use super::tables::StateTable;
 use crate::domain::merkle::{self, Hash, Node};
 use crate::domain::public::{self, RowState};
 use crate::error::{Error, Result};
@@ -19,10 +22,60 @@ const PART_BYTES: usize = 64 * 1024;
 /// A row as the store hands it to a record: its public columns, or deleted, or unknown.
 pub(in crate::store) enum Row<'f> {
     Present(&'f Fields),
-    /// Its public columns already written as a record shows them (`journal::written_fields`).
+    /// Its public columns already written as a record shows them (`PublicColumns::text`).
     Written(&'f str),
     Deleted,
     Unknown,
+}
+
+/// The public columns of one table's rows, in the order a record shows them, worked out once: each row's
+/// `fields` are then written straight from the values it is written with, on whatever thread makes the row (an
+/// import's checking thread), so the writing thread only copies them.
+pub struct PublicColumns {
+    /// Each public column's place in the row and its name as JSON, sorted by name.
+    order: Vec<(usize, String)>,
+}
+
+impl PublicColumns {
+    /// The public columns of `table`, whose rows hold `columns` in this order.
+    pub fn new(table: StateTable, columns: &[&str]) -> PublicColumns {
+        let mut order: Vec<(usize, &str)> = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| public::is_public(table.name, c))
+            .map(|(i, c)| (i, *c))
+            .collect();
+        order.sort_unstable_by(|a, b| a.1.as_bytes().cmp(b.1.as_bytes()));
+        PublicColumns {
+            order: order
+                .into_iter()
+                .map(|(i, c)| (i, crate::domain::public::canonical(&c.into())))
+                .collect(),
+        }
+    }
+
+    /// The `fields` of a row written with `values`, as its public record shows them.
+    pub fn text(&self, values: &[Value]) -> String {
+        let mut out = String::with_capacity(256);
+        out.push('{');
+        for (n, (i, name)) in self.order.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(name);
+            out.push(':');
+            match &values[*i] {
+                Value::Null => out.push_str("null"),
+                Value::Integer(v) => {
+                    let _ = write!(out, "{v}");
+                }
+                Value::Text(t) => crate::domain::canonical::write_string(&mut out, t),
+                other => out.push_str(&public::canonical(&json_value(other.into()))),
+            }
+        }
+        out.push('}');
+        out
+    }
 }
 
 /// A public record being written.
@@ -188,4 +241,39 @@ pub(in crate::store) fn backfill(conn: &Connection) -> Result<()> {
         record.finish(conn, &event)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::journal::APPLICATION;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(Value::Integer),
+            ".*".prop_map(Value::Text),
+            any::<f64>().prop_map(Value::Real),
+            prop::collection::vec(any::<u8>(), 0..8).prop_map(Value::Blob),
+        ]
+    }
+
+    proptest! {
+        /// The fields written from a row's values are those of the row's columns made public one by one.
+        #[test]
+        fn r_v1_public_columns_written_from_values_are_the_row_s_public_fields(
+            values in prop::collection::vec(value(), 6),
+        ) {
+            let columns = ["number", "child_iin", "status", "registered_at", "phone", "group_year"];
+            let text = PublicColumns::new(APPLICATION, &columns).text(&values);
+            let fields: Vec<(&str, serde_json::Value)> = columns
+                .iter()
+                .zip(&values)
+                .map(|(c, v)| (*c, json_value(v.into())))
+                .collect();
+            let expected = public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)));
+            prop_assert_eq!(text, expected);
+        }
+    }
 }
