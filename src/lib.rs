@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod faults;
 pub mod generate;
+pub mod lang;
 pub mod public_check;
 pub mod publish;
 pub mod store;

@@ -5,11 +5,12 @@ use std::io::IsTerminal;
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use crate::domain::application::{ApplicationView, Language, QueueType, RegistrationInput, Status};
+use crate::domain::application::{ApplicationView, QueueType, RegistrationInput, Status};
 use crate::domain::documents;
 use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::store::applications::{self, ChildKey};
 use crate::store::{reference, Db, Mode};
 
@@ -105,10 +106,8 @@ pub enum ApplicationCommand {
 
 #[derive(Debug, Args)]
 pub struct DocumentArgs {
+    /// In the application's language, unless --lang is given
     pub number: String,
-    /// ru | kk [default: the application's language]
-    #[arg(long)]
-    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -380,8 +379,8 @@ fn notice(ctx: &Ctx, args: DocumentArgs) -> Result<()> {
         let leaf = crate::store::publication::leaf(s, seq)?;
         Ok((view, category, seq, leaf))
     })?;
-    let lang = Language::of_document(args.lang.as_deref(), &view.language)?;
-    let title = category.as_ref().map(|c| c.title(lang));
+    let lang = ctx.document_lang(&view.language);
+    let title = category.as_ref().and_then(|c| c.title(lang));
     let mut text = documents::registration_notice(&view, title, lang, &ctx.now);
     text.push_str(&documents::receipt(lang, seq, &crate::crypto::hex(&leaf)));
     ctx.out.text(&text)
@@ -390,11 +389,11 @@ fn notice(ctx: &Ctx, args: DocumentArgs) -> Result<()> {
 fn document(
     ctx: &Ctx,
     args: DocumentArgs,
-    render: fn(&ApplicationView, Option<&str>, Language, &crate::domain::time::Now) -> String,
+    render: fn(&ApplicationView, Option<&str>, Lang, &crate::domain::time::Now) -> String,
 ) -> Result<()> {
     let mut db = ctx.open()?;
     let (view, category) = db.snapshot(|s| applications::show_with_category(s, &args.number))?;
-    let lang = Language::of_document(args.lang.as_deref(), &view.language)?;
-    let title = category.as_ref().map(|c| c.title(lang));
+    let lang = ctx.document_lang(&view.language);
+    let title = category.as_ref().and_then(|c| c.title(lang));
     ctx.out.text(&render(&view, title, lang, &ctx.now))
 }

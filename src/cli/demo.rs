@@ -6,10 +6,10 @@ use chrono::Datelike;
 
 use super::Ctx;
 use crate::demo::{self, City, Month, NewDemo};
-use crate::domain::application::Language;
 use crate::domain::documents;
 use crate::domain::time::Now;
 use crate::error::Result;
+use crate::lang::Lang;
 use crate::store::import::ImportReport;
 use crate::store::reference;
 
@@ -109,13 +109,9 @@ fn show_city(ctx: &Ctx, city: &City, now: &Now) -> Result<()> {
     if let Some((view, category)) = &city.first_priority {
         ctx.out
             .status("\nIts registration notice (kezek application notice):\n");
-        let title = category.as_ref().map(|c| c.title(Language::Ru));
-        ctx.out.text(&documents::registration_notice(
-            view,
-            title,
-            Language::Ru,
-            now,
-        ))?;
+        let title = category.as_ref().and_then(|c| c.title(Lang::Ru));
+        ctx.out
+            .text(&documents::registration_notice(view, title, Lang::Ru, now))?;
     }
     Ok(())
 }
@@ -147,9 +143,9 @@ fn show_month(ctx: &Ctx, month: &Month, now: &Now) -> Result<()> {
             "\nThe card of {} ({}), kezek application card:\n",
             card.view.number, card.view.status
         ));
-        let title = card.category.as_ref().map(|c| c.title(Language::Ru));
+        let title = card.category.as_ref().and_then(|c| c.title(Lang::Ru));
         ctx.out
-            .text(&documents::child_card(&card.view, title, Language::Ru, now))?;
+            .text(&documents::child_card(&card.view, title, Lang::Ru, now))?;
     }
     ctx.out.status(&format!(
         "\nThe outbox holds {} e-mails and SMS for the families (kezek notify export).",

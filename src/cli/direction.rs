@@ -4,7 +4,6 @@ use clap::{Args, Subcommand};
 
 use super::output::Format;
 use super::Ctx;
-use crate::domain::application::Language;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::documents;
 use crate::domain::time::parse_date;
@@ -83,10 +82,8 @@ pub enum DirectionCommand {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// With --format text and --lang: the printable direction in that language, then the signed text
     pub direction: String,
-    /// With --format text: the language of the printable direction, ru | kk [default: the signed text only]
-    #[arg(long)]
-    pub lang: Option<String>,
 }
 
 fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
@@ -198,7 +195,7 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         DirectionCommand::Notice(args) => {
             let mut db = ctx.open()?;
             let p = db.snapshot(|s| directions::completed_service(s, &args.number))?;
-            let lang = Language::of_document(args.lang.as_deref(), &p.language)?;
+            let lang = ctx.document_lang(&p.language);
             ctx.out
                 .text(&documents::service_notice(&p.facts, lang, &ctx.now))
         }
@@ -213,8 +210,12 @@ fn show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         return ctx.out.object(&view);
     }
     let mut text = String::new();
-    if let Some(lang) = &args.lang {
-        let lang = Language::parse("--lang", lang)?;
+    if let Some(lang) = ctx
+        .global
+        .lang
+        .as_deref()
+        .and_then(crate::lang::Lang::parse)
+    {
         text.push_str(&documents::direction(&facts, lang));
         text.push('\n');
     }

@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::crypto::PrivateKey;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::store::import::{self, Importer};
 use crate::store::Mode;
 use crate::store::{Acting, Actor, Change, Db};
@@ -87,6 +88,10 @@ pub struct Global {
     /// Print nothing on stderr but errors
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// The language of messages, tables and documents [default: KEZEK_LANG, else the locale (LC_ALL,
+    /// LC_MESSAGES, LANG), else en]; documents are in the family's language unless this flag is given
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["ru", "kk", "en"])]
+    pub lang: Option<String>,
 }
 
 /// A path that may be empty: an empty `KEZEK_DB` or `KEZEK_KEY` (a cron line that sets it to nothing) counts as
@@ -198,6 +203,10 @@ pub enum Command {
     Demo,
 }
 
+fn ctx_lang_flag(global: &Global) -> Option<Lang> {
+    global.lang.as_deref().and_then(Lang::parse)
+}
+
 /// What every handler gets: the global flags, the time, the renderer.
 pub struct Ctx {
     pub global: Global,
@@ -211,6 +220,13 @@ impl Ctx {
             .db
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+
+    /// The language of a document for a family whose language is `family` (`ru` or `kk`): the `--lang` flag
+    /// when given (not `KEZEK_LANG`: an officer's own language does not change what a family receives), else
+    /// the family's (R-L1).
+    pub fn document_lang(&self, family: &str) -> Lang {
+        ctx_lang_flag(&self.global).unwrap_or_else(|| Lang::parse(family).unwrap_or(Lang::Ru))
     }
 
     pub fn open(&self) -> Result<Db> {
@@ -277,6 +293,9 @@ pub fn run(mut cli: Cli) -> Result<()> {
             *path = None;
         }
     }
+    crate::lang::set(Lang::choose(ctx_lang_flag(&cli.global), |name| {
+        std::env::var(name).ok()
+    }));
     let now = Now::new(
         cli.global.now.as_deref().filter(|n| !n.trim().is_empty()),
         chrono::Utc::now(),

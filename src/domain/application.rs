@@ -55,6 +55,15 @@ pub enum Language {
     Kk,
 }
 
+impl From<Language> for crate::lang::Lang {
+    fn from(l: Language) -> crate::lang::Lang {
+        match l {
+            Language::Ru => crate::lang::Lang::Ru,
+            Language::Kk => crate::lang::Lang::Kk,
+        }
+    }
+}
+
 impl Language {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -70,14 +79,6 @@ impl Language {
             other => Err(Error::bad(format!(
                 "{field}: '{other}' is not a language (ru, kk)"
             ))),
-        }
-    }
-
-    /// The language of a printed document: `--lang` when given, else the family's own.
-    pub fn of_document(lang_flag: Option<&str>, family: &str) -> Result<Language> {
-        match lang_flag {
-            Some(l) => Language::parse("--lang", l),
-            None => Language::parse("language", family),
         }
     }
 }

@@ -1,10 +1,13 @@
-//! The messages families receive (SPEC §8 outbox), in the application's language. They name the application
-//! number and what happened, never the child's IIN.
+//! The messages families receive (SPEC §8 outbox), in the family's language and in no other (R-L1): each is made
+//! from the facts of what happened, every value in words of that language (`locales/*/family.ftl`). They name
+//! the application number, never the child's IIN.
 
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::application::Language;
 use super::sweep::AfterExpiry;
+use crate::lang::Lang;
+use crate::tr_in;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,74 +41,241 @@ impl NoticeKind {
     }
 }
 
-/// Subject and body of a message; `detail` is the fact that changes (a date, a place, a reason).
-pub fn message(kind: NoticeKind, lang: Language, number: &str, detail: &str) -> (String, String) {
-    let (subject, body) = match lang {
-        Language::Ru => match kind {
-            NoticeKind::Registered => ("Заявление принято", format!("Заявление {number} поставлено на очередь. {detail}")),
-            NoticeKind::TurnCame => (
-                "Подошла очередь",
-                format!("По заявлению {number} подошла очередь: выберите место {detail} на портале или в отделе образования."),
-            ),
-            NoticeKind::WindowClosed => (
-                "Окно выбора закрыто",
-                format!("По заявлению {number} место не выбрано до {detail}; заявление снова в очереди на прежнем месте."),
-            ),
-            NoticeKind::DirectionIssued => ("Выдано направление", format!("По заявлению {number} выдано направление {detail}.")),
-            NoticeKind::Extended => ("Направление продлено", format!("Направление по заявлению {number} продлено {detail}.")),
-            NoticeKind::Revoked => ("Направление отозвано", format!("Направление по заявлению {number} отозвано по вашему заявлению; очередь сохранена. {detail}")),
-            NoticeKind::Annulled => ("Направление аннулировано", format!("Направление по заявлению {number} аннулировано: {detail}. Очередь сохранена.")),
-            NoticeKind::Expired => ("Срок направления истёк", format!("Срок направления по заявлению {number} истёк: {detail}.")),
-            NoticeKind::Removed => ("Снято с очереди", format!("Заявление {number} снято с очереди: {detail}.")),
-            NoticeKind::Enrolled => ("Ребёнок зачислен", format!("По заявлению {number} ребёнок зачислен {detail}. Услуга оказана.")),
-        },
-        Language::Kk => match kind {
-            NoticeKind::Registered => ("Өтініш қабылданды", format!("{number} өтініші кезекке қойылды. {detail}")),
-            NoticeKind::TurnCame => (
-                "Кезек келді",
-                format!("{number} өтініші бойынша кезек келді: порталда немесе білім бөлімінде орынды таңдаңыз {detail}."),
-            ),
-            NoticeKind::WindowClosed => (
-                "Таңдау терезесі жабылды",
-                format!("{number} өтініші бойынша орын {detail} дейін таңдалмады; өтініш кезектегі бұрынғы орнында."),
-            ),
-            NoticeKind::DirectionIssued => ("Жолдама берілді", format!("{number} өтініші бойынша жолдама берілді {detail}.")),
-            NoticeKind::Extended => ("Жолдама ұзартылды", format!("{number} өтініші бойынша жолдама ұзартылды {detail}.")),
-            NoticeKind::Revoked => ("Жолдама кері қайтарылды", format!("{number} өтініші бойынша жолдама сіздің өтінішіңіз бойынша қайтарылды; кезек сақталды. {detail}")),
-            NoticeKind::Annulled => ("Жолдама жойылды", format!("{number} өтініші бойынша жолдама жойылды: {detail}. Кезек сақталды.")),
-            NoticeKind::Expired => ("Жолдаманың мерзімі өтті", format!("{number} өтініші бойынша жолдаманың мерзімі өтті: {detail}.")),
-            NoticeKind::Removed => ("Кезектен шығарылды", format!("{number} өтініші кезектен шығарылды: {detail}.")),
-            NoticeKind::Enrolled => ("Бала қабылданды", format!("{number} өтініші бойынша бала қабылданды {detail}. Қызмет көрсетілді.")),
-        },
-    };
-    (subject.to_string(), body.trim_end().to_string())
+/// What a family is told, as facts; `message` puts them in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    Registered {
+        queue_type: String,
+        group_year: i64,
+    },
+    /// The offer window is open until this local time.
+    TurnCame {
+        until: NaiveDateTime,
+    },
+    /// The offer window closed at this local time without a choice.
+    WindowClosed {
+        at: NaiveDateTime,
+    },
+    DirectionIssued {
+        direction: String,
+        org: String,
+        org_name: String,
+        until: NaiveDate,
+    },
+    Extended {
+        until: NaiveDate,
+    },
+    /// At the family's request.
+    Revoked,
+    /// By the department; the reason it gave stays with the department (it is free text, in any language).
+    Annulled,
+    Expired {
+        direction: String,
+        after: AfterExpiry,
+        expired_count: u32,
+    },
+    /// `reason` is the application's `removed_reason`.
+    Removed {
+        reason: String,
+    },
+    Enrolled {
+        org: String,
+        org_name: String,
+        date: NaiveDate,
+    },
 }
 
-/// The detail of the one notice a family gets when its direction expires (R-S2, R-S5): the direction is closed
-/// and what follows for the application, the stop list and its last day or the removal, in one message rather
-/// than one per fact.
-pub fn expiry_detail(
-    lang: Language,
-    direction: &str,
-    after: AfterExpiry,
-    expired_count: u32,
-) -> String {
-    match (lang, after) {
-        (Language::Ru, AfterExpiry::StopListed { until }) => format!(
-            "направление {direction} закрыто; заявление в стоп-листе до {} включительно, затем снова в очереди на прежнем месте",
-            until.format("%d.%m.%Y")
-        ),
-        (Language::Ru, AfterExpiry::Removed) => format!(
-            "направление {direction} закрыто; заявление снято с очереди (истёкших направлений: {expired_count})"
-        ),
-        (Language::Kk, AfterExpiry::StopListed { until }) => format!(
-            "{direction} жолдамасы жабылды; өтініш {} қоса алғанда стоп-парақта, содан кейін кезектегі бұрынғы орнында",
-            until.format("%d.%m.%Y")
-        ),
-        (Language::Kk, AfterExpiry::Removed) => format!(
-            "{direction} жолдамасы жабылды; өтініш кезектен шығарылды (мерзімі өткен жолдамалар: {expired_count})"
-        ),
+impl Fact {
+    pub fn kind(&self) -> NoticeKind {
+        match self {
+            Fact::Registered { .. } => NoticeKind::Registered,
+            Fact::TurnCame { .. } => NoticeKind::TurnCame,
+            Fact::WindowClosed { .. } => NoticeKind::WindowClosed,
+            Fact::DirectionIssued { .. } => NoticeKind::DirectionIssued,
+            Fact::Extended { .. } => NoticeKind::Extended,
+            Fact::Revoked => NoticeKind::Revoked,
+            Fact::Annulled => NoticeKind::Annulled,
+            Fact::Expired { .. } => NoticeKind::Expired,
+            Fact::Removed { .. } => NoticeKind::Removed,
+            Fact::Enrolled { .. } => NoticeKind::Enrolled,
+        }
     }
+}
+
+/// A date as families read it: `09.12.2026`.
+pub fn day(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
+
+/// A local time as families read it: `09.12.2026 18:00`.
+pub fn moment(at: NaiveDateTime) -> String {
+    at.format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// A stored value (`queued`, `age_limit`, `military_id`) in words of `lang`: message `{prefix}-{value}`, or
+/// `{prefix}-other` for a value the catalog does not know (a document kind a city added), never the code.
+pub fn word(lang: Lang, prefix: &str, value: &str) -> String {
+    let id = format!("{prefix}-{value}");
+    if crate::lang::has(lang, &id) {
+        crate::lang::text(lang, &id, &[])
+    } else {
+        crate::lang::text(lang, &format!("{prefix}-other"), &[])
+    }
+}
+
+/// Subject and body of the message about application `number`.
+pub fn message(fact: &Fact, lang: Lang, number: &str) -> (String, String) {
+    let kind = fact.kind().as_str();
+    let subject = crate::lang::text(lang, &format!("notice-{kind}-subject"), &[]);
+    let number = number.to_string();
+    let body = match fact {
+        Fact::Registered {
+            queue_type,
+            group_year,
+        } => tr_in!(
+            lang,
+            "notice-registered-body",
+            number = number,
+            queue = word(lang, "queue", queue_type),
+            group_year = *group_year
+        ),
+        Fact::TurnCame { until } => {
+            tr_in!(
+                lang,
+                "notice-turn_came-body",
+                number = number,
+                until = moment(*until)
+            )
+        }
+        Fact::WindowClosed { at } => {
+            tr_in!(
+                lang,
+                "notice-window_closed-body",
+                number = number,
+                at = moment(*at)
+            )
+        }
+        Fact::DirectionIssued {
+            direction,
+            org,
+            org_name,
+            until,
+        } => tr_in!(
+            lang,
+            "notice-direction_issued-body",
+            number = number,
+            direction = direction.clone(),
+            org = org.clone(),
+            org_name = org_name.clone(),
+            until = day(*until)
+        ),
+        Fact::Extended { until } => {
+            tr_in!(
+                lang,
+                "notice-extended-body",
+                number = number,
+                until = day(*until)
+            )
+        }
+        Fact::Revoked => tr_in!(lang, "notice-revoked-body", number = number),
+        Fact::Annulled => tr_in!(lang, "notice-annulled-body", number = number),
+        Fact::Expired {
+            direction,
+            after: AfterExpiry::StopListed { until },
+            ..
+        } => tr_in!(
+            lang,
+            "notice-expired-stop_listed-body",
+            number = number,
+            direction = direction.clone(),
+            until = day(*until)
+        ),
+        Fact::Expired {
+            direction,
+            after: AfterExpiry::Removed,
+            expired_count,
+        } => tr_in!(
+            lang,
+            "notice-expired-removed-body",
+            number = number,
+            direction = direction.clone(),
+            count = *expired_count
+        ),
+        Fact::Removed { reason } => tr_in!(
+            lang,
+            "notice-removed-body",
+            number = number,
+            reason = word(lang, "reason", reason)
+        ),
+        Fact::Enrolled {
+            org,
+            org_name,
+            date,
+        } => tr_in!(
+            lang,
+            "notice-enrolled-body",
+            number = number,
+            org = org.clone(),
+            org_name = org_name.clone(),
+            date = day(*date)
+        ),
+    };
+    (subject, body)
+}
+
+/// Every kind of fact, with sample values: what the tests put in words in every language.
+pub fn samples() -> Vec<Fact> {
+    let date = NaiveDate::from_ymd_opt(2026, 12, 9).expect("a date");
+    let at = date.and_hms_opt(18, 0, 0).expect("a time");
+    let mut out = vec![
+        Fact::Registered {
+            queue_type: "general".into(),
+            group_year: 2023,
+        },
+        Fact::Registered {
+            queue_type: "sanatorium".into(),
+            group_year: 2022,
+        },
+        Fact::TurnCame { until: at },
+        Fact::WindowClosed { at },
+        Fact::DirectionIssued {
+            direction: "NAP.2026.000001".into(),
+            org: "DS-001".into(),
+            org_name: "Балапан".into(),
+            until: date,
+        },
+        Fact::Extended { until: date },
+        Fact::Revoked,
+        Fact::Annulled,
+        Fact::Expired {
+            direction: "NAP.2026.000001".into(),
+            after: AfterExpiry::StopListed { until: date },
+            expired_count: 1,
+        },
+        Fact::Enrolled {
+            org: "DS-001".into(),
+            org_name: "Балапан".into(),
+            date,
+        },
+    ];
+    for count in [1, 2, 5] {
+        out.push(Fact::Expired {
+            direction: "NAP.2026.000001".into(),
+            after: AfterExpiry::Removed,
+            expired_count: count,
+        });
+    }
+    for reason in [
+        "expired_twice",
+        "age_limit",
+        "private_direction",
+        "withdrawn",
+    ] {
+        out.push(Fact::Removed {
+            reason: reason.into(),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -114,44 +284,66 @@ mod tests {
 
     #[test]
     fn messages_name_the_number_in_the_family_language() {
-        let (s, b) = message(
-            NoticeKind::TurnCame,
-            Language::Kk,
-            "DDO.2026.000001.1",
-            "20:00 дейін",
-        );
+        let until = NaiveDate::from_ymd_opt(2026, 12, 9)
+            .unwrap()
+            .and_hms_opt(18, 0, 0)
+            .unwrap();
+        let (s, b) = message(&Fact::TurnCame { until }, Lang::Kk, "DDO.2026.000001.1");
         assert_eq!(s, "Кезек келді");
-        assert!(b.contains("DDO.2026.000001.1"));
-        let (s, _) = message(NoticeKind::TurnCame, Language::Ru, "DDO.2026.000001.1", "");
+        assert!(
+            b.contains("DDO.2026.000001.1") && b.contains("09.12.2026 18:00 дейін"),
+            "{b}"
+        );
+        let (s, b) = message(&Fact::TurnCame { until }, Lang::Ru, "DDO.2026.000001.1");
         assert_eq!(s, "Подошла очередь");
+        assert!(b.contains("до 09.12.2026 18:00"), "{b}");
     }
 
     #[test]
     fn r_s5_an_expiry_is_one_notice_naming_what_follows() {
-        let until = chrono::NaiveDate::from_ymd_opt(2026, 4, 9).unwrap();
-        let stop = AfterExpiry::StopListed { until };
-        let ru = expiry_detail(Language::Ru, "NAP.2026.000001", stop, 1);
+        let until = NaiveDate::from_ymd_opt(2026, 4, 9).unwrap();
+        let stop = Fact::Expired {
+            direction: "NAP.2026.000001".into(),
+            after: AfterExpiry::StopListed { until },
+            expired_count: 1,
+        };
+        let (_, ru) = message(&stop, Lang::Ru, "DDO.2026.000001.1");
         assert!(
-            ru.contains("NAP.2026.000001") && ru.contains("стоп-листе до 09.04.2026"),
+            ru.contains("NAP.2026.000001") && ru.contains("в стоп-листе до 09.04.2026"),
             "{ru}"
         );
-        let kk = expiry_detail(Language::Kk, "NAP.2026.000001", stop, 1);
+        let (subject, kk) = message(&stop, Lang::Kk, "DDO.2026.000001.1");
+        assert_eq!(subject, "Жолдаманың мерзімі өтті");
         assert!(
             kk.contains("09.04.2026") && kk.contains("стоп-парақта"),
             "{kk}"
         );
-        let gone = expiry_detail(Language::Ru, "NAP.2026.000001", AfterExpiry::Removed, 2);
+        let gone = Fact::Expired {
+            direction: "NAP.2026.000001".into(),
+            after: AfterExpiry::Removed,
+            expired_count: 2,
+        };
+        let (_, ru) = message(&gone, Lang::Ru, "DDO.2026.000001.1");
         assert!(
-            gone.contains("снято с очереди")
-                && gone.contains("направлений: 2)")
-                && !gone.contains("стоп"),
-            "{gone}"
+            ru.contains("снято с очереди")
+                && ru.contains("истекло 2 направления")
+                && !ru.contains("стоп"),
+            "{ru}"
         );
-        let (subject, body) = message(NoticeKind::Expired, Language::Kk, "DDO.2026.000001.1", &kk);
-        assert_eq!(subject, "Жолдаманың мерзімі өтті");
+    }
+
+    #[test]
+    fn r_l1_a_removal_names_its_reason_in_words() {
+        let fact = Fact::Removed {
+            reason: "private_direction".into(),
+        };
+        let (_, ru) = message(&fact, Lang::Ru, "DDO.2026.000001.1");
         assert!(
-            body.contains("DDO.2026.000001.1") && body.contains(&kk),
-            "{body}"
+            ru.contains("частную организацию") && !ru.contains("private"),
+            "{ru}"
         );
+        let (_, kk) = message(&fact, Lang::Kk, "DDO.2026.000001.1");
+        assert!(kk.contains("жеке ұйымға"), "{kk}");
+        assert_eq!(word(Lang::Ru, "doc", "passport_of_mars"), "документ");
     }
 }

@@ -10,7 +10,7 @@ use super::journal::{APPLICATION, OFFER_ROUND, PLACE};
 use super::outbox;
 use super::reference;
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::notify::NoticeKind;
+use crate::domain::notify::Fact;
 use crate::domain::place::PlaceType;
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, local, parse_moment};
@@ -104,11 +104,13 @@ pub fn close_windows(change: &Change, now: DateTime<FixedOffset>) -> Result<Clos
         )?;
         event.touch(OFFER_ROUND, &round)?;
         let closed_at = parse_moment("closes_at", &closes_at)?;
-        let detail = closed_at.format("%d.%m.%Y %H:%M").to_string();
         for n in &apps {
             event.touch(APPLICATION, n)?;
             // R-S5: the family is told it waits again at its position.
-            outbox::notify(change, &mut event, n, NoticeKind::WindowClosed, &detail)?;
+            let fact = Fact::WindowClosed {
+                at: closed_at.naive_local(),
+            };
+            outbox::notify(change, &mut event, n, fact)?;
         }
         for p in &places {
             event.touch(PLACE, p)?;
@@ -252,11 +254,13 @@ pub fn offer_round(
             let mut mark_app = tx.prepare_cached(
                 "UPDATE application SET status = 'notified', offer_round = ?2 WHERE number = ?1",
             )?;
-            let detail = format!("{} {}", closes.format("%d.%m.%Y"), closes.format("%H:%M"));
             for number in &chosen {
                 mark_app.execute(params![number, round])?;
                 event.touch(APPLICATION, number)?;
-                outbox::notify(change, &mut event, number, NoticeKind::TurnCame, &detail)?;
+                let fact = Fact::TurnCame {
+                    until: closes.naive_local(),
+                };
+                outbox::notify(change, &mut event, number, fact)?;
             }
             let mut mark_place = tx.prepare_cached(
                 "UPDATE place SET status = 'offered', offer_round = ?2 WHERE id = ?1",

@@ -7,20 +7,14 @@ use serde::Serialize;
 
 use super::journal::{self, EventWriter, NOTIFICATION};
 use crate::domain::application::Language;
-use crate::domain::notify::{message, NoticeKind};
+use crate::domain::notify::{message, Fact};
 use crate::domain::time::format_moment;
 use crate::error::Result;
 use crate::store::access::{self, Access};
 use crate::store::Change;
 
 /// Writes the e-mail and the SMS of one event for one application, and records both rows in `event`.
-pub fn notify(
-    change: &Change,
-    event: &mut EventWriter,
-    number: &str,
-    kind: NoticeKind,
-    detail: &str,
-) -> Result<()> {
+pub fn notify(change: &Change, event: &mut EventWriter, number: &str, fact: Fact) -> Result<()> {
     let contact: Contact = change
         .tx()
         .prepare_cached("SELECT email, phone, language FROM application WHERE number = ?1")?
@@ -34,8 +28,7 @@ pub fn notify(
     let notice = Notice {
         number,
         contact: &contact,
-        kind,
-        detail: detail.to_string(),
+        fact,
     };
     notify_all(change, event, std::slice::from_ref(&notice))
 }
@@ -63,8 +56,7 @@ impl Contact {
 pub struct Notice<'a> {
     pub number: &'a str,
     pub contact: &'a Contact,
-    pub kind: NoticeKind,
-    pub detail: String,
+    pub fact: Fact,
 }
 
 /// How many notification rows one `INSERT` writes when a command sends many notices (the sweep): a statement
@@ -89,16 +81,11 @@ pub fn notify_all(change: &Change, event: &mut EventWriter, notices: &[Notice]) 
             phone,
             language,
         } = notice.contact;
-        let (subject, body) = message(
-            notice.kind,
-            notice.contact.lang(),
-            notice.number,
-            &notice.detail,
-        );
+        let (subject, body) = message(&notice.fact, notice.contact.lang().into(), notice.number);
         for (channel, recipient) in [("email", email), ("sms", phone)] {
             let mut row = notification_row([
                 notice.number,
-                notice.kind.as_str(),
+                notice.fact.kind().as_str(),
                 channel,
                 recipient,
                 language,

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::change::Change;
 use super::journal::{CALENDAR_DAY, SETTING};
-use crate::domain::application::Language;
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::settings::{self, Settings};
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::store::access::{self, Access};
 
 /// The declared days (movable holidays, transfers), in date order.
@@ -209,11 +209,13 @@ pub struct CategoryRow {
 }
 
 impl CategoryRow {
-    /// The category's name in a language, for documents.
-    pub fn title(&self, lang: Language) -> &str {
+    /// The category's name in a language, for documents (the city names its categories in Russian and
+    /// Kazakh; an English document shows the class alone).
+    pub fn title(&self, lang: Lang) -> Option<&str> {
         match lang {
-            Language::Ru => &self.title_ru,
-            Language::Kk => &self.title_kk,
+            Lang::Ru => Some(&self.title_ru),
+            Lang::Kk => Some(&self.title_kk),
+            Lang::En => None,
         }
     }
 }

@@ -10,7 +10,7 @@ use super::offers;
 use super::outbox::{self, Contact, Notice};
 use super::reference;
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::notify::{expiry_detail, NoticeKind};
+use crate::domain::notify::Fact;
 use crate::domain::settings::Settings;
 use crate::domain::sweep::{
     after_expiry, age_limit_birth_date, check_day_has_begun, AfterExpiry, SweepSummary,
@@ -126,8 +126,11 @@ pub fn sweep(
             notices.push(Notice {
                 number: &d.application,
                 contact: &d.contact,
-                kind: NoticeKind::Expired,
-                detail: expiry_detail(d.contact.lang(), &d.number, after, count as u32),
+                fact: Fact::Expired {
+                    direction: d.number.clone(),
+                    after,
+                    expired_count: count as u32,
+                },
             });
         }
         let list = |items: Vec<serde_json::Value>| {
@@ -235,7 +238,14 @@ pub fn sweep(
         for number in &aged {
             remove.execute(params![number, now])?;
             event.touch(APPLICATION, number)?;
-            outbox::notify(change, &mut event, number, NoticeKind::Removed, "age_limit")?;
+            outbox::notify(
+                change,
+                &mut event,
+                number,
+                Fact::Removed {
+                    reason: "age_limit".into(),
+                },
+            )?;
         }
         summary.removed_age_limit = aged.len() as u64;
         event.finish()?;

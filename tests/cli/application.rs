@@ -1895,10 +1895,12 @@ fn card_has_the_whole_iin() {
         assert!(text.contains(&n), "{text}");
         assert!(text.contains(&child.iin), "{text}");
         assert!(text.contains(&child.name), "{text}");
-        assert!(text.contains("large_family_certificate"), "{text}");
+        assert!(!text.contains("large_family"), "no raw code: {text}");
     }
     assert!(ru.contains("КАРТОЧКА"), "{ru}");
+    assert!(ru.contains("справка о многодетной семье"), "{ru}");
     assert!(kk.contains("КАРТОЧКАСЫ"), "{kk}");
+    assert!(kk.contains("көп балалы отбасы туралы анықтама"), "{kk}");
     assert_ne!(ru, kk);
 }
 

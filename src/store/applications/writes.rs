@@ -226,14 +226,11 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
     let row = NewRow::new(number, app);
     insert(change, &mut event, &row)?;
     let (number, app) = (row.number, row.app);
-    let detail = format!("{} {}", app.queue_type.as_str(), app.group_year);
-    crate::store::outbox::notify(
-        change,
-        &mut event,
-        &number,
-        crate::domain::notify::NoticeKind::Registered,
-        &detail,
-    )?;
+    let fact = crate::domain::notify::Fact::Registered {
+        queue_type: app.queue_type.as_str().into(),
+        group_year: i64::from(app.group_year),
+    };
+    crate::store::outbox::notify(change, &mut event, &number, fact)?;
     event.finish()?;
     Ok(number)
 }

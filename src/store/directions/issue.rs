@@ -9,7 +9,7 @@ use crate::crypto::PrivateKey;
 use crate::domain::application::QueueType;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::direction::{self as rules, IssueFacts};
-use crate::domain::notify::NoticeKind;
+use crate::domain::notify::Fact;
 use crate::domain::org::OrgKind;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::domain::settings::Settings;
@@ -205,27 +205,18 @@ pub fn issue(
     event.touch(DIRECTION, &number)?;
     event.touch(PLACE, &place_id)?;
     event.touch(APPLICATION, &application)?;
-    let detail = format!(
-        "{number}: {} ({}), до {}",
-        place.org,
-        org_info(tx, &place.org)?.name,
-        until.format("%d.%m.%Y")
-    );
-    outbox::notify(
-        change,
-        &mut event,
-        application,
-        NoticeKind::DirectionIssued,
-        &detail,
-    )?;
+    let fact = Fact::DirectionIssued {
+        direction: number.clone(),
+        org: place.org.clone(),
+        org_name: org_info(tx, &place.org)?.name,
+        until,
+    };
+    outbox::notify(change, &mut event, application, fact)?;
     if org_kind == OrgKind::Private {
-        outbox::notify(
-            change,
-            &mut event,
-            application,
-            NoticeKind::Removed,
-            "private_direction",
-        )?;
+        let fact = Fact::Removed {
+            reason: "private_direction".into(),
+        };
+        outbox::notify(change, &mut event, application, fact)?;
     }
     event.finish()?;
     show(tx, &number)

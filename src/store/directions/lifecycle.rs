@@ -10,7 +10,7 @@ use super::rows::{load, show, DirectionRow, DirectionView};
 use crate::crypto::PrivateKey;
 use crate::domain::category::PriorityClass;
 use crate::domain::direction::{self as rules, DirectionStatus};
-use crate::domain::notify::NoticeKind;
+use crate::domain::notify::Fact;
 use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, parse_date, parse_moment};
 use crate::error::{Error, Result};
@@ -68,13 +68,7 @@ pub fn extend(
         serde_json::json!({ "days": days, "from": d.valid_until, "to": until.to_string(), "reason": reason }),
     )?;
     event.touch(DIRECTION, &number)?;
-    outbox::notify(
-        change,
-        &mut event,
-        &d.application,
-        NoticeKind::Extended,
-        &format!("до {}", until.format("%d.%m.%Y")),
-    )?;
+    outbox::notify(change, &mut event, &d.application, Fact::Extended { until })?;
     event.finish()?;
     show(tx, number)
 }
@@ -141,7 +135,7 @@ pub fn revoke(change: &Change, number: &str) -> Result<DirectionView> {
         DirectionStatus::Revoked,
         "revoked by the applicant",
     )?;
-    outbox::notify(change, &mut event, &d.application, NoticeKind::Revoked, "")?;
+    outbox::notify(change, &mut event, &d.application, Fact::Revoked)?;
     event.finish()?;
     show(tx, number)
 }
@@ -162,13 +156,7 @@ pub fn annul(change: &Change, number: &str, reason: &str) -> Result<DirectionVie
         serde_json::json!({ "application": d.application, "reason": reason }),
     )?;
     undo(change, &mut event, &d, DirectionStatus::Annulled, reason)?;
-    outbox::notify(
-        change,
-        &mut event,
-        &d.application,
-        NoticeKind::Annulled,
-        reason,
-    )?;
+    outbox::notify(change, &mut event, &d.application, Fact::Annulled)?;
     event.finish()?;
     show(tx, number)
 }
@@ -238,8 +226,11 @@ pub fn enroll(
         change,
         &mut event,
         &app.number,
-        NoticeKind::Enrolled,
-        &format!("{} ({})", d.org, today.format("%d.%m.%Y")),
+        Fact::Enrolled {
+            org: d.org.clone(),
+            org_name: super::document::org_info(tx, &d.org)?.name,
+            date: today,
+        },
     )?;
     event.finish()?;
     show(tx, number)

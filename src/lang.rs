@@ -1,0 +1,226 @@
+//! The language kezek speaks (R-L1): Russian, Kazakh or English. The texts are Fluent messages in
+//! `locales/{en,ru,kk}/*.ftl`, compiled into the binary (`fluent-templates`), with the plural rules of each
+//! language from CLDR. The interface's language is chosen once, at start (`--lang`, else `KEZEK_LANG`, else the
+//! locale: `LC_ALL`, `LC_MESSAGES`, `LANG`), and read by `tr!`; texts for a family name their language
+//! (`tr_in!`). JSON keys, JSON and CSV values, exit codes and rule ids never pass through here.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around arguments: the texts go to terminals, SMS and printers.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// A language of the interface and of the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    En,
+    Ru,
+    Kk,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Kk];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::Kk => "kk",
+        }
+    }
+
+    /// `en`, `ru` or `kk`.
+    pub fn parse(text: &str) -> Option<Lang> {
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code() == text.trim().to_ascii_lowercase())
+    }
+
+    /// The language of a POSIX locale name: `ru_KZ.UTF-8` is Russian, `kk_KZ` Kazakh, anything else English.
+    pub fn of_locale(locale: &str) -> Lang {
+        let name = locale
+            .split(['_', '.', '@', '-'])
+            .next()
+            .unwrap_or_default();
+        match name {
+            "ru" => Lang::Ru,
+            "kk" => Lang::Kk,
+            _ => Lang::En,
+        }
+    }
+
+    /// The interface's language: the flag, else `KEZEK_LANG`, else the first locale variable that is set (as the
+    /// C library reads them: `LC_ALL` over `LC_MESSAGES` over `LANG`), else English. An unknown `KEZEK_LANG` is
+    /// passed over.
+    pub fn choose(flag: Option<Lang>, var: impl Fn(&str) -> Option<String>) -> Lang {
+        if let Some(lang) = flag {
+            return lang;
+        }
+        if let Some(lang) = var("KEZEK_LANG").as_deref().and_then(Lang::parse) {
+            return lang;
+        }
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(&var)
+            .find(|v| !v.is_empty())
+            .map_or(Lang::En, |v| Lang::of_locale(&v))
+    }
+
+    fn id(self) -> LanguageIdentifier {
+        self.code().parse().expect("a language identifier")
+    }
+}
+
+static CURRENT: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the interface's language, once, at start; later calls change nothing.
+pub fn set(lang: Lang) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The interface's language (English until it is set).
+pub fn current() -> Lang {
+    CURRENT.get().copied().unwrap_or(Lang::En)
+}
+
+/// An argument of a message.
+pub type Arg = FluentValue<'static>;
+
+/// The text of message `id` in `lang`, with its arguments. A message missing in `lang` falls back to English
+/// (the catalog test keeps every language complete); one missing everywhere is its own id.
+pub fn text(lang: Lang, id: &str, args: &[(&'static str, Arg)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+        .collect();
+    let args = (!args.is_empty()).then_some(&args);
+    LOCALES
+        .try_lookup_complete(&lang.id(), id, args)
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Whether message `id` exists in `lang` itself.
+pub fn has(lang: Lang, id: &str) -> bool {
+    LOCALES
+        .lookup_no_default_fallback::<&str>(&lang.id(), id, None)
+        .is_some()
+}
+
+/// `tr!("id")`, `tr!("id", name = value, ...)`: message `id` in the interface's language.
+#[macro_export]
+macro_rules! tr {
+    ($id:expr) => {
+        $crate::lang::text($crate::lang::current(), $id, &[])
+    };
+    ($id:expr, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::lang::text(
+            $crate::lang::current(),
+            $id,
+            &[$((stringify!($name), $crate::lang::Arg::from($value))),+],
+        )
+    };
+}
+
+/// `tr_in!(lang, "id", name = value, ...)`: message `id` in `lang` (a family's texts).
+#[macro_export]
+macro_rules! tr_in {
+    ($lang:expr, $id:expr) => {
+        $crate::lang::text($lang, $id, &[])
+    };
+    ($lang:expr, $id:expr, $($name:ident = $value:expr),+ $(,)?) => {
+        $crate::lang::text(
+            $lang,
+            $id,
+            &[$((stringify!($name), $crate::lang::Arg::from($value))),+],
+        )
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn r_l1_the_language_is_the_flag_then_kezek_lang_then_the_locale() {
+        assert_eq!(Lang::choose(None, env(&[])), Lang::En);
+        assert_eq!(
+            Lang::choose(None, env(&[("LANG", "ru_KZ.UTF-8")])),
+            Lang::Ru
+        );
+        assert_eq!(
+            Lang::choose(None, env(&[("LANG", "kk_KZ.UTF-8")])),
+            Lang::Kk
+        );
+        assert_eq!(
+            Lang::choose(
+                None,
+                env(&[("LANG", "ru_KZ.UTF-8"), ("LC_MESSAGES", "kk_KZ")])
+            ),
+            Lang::Kk
+        );
+        assert_eq!(
+            Lang::choose(
+                None,
+                env(&[("LC_MESSAGES", "kk_KZ"), ("LC_ALL", "en_US.UTF-8")])
+            ),
+            Lang::En
+        );
+        assert_eq!(Lang::choose(None, env(&[("LANG", "C")])), Lang::En);
+        assert_eq!(
+            Lang::choose(None, env(&[("LANG", "ru_RU"), ("KEZEK_LANG", "kk")])),
+            Lang::Kk
+        );
+        assert_eq!(
+            Lang::choose(Some(Lang::En), env(&[("KEZEK_LANG", "kk")])),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::choose(None, env(&[("KEZEK_LANG", "fr"), ("LANG", "ru_KZ")])),
+            Lang::Ru
+        );
+    }
+
+    #[test]
+    fn r_l1_plurals_follow_each_language_s_rules() {
+        let removed = |lang, n: i64| {
+            text(
+                lang,
+                "notice-expired-removed-body",
+                &[
+                    ("number", "DDO.2026.000001.1".into()),
+                    ("direction", "NAP.2026.000001".into()),
+                    ("count", n.into()),
+                ],
+            )
+        };
+        assert!(removed(Lang::Ru, 1).contains("истекло 1 направление."));
+        assert!(removed(Lang::Ru, 2).contains("истекло 2 направления."));
+        assert!(removed(Lang::Ru, 5).contains("истекло 5 направлений."));
+        assert!(removed(Lang::Ru, 21).contains("истекло 21 направление."));
+        assert!(removed(Lang::En, 2).contains("2 directions expired."));
+        assert!(removed(Lang::Kk, 2).contains("саны 2."));
+        assert!(
+            !removed(Lang::Ru, 2).contains('\u{2068}'),
+            "no isolation marks"
+        );
+    }
+}
