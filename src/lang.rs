@@ -109,7 +109,7 @@ pub fn text(lang: Lang, id: &str, args: &[(&'static str, Arg)]) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// Whether message `id` exists in `lang` itself.
+/// Whether message `id`, one without arguments, exists in `lang` itself.
 pub fn has(lang: Lang, id: &str) -> bool {
     LOCALES
         .lookup_no_default_fallback::<&str>(&lang.id(), id, None)
@@ -222,5 +222,44 @@ mod tests {
             !removed(Lang::Ru, 2).contains('\u{2068}'),
             "no isolation marks"
         );
+    }
+
+    /// R-L1: every catalog file exists in every language, parses, and holds the same messages; a message missing
+    /// in one language fails here rather than falling back to English at an officer's terminal.
+    #[test]
+    fn r_l1_every_message_exists_in_every_language() {
+        use fluent_templates::fluent_bundle::FluentResource;
+        use std::collections::BTreeSet;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let ids = |lang: Lang, file: &str| -> BTreeSet<String> {
+            let path = dir.join(lang.code()).join(file);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            if let Err((_, errors)) = FluentResource::try_new(text.clone()) {
+                panic!("{path:?}: {errors:?}");
+            }
+            text.lines()
+                .filter(|l| !l.starts_with([' ', '#']))
+                .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+                .collect()
+        };
+        let mut files: Vec<String> = std::fs::read_dir(dir.join("en"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 2, "{files:?}");
+        for file in &files {
+            let en = ids(Lang::En, file);
+            for lang in [Lang::Ru, Lang::Kk] {
+                let other = ids(lang, file);
+                let missing: Vec<_> = en.difference(&other).collect();
+                let extra: Vec<_> = other.difference(&en).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "{}/{file}: missing {missing:?}, not in English {extra:?}",
+                    lang.code()
+                );
+            }
+        }
     }
 }

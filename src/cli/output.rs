@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -39,7 +40,7 @@ impl Output {
             }
             Format::Table | Format::Text => {
                 if values.is_empty() {
-                    self.status("(none)");
+                    self.status(&tr!("ui-none"));
                     return Ok(());
                 }
                 self.write(&table_text(&values))
@@ -62,7 +63,7 @@ impl Output {
                 };
                 let rows: Vec<Value> = map
                     .iter()
-                    .map(|(k, v)| serde_json::json!({ "field": k, "value": cell(v) }))
+                    .map(|(k, v)| serde_json::json!({ "field": header(k), "value": shown(k, v) }))
                     .collect();
                 self.write(&table_text(&rows))
             }
@@ -119,21 +120,75 @@ impl Output {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-            return Err(Error::usage(format!(
-                "{question} Refusing without a terminal: add --yes to confirm"
+            return Err(Error::usage(tr!(
+                "ui-no-terminal",
+                question = question.to_string()
             )));
         }
-        let yes = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
+        let answer: String = dialoguer::Input::new()
+            .with_prompt(format!("{question} {}", tr!("ui-confirm-hint")))
+            .allow_empty(true)
+            .validate_with(|a: &String| match yes_or_no(a) {
+                Some(_) => Ok(()),
+                None => Err(tr!("ui-confirm-again")),
+            })
+            .interact_text()
             .map_err(|e| Error::Internal(format!("prompt: {e}")))?;
-        if yes {
+        if yes_or_no(&answer) == Some(true) {
             Ok(())
         } else {
-            Err(Error::usage("not confirmed: nothing changed"))
+            Err(Error::usage(tr!("ui-not-confirmed")))
         }
     }
+}
+
+/// An answer to a confirmation, in any of the three languages (R-L1): y/yes, д/да, и/иә; n/no, н/нет, ж/жоқ.
+/// An empty answer is no.
+pub fn yes_or_no(answer: &str) -> Option<bool> {
+    match answer.trim().to_lowercase().as_str() {
+        "y" | "yes" | "д" | "да" | "и" | "иә" => Some(true),
+        "" | "n" | "no" | "н" | "нет" | "ж" | "жоқ" => Some(false),
+        _ => None,
+    }
+}
+
+/// A column's header in the interface's language (R-L1); its JSON key when the catalog has none.
+fn header(key: &str) -> String {
+    let id = format!("col-{key}");
+    if crate::lang::has(crate::lang::current(), &id) {
+        crate::lang::text(crate::lang::current(), &id, &[])
+    } else {
+        key.to_string()
+    }
+}
+
+/// The columns whose values are codes, shown in words in tables (JSON and CSV keep the codes).
+const CODED: [&str; 12] = [
+    "status",
+    "queue_type",
+    "priority_class",
+    "removed_reason",
+    "place_type",
+    "org_kind",
+    "language",
+    "consent",
+    "channel",
+    "close_reason",
+    "kind",
+    "reason",
+];
+
+/// A cell as a table shows it: a code of a coded column, and yes or no, in words of the interface's language.
+fn shown(column: &str, v: &Value) -> String {
+    let code = match v {
+        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) if CODED.contains(&column) => Some(s.clone()),
+        _ => None,
+    };
+    code.map(|c| format!("val-{c}"))
+        .filter(|id| crate::lang::has(crate::lang::current(), id))
+        .map(|id| crate::lang::text(crate::lang::current(), &id, &[]))
+        .unwrap_or_else(|| cell(v))
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {
@@ -183,9 +238,16 @@ fn table_text(rows: &[Value]) -> String {
         // Stable output for pipes and files: no terminal width, plain ASCII.
         table.load_preset(presets::ASCII_MARKDOWN).force_no_tty();
     }
-    table.set_header(headers.clone());
+    table.set_header(headers.iter().map(|h| header(h)).collect::<Vec<_>>());
     for row in rows {
-        table.add_row(cells(row, &headers));
+        let shown: Vec<String> = match row {
+            Value::Object(map) => headers
+                .iter()
+                .map(|h| map.get(h).map(|v| shown(h, v)).unwrap_or_default())
+                .collect(),
+            other => vec![cell(other)],
+        };
+        table.add_row(shown);
     }
     format!("{table}\n")
 }
@@ -200,4 +262,20 @@ fn csv_text(rows: &[Value], headers: &[String]) -> Result<String> {
     }
     let bytes = w.into_inner().map_err(|e| Error::Internal(e.to_string()))?;
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 strings"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_l1_confirmations_take_yes_and_no_in_every_language() {
+        for yes in ["y", "Yes", "д", "Да", "и", "иә"] {
+            assert_eq!(yes_or_no(yes), Some(true), "{yes}");
+        }
+        for no in ["", "n", "NO", "н", "нет", "ж", "жоқ"] {
+            assert_eq!(yes_or_no(no), Some(false), "{no}");
+        }
+        assert_eq!(yes_or_no("может быть"), None);
+    }
 }

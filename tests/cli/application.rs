@@ -2020,7 +2020,7 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
     keys(&session, &["Enter"]);
     wait_for(&session, "Consent");
     keys(&session, &["egov", "Enter"]);
-    wait_for(&session, "consent_date");
+    wait_for(&session, "Consent date");
     let _ = std::process::Command::new("tmux")
         .args(["kill-session", "-t", &session])
         .status();

@@ -482,29 +482,29 @@ fn r_t3_calendar_show_2026_as_officers_see_it() {
     let env = TestEnv::with_officer();
     env.declare_kurban_ait();
     insta::assert_snapshot!(env.stdout(&["calendar", "show", "--year", "2026"]), @r"
-    | date       | weekday | working | reason                                                     |
+    | Date       | Weekday | Working | Reason                                                     |
     |------------|---------|---------|------------------------------------------------------------|
-    | 2026-01-01 | Thu     | false   | holiday: Новый год                                         |
-    | 2026-01-02 | Fri     | false   | holiday: Новый год                                         |
-    | 2026-01-07 | Wed     | false   | holiday: Православное Рождество                            |
-    | 2026-03-08 | Sun     | false   | holiday: Международный женский день                        |
-    | 2026-03-09 | Mon     | false   | day off moved from 2026-03-08 (Международный женский день) |
-    | 2026-03-21 | Sat     | false   | holiday: Наурыз мейрамы                                    |
-    | 2026-03-22 | Sun     | false   | holiday: Наурыз мейрамы                                    |
-    | 2026-03-23 | Mon     | false   | holiday: Наурыз мейрамы                                    |
-    | 2026-03-24 | Tue     | false   | day off moved from 2026-03-21 (Наурыз мейрамы)             |
-    | 2026-03-25 | Wed     | false   | day off moved from 2026-03-22 (Наурыз мейрамы)             |
-    | 2026-05-01 | Fri     | false   | holiday: Праздник единства народа Казахстана               |
-    | 2026-05-07 | Thu     | false   | holiday: День защитника Отечества                          |
-    | 2026-05-09 | Sat     | false   | holiday: День Победы                                       |
-    | 2026-05-11 | Mon     | false   | day off moved from 2026-05-09 (День Победы)                |
-    | 2026-05-27 | Wed     | false   | declared holiday: Курбан айт                               |
-    | 2026-07-06 | Mon     | false   | holiday: День столицы                                      |
-    | 2026-08-30 | Sun     | false   | holiday: День Конституции                                  |
-    | 2026-08-31 | Mon     | false   | day off moved from 2026-08-30 (День Конституции)           |
-    | 2026-10-25 | Sun     | false   | holiday: День Республики                                   |
-    | 2026-10-26 | Mon     | false   | day off moved from 2026-10-25 (День Республики)            |
-    | 2026-12-16 | Wed     | false   | holiday: День Независимости                                |
+    | 2026-01-01 | Thu     | no      | holiday: Новый год                                         |
+    | 2026-01-02 | Fri     | no      | holiday: Новый год                                         |
+    | 2026-01-07 | Wed     | no      | holiday: Православное Рождество                            |
+    | 2026-03-08 | Sun     | no      | holiday: Международный женский день                        |
+    | 2026-03-09 | Mon     | no      | day off moved from 2026-03-08 (Международный женский день) |
+    | 2026-03-21 | Sat     | no      | holiday: Наурыз мейрамы                                    |
+    | 2026-03-22 | Sun     | no      | holiday: Наурыз мейрамы                                    |
+    | 2026-03-23 | Mon     | no      | holiday: Наурыз мейрамы                                    |
+    | 2026-03-24 | Tue     | no      | day off moved from 2026-03-21 (Наурыз мейрамы)             |
+    | 2026-03-25 | Wed     | no      | day off moved from 2026-03-22 (Наурыз мейрамы)             |
+    | 2026-05-01 | Fri     | no      | holiday: Праздник единства народа Казахстана               |
+    | 2026-05-07 | Thu     | no      | holiday: День защитника Отечества                          |
+    | 2026-05-09 | Sat     | no      | holiday: День Победы                                       |
+    | 2026-05-11 | Mon     | no      | day off moved from 2026-05-09 (День Победы)                |
+    | 2026-05-27 | Wed     | no      | declared holiday: Курбан айт                               |
+    | 2026-07-06 | Mon     | no      | holiday: День столицы                                      |
+    | 2026-08-30 | Sun     | no      | holiday: День Конституции                                  |
+    | 2026-08-31 | Mon     | no      | day off moved from 2026-08-30 (День Конституции)           |
+    | 2026-10-25 | Sun     | no      | holiday: День Республики                                   |
+    | 2026-10-26 | Mon     | no      | day off moved from 2026-10-25 (День Республики)            |
+    | 2026-12-16 | Wed     | no      | holiday: День Независимости                                |
     ");
 }
 

@@ -794,7 +794,7 @@ fn org_list_table_piped_is_stable_plain_text() {
         .collect();
     assert_eq!(
         header,
-        ["code", "name", "kind", "district", "phone", "address"]
+        ["Code", "Name", "Kind", "District", "Phone", "Address"]
     );
     let rule = lines.next().expect("a rule under the header");
     assert!(rule.chars().all(|c| matches!(c, '|' | '-' | ':')), "{rule}");
