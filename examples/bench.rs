@@ -1,6 +1,6 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,public]`
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public]`
 //!
 //! `--ops` measures only the operations named; without `import` it starts from the database the last full run
 //! imported (kept as `target/bench-SIZE/imported.db`).
@@ -545,6 +545,62 @@ fn main() {
         });
     }
 
+    // A list of every application (R-L4): `application list --format csv` next to sqlite3 writing the same
+    // columns in queue order, its peak RSS, and how soon `| head -1` has its line.
+    let mut list_figures = None;
+    if a.wants("list") {
+        let k = median(
+            (0..a.runs)
+                .map(|_| {
+                    timed(
+                        b.kezek(&db)
+                            .args(["application", "list", "--format", "csv"]),
+                    )
+                    .0
+                })
+                .collect(),
+        );
+        let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg("-header").arg(&db).arg(
+            "SELECT number, status, queue_type, group_year, priority_class, category, NULL AS queue_position, \
+             NULL AS class_position, registered_at, expired_count, stop_list_until, removed_reason, \
+             substr(child_iin, 1, 6) || '*****' || substr(child_iin, 12) AS child_iin, district, language \
+             FROM application ORDER BY queue_type, group_year, priority_class, registered_unix, number")).0).collect()));
+        ops.push(Op {
+            name: "list (csv)",
+            kezek: k,
+            baseline: s,
+        });
+        let rss =
+            timed(
+                b.kezek_via(&db, b.time_v)
+                    .args(["application", "list", "--format", "csv"]),
+            )
+            .1;
+        let first_line = median(
+            (0..a.runs)
+                .map(|_| {
+                    use std::io::BufRead;
+                    let start = Instant::now();
+                    let mut child = b
+                        .kezek(&db)
+                        .args(["application", "list", "--format", "csv"])
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .expect("run kezek");
+                    let mut line = String::new();
+                    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+                        .read_line(&mut line)
+                        .expect("a first line");
+                    let secs = start.elapsed().as_secs_f64();
+                    let _ = child.wait();
+                    secs
+                })
+                .collect(),
+        );
+        list_figures = Some((rss, first_line));
+    }
+
     // The public log (R-V3..R-V7): publish the whole log into an empty directory (baseline: sqlite3 writing the
     // same records and the waiting applications in queue order to files), a proof as a whole process, `audit
     // public` of the publication (rows checked per second), and the explanation of the last child of the
@@ -652,6 +708,13 @@ fn main() {
     if let Some(rate) = verify_rate {
         println!("\njournaled rows verified per second: {rate:.0}");
     }
+    if let Some((rss, first)) = list_figures {
+        println!(
+            "application list --format csv: peak RSS {} MB; first line of `| head -1` after {:.1} ms",
+            rss.map_or("-".to_string(), |r| format!("{r:.0}")),
+            first * 1000.0
+        );
+    }
     if let Some(rate) = public_rate {
         println!("public rows checked per second by `audit public`: {rate:.0}");
     }
@@ -675,6 +738,8 @@ fn main() {
             "ops": ops_json,
             "verify_events_per_s": verify_rate,
             "audit_public_rows_per_s": public_rate,
+            "list_csv_peak_rss_mb": list_figures.and_then(|f| f.0),
+            "list_csv_first_line_s": list_figures.map(|f| f.1),
             "sweep_writes_baseline_s": sweep_writes,
             "sweep_journal_only_baseline_s": sweep_journal_only,
             "peak_rss_mb": a.wants("import").then_some(peak_rss),

@@ -109,6 +109,29 @@ pub fn text(lang: Lang, id: &str, args: &[(&'static str, Arg)]) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// Message `id`, one without arguments, in `lang` itself (no fallback): looked up once, then kept, so that a
+/// table of a million rows does not ask Fluent a million times.
+pub fn word(lang: Lang, id: &str) -> Option<&'static str> {
+    use std::sync::Mutex;
+    type Kept = Mutex<HashMap<(Lang, String), Option<&'static str>>>;
+    static KEPT: OnceLock<Kept> = OnceLock::new();
+    let kept = KEPT.get_or_init(Default::default);
+    if let Some(found) = kept
+        .lock()
+        .expect("the kept words")
+        .get(&(lang, id.to_string()))
+    {
+        return *found;
+    }
+    let found = LOCALES
+        .lookup_no_default_fallback::<&str>(&lang.id(), id, None)
+        .map(|text| &*Box::leak(text.into_boxed_str()));
+    kept.lock()
+        .expect("the kept words")
+        .insert((lang, id.to_string()), found);
+    found
+}
+
 /// Whether message `id`, one without arguments, exists in `lang` itself.
 pub fn has(lang: Lang, id: &str) -> bool {
     LOCALES

@@ -223,8 +223,10 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
                 limit,
             };
             let mut db = ctx.open()?;
-            ctx.out
-                .list(&db.snapshot(|s| applications::list(s, &filter))?)
+            db.snapshot(|s| {
+                ctx.out
+                    .stream(|emit| applications::list_each(s, &filter, |row| emit(&row)))
+            })
         }
         ApplicationCommand::SetCategory {
             number,

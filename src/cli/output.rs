@@ -48,6 +48,39 @@ impl Output {
         }
     }
 
+    /// A list written as its rows come (R-L4): `produce` hands each row to the function it is given, which
+    /// returns whether to go on (false once stdout is closed: `| head` ends the command at once). JSON and CSV
+    /// are written row by row, the same bytes `list` writes; a table takes its column widths from its first
+    /// rows and writes the rest in those widths, so memory does not grow with the list.
+    pub fn stream<T: Serialize + Default>(
+        &self,
+        produce: impl FnOnce(&mut dyn FnMut(&T) -> Result<bool>) -> Result<()>,
+    ) -> Result<()> {
+        let mut out = Lister::new(self.format, headers(&[to_value(&T::default())]));
+        let mut failed = None;
+        let result = produce(&mut |row: &T| match out.row(row) {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                failed = Some(e);
+                Ok(false)
+            }
+        });
+        match failed {
+            Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            Some(e) => return Err(Error::io("stdout", e)),
+            None => result?,
+        }
+        match out.finish() {
+            Ok(false) => {
+                self.status(&tr!("ui-none"));
+                Ok(())
+            }
+            Ok(true) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::io("stdout", e)),
+        }
+    }
+
     /// One record: a JSON object, a one-row CSV, or a two-column table of fields and values.
     pub fn object<T: Serialize>(&self, value: &T) -> Result<()> {
         let value = to_value(value);
@@ -154,12 +187,8 @@ pub fn yes_or_no(answer: &str) -> Option<bool> {
 
 /// A column's header in the interface's language (R-L1); its JSON key when the catalog has none.
 fn header(key: &str) -> String {
-    let id = format!("col-{key}");
-    if crate::lang::has(crate::lang::current(), &id) {
-        crate::lang::text(crate::lang::current(), &id, &[])
-    } else {
-        key.to_string()
-    }
+    crate::lang::word(crate::lang::current(), &format!("col-{key}"))
+        .map_or_else(|| key.to_string(), str::to_string)
 }
 
 /// The columns whose values are codes, shown in words in tables (JSON and CSV keep the codes).
@@ -185,10 +214,184 @@ fn shown(column: &str, v: &Value) -> String {
         Value::String(s) if CODED.contains(&column) => Some(s.clone()),
         _ => None,
     };
-    code.map(|c| format!("val-{c}"))
-        .filter(|id| crate::lang::has(crate::lang::current(), id))
-        .map(|id| crate::lang::text(crate::lang::current(), &id, &[]))
-        .unwrap_or_else(|| cell(v))
+    code.and_then(|c| crate::lang::word(crate::lang::current(), &format!("val-{c}")))
+        .map_or_else(|| cell(v), str::to_string)
+}
+
+/// Rows of a streamed list on their way to stdout.
+struct Lister {
+    format: Format,
+    columns: Vec<String>,
+    out: std::io::BufWriter<std::io::Stdout>,
+    /// CSV's own writer (with its own buffer), for `--format csv`.
+    csv: Option<csv::Writer<std::io::Stdout>>,
+    rows: usize,
+    /// A table's first rows, held until their widths are known.
+    pending: Vec<Value>,
+    widths: Option<Vec<usize>>,
+}
+
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// How many rows of a streamed table set its column widths.
+const TABLE_SAMPLE: usize = 256;
+
+impl Lister {
+    fn new(format: Format, columns: Vec<String>) -> Lister {
+        Lister {
+            format,
+            columns,
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            csv: (format == Format::Csv).then(|| {
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .buffer_capacity(1 << 16)
+                    .from_writer(std::io::stdout())
+            }),
+            rows: 0,
+            pending: Vec::new(),
+            widths: None,
+        }
+    }
+
+    /// One row: JSON and CSV straight from the row (no map of values on the way), a table through its cells.
+    fn row<T: Serialize>(&mut self, row: &T) -> std::io::Result<()> {
+        self.rows += 1;
+        match self.format {
+            Format::Json => {
+                let text = serde_json::to_string_pretty(row).expect("JSON serializes");
+                self.out
+                    .write_all(if self.rows == 1 { b"[\n" } else { b",\n" })?;
+                for (i, line) in text.lines().enumerate() {
+                    if i > 0 {
+                        self.out.write_all(b"\n")?;
+                    }
+                    self.out.write_all(b"  ")?;
+                    self.out.write_all(line.as_bytes())?;
+                }
+            }
+            Format::Csv => {
+                if self.rows == 1 {
+                    self.csv(&self.columns.clone())?;
+                }
+                let w = self.csv.as_mut().expect("a CSV writer for --format csv");
+                w.serialize(row).map_err(io_error)?;
+            }
+            Format::Table | Format::Text => {
+                let row = to_value(row);
+                match &self.widths {
+                    None => {
+                        self.pending.push(row);
+                        if self.pending.len() == TABLE_SAMPLE {
+                            self.flush_sample(true)?;
+                        }
+                    }
+                    Some(widths) => {
+                        let line = fixed_row(&self.columns, &row, widths);
+                        self.out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+        if self.rows.is_multiple_of(1024) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn csv(&mut self, cells: &[String]) -> std::io::Result<()> {
+        let w = self.csv.as_mut().expect("a CSV writer for --format csv");
+        w.write_record(cells).map_err(io_error)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(w) = self.csv.as_mut() {
+            w.flush()?;
+        }
+        self.out.flush()
+    }
+
+    /// Writes the held rows as a table; with `more` to come, in widths the rest will keep.
+    fn flush_sample(&mut self, more: bool) -> std::io::Result<()> {
+        let rows = std::mem::take(&mut self.pending);
+        if !more {
+            return self.out.write_all(table_text(&rows).as_bytes());
+        }
+        let widths = sample_widths(&self.columns, &rows);
+        let mut text = fixed_header(&self.columns, &widths);
+        for row in &rows {
+            text.push_str(&fixed_row(&self.columns, row, &widths));
+        }
+        self.widths = Some(widths);
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// Ends the list; whether it had rows.
+    fn finish(mut self) -> std::io::Result<bool> {
+        match self.format {
+            Format::Json => self
+                .out
+                .write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?,
+            Format::Csv if self.rows == 0 => {
+                let columns = self.columns.clone();
+                self.csv(&columns)?;
+            }
+            Format::Table | Format::Text if self.widths.is_none() && self.rows > 0 => {
+                self.flush_sample(false)?;
+            }
+            _ => {}
+        }
+        self.flush()?;
+        Ok(self.rows > 0)
+    }
+}
+
+/// The width of each column of a streamed table: its header's and its first rows' widest cell.
+fn sample_widths(columns: &[String], rows: &[Value]) -> Vec<usize> {
+    columns
+        .iter()
+        .map(|c| {
+            rows.iter()
+                .map(|r| width(&r.get(c).map(|v| shown(c, v)).unwrap_or_default()))
+                .chain(std::iter::once(width(&header(c))))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn pad(text: &str, to: usize) -> String {
+    format!("{text}{}", " ".repeat(to.saturating_sub(width(text))))
+}
+
+/// A streamed table's header and rule, in the plain style of a piped table.
+fn fixed_header(columns: &[String], widths: &[usize]) -> String {
+    let head: Vec<String> = columns
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| pad(&header(c), *w))
+        .collect();
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    format!("| {} |\n|-{}-|\n", head.join(" | "), rule.join("-|-"))
+}
+
+/// One row of a streamed table: a cell wider than its column widens the row, never splits.
+fn fixed_row(columns: &[String], row: &Value, widths: &[usize]) -> String {
+    let cells: Vec<String> = columns
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| pad(&row.get(c).map(|v| shown(c, v)).unwrap_or_default(), *w))
+        .collect();
+    format!("| {} |\n", cells.join(" | "))
 }
 
 fn to_value<T: Serialize>(v: &T) -> Value {

@@ -123,3 +123,71 @@ fn r_l1_a_confirmation_refused_without_a_terminal_says_so_in_the_language() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("Без терминала отказ: добавьте --yes"), "{err}");
 }
+
+/// R-L4: `application list` streams: JSON is the same bytes a whole list pretty-printed gives, a long table keeps
+/// one shape from its first line to its last, and a reader that stops after the first line ends the command
+/// at once, quietly.
+#[test]
+fn r_l4_a_list_streams_and_stops_when_its_reader_does() {
+    let env = City::builder()
+        .applications(Applications::Generated(700))
+        .build()
+        .env;
+    let json = run(&env, &[], &["application", "list", "--format", "json"]);
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed.as_array().unwrap().len(), 700);
+    assert_eq!(json, serde_json::to_string_pretty(&parsed).unwrap() + "\n");
+    let csv = run(&env, &[], &["application", "list", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 701);
+    // The CSV is the JSON's rows, cell by cell (null empty, numbers as JSON writes them).
+    let mut expected = csv::Writer::from_writer(Vec::new());
+    let columns: Vec<String> = parsed[0].as_object().unwrap().keys().cloned().collect();
+    expected.write_record(&columns).unwrap();
+    for row in parsed.as_array().unwrap() {
+        expected
+            .write_record(columns.iter().map(|c| match &row[c] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }))
+            .unwrap();
+    }
+    assert_eq!(
+        csv,
+        String::from_utf8(expected.into_inner().unwrap()).unwrap()
+    );
+    let table = run(&env, &[], &["application", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 702, "a header, a rule and a line a row");
+    let bars = lines[0].matches('|').count();
+    assert!(lines.iter().all(|l| l.matches('|').count() == bars));
+    assert!(lines[0].contains("Number"), "{}", lines[0]);
+    // An empty list says so on stderr; JSON and CSV still have their shape.
+    let none = ["application", "list", "--status", "enrolled"];
+    assert_eq!(run(&env, &[], &none), "");
+    let mut empty_json = none.to_vec();
+    empty_json.extend(["--format", "json"]);
+    assert_eq!(run(&env, &[], &empty_json), "[]\n");
+    // `| head -1`: the first line arrives, and the command ends without a word once the pipe closes.
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kezek"))
+        .env_clear()
+        .env("KEZEK_DB", &env.db)
+        .args(["application", "list", "--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("number,"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -13,7 +13,7 @@ mod writes;
 
 pub use check::check_queue_counts;
 pub use queue::{
-    class_counts, for_each_in_queue_order, list, positions, queues_waiting, ListFilter,
+    class_counts, for_each_in_queue_order, list, list_each, positions, queues_waiting, ListFilter,
 };
 pub use rows::{
     find, find_by_iin, find_by_name, get, load, show, show_with_category, AppRow, ChildKey,

@@ -104,12 +104,28 @@ pub struct ListFilter {
 /// `application list`: waiting applications of each queue in queue order (R-Q2), then the others by
 /// registration time. Queues come in order of queue type and group year.
 pub fn list(db: &impl Access, filter: &ListFilter) -> Result<Vec<ApplicationListRow>> {
+    let mut out = Vec::new();
+    list_each(db, filter, |row| {
+        out.push(row);
+        Ok(true)
+    })?;
+    Ok(out)
+}
+
+/// `list`, row by row as the database gives them (R-L4): the waiting in queue order, queue by queue, then the
+/// others by registration; `each` returns whether to go on. Holds no more than one row.
+pub fn list_each(
+    db: &impl Access,
+    filter: &ListFilter,
+    mut each: impl FnMut(ApplicationListRow) -> Result<bool>,
+) -> Result<()> {
     let conn = access::conn(db);
     let k = load_settings(conn)?.general_per_first_priority;
     let limit = filter.limit.unwrap_or(usize::MAX);
-    let mut out = Vec::new();
+    let mut given = 0usize;
+    let mut going = given < limit;
     let want_waiting = filter.status.is_none_or(|s| s.is_waiting());
-    if want_waiting {
+    if want_waiting && going {
         let mut queues = conn.prepare(
             "SELECT DISTINCT queue_type, group_year FROM queue_day
              WHERE waiting > 0 AND (?1 IS NULL OR queue_type = ?1) AND (?2 IS NULL OR group_year = ?2)
@@ -122,18 +138,19 @@ pub fn list(db: &impl Access, filter: &ListFilter) -> Result<Vec<ApplicationList
             )?
             .collect::<rusqlite::Result<_>>()?;
         for (queue_type, group_year) in keys {
-            if out.len() >= limit {
+            if !going {
                 break;
             }
             for_each_in_queue_order(conn, &queue_type, group_year, k, |app, pos, class_pos| {
                 if filter.status.is_none_or(|s| s.as_str() == app.status) {
-                    out.push(list_row(app, Some((pos, class_pos))));
+                    given += 1;
+                    going = each(list_row(app, Some((pos, class_pos))))? && given < limit;
                 }
-                Ok(out.len() < limit)
+                Ok(going)
             })?;
         }
     }
-    if filter.status.is_none_or(|s| !s.is_waiting()) && out.len() < limit {
+    if filter.status.is_none_or(|s| !s.is_waiting()) && going {
         let mut stmt = conn.prepare(&format!(
             "{SELECT} WHERE NOT {WAITING} AND (?1 IS NULL OR status = ?1)
                AND (?2 IS NULL OR queue_type = ?2) AND (?3 IS NULL OR group_year = ?3)
@@ -148,13 +165,13 @@ pub fn list(db: &impl Access, filter: &ListFilter) -> Result<Vec<ApplicationList
             from_row,
         )?;
         for row in rows {
-            if out.len() >= limit {
+            given += 1;
+            if !each(list_row(row?, None))? || given >= limit {
                 break;
             }
-            out.push(list_row(row?, None));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Streams the waiting applications of one queue in queue order, with queue and class positions. `each`
