@@ -1,5 +1,7 @@
-//! Reading the CSV files officers and scripts feed kezek: UTF-8, comma-separated, a header row, columns in any
-//! order, unknown columns refused. Line ends may be LF, CRLF or a lone CR. Rows stream; each comes with the line
+//! Reading the CSV files officers and scripts feed kezek: a header row, columns in any order, unknown columns
+//! refused. UTF-8 and comma-separated as scripts write them, or as Excel in Kazakhstan saves them: separated by
+//! semicolons (told from the header row) and in Windows-1251 (a file that is not UTF-8 is decoded as such);
+//! `notes` says which, for the officer. Line ends may be LF, CRLF or a lone CR. Rows stream; each comes with the line
 //! it starts on, for error messages. A quote still open at the end of the file is an error, not a value that
 //! runs to the end. What an import makes of the rows (bad rows, all or nothing) is `store::import`'s.
 
@@ -19,9 +21,60 @@ pub struct CsvFile {
     source: Source,
     required: Vec<String>,
     optional: Vec<String>,
+    dialect: Dialect,
     pub name: String,
     pub len: u64,
     pub sha256: String,
+    /// How the file was read, when not as UTF-8 with commas: for the officer to see.
+    pub notes: Vec<String>,
+}
+
+/// How a file is written: its separator, and whether it is Windows-1251 rather than UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Dialect {
+    delimiter: u8,
+    cp1251: bool,
+}
+
+impl Dialect {
+    /// The dialect of a file whose first bytes are `head` (its header row, at least) and whose content is
+    /// valid UTF-8 or not: semicolons when the header row has more of them than commas.
+    fn of(head: &[u8], utf8: bool) -> Dialect {
+        let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+        let count = |c: u8| line.iter().filter(|b| **b == c).count();
+        Dialect {
+            delimiter: if count(b';') > count(b',') {
+                b';'
+            } else {
+                b','
+            },
+            cp1251: !utf8,
+        }
+    }
+
+    fn notes(self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.delimiter == b';' {
+            out.push(crate::tr!("ui-csv-semicolons"));
+        }
+        if self.cp1251 {
+            out.push(crate::tr!("ui-csv-cp1251"));
+        }
+        out
+    }
+
+    /// The bytes the CSV reader reads: decoded to UTF-8 from Windows-1251 when the file is.
+    fn input(self, raw: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
+        if self.cp1251 {
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::WINDOWS_1251))
+                    .build(raw),
+            )
+        } else {
+            raw
+        }
+    }
 }
 
 /// The longest header cell a message may show: longer than any column name. A cell that could not be a column
@@ -62,15 +115,19 @@ impl CsvFile {
     /// `required` + `optional`.
     pub fn open(path: &Path, required: &[&str], optional: &[&str]) -> Result<CsvFile> {
         let name = path.display().to_string();
-        let (len, sha256) = digest_file(path)?;
+        let (len, sha256, utf8) = digest_file_utf8(path)?;
+        let mut file = File::open(path).map_err(|e| open_error(&name, e))?;
+        let mut head = vec![0u8; 1 << 16];
+        let n = read_up_to(&mut file, &mut head).map_err(|e| open_error(&name, e))?;
+        let dialect = Dialect::of(&head[..n], utf8);
         let file = File::open(path).map_err(|e| open_error(&name, e))?;
         let source = Source::File(path.to_path_buf());
         CsvFile::from_reader(
             name,
             source,
-            Box::new(file),
-            len,
-            sha256,
+            dialect.input(Box::new(file)),
+            dialect,
+            (len, sha256),
             required,
             optional,
         )
@@ -85,15 +142,16 @@ impl CsvFile {
     ) -> Result<CsvFile> {
         let sha256 = crypto::hex(&crypto::sha256(&bytes));
         let len = bytes.len() as u64;
+        let dialect = Dialect::of(&bytes, reads_as_utf8(&bytes));
         let bytes: std::sync::Arc<[u8]> = bytes.into();
-        let input = Box::new(std::io::Cursor::new(bytes.clone()));
+        let input = dialect.input(Box::new(std::io::Cursor::new(bytes.clone())));
         let source = Source::Bytes(bytes);
         CsvFile::from_reader(
             name.to_string(),
             source,
             input,
-            len,
-            sha256,
+            dialect,
+            (len, sha256),
             required,
             optional,
         )
@@ -115,7 +173,16 @@ impl CsvFile {
             self.len,
             self.sha256.clone(),
         );
-        CsvFile::from_reader(name, source, input, len, sha, &required, &optional)
+        let input = self.dialect.input(input);
+        CsvFile::from_reader(
+            name,
+            source,
+            input,
+            self.dialect,
+            (len, sha),
+            &required,
+            &optional,
+        )
     }
 
     pub fn has_column(&self, column: &str) -> bool {
@@ -126,13 +193,14 @@ impl CsvFile {
         name: String,
         source: Source,
         input: Box<dyn Read + Send>,
-        len: u64,
-        sha256: String,
+        dialect: Dialect,
+        (len, sha256): (u64, String),
         required: &[&str],
         optional: &[&str],
     ) -> Result<CsvFile> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            .delimiter(dialect.delimiter)
             .flexible(false)
             .from_reader(LineEnds::new(input));
         let mut expected = required.join(",");
@@ -190,7 +258,7 @@ impl CsvFile {
             return Err(refuse(
                 line,
                 format!(
-                    "header: line {line} is not a header: expected columns {expected}, separated by commas"
+                    "header: line {line} is not a header: expected columns {expected}, separated by commas or semicolons"
                 ),
             ));
         }
@@ -228,9 +296,11 @@ impl CsvFile {
             source,
             required: required.iter().map(|s| s.to_string()).collect(),
             optional: optional.iter().map(|s| s.to_string()).collect(),
+            dialect,
             name,
             len,
             sha256,
+            notes: dialect.notes(),
         })
     }
 
@@ -352,12 +422,24 @@ fn open_error(name: &str, e: std::io::Error) -> Error {
 
 /// The size and SHA-256 of a file, read in blocks.
 pub fn digest_file(path: &Path) -> Result<(u64, String)> {
+    digest_file_utf8(path).map(|(len, sha, _)| (len, sha))
+}
+
+/// The size and SHA-256 of a file, and whether to read it as UTF-8, in one read: a file is UTF-8 unless its
+/// first character outside ASCII is not (Windows-1251 then); a UTF-8 file with a damaged byte further on stays
+/// UTF-8, and the rows that hold one are refused by name, since reading it all as Windows-1251 would garble
+/// every other name.
+fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
     use sha2::Digest;
     let name = path.display().to_string();
     let mut file = File::open(path).map_err(|e| open_error(&name, e))?;
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut len = 0u64;
+    // The bytes of a character cut at the end of a block, carried to the next.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut utf8 = true;
+    let mut decided = false;
     loop {
         let n = file.read(&mut buf).map_err(|e| open_error(&name, e))?;
         if n == 0 {
@@ -365,8 +447,44 @@ pub fn digest_file(path: &Path) -> Result<(u64, String)> {
         }
         len += n as u64;
         hasher.update(&buf[..n]);
+        if !decided {
+            carry.extend_from_slice(&buf[..n]);
+            let valid = match std::str::from_utf8(&carry) {
+                Ok(_) => carry.len(),
+                Err(e) => e.valid_up_to(),
+            };
+            if !carry[..valid].is_ascii() {
+                decided = true;
+            } else if valid < carry.len()
+                && std::str::from_utf8(&carry).is_err_and(|e| e.error_len().is_some())
+            {
+                (utf8, decided) = (false, true);
+            } else {
+                carry.drain(..valid);
+            }
+        }
     }
-    Ok((len, crypto::hex(&hasher.finalize())))
+    Ok((len, crypto::hex(&hasher.finalize()), utf8))
+}
+
+/// Whether bytes in memory read as UTF-8, by the rule of `digest_file_utf8`.
+fn reads_as_utf8(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => !bytes[..e.valid_up_to()].is_ascii(),
+    }
+}
+
+/// Reads into `buf` until it is full or the input ends; how many bytes it holds.
+fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match input.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// The bytes the CSV reader is given. Line ends read as `\n`: `\r\n` (Windows) and a lone `\r` (old Mac
@@ -688,11 +806,34 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_its_column() {
-        let lines = lines_of(b"k,v\n1,\xff\n");
+        // UTF-8 (its first letter outside ASCII is), with a damaged byte further on.
+        let lines = lines_of(b"k,v\n\xd0\xb0,\xff\n");
         assert_eq!(
             lines,
             vec![(2, "v: not valid UTF-8 (save the file as UTF-8)".into())]
         );
+    }
+
+    #[test]
+    fn a_file_whose_first_letter_is_not_utf8_reads_as_windows_1251_and_semicolons_are_told() {
+        assert!(!reads_as_utf8(b"k;v\n1;\xff\n"));
+        assert!(reads_as_utf8(b"k,v\n\xd0\xb0,\xff\n"));
+        assert!(reads_as_utf8(b"k,v\n1,2\n"));
+        let d = Dialect::of(b"k;v;w\n1,5;2;3\n", false);
+        assert_eq!((d.delimiter, d.cp1251), (b';', true));
+        assert_eq!(Dialect::of(b"k,v;x\n", true).delimiter, b',');
+        let mut file =
+            CsvFile::from_bytes("t.csv", b"k;v\n1;\xff\xe0\n".to_vec(), &["k", "v"], &[]).unwrap();
+        assert_eq!(file.notes.len(), 2);
+        let mut seen = Vec::new();
+        file.for_each(|row, _| {
+            if let Ok(row) = row {
+                seen.push((row.get("k").to_string(), row.get("v").to_string()));
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, [("1".to_string(), "яа".to_string())]);
     }
 
     #[test]
@@ -712,7 +853,7 @@ mod tests {
         assert_eq!(e.line, 1);
         assert_eq!(
             e.message,
-            "header: line 1 is not a header: expected columns k,v [w], separated by commas"
+            "header: line 1 is not a header: expected columns k,v [w], separated by commas or semicolons"
         );
         // A header with a column of kezek's shows the names that could be columns, and no other cell.
         let e = header_error("k,Мұрүкушева Аяулым,CODE\n".as_bytes());

@@ -196,3 +196,5 @@ ui-confirm-hint = (и/Ж)
 ui-confirm-again = и немесе ж деп жауап беріңіз.
 ui-not-confirmed = расталмады: ештеңе өзгертілмеді
 ui-no-terminal = { $question } Терминалсыз бас тартылды: растау үшін --yes қосыңыз
+ui-csv-semicolons = бөлгіш — нүктелі үтір (тақырып жолы бойынша анықталды)
+ui-csv-cp1251 = UTF-8 емес: Windows-1251 ретінде оқылды (Excel осылай сақтайды)

@@ -196,3 +196,5 @@ ui-confirm-hint = (д/Н)
 ui-confirm-again = Ответьте д или н.
 ui-not-confirmed = не подтверждено: ничего не изменено
 ui-no-terminal = { $question } Без терминала отказ: добавьте --yes для подтверждения
+ui-csv-semicolons = разделитель — точка с запятой (определён по строке заголовка)
+ui-csv-cp1251 = не в UTF-8: прочитан как Windows-1251 (так сохраняет Excel)

@@ -355,6 +355,9 @@ pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Res
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
     let mut csv = I::open(&args.file)?;
+    for note in &csv.notes {
+        ctx.out.status(&format!("{}: {note}", csv.name));
+    }
     let bar = ctx.out.progress(csv.len, &format!("{what} import"));
     let options = import::Options {
         mode: if args.dry_run {

@@ -191,3 +191,66 @@ fn r_l4_a_list_streams_and_stops_when_its_reader_does() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// Excel in Kazakhstan saves CSV separated by semicolons, often in Windows-1251: such a file imports as its
+/// UTF-8, comma-separated twin does, and the officer is told how it was read. A UTF-8 file with one damaged
+/// byte is not guessed to be Windows-1251: the row that holds it is refused by name.
+#[test]
+fn files_excel_saves_import_and_say_how_they_were_read() {
+    let sample: String = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/applications.csv"),
+    )
+    .unwrap()
+    .lines()
+    .take(6)
+    .map(|l| format!("{l}\n"))
+    .collect();
+    let plain = City::builder().build().env;
+    let path = plain.write("plain.csv", &sample);
+    plain
+        .kezek_args(["application", "import", path.to_str().unwrap()])
+        .success();
+    let expected = plain.stdout(&["application", "list", "--format", "csv"]);
+
+    let excel = City::builder().build().env;
+    let semicolons = sample.replace(',', ";");
+    let (bytes, _, lossy) = encoding_rs::WINDOWS_1251.encode(&semicolons);
+    assert!(!lossy);
+    let path = excel.path("excel.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = excel
+        .cmd()
+        .args(["application", "import"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("semicolons") && err.contains("Windows-1251"),
+        "{err}"
+    );
+    assert_eq!(
+        excel.stdout(&["application", "list", "--format", "csv"]),
+        expected
+    );
+
+    let damaged = City::builder().build().env;
+    let mut bytes = sample.clone().into_bytes();
+    let at = bytes.len() - 20;
+    bytes[at] = 0xff;
+    let path = damaged.path("damaged.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = damaged
+        .cmd()
+        .args(["application", "import"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{err}");
+    assert!(
+        err.contains("damaged.csv:6:") && err.contains("UTF-8"),
+        "{err}"
+    );
+}

@@ -959,13 +959,25 @@ fn org_import_shows_bad_values_with_control_characters_escaped_and_long_ones_sho
     assert_eq!(err.lines().count(), 3, "one line per report: {err}");
 }
 
+/// A file in Windows-1251 (as Excel saves it) is read as such, and the officer is told; one in UTF-8 with a
+/// damaged byte has that value refused by its column.
 #[test]
-fn org_import_names_the_column_of_a_value_that_is_not_utf8() {
+fn org_import_reads_windows_1251_and_names_the_column_of_a_damaged_utf8_value() {
     let env = TestEnv::with_officer();
     let file = env.path("cp1251.csv");
     std::fs::write(
         &file,
         b"code,name,kind,district\nDS-1,\xdf\xf1\xeb\xe8,state,B\n".as_slice(),
+    )
+    .unwrap();
+    let err = stderr(&import(&env, &file).success());
+    assert!(err.contains("Windows-1251"), "{err}");
+    let orgs = env.json(&["org", "list"]);
+    assert_eq!(orgs[0]["name"], "Ясли", "{orgs}");
+    let file = env.path("damaged.csv");
+    std::fs::write(
+        &file,
+        b"code,name,kind,district\nDS-2,\xd0\xaf\xff,state,B\n".as_slice(),
     )
     .unwrap();
     let err = stderr(&import(&env, &file).code(65));

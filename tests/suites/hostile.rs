@@ -401,7 +401,11 @@ fn structural(imp: Importer, rng: &mut StdRng) -> Vec<Case> {
             &format!("separated by {name}"),
             bytes,
             1,
-            &["header", "line 1 is not a header", "separated by commas"],
+            &[
+                "header",
+                "line 1 is not a header",
+                "separated by commas or semicolons",
+            ],
         ));
     }
     for missing in imp.required() {
