@@ -119,6 +119,7 @@ impl CsvFile {
         let mut file = File::open(path).map_err(|e| open_error(&name, e))?;
         let mut head = vec![0u8; 1 << 16];
         let n = read_up_to(&mut file, &mut head).map_err(|e| open_error(&name, e))?;
+        utf16_refused(&name, &head[..n])?;
         let dialect = Dialect::of(&head[..n], utf8);
         let file = File::open(path).map_err(|e| open_error(&name, e))?;
         let source = Source::File(path.to_path_buf());
@@ -142,6 +143,7 @@ impl CsvFile {
     ) -> Result<CsvFile> {
         let sha256 = crypto::hex(&crypto::sha256(&bytes));
         let len = bytes.len() as u64;
+        utf16_refused(name, &bytes)?;
         let dialect = Dialect::of(&bytes, reads_as_utf8(&bytes));
         let bytes: std::sync::Arc<[u8]> = bytes.into();
         let input = dialect.input(Box::new(std::io::Cursor::new(bytes.clone())));
@@ -426,9 +428,9 @@ pub fn digest_file(path: &Path) -> Result<(u64, String)> {
 }
 
 /// The size and SHA-256 of a file, and whether to read it as UTF-8, in one read: a file is UTF-8 unless its
-/// first character outside ASCII is not (Windows-1251 then); a UTF-8 file with a damaged byte further on stays
-/// UTF-8, and the rows that hold one are refused by name, since reading it all as Windows-1251 would garble
-/// every other name.
+/// first character outside ASCII is not and every byte outside ASCII is a letter of Russian in Windows-1251
+/// (Windows-1251 then); a UTF-8 file with a damaged byte further on stays UTF-8, and the rows that hold one are
+/// refused by name, since reading it all as Windows-1251 would garble every other name.
 fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
     use sha2::Digest;
     let name = path.display().to_string();
@@ -440,6 +442,7 @@ fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
     let mut carry: Vec<u8> = Vec::new();
     let mut utf8 = true;
     let mut decided = false;
+    let mut cp1251 = true;
     loop {
         let n = file.read(&mut buf).map_err(|e| open_error(&name, e))?;
         if n == 0 {
@@ -447,6 +450,7 @@ fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
         }
         len += n as u64;
         hasher.update(&buf[..n]);
+        cp1251 = cp1251 && buf[..n].iter().all(|b| cyrillic_1251(*b));
         if !decided {
             carry.extend_from_slice(&buf[..n]);
             let valid = match std::str::from_utf8(&carry) {
@@ -464,15 +468,43 @@ fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
             }
         }
     }
-    Ok((len, crypto::hex(&hasher.finalize()), utf8))
+    Ok((len, crypto::hex(&hasher.finalize()), utf8 || !cp1251))
 }
 
 /// Whether bytes in memory read as UTF-8, by the rule of `digest_file_utf8`.
 fn reads_as_utf8(bytes: &[u8]) -> bool {
     match std::str::from_utf8(bytes) {
         Ok(_) => true,
-        Err(e) => !bytes[..e.valid_up_to()].is_ascii(),
+        Err(e) => !bytes[..e.valid_up_to()].is_ascii() || !bytes.iter().all(|b| cyrillic_1251(*b)),
     }
+}
+
+/// Whether a byte is ASCII or, in Windows-1251, a Russian letter or the punctuation Russian text uses («» — –
+/// № “ ” and the no-break space): a file of nothing else that is not UTF-8 is taken for Windows-1251; one with
+/// any other byte is not guessed at, and its values are refused as not UTF-8.
+fn cyrillic_1251(b: u8) -> bool {
+    b.is_ascii()
+        || b >= 0xc0
+        || matches!(
+            b,
+            0xa8 | 0xb8 | 0xab | 0xbb | 0x96 | 0x97 | 0xb9 | 0x93 | 0x94 | 0xa0
+        )
+}
+
+/// A file in UTF-16 (Excel's "Unicode text") is refused at once, with what to save it as.
+fn utf16_refused(name: &str, head: &[u8]) -> Result<()> {
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Err(Error::BadRows {
+            file: name.to_string(),
+            rows: vec![RowError {
+                line: 1,
+                message:
+                    "header: the file is UTF-16 (Unicode text): save it as CSV UTF-8, or as CSV"
+                        .into(),
+            }],
+        });
+    }
+    Ok(())
 }
 
 /// Reads into `buf` until it is full or the input ends; how many bytes it holds.

@@ -389,7 +389,7 @@ fn structural(imp: Importer, rng: &mut StdRng) -> Vec<Case> {
         1,
         &["header", "missing column"],
     ));
-    for (name, sep) in [("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")] {
+    for (name, sep) in [("tabs", "\t"), ("pipes", "|")] {
         let bytes = lines_with(
             &[
                 columns.join(sep).into_bytes(),
@@ -757,13 +757,17 @@ fn structural(imp: Importer, rng: &mut StdRng) -> Vec<Case> {
         ),
         ("an overlong UTF-8 encoding in a field", &b"a\xc0\xafb"[..]),
     ] {
-        v.push(bad_value(
+        // A UTF-8 file (its BOM says so) with one damaged value: a file all of whose letters outside ASCII read
+        // as Russian in Windows-1251 is read as Windows-1251 instead (the well-formed cases).
+        let mut case = bad_value(
             imp,
             name,
             utf8_column,
             raw,
             &["not valid UTF-8", &position],
-        ));
+        );
+        case.bytes.splice(0..0, "\u{feff}".bytes());
+        v.push(case);
     }
 
     // Control characters and sizes in a free-text field (places have none: see `place_cases`).
@@ -901,6 +905,31 @@ fn well_formed(imp: Importer) -> Vec<Case> {
             (&exact_row(imp, 1), 1),
         ],
     ));
+    // As Excel in Kazakhstan saves it: semicolons, and Windows-1251.
+    let columns: Vec<String> = imp.columns().iter().map(|c| c.to_string()).collect();
+    let semicolons = lines_with(
+        &[
+            columns.join(";").into_bytes(),
+            imp.good(0).join(";").into_bytes(),
+        ],
+        b"\n",
+    );
+    v.push(Case::accepted(
+        "separated by semicolons (as Excel saves it)",
+        semicolons.clone(),
+        one,
+        &[(&all, count(one)), (&exact_row(imp, 0), 1)],
+    ));
+    let text = String::from_utf8(semicolons).expect("UTF-8");
+    let (cp1251, _, lossy) = encoding_rs::WINDOWS_1251.encode(&text);
+    if !lossy {
+        v.push(Case::accepted(
+            "Windows-1251, separated by semicolons",
+            cp1251.into_owned(),
+            one,
+            &[(&all, count(one)), (&exact_row(imp, 0), 1)],
+        ));
+    }
     let mut crlf = header(imp);
     crlf.extend_from_slice(b"\r\n");
     crlf.extend(lines_with(&[good_line(imp, 0), good_line(imp, 1)], b"\r\n"));
