@@ -54,13 +54,13 @@ pub enum ApplicationCommand {
     },
     /// List applications in queue order (IINs masked, no names)
     List {
-        /// general | sanatorium
-        #[arg(long)]
+        /// The queue type
+        #[arg(long, value_parser = ["general", "sanatorium"])]
         queue_type: Option<String>,
         #[arg(long)]
         group_year: Option<i64>,
-        /// queued | notified | stop_listed | directed | enrolled | removed
-        #[arg(long)]
+        /// The status
+        #[arg(long, value_parser = ["queued", "notified", "stop_listed", "directed", "enrolled", "removed"])]
         status: Option<String>,
         /// At most this many rows
         #[arg(long)]
@@ -127,8 +127,8 @@ pub struct RegisterArgs {
     email: Option<String>,
     #[arg(long)]
     district: Option<String>,
-    /// general | sanatorium
-    #[arg(long)]
+    /// The queue type [default: general]
+    #[arg(long, value_parser = ["general", "sanatorium"])]
     queue_type: Option<String>,
     /// ru | kk
     #[arg(long)]

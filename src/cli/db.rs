@@ -96,7 +96,10 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
                 "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
                 report.events, report.heads, report.rows
             ));
-            Ok(())
+            match ctx.out.format {
+                super::output::Format::Table | super::output::Format::Text => Ok(()),
+                _ => ctx.out.object(&report),
+            }
         }
     }
 }

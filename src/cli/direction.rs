@@ -66,8 +66,8 @@ pub enum DirectionCommand {
     Verify { direction: String },
     /// List directions
     List {
-        /// issued | enrolled | expired | revoked | annulled
-        #[arg(long)]
+        /// The status
+        #[arg(long, value_parser = ["issued", "enrolled", "expired", "revoked", "annulled"])]
         status: Option<String>,
         #[arg(long)]
         application: Option<String>,

@@ -273,9 +273,10 @@ impl Ctx {
         db.change(&actor, &self.now, Mode::Commit, f)
     }
 
-    /// For `officer add`: without --officer, the new officer acts as the first one.
-    pub fn actor_or_first(&self, new_id: &str) -> Result<Actor> {
-        match self.officer_id() {
+    /// For `officer add`: the new officer acts as the first one when there is no officer yet (`first`), or
+    /// when no --officer is named.
+    pub fn actor_or_first(&self, new_id: &str, first: bool) -> Result<Actor> {
+        match self.officer_id().filter(|_| !first) {
             Some(_) => self.actor(),
             None => Ok(Actor {
                 acting: Acting::FirstOfficer(new_id.to_string()),

@@ -92,12 +92,15 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
         } => {
             let officer = NewOfficer::check(&id, &name, &district)?;
             let key = read_public_key(&public_key)?;
-            let actor = ctx.actor_or_first(&officer.id)?;
+            let mut db = ctx.open()?;
+            // The very first officer acts as themselves, whatever KEZEK_OFFICER says (a cron line or a
+            // profile may set it before anyone exists).
+            let first = officers::list(&db)?.is_empty();
+            let actor = ctx.actor_or_first(&officer.id, first)?;
             let first_key = match (&actor.acting, &actor.key) {
                 (Acting::FirstOfficer(_), Some(k)) => Some(k.public().clone()),
                 _ => None,
             };
-            let mut db = ctx.open()?;
             db.change(&actor, &ctx.now, Mode::Commit, |change| {
                 officers::add(change, &officer, &key, first_key.as_ref())
             })?;

@@ -26,8 +26,8 @@ pub enum PlaceCommand {
         language: String,
         #[arg(long)]
         count: String,
-        /// regular | sanatorium
-        #[arg(long = "type")]
+        /// The place type
+        #[arg(long = "type", value_parser = ["regular", "sanatorium"])]
         place_type: Option<String>,
         /// YYYY-MM-DD: from when the place can be offered
         #[arg(long)]
@@ -45,11 +45,11 @@ pub enum PlaceCommand {
         org: Option<String>,
         #[arg(long)]
         group_year: Option<i64>,
-        /// free | offered | free_choice | directed | filled | withdrawn
-        #[arg(long)]
+        /// The status
+        #[arg(long, value_parser = ["free", "offered", "free_choice", "directed", "filled", "withdrawn"])]
         status: Option<String>,
-        /// regular | sanatorium
-        #[arg(long = "type")]
+        /// The place type
+        #[arg(long = "type", value_parser = ["regular", "sanatorium"])]
         place_type: Option<String>,
         #[arg(long)]
         district: Option<String>,

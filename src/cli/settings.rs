@@ -30,7 +30,16 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
             ctx.out.list(&reference::settings_rows(&db)?)
         }
         SettingsCommand::Set { key, value } => {
-            crate::domain::settings::definition(&key)?.normalize(&value)?;
+            let value = crate::domain::settings::definition(&key)?.normalize(&value)?;
+            let current = reference::settings_rows(&ctx.open()?)?
+                .into_iter()
+                .find(|r| r.key == key)
+                .map(|r| r.value);
+            if current.as_deref() == Some(value.as_str()) {
+                // Nothing changes, so nothing is journaled.
+                ctx.out.status(&format!("{key}: {value} (unchanged)"));
+                return Ok(());
+            }
             let (old, new) = ctx.change(|c| reference::set_setting(c, &key, &value))?;
             ctx.out.status(&format!("{key}: {old} -> {new}"));
             Ok(())

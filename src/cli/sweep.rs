@@ -3,6 +3,7 @@
 use clap::Args;
 use serde::Serialize;
 
+use super::output::Format;
 use super::Ctx;
 use crate::domain::sweep::SweepSummary;
 use crate::domain::time::parse_date;
@@ -55,7 +56,9 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
         ),
     };
     ctx.out.status(&message);
-    if ctx.out.quiet {
+    // --quiet silences stderr; the table is not printed either (cron mails what a job prints), but a report
+    // asked for as JSON or CSV always is.
+    if ctx.out.quiet && matches!(ctx.out.format, Format::Table | Format::Text) {
         return Ok(());
     }
     ctx.out.object(&SweepReport {

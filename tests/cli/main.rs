@@ -11,6 +11,7 @@ mod db;
 mod demo;
 mod direction;
 mod global;
+mod interface;
 mod lang;
 mod man;
 mod officer;

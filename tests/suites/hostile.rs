@@ -759,13 +759,7 @@ fn structural(imp: Importer, rng: &mut StdRng) -> Vec<Case> {
     ] {
         // A UTF-8 file (its BOM says so) with one damaged value: a file all of whose letters outside ASCII read
         // as Russian in Windows-1251 is read as Windows-1251 instead (the well-formed cases).
-        let mut case = bad_value(
-            imp,
-            name,
-            utf8_column,
-            raw,
-            &["not valid UTF-8", &position],
-        );
+        let mut case = bad_value(imp, name, utf8_column, raw, &["not valid UTF-8", &position]);
         case.bytes.splice(0..0, "\u{feff}".bytes());
         v.push(case);
     }
