@@ -77,6 +77,7 @@ col-median_days = Median days
 col-median_wait_days = Median wait, days
 col-metric = Measure
 col-moves = Moves
+col-name_kk = Name (kk)
 col-name = Name
 col-notifications = Notifications
 col-notified = Notified

@@ -77,6 +77,7 @@ col-median_days = Медиана, күн
 col-median_wait_days = Күтудің медианасы, күн
 col-metric = Көрсеткіш
 col-moves = Жылжулар
+col-name_kk = Атауы (қаз.)
 col-name = Аты
 col-notifications = Хабарламалар
 col-notified = Хабарланды

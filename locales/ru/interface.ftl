@@ -77,6 +77,7 @@ col-median_days = Медиана, дней
 col-median_wait_days = Медиана ожидания, дней
 col-metric = Показатель
 col-moves = Сдвиги
+col-name_kk = Название (каз.)
 col-name = Имя
 col-notifications = Уведомления
 col-notified = Уведомлено

@@ -28,6 +28,7 @@ pub mod completions;
 pub mod db;
 pub mod demo;
 pub mod direction;
+pub mod district;
 pub mod history;
 pub mod init;
 pub mod man;
@@ -126,6 +127,9 @@ pub enum Command {
     /// Benefit categories (R-Q3)
     #[command(subcommand)]
     Category(category::CategoryCommand),
+    /// The city's districts (R-L2)
+    #[command(subcommand)]
+    District(district::DistrictCommand),
     /// Applications and the queue (R-Q1..R-Q9)
     #[command(subcommand)]
     Application(application::ApplicationCommand),
@@ -318,6 +322,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Calendar(c) => calendar::run(&ctx, c),
         Command::Settings(c) => settings::run(&ctx, c),
         Command::Category(c) => category::run(&ctx, c),
+        Command::District(c) => district::run(&ctx, c),
         Command::Application(c) => application::run(&ctx, c),
         Command::Place(c) => place::run(&ctx, c),
         Command::Offer => offer::run(&ctx),

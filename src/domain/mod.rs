@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod canonical;
 pub mod category;
 pub mod direction;
+pub mod district;
 pub mod documents;
 pub mod explain;
 pub mod fields;

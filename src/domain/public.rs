@@ -59,9 +59,8 @@ pub fn visibility(table: &str) -> Visibility {
             "extended",
         ]),
         "officer" => Visibility::Only(&["id", "district", "public_key", "active"]),
-        "org" | "calendar_day" | "setting" | "category" | "offer_round" | "sweep_run" => {
-            Visibility::Whole
-        }
+        "org" | "calendar_day" | "setting" | "category" | "district" | "offer_round"
+        | "sweep_run" => Visibility::Whole,
         _ => Visibility::KeyOnly,
     }
 }

@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_public_log",
         include_str!("../../sql/0006_public_log.sql"),
     ),
+    (
+        "0007_districts",
+        include_str!("../../sql/0007_districts.sql"),
+    ),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod change;
 pub mod db;
 pub mod directions;
+pub mod districts;
 pub mod import;
 pub mod journal;
 pub mod migrations;

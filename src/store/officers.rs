@@ -37,6 +37,7 @@ pub fn add(
             ));
         }
     }
+    super::districts::check(change, "district", &officer.district)?;
     let tx = change.tx();
     let existing: Option<String> = tx
         .query_row(

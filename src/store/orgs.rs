@@ -54,6 +54,7 @@ pub(in crate::store) fn insert(change: &Change, org: &NewOrg) -> Result<()> {
 }
 
 pub fn add(change: &Change, org: &NewOrg) -> Result<()> {
+    super::districts::check(change, "district", &org.district)?;
     check_new(change.tx(), org)?;
     insert(change, org)?;
     change.record(

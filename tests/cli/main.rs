@@ -10,6 +10,7 @@ mod calendar;
 mod db;
 mod demo;
 mod direction;
+mod district;
 mod global;
 mod interface;
 mod lang;

@@ -251,7 +251,7 @@ fn officer_add_checks_its_fields_and_key() {
                 "--name",
                 "С",
                 "--district",
-                "Д",
+                "Медеуский",
                 "--public-key",
             ])
             .arg(public)

@@ -845,7 +845,7 @@ fn org_import_reads_old_mac_line_ends_with_the_right_lines_and_values() {
     let env = TestEnv::with_officer();
     let bad = env.write(
         "mac-bad.csv",
-        "code,name,kind,district\rDS-1,A,state,B\r\rDS-2,A,bad,B\r",
+        "code,name,kind,district\rDS-1,A,state,Медеуский\r\rDS-2,A,bad,Медеуский\r",
     );
     let before = env.snapshot();
     let err = stderr(&import(&env, &bad).code(65));
@@ -890,10 +890,10 @@ fn org_import_refuses_an_unclosed_quote_that_swallows_the_rows_after_it() {
         "f.csv",
         &[
             "code,name,kind,district",
-            "DS-1,A,state,B",
-            "DS-2,\"A,state,B",
-            "DS-3,A,state,B",
-            "DS-4,A,state,B",
+            "DS-1,A,state,Медеуский",
+            "DS-2,\"A,state,Медеуский",
+            "DS-3,A,state,Медеуский",
+            "DS-4,A,state,Медеуский",
         ],
     );
     let before = env.snapshot();
@@ -967,7 +967,7 @@ fn org_import_reads_windows_1251_and_names_the_column_of_a_damaged_utf8_value() 
     let file = env.path("cp1251.csv");
     std::fs::write(
         &file,
-        b"code,name,kind,district\nDS-1,\xdf\xf1\xeb\xe8,state,B\n".as_slice(),
+        b"code,name,kind,district\nDS-1,\xdf\xf1\xeb\xe8,state,\xcc\xe5\xe4\xe5\xf3\xf1\xea\xe8\xe9\n".as_slice(),
     )
     .unwrap();
     let err = stderr(&import(&env, &file).success());
@@ -977,7 +977,11 @@ fn org_import_reads_windows_1251_and_names_the_column_of_a_damaged_utf8_value() 
     let file = env.path("damaged.csv");
     std::fs::write(
         &file,
-        b"code,name,kind,district\nDS-2,\xd0\xaf\xff,state,B\n".as_slice(),
+        [
+            b"code,name,kind,district\nDS-2,\xd0\xaf\xff,state,".as_slice(),
+            "Медеуский\n".as_bytes(),
+        ]
+        .concat(),
     )
     .unwrap();
     let err = stderr(&import(&env, &file).code(65));

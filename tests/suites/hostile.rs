@@ -1123,10 +1123,10 @@ fn org_cases() -> Vec<Case> {
         &["code:", "'DS-001'", "exists already"],
     ));
 
-    // Accepted: districts are free text (SPEC §3: an attribute for statistics and officer scope, no list);
-    // phone and address are optional; quoting follows RFC 4180.
-    v.push(Case::accepted(
-        "a district no list knows",
+    // Refused: a district the city does not have (R-L2). Accepted: phone and address are optional; quoting
+    // follows RFC 4180.
+    v.push(Case::refused(
+        "a district the city does not have (R-L2)",
         file(
             I,
             &[line_with(
@@ -1135,11 +1135,8 @@ fn org_cases() -> Vec<Case> {
                 &[("district", "Несуществующий".as_bytes())],
             )],
         ),
-        1,
-        &[(
-            "SELECT count(*) FROM org WHERE code = 'DS-10000' AND district = 'Несуществующий'",
-            1,
-        )],
+        2,
+        &["district", "is not a district of the city (R-L2)"],
     ));
     v.push(Case::accepted(
         "only the required columns",
@@ -1620,13 +1617,10 @@ fn application_cases() -> Vec<Case> {
         .good_lines(&[2]),
     );
 
-    // Accepted: districts are free text; a kept number is kept and the next one generated after the database's.
-    let district = format!(
-        "SELECT count(*) FROM application WHERE child_iin = '{}' AND district = 'Несуществующий'",
-        child(0)
-    );
-    v.push(Case::accepted(
-        "a district no list knows",
+    // Refused: a district the city does not have (R-L2). Accepted: a kept number is kept and the next one
+    // generated after the database's.
+    v.push(Case::refused(
+        "a district the city does not have (R-L2)",
         file(
             I,
             &[line_with(
@@ -1635,8 +1629,8 @@ fn application_cases() -> Vec<Case> {
                 &[("district", "Несуществующий".as_bytes())],
             )],
         ),
-        1,
-        &[(&district, 1)],
+        2,
+        &["district", "is not a district of the city (R-L2)"],
     ));
     let kept = |i: usize, number: &str| {
         format!(

@@ -1303,6 +1303,11 @@ fn build_city() -> City {
     }
     r.fail("settings set no_such_setting 3", "text", 2);
     r.all("category list", Scope::Nobody);
+    r.all("district list", Scope::Nobody);
+    for (i, format) in ["table", "json", "csv", "text"].into_iter().enumerate() {
+        r.ok(format!("district add Район{i} --name-kk Аудан{i}"), format);
+    }
+    r.fail("district add Алмалинский --name-kk Алмалы", "text", 65);
 
     r.fail(format!("application import {migration}"), "csv", 3);
 

@@ -202,6 +202,7 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
     let app = input.check(change.now().effective, settings, &|c| {
         classes.get(c).copied()
     })?;
+    crate::store::districts::check(change, "district", &app.district)?;
     if let Some(existing) = active_number(change.tx(), &app.child_iin, app.queue_type)? {
         return Err(duplicate(&existing, &app.child_iin, app.queue_type));
     }

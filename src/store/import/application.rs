@@ -61,6 +61,7 @@ impl Importer for Applications {
                 numbers: HashMap::new(),
                 next_seq: HashMap::new(),
                 kept: kept_numbers(file)?,
+                districts: crate::store::districts::names(tx)?,
             },
         })
     }
@@ -159,6 +160,8 @@ struct ImportCheck {
     next_seq: HashMap<(QueueType, i32), u32>,
     /// The numbers rows of the file keep (`kept_numbers`).
     kept: HashSet<u64>,
+    /// The city's districts (R-L2).
+    districts: Vec<String>,
 }
 
 impl ImportCheck {
@@ -201,6 +204,7 @@ impl ImportCheck {
         };
         let classes = &self.classes;
         let app = input.check(registered_at, &self.settings, &|c| classes.get(c).copied())?;
+        crate::domain::district::check("district", &app.district, &self.districts)?;
         let key = child_key(&app.child_iin, app.queue_type);
         if let Some(first) = self.children.get(&key) {
             return Err(Error::refused(

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use super::Importer;
 use crate::csvfile::{CsvFile, Row};
+use crate::domain::district;
 use crate::domain::org::{NewOrg, OrgInput};
 use crate::error::{Error, Result};
 use crate::store::change::Change;
+use crate::store::districts;
 use crate::store::journal::{EventWriter, ORG};
 use crate::store::orgs;
 
@@ -14,6 +16,8 @@ use crate::store::orgs;
 pub struct Orgs {
     /// The line each code appears on last.
     seen: HashMap<String, u64>,
+    /// The city's districts (R-L2).
+    districts: Vec<String>,
 }
 
 impl Importer for Orgs {
@@ -22,9 +26,10 @@ impl Importer for Orgs {
     const OPTIONAL: &'static [&'static str] = &["phone", "address"];
     type Row = NewOrg;
 
-    fn begin(_: &Change, _: &CsvFile) -> Result<Self> {
+    fn begin(change: &Change, _: &CsvFile) -> Result<Self> {
         Ok(Orgs {
             seen: HashMap::new(),
+            districts: districts::names(change)?,
         })
     }
 
@@ -38,6 +43,7 @@ impl Importer for Orgs {
             address: row.optional("address"),
         }
         .check()?;
+        district::check("district", &org.district, &self.districts)?;
         if let Some(first) = self.seen.insert(org.code.clone(), row.line) {
             return Err(Error::bad(format!(
                 "code: '{}' appears already on line {first}",

@@ -27,6 +27,10 @@ pub const CATEGORY: StateTable = StateTable {
     name: "category",
     key: "name",
 };
+pub const DISTRICT: StateTable = StateTable {
+    name: "district",
+    key: "name",
+};
 
 pub const APPLICATION: StateTable = StateTable {
     name: "application",
@@ -65,6 +69,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     CALENDAR_DAY,
     SETTING,
     CATEGORY,
+    DISTRICT,
     APPLICATION,
     PLACE,
     OFFER_ROUND,
