@@ -199,3 +199,4 @@ ui-not-confirmed = not confirmed: nothing changed
 ui-no-terminal = { $question } Refusing without a terminal: add --yes to confirm
 ui-csv-semicolons = read as separated by semicolons (told from the header row)
 ui-csv-cp1251 = not UTF-8: read as Windows-1251 (as Excel saves it)
+ui-more-columns = { $count } more columns: --format json or show

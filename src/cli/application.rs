@@ -224,8 +224,10 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             };
             let mut db = ctx.open()?;
             db.snapshot(|s| {
-                ctx.out
-                    .stream(|emit| applications::list_each(s, &filter, |row| emit(&row)))
+                ctx.out.stream(
+                    &["number", "queue_position", "status", "priority_class"],
+                    |emit| applications::list_each(s, &filter, |row| emit(&row)),
+                )
             })
         }
         ApplicationCommand::SetCategory {

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use clap::ValueEnum;
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use serde_json::Value;
@@ -43,20 +43,32 @@ impl Output {
                     self.status(&tr!("ui-none"));
                     return Ok(());
                 }
-                self.write(&table_text(&values))
+                self.write(&table_text(&values, None, true))
             }
         }
     }
 
-    /// A list written as its rows come (R-L4): `produce` hands each row to the function it is given, which
+    /// A list written as its rows come (R-L4), a table's columns in the order `table_first` gives first: `produce`
+    /// hands each row to the function it is given, which
     /// returns whether to go on (false once stdout is closed: `| head` ends the command at once). JSON and CSV
     /// are written row by row, the same bytes `list` writes; a table takes its column widths from its first
     /// rows and writes the rest in those widths, so memory does not grow with the list.
     pub fn stream<T: Serialize + Default>(
         &self,
+        table_first: &[&str],
         produce: impl FnOnce(&mut dyn FnMut(&T) -> Result<bool>) -> Result<()>,
     ) -> Result<()> {
-        let mut out = Lister::new(self.format, headers(&[to_value(&T::default())]));
+        let mut columns = headers(&[to_value(&T::default())]);
+        if matches!(self.format, Format::Table | Format::Text) {
+            // A table shows first the columns an officer reads first (R-L3): those a narrow terminal keeps.
+            columns.sort_by_key(|c| {
+                table_first
+                    .iter()
+                    .position(|f| f == c)
+                    .unwrap_or(table_first.len())
+            });
+        }
+        let mut out = Lister::new(self.format, columns);
         let mut failed = None;
         let result = produce(&mut |row: &T| match out.row(row) {
             Ok(()) => Ok(true),
@@ -98,7 +110,7 @@ impl Output {
                     .iter()
                     .map(|(k, v)| serde_json::json!({ "field": header(k), "value": shown(k, v) }))
                     .collect();
-                self.write(&table_text(&rows))
+                self.write(&table_text(&rows, None, false))
             }
         }
     }
@@ -320,9 +332,26 @@ impl Lister {
     fn flush_sample(&mut self, more: bool) -> std::io::Result<()> {
         let rows = std::mem::take(&mut self.pending);
         if !more {
-            return self.out.write_all(table_text(&rows).as_bytes());
+            return self
+                .out
+                .write_all(table_text(&rows, Some(&self.columns), true).as_bytes());
         }
-        let widths = sample_widths(&self.columns, &rows);
+        let mut widths = sample_widths(&self.columns, &rows);
+        if let Some(room) = terminal_width() {
+            // On a terminal, the leading columns that fit whole (R-L3).
+            let keep = fitting(&widths, room).0.max(1);
+            if keep < self.columns.len() {
+                eprintln!(
+                    "{}",
+                    tr!(
+                        "ui-more-columns",
+                        count = (self.columns.len() - keep) as i64
+                    )
+                );
+                self.columns.truncate(keep);
+                widths.truncate(keep);
+            }
+        }
         let mut text = fixed_header(&self.columns, &widths);
         for row in &rows {
             text.push_str(&fixed_row(&self.columns, row, &widths));
@@ -365,8 +394,9 @@ fn sample_widths(columns: &[String], rows: &[Value]) -> Vec<usize> {
         .collect()
 }
 
+/// The columns a text takes on a terminal.
 fn width(text: &str) -> usize {
-    text.chars().count()
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 fn pad(text: &str, to: usize) -> String {
@@ -430,27 +460,92 @@ fn cells(row: &Value, headers: &[String]) -> Vec<String> {
     }
 }
 
-fn table_text(rows: &[Value]) -> String {
-    let headers = headers(rows);
-    let mut table = Table::new();
-    if std::io::stdout().is_terminal() {
-        table
-            .load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        // Stable output for pipes and files: no terminal width, plain ASCII.
-        table.load_preset(presets::ASCII_MARKDOWN).force_no_tty();
+/// The width of the terminal stdout is, when it is one (R-L3); piped output has none and keeps every column.
+fn terminal_width() -> Option<usize> {
+    if !std::io::stdout().is_terminal() {
+        return None;
     }
-    table.set_header(headers.iter().map(|h| header(h)).collect::<Vec<_>>());
-    for row in rows {
-        let shown: Vec<String> = match row {
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
+/// The least width a last column squeezed into what room is left gets (it then wraps between words).
+const LEAST_LAST_COLUMN: usize = 16;
+
+/// Which columns of a table fit `room` (R-L3): the leading columns that fit whole, each 3 wider for its borders,
+/// and then the next one, wrapped, if at least `LEAST_LAST_COLUMN` is left for it. The rest are left out (the
+/// officer sees them with `show` or `--format`).
+fn fitting(widths: &[usize], room: usize) -> (usize, Option<usize>) {
+    let mut used = 1;
+    for (i, w) in widths.iter().enumerate() {
+        if used + w + 3 > room {
+            let left = room.saturating_sub(used + 3);
+            return (i, (left >= LEAST_LAST_COLUMN).then_some(left));
+        }
+        used += w + 3;
+    }
+    (widths.len(), None)
+}
+
+/// A table's text. On a terminal, a list keeps to the terminal's width by leaving out its last columns, never
+/// by splitting a number or a word inside a kept column (`fit`); one record's table of fields wraps its values
+/// between words. Piped, every column is there, plain and stable.
+fn table_text(rows: &[Value], columns: Option<&[String]>, fit: bool) -> String {
+    let headers = columns.map_or_else(|| headers(rows), <[String]>::to_vec);
+    let grid: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| match row {
             Value::Object(map) => headers
                 .iter()
                 .map(|h| map.get(h).map(|v| shown(h, v)).unwrap_or_default())
                 .collect(),
             other => vec![cell(other)],
-        };
-        table.add_row(shown);
+        })
+        .collect();
+    let titles: Vec<String> = headers.iter().map(|h| header(h)).collect();
+    let mut table = Table::new();
+    let mut keep = titles.len();
+    match terminal_width() {
+        Some(room) => {
+            table
+                .load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(u16::try_from(room).unwrap_or(u16::MAX));
+            if fit {
+                let widths: Vec<usize> = (0..titles.len())
+                    .map(|i| {
+                        grid.iter()
+                            .map(|r| width(&r[i]))
+                            .chain(std::iter::once(width(&titles[i])))
+                            .max()
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                let (whole, last) = fitting(&widths, room);
+                keep = whole + usize::from(last.is_some());
+                let mut constraints: Vec<ColumnConstraint> = widths[..whole]
+                    .iter()
+                    .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w as u16)))
+                    .collect();
+                if let Some(left) = last {
+                    constraints.push(ColumnConstraint::UpperBoundary(Width::Fixed(left as u16)));
+                }
+                table.set_constraints(constraints);
+                if keep < titles.len() {
+                    eprintln!(
+                        "{}",
+                        tr!("ui-more-columns", count = (titles.len() - keep) as i64)
+                    );
+                }
+            }
+        }
+        // Stable output for pipes and files: no terminal width, plain ASCII.
+        None => {
+            table.load_preset(presets::ASCII_MARKDOWN).force_no_tty();
+        }
+    }
+    table.set_header(titles.into_iter().take(keep).collect::<Vec<_>>());
+    for row in grid {
+        table.add_row(row.into_iter().take(keep).collect::<Vec<_>>());
     }
     format!("{table}\n")
 }

@@ -254,3 +254,98 @@ fn files_excel_saves_import_and_say_how_they_were_read() {
         "{err}"
     );
 }
+
+/// R-L3: on a terminal of 80 columns every table of the tour fits: no line is wider, no application number is
+/// split, and what is left out is said. (Under tmux; without it the check is skipped, as the prompts' is.)
+#[test]
+fn r_l3_the_tour_s_tables_fit_a_terminal_of_80_columns() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux is not installed: the terminal's width is not exercised");
+        return;
+    }
+    let env = City::builder()
+        .applications(Applications::Examples(40))
+        .places(crate::public::TWO_PLACES)
+        .build()
+        .env;
+    env.kezek(&["offer"]).success();
+    let numbers = run(
+        &env,
+        &[],
+        &["application", "list", "--format", "csv", "--limit", "5"],
+    );
+    let number = numbers
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    let kezek = assert_cmd::cargo::cargo_bin("kezek");
+    let commands = [
+        "application list --limit 10".to_string(),
+        format!("application show {number}"),
+        format!("application find --iin {}", {
+            let found = env.json(&["application", "show", &number]);
+            found["child_iin"].as_str().unwrap().to_string()
+        }),
+        "org list".into(),
+        "settings show".into(),
+        "calendar show --year 2026".into(),
+        "category list".into(),
+        "district list".into(),
+        "place list".into(),
+        "stats".into(),
+        format!("history {number}"),
+    ];
+    let script: String = commands
+        .iter()
+        .map(|c| format!("'{}' {c}; ", kezek.display()))
+        .collect();
+    let session = format!("kezek-width-{}", std::process::id());
+    let command = format!(
+        "export KEZEK_DB='{}' KEZEK_NOW=2026-03-16T10:00; {script} echo END-OF-TOUR; sleep 5",
+        env.db.display()
+    );
+    let started = std::process::Command::new("tmux")
+        .args(["new-session", "-d", "-s", &session, "-x", "80", "-y", "50"])
+        .arg("-e")
+        .arg("LANG=C.UTF-8")
+        .arg(&command)
+        .status()
+        .expect("tmux new-session");
+    if !started.success() {
+        eprintln!("tmux could not start a session here: the terminal's width is not exercised");
+        return;
+    }
+    let _ = std::process::Command::new("tmux")
+        .args(["set-option", "-t", &session, "history-limit", "20000"])
+        .status();
+    let mut pane = String::new();
+    for _ in 0..100 {
+        let out = std::process::Command::new("tmux")
+            .args(["capture-pane", "-p", "-J", "-S", "-", "-t", &session])
+            .output()
+            .expect("tmux capture-pane");
+        pane = String::from_utf8_lossy(&out.stdout).into_owned();
+        if pane.contains("END-OF-TOUR") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = std::process::Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    assert!(pane.contains("END-OF-TOUR"), "the tour did not end: {pane}");
+    for line in pane.lines() {
+        let width = unicode_width::UnicodeWidthStr::width(line.trim_end());
+        assert!(width <= 80, "{width} columns: {line}\n{pane}");
+    }
+    assert!(pane.contains(&number), "{pane}");
+    assert!(pane.contains("more columns"), "{pane}");
+}
