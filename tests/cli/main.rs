@@ -21,5 +21,6 @@ mod place;
 mod public;
 mod settings;
 mod sweep;
+mod tour;
 mod trust;
 mod verifier;
