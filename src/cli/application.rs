@@ -12,15 +12,16 @@ use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::store::applications::{self, ChildKey};
-use crate::store::{reference, Db, Mode};
+use crate::store::{Db, Mode};
 
 #[derive(Debug, Subcommand)]
 pub enum ApplicationCommand {
     /// Register a child in the queue (prompts for what is missing, on a terminal)
     #[command(
-        long_about = "Register a child in the queue (R-Q3..R-Q7). With every flag given it never \
-        prompts; on a terminal it asks for what is missing. Without a terminal a missing required flag is a \
-        usage error (exit 2); --queue-type defaults to general and --language to ru. The child's IIN gives the \
+        long_about = "Register a child in the queue (R-Q3..R-Q7). With every required flag given it never \
+        prompts; on a terminal it asks only for the required values not given (R-L5), checking each answer as \
+        it is typed and asking again with the reason. Without a terminal a missing required flag is a usage \
+        error (exit 2); --queue-type defaults to general, --language to ru, and --category to none. The child's IIN gives the \
         birth date and the group year (R-Q4); the child must be under max_age_years (R-Q5); one child has at \
         most one active application per queue type (R-Q6, refused with the existing number). A benefit \
         category needs at least one --doc; a sanatorium application needs a medical_conclusion document. \
@@ -148,7 +149,15 @@ fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-fn ask(value: Option<String>, flag: &str, prompt: &str) -> Result<String> {
+/// A required value: the flag's, else (on a terminal) an answer checked as it is typed by `check`, the
+/// question asked again with the reason until the answer passes (R-L5). Off a terminal a missing value is a
+/// usage error.
+fn ask(
+    value: Option<String>,
+    flag: &str,
+    prompt: &str,
+    check: impl Fn(&str) -> Result<()>,
+) -> Result<String> {
     if let Some(v) = value {
         return Ok(v);
     }
@@ -157,24 +166,9 @@ fn ask(value: Option<String>, flag: &str, prompt: &str) -> Result<String> {
     }
     dialoguer::Input::<String>::new()
         .with_prompt(prompt)
+        .validate_with(|answer: &String| check(answer).map_err(|e| e.to_string()))
         .interact_text()
         .map_err(|e| Error::Internal(format!("prompt: {e}")))
-}
-
-fn choose(value: Option<String>, default: &str, prompt: &str, choices: &[&str]) -> Result<String> {
-    if let Some(v) = value {
-        return Ok(v);
-    }
-    if !interactive() {
-        return Ok(default.to_string());
-    }
-    let index = dialoguer::Select::new()
-        .with_prompt(prompt)
-        .items(choices)
-        .default(choices.iter().position(|c| *c == default).unwrap_or(0))
-        .interact()
-        .map_err(|e| Error::Internal(format!("prompt: {e}")))?;
-    Ok(choices[index].to_string())
 }
 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
@@ -294,50 +288,57 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
 }
 
 fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
+    use crate::domain::application::{email, Consent, Document};
+    use crate::domain::fields;
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
-    let child_iin = ask(a.child_iin, "child-iin", "Child's IIN")?;
-    let child_name = ask(a.child_name, "child-name", "Child's full name")?;
-    let applicant_iin = ask(a.applicant_iin, "applicant-iin", "Applicant's IIN")?;
-    let applicant_name = ask(a.applicant_name, "applicant-name", "Applicant's full name")?;
-    let phone = ask(a.phone, "phone", "Phone (+7 and ten digits)")?;
-    let email = ask(a.email, "email", "E-mail")?;
-    let district = ask(a.district, "district", "District")?;
-    let queue_type = choose(
-        a.queue_type,
-        "general",
-        "Queue type",
-        &["general", "sanatorium"],
+    let today = ctx.now.today();
+    // On a terminal, only what is required and not given is asked, each answer checked as it is typed (R-L5);
+    // the queue type, the language and the category have their defaults.
+    let name = |field: &'static str| move |v: &str| fields::required_text(field, v, 200).map(drop);
+    let child_iin = ask(a.child_iin, "child-iin", "Child's IIN", |v| {
+        Iin::parse("child_iin", v).map(drop)
+    })?;
+    let child_name = ask(
+        a.child_name,
+        "child-name",
+        "Child's full name",
+        name("child_name"),
     )?;
-    let language = choose(a.language, "ru", "Language of education", &["ru", "kk"])?;
-    let category = match a.category {
-        Some(c) => Some(c),
-        None if interactive() => {
-            let mut names = vec!["none".to_string()];
-            names.extend(reference::categories(&db)?.into_iter().map(|c| c.name));
-            let c = choose(
-                None,
-                "none",
-                "Benefit category",
-                &names.iter().map(String::as_str).collect::<Vec<_>>(),
-            )?;
-            Some(c).filter(|c| c != "none")
-        }
-        None => None,
-    };
+    let applicant_iin = ask(a.applicant_iin, "applicant-iin", "Applicant's IIN", |v| {
+        Iin::parse("applicant_iin", v).map(drop)
+    })?;
+    let applicant_name = ask(
+        a.applicant_name,
+        "applicant-name",
+        "Applicant's full name",
+        name("applicant_name"),
+    )?;
+    let phone = ask(a.phone, "phone", "Phone (+7 and ten digits)", |v| {
+        fields::phone("phone", v).map(drop)
+    })?;
+    let email = ask(a.email, "email", "E-mail", |v| email("email", v).map(drop))?;
+    let district = ask(a.district, "district", "District", |v| {
+        crate::store::districts::check(&db, "district", v).map(drop)
+    })?;
+    let queue_type = a.queue_type.unwrap_or_else(|| "general".to_string());
+    let language = a.language.unwrap_or_else(|| "ru".to_string());
+    let category = a.category;
     let mut docs = a.docs;
-    let needs_doc = category.is_some() || queue_type == "sanatorium";
+    let needs_doc = category.as_deref().is_some_and(|c| c != "none") || queue_type == "sanatorium";
     if docs.is_empty() && needs_doc && interactive() {
         docs.push(ask(
             None,
             "doc",
             "Supporting document KIND:NUMBER:YYYY-MM-DD",
+            |v| Document::parse("doc", v, today).map(drop),
         )?);
     }
     let consent = ask(
         a.consent,
         "consent",
         "Consent to process the child's data (egov or written[:DATE])",
+        |v| Consent::parse("consent", v, today).map(drop),
     )?;
     let input = RegistrationInput {
         child_iin: &child_iin,

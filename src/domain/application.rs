@@ -322,7 +322,12 @@ impl RegistrationInput<'_> {
         let language = Language::parse("language", self.language)?;
         let consent = Consent::parse("consent", self.consent, today)?;
         let (category, priority_class) =
-            match self.category.map(str::trim).filter(|c| !c.is_empty()) {
+            // `none` as `set-category` takes it: no category.
+            match self
+                .category
+                .map(str::trim)
+                .filter(|c| !c.is_empty() && *c != "none")
+            {
                 None => (None, PriorityClass::General),
                 Some(name) => {
                     let class = class_of(name).ok_or_else(|| {

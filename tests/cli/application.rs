@@ -2010,15 +2010,13 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
         eprintln!("tmux could not start a session here: the terminal prompts are not exercised");
         return;
     }
+    // R-L5: only the required values not given are asked (the queue type, the language and the category have
+    // their defaults), and a bad answer is refused as it is typed, with the reason, and asked again.
     wait_for(&session, "Child's full name");
     keys(&session, &["Нурланов Тимур", "Enter"]);
-    wait_for(&session, "Queue type");
-    keys(&session, &["Enter"]);
-    wait_for(&session, "Language of education");
-    keys(&session, &["Down", "Enter"]);
-    wait_for(&session, "Benefit category");
-    keys(&session, &["Enter"]);
     wait_for(&session, "Consent");
+    keys(&session, &["maybe", "Enter"]);
+    wait_for(&session, "is not a consent");
     keys(&session, &["egov", "Enter"]);
     wait_for(&session, "Consent date");
     let _ = std::process::Command::new("tmux")
@@ -2027,7 +2025,7 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
     let found = env.json(&["application", "find", "--iin", &child]);
     assert_eq!(found[0]["child_name"], "Нурланов Тимур", "{found}");
     assert_eq!(found[0]["queue_type"], "general", "{found}");
-    assert_eq!(found[0]["language"], "kk", "{found}");
+    assert_eq!(found[0]["language"], "ru", "{found}");
     assert_eq!(found[0]["category"], Value::Null, "{found}");
     assert_eq!(found[0]["consent"], "egov", "{found}");
 }
