@@ -62,9 +62,14 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         key = demo.key_path().with_extension("pub").display(),
     ));
     ctx.out.status(&format!(
-        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={}\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
+        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`), at the demo's clock, the \
+         morning after its month (so that a registration or a sweep follows the month's events):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={} KEZEK_NOW={}T10:00\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
         demo.path().display(),
         demo.key_path().display(),
+        chrono::NaiveDate::parse_from_str(&month.last_day, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.succ_opt())
+            .map_or_else(|| month.last_day.clone(), |d| d.to_string()),
         city.largest.group_year,
         city.head.first().map(|a| a.number.as_str()).unwrap_or("NUMBER"),
     ));

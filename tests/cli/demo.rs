@@ -42,6 +42,33 @@ fn demo_builds_a_verifiable_sample_city_and_can_be_rerun() {
             .success()
     };
     verify();
+    // The commands to try run at the demo's clock: the morning after its month, so a sweep has its night to
+    // do and is not "already done".
+    let now = status
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("KEZEK_NOW="))
+        .expect("the demo names its clock")
+        .to_string();
+    let last_day = status
+        .lines()
+        .find_map(|l| l.split(" --to ").nth(1))
+        .map(|d| d.trim_end_matches(['(', ')', ':']).to_string())
+        .expect("the month's last day");
+    assert!(now > last_day, "{now} after {last_day}");
+    let sweep = env
+        .cmd()
+        .env("KEZEK_DB", &demo_db)
+        .env("KEZEK_NOW", &now)
+        .env("KEZEK_OFFICER", "demo")
+        .env("KEZEK_KEY", &key)
+        .arg("sweep")
+        .assert()
+        .success();
+    assert!(
+        !stderr(&sweep).contains("already done"),
+        "{}",
+        stderr(&sweep)
+    );
     // A rerun starts again from an empty database.
     run();
     verify();
