@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::store::applications::{self, ChildKey};
 use crate::store::{Db, Mode};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum ApplicationCommand {
@@ -247,7 +248,8 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
                 |db| applications::get(db, &number).map(drop),
                 |c| applications::withdraw(c, &number, &reason),
             )?;
-            ctx.out.status(&format!("{number} withdrawn"));
+            ctx.out
+                .status(&tr!("msg-withdrawn", number = number.clone()));
             Ok(())
         }
         ApplicationCommand::Notice(args) => notice(ctx, args),
@@ -364,12 +366,23 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
 fn show_position(ctx: &Ctx, db: &mut Db, number: &str) -> Result<()> {
     let view = db.snapshot(|s| applications::show(s, number))?;
     match (view.queue_position, view.class_position) {
-        (Some(q), Some(c)) if c > 0 => ctx.out.status(&format!(
-            "{number}: queue position {q}, position {c} among the {}",
-            view.priority_class
+        (Some(q), Some(c)) if c > 0 => ctx.out.status(&tr!(
+            "msg-position-in-class",
+            number = number.to_string(),
+            position = q,
+            class_position = c,
+            class =
+                crate::domain::notify::word(crate::lang::current(), "class", &view.priority_class)
         )),
-        (Some(q), _) => ctx.out.status(&format!("{number}: queue position {q}")),
-        _ => ctx.out.status(&format!("{number}: {}", view.status)),
+        (Some(q), _) => ctx.out.status(&tr!(
+            "msg-position",
+            number = number.to_string(),
+            position = q
+        )),
+        _ => ctx.out.status(&format!(
+            "{number}: {}",
+            crate::domain::notify::word(crate::lang::current(), "status", &view.status)
+        )),
     }
     ctx.out.object(&view)
 }

@@ -8,6 +8,7 @@ use super::output::Format;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::store::audit::{self, Anchor, SignedHead};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
@@ -117,9 +118,13 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
             let mut db = ctx.open()?;
             db.use_scan_mmap()?;
             let report = anchors.verify(&mut db)?;
-            ctx.out.status(&format!(
-                "audit ok: {} events, {} signed heads, {} rows verified; head {} {}",
-                report.events, report.heads, report.rows, report.last_seq, report.last_hash
+            ctx.out.status(&tr!(
+                "msg-audit-ok",
+                events = report.events,
+                heads = report.heads,
+                rows = report.rows,
+                seq = report.last_seq,
+                hash = report.last_hash.clone()
             ));
             if matches!(ctx.out.format, Format::Json | Format::Csv) {
                 ctx.out.object(&report)?;

@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 use crate::store::{audit, purge};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -92,9 +93,11 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             let mut db = ctx.open()?;
             let (head, trust) = anchors.load()?;
             let report = audit::check_database(&mut db, head.as_ref(), trust.as_ref())?;
-            ctx.out.status(&format!(
-                "db check ok: integrity ok, foreign keys ok, queue counts ok, {} events, {} signed heads, {} rows verified",
-                report.events, report.heads, report.rows
+            ctx.out.status(&tr!(
+                "msg-db-check-ok",
+                events = report.events,
+                heads = report.heads,
+                rows = report.rows
             ));
             match ctx.out.format {
                 super::output::Format::Table | super::output::Format::Text => Ok(()),

@@ -10,6 +10,7 @@ use crate::domain::time::parse_date;
 use crate::error::{Error, Result};
 use crate::store::directions::{self, DirectionFilter, Printable};
 use crate::store::Mode;
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum DirectionCommand {
@@ -101,9 +102,13 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 directions::run_issue(c, &number, place, key)
             })?;
-            ctx.out.status(&format!(
-                "direction {} issued for {number}: place {place} at {}, valid until {}",
-                view.number, view.org, view.valid_until
+            ctx.out.status(&tr!(
+                "msg-direction-issued",
+                direction = view.number.clone(),
+                number = number.clone(),
+                place = place,
+                org = view.org.clone(),
+                until = view.valid_until.clone()
             ));
             ctx.out.object(&view)
         }
@@ -156,9 +161,10 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
                 .map(|d| parse_date("--benefit-doc-date", &d))
                 .transpose()?;
             let view = ctx.change(|c| directions::enroll(c, &direction, doc_date))?;
-            ctx.out.status(&format!(
-                "direction {direction}: the child is enrolled at {}",
-                view.org
+            ctx.out.status(&tr!(
+                "msg-enrolled",
+                direction = direction.clone(),
+                org = view.org.clone()
             ));
             ctx.out.object(&view)
         }

@@ -28,7 +28,10 @@ pub fn run(ctx: &Ctx, command: DistrictCommand) -> Result<()> {
         }
         DistrictCommand::Add { name, name_kk } => {
             ctx.change(|c| districts::add(c, &name, &name_kk))?;
-            ctx.out.status(&format!("district {} added", name.trim()));
+            ctx.out.status(&crate::tr!(
+                "msg-district-added",
+                name = name.trim().to_string()
+            ));
             Ok(())
         }
     }

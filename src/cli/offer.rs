@@ -7,9 +7,11 @@ use crate::store::offers;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
     let report = ctx.change(offers::run_round)?;
-    ctx.out.status(&format!(
-        "offer round: {} applications notified, {} places offered, {} ended windows closed",
-        report.notified, report.places_offered, report.windows_closed
+    ctx.out.status(&crate::tr!(
+        "msg-offer",
+        notified = report.notified,
+        places = report.places_offered,
+        windows = report.windows_closed
     ));
     match ctx.out.format {
         Format::Table | Format::Text => ctx.out.list(&report.queues),

@@ -104,7 +104,8 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             db.change(&actor, &ctx.now, Mode::Commit, |change| {
                 officers::add(change, &officer, &key, first_key.as_ref())
             })?;
-            ctx.out.status(&format!("officer {} added", officer.id));
+            ctx.out
+                .status(&crate::tr!("msg-officer-added", id = officer.id.clone()));
             Ok(())
         }
         OfficerCommand::RotateKey { id, public_key } => {

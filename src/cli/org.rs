@@ -66,7 +66,8 @@ pub fn run(ctx: &Ctx, command: OrgCommand) -> Result<()> {
             db.change(&actor, &ctx.now, Mode::Commit, |change| {
                 orgs::add(change, &org)
             })?;
-            ctx.out.status(&format!("org {} added", org.code));
+            ctx.out
+                .status(&crate::tr!("msg-org-added", code = org.code.clone()));
             Ok(())
         }
         OrgCommand::Import(args) => {

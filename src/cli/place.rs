@@ -84,8 +84,11 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
                 release_date: release_date.as_deref(),
             };
             let ids = ctx.change(|c| places::check_and_publish(c, &input))?;
-            ctx.out
-                .status(&format!("published {} places at {org}", ids.len()));
+            ctx.out.status(&crate::tr!(
+                "msg-places-published",
+                count = ids.len() as i64,
+                org = org.clone()
+            ));
             ctx.out.object(&Published { place_ids: ids })
         }
         PlaceCommand::Import(args) => {

@@ -349,3 +349,35 @@ fn r_l3_the_tour_s_tables_fit_a_terminal_of_80_columns() {
     assert!(pane.contains(&number), "{pane}");
     assert!(pane.contains("more columns"), "{pane}");
 }
+
+/// R-L1: what a command did is said in the interface's language.
+#[test]
+fn r_l1_what_a_command_did_is_said_in_the_language() {
+    let env = City::builder()
+        .applications(Applications::Examples(20))
+        .places(crate::public::TWO_PLACES)
+        .build()
+        .env;
+    let said = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = env.cmd();
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let offer = said(&[("LANG", "ru_KZ.UTF-8")], &["offer"]);
+    assert!(
+        offer.contains("раунд предложений: уведомлено заявлений"),
+        "{offer}"
+    );
+    let audit = said(&[("KEZEK_LANG", "kk")], &["audit", "verify"]);
+    assert!(audit.contains("аудит өтті"), "{audit}");
+    let audit = said(&[], &["audit", "verify"]);
+    assert!(audit.contains("audit ok"), "{audit}");
+}
