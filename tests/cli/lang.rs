@@ -26,6 +26,17 @@ fn run(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The number of the application a list shows first.
+fn first_number(env: &TestEnv) -> String {
+    let csv = run(
+        env,
+        &[],
+        &["application", "list", "--limit", "1", "--format", "csv"],
+    );
+    let row = csv.lines().nth(1).expect("an application");
+    row.split(',').next().unwrap().to_string()
+}
+
 #[test]
 fn r_l1_tables_speak_the_locale_s_language() {
     let env = city();
@@ -53,18 +64,7 @@ fn r_l1_tables_speak_the_locale_s_language() {
     flagged.extend(["--lang", "en"]);
     assert_eq!(run(&env, &[("KEZEK_LANG", "kk")], &flagged), en);
     // One record as a table of fields.
-    let number = run(
-        &env,
-        &[],
-        &["application", "list", "--limit", "1", "--format", "csv"],
-    )
-    .lines()
-    .nth(1)
-    .unwrap()
-    .split(',')
-    .next()
-    .unwrap()
-    .to_string();
+    let number = first_number(&env);
     let shown = run(
         &env,
         &[("LANG", "ru_KZ.UTF-8")],
@@ -101,18 +101,7 @@ fn r_l1_json_and_csv_are_the_same_bytes_in_every_language() {
 #[test]
 fn r_l1_a_confirmation_refused_without_a_terminal_says_so_in_the_language() {
     let env = city();
-    let number = run(
-        &env,
-        &[],
-        &["application", "list", "--limit", "1", "--format", "csv"],
-    )
-    .lines()
-    .nth(1)
-    .unwrap()
-    .split(',')
-    .next()
-    .unwrap()
-    .to_string();
+    let number = first_number(&env);
     let out = env
         .cmd()
         .env("KEZEK_LANG", "ru")

@@ -299,6 +299,20 @@ fn copy_publication(env: &TestEnv, from: &Path, name: &str) -> std::path::PathBu
     to
 }
 
+/// `audit public DIR EXTRA --format json` of a publication that passes: its report.
+fn public_report(env: &TestEnv, dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = env
+        .cmd()
+        .args(["audit", "public", "--format", "json"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn audit_public(env: &TestEnv, dir: &Path, extra: &[&std::ffi::OsStr]) -> (i32, String) {
     let out = env
         .cmd()
@@ -542,20 +556,7 @@ fn r_v7_explain_ends_at_the_current_position_and_its_moves_add_up() {
     let dir = env.path("pub");
     env.cmd().arg("publish").arg(&dir).assert().success();
     let number = list[8]["number"].as_str().unwrap();
-    let out = env
-        .cmd()
-        .args(["audit", "public"])
-        .arg(&dir)
-        .args(["--explain", number, "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = public_report(&env, &dir, &["--explain", number]);
     assert_eq!(
         report["explain"],
         env.json(&["application", "explain", number])
@@ -716,19 +717,7 @@ fn r_v5_a_pass_over_of_a_child_who_attends_an_organization_is_published_and_acce
 
     let dir = env.path("pub");
     env.cmd().arg("publish").arg(&dir).assert().success();
-    let out = env
-        .cmd()
-        .args(["audit", "public", "--format", "json"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = public_report(&env, &dir, &[]);
     assert_eq!(report["offer_rounds"], 2, "{report}");
     assert_eq!(
         report["passed_over"],
