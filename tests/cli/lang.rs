@@ -11,19 +11,21 @@ fn city() -> TestEnv {
         .env
 }
 
-/// stdout of `kezek ARGS` under the environment variables `vars`.
-fn run(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> String {
+/// stdout and stderr of `kezek ARGS`, which must succeed, under the environment variables `vars`.
+fn run_both(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> (String, String) {
     let mut cmd = env.cmd();
     for (k, v) in vars {
         cmd.env(k, v);
     }
     let out = cmd.args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{args:?}: {err}");
+    (String::from_utf8(out.stdout).unwrap(), err)
+}
+
+/// stdout of `kezek ARGS` under the environment variables `vars`.
+fn run(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> String {
+    run_both(env, vars, args).0
 }
 
 /// The number of the application a list shows first.
@@ -347,19 +349,7 @@ fn r_l1_what_a_command_did_is_said_in_the_language() {
         .places(crate::public::TWO_PLACES)
         .build()
         .env;
-    let said = |vars: &[(&str, &str)], args: &[&str]| {
-        let mut cmd = env.cmd();
-        for (k, v) in vars {
-            cmd.env(k, v);
-        }
-        let out = cmd.args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stderr).unwrap()
-    };
+    let said = |vars: &[(&str, &str)], args: &[&str]| run_both(&env, vars, args).1;
     let offer = said(&[("LANG", "ru_KZ.UTF-8")], &["offer"]);
     assert!(
         offer.contains("раунд предложений: уведомлено заявлений"),
