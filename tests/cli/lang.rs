@@ -183,6 +183,22 @@ fn r_l4_a_list_streams_and_stops_when_its_reader_does() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
+/// `application import` of a file of these bytes: its exit code and stderr.
+fn import_bytes(env: &TestEnv, name: &str, bytes: &[u8]) -> (Option<i32>, String) {
+    let path = env.path(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = env
+        .cmd()
+        .args(["application", "import"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Excel in Kazakhstan saves CSV separated by semicolons, often in Windows-1251: such a file imports as its
 /// UTF-8, comma-separated twin does, and the officer is told how it was read. A UTF-8 file with one damaged
 /// byte is not guessed to be Windows-1251: the row that holds it is refused by name.
@@ -207,16 +223,8 @@ fn files_excel_saves_import_and_say_how_they_were_read() {
     let semicolons = sample.replace(',', ";");
     let (bytes, _, lossy) = encoding_rs::WINDOWS_1251.encode(&semicolons);
     assert!(!lossy);
-    let path = excel.path("excel.csv");
-    std::fs::write(&path, &bytes).unwrap();
-    let out = excel
-        .cmd()
-        .args(["application", "import"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let (code, err) = import_bytes(&excel, "excel.csv", &bytes);
+    assert_eq!(code, Some(0), "{err}");
     assert!(
         err.contains("semicolons") && err.contains("Windows-1251"),
         "{err}"
@@ -230,16 +238,8 @@ fn files_excel_saves_import_and_say_how_they_were_read() {
     let mut bytes = sample.clone().into_bytes();
     let at = bytes.len() - 20;
     bytes[at] = 0xff;
-    let path = damaged.path("damaged.csv");
-    std::fs::write(&path, &bytes).unwrap();
-    let out = damaged
-        .cmd()
-        .args(["application", "import"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(65), "{err}");
+    let (code, err) = import_bytes(&damaged, "damaged.csv", &bytes);
+    assert_eq!(code, Some(65), "{err}");
     assert!(
         err.contains("damaged.csv:6:") && err.contains("UTF-8"),
         "{err}"
