@@ -377,14 +377,19 @@ pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Res
     let report = import::run::<I>(&mut db, &actor, &ctx.now, &mut csv, options);
     bar.finish_and_clear();
     let report = report?;
-    let verb = if args.dry_run {
-        "would import (dry run, nothing written)"
+    let id = if args.dry_run {
+        "msg-would-import"
     } else {
-        "imported"
+        "msg-imported"
     };
-    ctx.out.status(&format!(
-        "{verb} {} {what} from {}",
-        report.rows, report.file
+    ctx.out.status(&crate::lang::text(
+        crate::lang::current(),
+        id,
+        &[
+            ("rows", (report.rows as i64).into()),
+            ("what", crate::tr!(&format!("noun-{what}")).into()),
+            ("file", report.file.clone().into()),
+        ],
     ));
     ctx.out.object(&report)
 }

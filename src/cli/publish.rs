@@ -17,15 +17,15 @@ pub struct PublishArgs {
 pub fn run(ctx: &Ctx, args: PublishArgs) -> Result<()> {
     let mut db = ctx.open()?;
     let report = crate::publish::publish(&mut db, &args.dir)?;
-    ctx.out.status(&format!(
-        "published {} records ({} new) in {} log files, {} queues and {} places to {}; root {}",
-        report.tree_size,
-        report.records_added,
-        report.log_files,
-        report.queues,
-        report.places,
-        report.dir,
-        report.root
+    ctx.out.status(&crate::tr!(
+        "msg-published",
+        records = report.tree_size,
+        new = report.records_added,
+        files = report.log_files as i64,
+        queues = report.queues as i64,
+        places = report.places as i64,
+        dir = report.dir.clone(),
+        root = report.root.clone()
     ));
     ctx.out.object(&report)
 }

@@ -42,17 +42,26 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
     let outcome = db.change(&actor, &ctx.now, mode, |c| sweep::run(c, day))?;
     let s = outcome.summary;
     let message = match (&outcome.first_run_at, s.is_empty()) {
-        (Some(at), true) => format!("sweep of {day}: nothing to do (already done at {at})"),
-        _ => format!(
-            "sweep of {day}{}: {} windows closed, {} directions expired, {} stop-listed, {} removed after {} expirations, {} stop lists ended, {} removed at the age limit",
-            if args.dry_run { " (dry run, nothing written)" } else { "" },
-            s.windows_closed,
-            s.directions_expired,
-            s.stop_listed,
-            s.removed_expired_twice,
-            outcome.max_expirations,
-            s.stop_lists_ended,
-            s.removed_age_limit
+        (Some(at), true) => crate::tr!(
+            "msg-sweep-done-already",
+            day = day.to_string(),
+            at = at.clone()
+        ),
+        _ => crate::tr!(
+            "msg-sweep",
+            day = day.to_string(),
+            dry = if args.dry_run {
+                crate::tr!("msg-dry-run")
+            } else {
+                String::new()
+            },
+            windows = s.windows_closed as i64,
+            expired = s.directions_expired as i64,
+            stop = s.stop_listed as i64,
+            removed = s.removed_expired_twice as i64,
+            max = i64::from(outcome.max_expirations),
+            ended = s.stop_lists_ended as i64,
+            age = s.removed_age_limit as i64
         ),
     };
     ctx.out.status(&message);

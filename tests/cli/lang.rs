@@ -360,3 +360,32 @@ fn r_l1_what_a_command_did_is_said_in_the_language() {
     let audit = said(&[], &["audit", "verify"]);
     assert!(audit.contains("audit ok"), "{audit}");
 }
+
+/// R-L1: the summaries of an import and a sweep, dry or not, in English and in Russian.
+#[test]
+fn r_l1_import_and_sweep_summaries_are_said_in_the_language() {
+    let env = city();
+    let sweep = ["--now", "2026-03-17T01:30", "sweep", "--dry-run"];
+    let (_, en) = run_both(&env, &[], &sweep);
+    assert!(
+        en.contains("sweep of 2026-03-17 (dry run, nothing written): 0 windows closed"),
+        "{en}"
+    );
+    let (_, ru) = run_both(&env, &[("KEZEK_LANG", "ru")], &sweep);
+    assert!(
+        ru.contains("обход за 2026-03-17 (проверка, ничего не записано): закрыто окон 0"),
+        "{ru}"
+    );
+    let places = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/places.csv");
+    let import = ["place", "import", places.to_str().unwrap(), "--dry-run"];
+    let (_, en) = run_both(&env, &[], &import);
+    assert!(
+        en.contains("would import (dry run, nothing written)"),
+        "{en}"
+    );
+    let (_, kk) = run_both(&env, &[("KEZEK_LANG", "kk")], &import);
+    assert!(
+        kk.contains("импортталар еді") && kk.contains("орындар"),
+        "{kk}"
+    );
+}
