@@ -43,7 +43,7 @@ impl Output {
                     self.status(&tr!("ui-none"));
                     return Ok(());
                 }
-                self.write(&table_text(&values, None, true))
+                self.write(&table_text(&values, None, true, self.quiet))
             }
         }
     }
@@ -68,7 +68,7 @@ impl Output {
                     .unwrap_or(table_first.len())
             });
         }
-        let mut out = Lister::new(self.format, columns);
+        let mut out = Lister::new(self.format, columns, self.quiet);
         let mut failed = None;
         let result = produce(&mut |row: &T| match out.row(row) {
             Ok(()) => Ok(true),
@@ -110,7 +110,7 @@ impl Output {
                     .iter()
                     .map(|(k, v)| serde_json::json!({ "field": header(k), "value": shown(k, v) }))
                     .collect();
-                self.write(&table_text(&rows, None, false))
+                self.write(&table_text(&rows, None, false, self.quiet))
             }
         }
     }
@@ -240,6 +240,8 @@ struct Lister {
     rows: usize,
     /// A table's first rows, held until their widths are known.
     pending: Vec<Value>,
+    /// `--quiet`: nothing on stderr.
+    quiet: bool,
     widths: Option<Vec<usize>>,
 }
 
@@ -254,7 +256,7 @@ fn io_error(e: csv::Error) -> std::io::Error {
 const TABLE_SAMPLE: usize = 256;
 
 impl Lister {
-    fn new(format: Format, columns: Vec<String>) -> Lister {
+    fn new(format: Format, columns: Vec<String>, quiet: bool) -> Lister {
         Lister {
             format,
             columns,
@@ -267,6 +269,7 @@ impl Lister {
             }),
             rows: 0,
             pending: Vec::new(),
+            quiet,
             widths: None,
         }
     }
@@ -334,20 +337,14 @@ impl Lister {
         if !more {
             return self
                 .out
-                .write_all(table_text(&rows, Some(&self.columns), true).as_bytes());
+                .write_all(table_text(&rows, Some(&self.columns), true, self.quiet).as_bytes());
         }
         let mut widths = sample_widths(&self.columns, &rows);
         if let Some(room) = terminal_width() {
             // On a terminal, the leading columns that fit whole (R-L3).
             let keep = fitting(&widths, room).0.max(1);
             if keep < self.columns.len() {
-                eprintln!(
-                    "{}",
-                    tr!(
-                        "ui-more-columns",
-                        count = (self.columns.len() - keep) as i64
-                    )
-                );
+                say_left_out(self.columns.len() - keep, self.quiet);
                 self.columns.truncate(keep);
                 widths.truncate(keep);
             }
@@ -468,6 +465,13 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
 }
 
+/// Tells on stderr, unless `--quiet`, how many columns a table left out to fit the terminal.
+fn say_left_out(count: usize, quiet: bool) {
+    if !quiet {
+        eprintln!("{}", tr!("ui-more-columns", count = count as i64));
+    }
+}
+
 /// The least width a last column squeezed into what room is left gets (it then wraps between words).
 const LEAST_LAST_COLUMN: usize = 16;
 
@@ -489,7 +493,7 @@ fn fitting(widths: &[usize], room: usize) -> (usize, Option<usize>) {
 /// A table's text. On a terminal, a list keeps to the terminal's width by leaving out its last columns, never
 /// by splitting a number or a word inside a kept column (`fit`); one record's table of fields wraps its values
 /// between words. Piped, every column is there, plain and stable.
-fn table_text(rows: &[Value], columns: Option<&[String]>, fit: bool) -> String {
+fn table_text(rows: &[Value], columns: Option<&[String]>, fit: bool, quiet: bool) -> String {
     let headers = columns.map_or_else(|| headers(rows), <[String]>::to_vec);
     let grid: Vec<Vec<String>> = rows
         .iter()
@@ -531,10 +535,7 @@ fn table_text(rows: &[Value], columns: Option<&[String]>, fit: bool) -> String {
                 }
                 table.set_constraints(constraints);
                 if keep < titles.len() {
-                    eprintln!(
-                        "{}",
-                        tr!("ui-more-columns", count = (titles.len() - keep) as i64)
-                    );
+                    say_left_out(titles.len() - keep, quiet);
                 }
             }
         }
