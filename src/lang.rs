@@ -247,6 +247,83 @@ mod tests {
         );
     }
 
+    /// The words of a catalog text that are English prose: placeholders, quoted or back-quoted values, flags,
+    /// codes (with `_`, `.`, `/`, `=` or digits) and the names kept in every language are left out.
+    fn english_words(text: &str) -> Vec<String> {
+        const KEPT: &[&str] = &[
+            "kezek",
+            "JSON",
+            "CSV",
+            "UTF",
+            "SQLite",
+            "sqlite",
+            "PEM",
+            "RSA",
+            "SHA",
+            "Merkle",
+            "Windows",
+            "Excel",
+            "Litestream",
+            "RFC",
+            "egov",
+            "SMS",
+            "mail",
+        ];
+        let mut plain = String::new();
+        let mut depth = 0;
+        let mut quote: Option<char> = None;
+        for c in text.chars() {
+            match (c, quote) {
+                ('{', None) => depth += 1,
+                ('}', None) if depth > 0 => depth -= 1,
+                (q @ ('\'' | '`'), None) if depth == 0 => quote = Some(q),
+                ('[', None) if depth == 0 => quote = Some(']'),
+                (q, Some(open)) if q == open => quote = None,
+                (c, None) if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        plain
+            .split(|c: char| c.is_whitespace() || ",;:()!?\"«»".contains(c))
+            .filter(|w| !w.starts_with('-'))
+            .filter(|w| {
+                !w.contains(['_', '.', '/', '=', '<', '>'])
+                    && !w.contains(|c: char| c.is_ascii_digit())
+            })
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()))
+            .filter(|w| !KEPT.contains(w))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// R-L1: no Russian or Kazakh text is left in English.
+    #[test]
+    fn r_l1_russian_and_kazakh_texts_have_no_english_words() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        for lang in [Lang::Ru, Lang::Kk] {
+            for entry in std::fs::read_dir(dir.join(lang.code())).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+                    let value = match line.split_once(" =") {
+                        Some((_, v)) if !line.starts_with(' ') => v,
+                        _ => line,
+                    };
+                    let words = english_words(value);
+                    assert!(words.is_empty(), "{path:?}: English {words:?} in: {line}");
+                }
+            }
+        }
+        assert_eq!(
+            english_words("run kezek audit verify"),
+            ["run", "audit", "verify"]
+        );
+        assert!(
+            english_words("{ $x } см. `kezek audit verify` --lang '{ $v }' R-Q3 col_x").is_empty()
+        );
+    }
+
     /// R-L1: every catalog file exists in every language, parses, and holds the same messages; a message missing
     /// in one language fails here rather than falling back to English at an officer's terminal.
     #[test]

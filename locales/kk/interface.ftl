@@ -199,4 +199,4 @@ ui-not-confirmed = расталмады: ештеңе өзгертілмеді
 ui-no-terminal = { $question } Терминалсыз бас тартылды: растау үшін --yes қосыңыз
 ui-csv-semicolons = бөлгіш — нүктелі үтір (тақырып жолы бойынша анықталды)
 ui-csv-cp1251 = UTF-8 емес: Windows-1251 ретінде оқылды (Excel осылай сақтайды)
-ui-more-columns = тағы { $count } баған (--format json немесе show)
+ui-more-columns = тағы { $count } баған (`--format json` немесе `show`)

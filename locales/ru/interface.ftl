@@ -199,4 +199,4 @@ ui-not-confirmed = не подтверждено: ничего не измене
 ui-no-terminal = { $question } Без терминала отказ: добавьте --yes для подтверждения
 ui-csv-semicolons = разделитель — точка с запятой (определён по строке заголовка)
 ui-csv-cp1251 = не в UTF-8: прочитан как Windows-1251 (так сохраняет Excel)
-ui-more-columns = ещё столбцов: { $count } (--format json или show)
+ui-more-columns = ещё столбцов: { $count } (`--format json` или `show`)
