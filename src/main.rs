@@ -1,6 +1,7 @@
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use kezek::cli::help;
 use kezek::domain::iin::mask_iins_in;
 
 /// Every message kezek prints about a failure goes through `mask_iins_in`: messages echo what the officer typed
@@ -8,11 +9,22 @@ use kezek::domain::iin::mask_iins_in;
 /// full (SPEC §8), whichever command and whichever code path produced it.
 fn main() {
     std::panic::set_hook(Box::new(print_panic));
-    let cli = match kezek::Cli::try_parse() {
+    // The language is known before the command line is parsed, so that --help and clap's reports speak it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help::language_of(&args);
+    kezek::lang::set(lang);
+    let parsed = help::localized(kezek::Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| kezek::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         // --help and --version go to stdout as clap prints them; they echo nothing typed.
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {
+            if let Some(text) = help::parse_error(&e, lang) {
+                eprint!("{}", mask_iins_in(&text));
+                std::process::exit(e.exit_code());
+            }
             let rendered = e.render();
             let text = if stderr_has_colors() {
                 rendered.ansi().to_string()

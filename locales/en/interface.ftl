@@ -200,3 +200,43 @@ ui-no-terminal = { $question } Refusing without a terminal: add --yes to confirm
 ui-csv-semicolons = read as separated by semicolons (told from the header row)
 ui-csv-cp1251 = not UTF-8: read as Windows-1251 (as Excel saves it)
 ui-more-columns = { $count } more columns: --format json or show
+ui-help-usage = Usage:
+ui-help-options = Options
+ui-help-arguments = Arguments
+ui-help-commands = Commands
+help-flag = Print help (see more with '--help')
+help-version = Print version
+help-help-command = Print this message or the help of the given subcommand(s)
+ui-clap-error = error
+ui-clap-invalid-value = invalid value '{ $value }' for '{ $arg }'
+ui-clap-valid-values = ; possible values: { $values }
+ui-clap-bad-value = invalid value '{ $value }' for '{ $arg }': { $reason }
+ui-clap-unknown-argument = unexpected argument '{ $arg }'
+ui-clap-unknown-command = unrecognized subcommand '{ $command }'
+ui-clap-missing = the following required arguments were not provided: { $args }
+ui-clap-missing-command = a command is required
+ui-clap-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+ui-clap-values = wrong number of values for '{ $arg }'
+ui-clap-more = For more information, try '--help'.
+ui-clap-similar = tip: a similar value exists: '{ $value }'
+ui-help-default = default
+ui-help-env = env
+ui-help-values = possible values
+help-flag-long = Print help (see a summary with '-h')
+ui-man-name = NAME
+ui-man-synopsis = SYNOPSIS
+ui-man-description = DESCRIPTION
+ui-man-options = OPTIONS
+ui-man-commands = SUBCOMMANDS
+ui-man-extra = NOTES
+ui-man-version = VERSION
+ui-man-exit-status = EXIT STATUS
+ui-man-examples = EXAMPLES
+ui-man-exit-codes =
+    0 done (and for a check: all is well)
+    1 unexpected error (SQLite, input/output)
+    2 usage error: an unknown flag, a bad value of a flag, a missing argument
+    3 refused by a rule: the message names the rule (R-…)
+    4 not found: the application, direction, officer or file named does not exist
+    65 bad input data: a field, a line of a file, or an audit that fails; nothing was written
+    75 database busy: another kezek process is writing; try again later

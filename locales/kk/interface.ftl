@@ -200,3 +200,43 @@ ui-no-terminal = { $question } Терминалсыз бас тартылды: �
 ui-csv-semicolons = бөлгіш — нүктелі үтір (тақырып жолы бойынша анықталды)
 ui-csv-cp1251 = UTF-8 емес: Windows-1251 ретінде оқылды (Excel осылай сақтайды)
 ui-more-columns = тағы { $count } баған (`--format json` немесе `show`)
+ui-help-usage = Қолданылуы:
+ui-help-options = Параметрлер
+ui-help-arguments = Аргументтер
+ui-help-commands = Командалар
+help-flag = Анықтаманы көрсету (толығырақ: `--help`)
+help-version = Нұсқасын көрсету
+help-help-command = Осы анықтаманы немесе көрсетілген команданың анықтамасын көрсету
+ui-clap-error = қате
+ui-clap-invalid-value = '{ $arg }' үшін '{ $value }' мәні жарамсыз
+ui-clap-valid-values = ; рұқсат етілген мәндер: { $values }
+ui-clap-bad-value = '{ $arg }' үшін '{ $value }' мәні жарамсыз: { $reason }
+ui-clap-unknown-argument = белгісіз аргумент '{ $arg }'
+ui-clap-unknown-command = белгісіз команда '{ $command }'
+ui-clap-missing = міндетті аргументтер көрсетілмеген: { $args }
+ui-clap-missing-command = команданы көрсету керек
+ui-clap-conflict = '{ $arg }' аргументін '{ $other }' аргументімен бірге қолдануға болмайды
+ui-clap-values = '{ $arg }' үшін мәндер саны дұрыс емес
+ui-clap-more = Толығырақ: '--help'.
+ui-clap-similar = ұқсас мән: '{ $value }'
+ui-help-default = әдепкі
+ui-help-env = орта айнымалысы
+ui-help-values = рұқсат етілген мәндер
+help-flag-long = Анықтаманы көрсету (қысқаша: '-h')
+ui-man-name = АТАУЫ
+ui-man-synopsis = ҚЫСҚАША
+ui-man-description = СИПАТТАМАСЫ
+ui-man-options = ПАРАМЕТРЛЕР
+ui-man-commands = КОМАНДАЛАР
+ui-man-extra = ЕСКЕРТПЕЛЕР
+ui-man-version = НҰСҚАСЫ
+ui-man-exit-status = ҚАЙТАРУ КОДЫ
+ui-man-examples = МЫСАЛДАР
+ui-man-exit-codes =
+    0 орындалды (тексеру үшін: бәрі дұрыс)
+    1 күтпеген қате (SQLite, енгізу-шығару)
+    2 шақыру қатесі: белгісіз жалауша, жалаушаның мәні қате, аргумент көрсетілмеген
+    3 ереже бойынша бас тартылды: хабарлама ережені атайды (R-…)
+    4 табылмады: аталған өтініш, жолдама, қызметкер немесе файл жоқ
+    65 кіріс деректері қате: өріс, файл жолы немесе өтпеген аудит; ештеңе жазылған жоқ
+    75 дерекқор бос емес: kezek-тің басқа процесі жазып жатыр; кейінірек қайталаңыз

@@ -200,3 +200,43 @@ ui-no-terminal = { $question } Без терминала отказ: добав�
 ui-csv-semicolons = разделитель — точка с запятой (определён по строке заголовка)
 ui-csv-cp1251 = не в UTF-8: прочитан как Windows-1251 (так сохраняет Excel)
 ui-more-columns = ещё столбцов: { $count } (`--format json` или `show`)
+ui-help-usage = Использование:
+ui-help-options = Параметры
+ui-help-arguments = Аргументы
+ui-help-commands = Команды
+help-flag = Показать справку (подробнее: `--help`)
+help-version = Показать версию
+help-help-command = Показать эту справку или справку по указанной команде
+ui-clap-error = ошибка
+ui-clap-invalid-value = недопустимое значение '{ $value }' для '{ $arg }'
+ui-clap-valid-values = ; допустимые значения: { $values }
+ui-clap-bad-value = недопустимое значение '{ $value }' для '{ $arg }': { $reason }
+ui-clap-unknown-argument = неизвестный аргумент '{ $arg }'
+ui-clap-unknown-command = неизвестная команда '{ $command }'
+ui-clap-missing = не указаны обязательные аргументы: { $args }
+ui-clap-missing-command = нужно указать команду
+ui-clap-conflict = аргумент '{ $arg }' нельзя указывать вместе с '{ $other }'
+ui-clap-values = неверное число значений для '{ $arg }'
+ui-clap-more = Подробнее: '--help'.
+ui-clap-similar = похожее значение: '{ $value }'
+ui-help-default = по умолчанию
+ui-help-env = переменная окружения
+ui-help-values = допустимые значения
+help-flag-long = Показать справку (кратко: '-h')
+ui-man-name = ИМЯ
+ui-man-synopsis = ОБЗОР
+ui-man-description = ОПИСАНИЕ
+ui-man-options = ПАРАМЕТРЫ
+ui-man-commands = КОМАНДЫ
+ui-man-extra = ПРИМЕЧАНИЯ
+ui-man-version = ВЕРСИЯ
+ui-man-exit-status = КОД ВОЗВРАТА
+ui-man-examples = ПРИМЕРЫ
+ui-man-exit-codes =
+    0 выполнено (для проверки: всё в порядке)
+    1 непредвиденная ошибка (SQLite, ввод-вывод)
+    2 ошибка вызова: неизвестный флаг, неверное значение флага, не указан аргумент
+    3 отказано по правилу: сообщение называет правило (R-…)
+    4 не найдено: названные заявление, направление, сотрудник или файл не существуют
+    65 неверные входные данные: поле, строка файла или непройденный аудит; ничего не записано
+    75 база данных занята: пишет другой процесс kezek; повторите позже

@@ -43,11 +43,16 @@ pub enum ApplicationCommand {
     )]
     Import(super::ImportArgs),
     /// Show one application: child, applicant, documents, status, queue and class positions
-    Show { number: String },
+    Show {
+        /// The application's number
+        number: String,
+    },
     /// Find a child's applications by IIN, or by full name and birth date (R-Q9)
     Find {
+        /// The child's IIN
         #[arg(long, conflicts_with_all = ["name", "birth_date"], required_unless_present = "name")]
         iin: Option<String>,
+        /// Part of the child's name (any case)
         #[arg(long, requires = "birth_date")]
         name: Option<String>,
         /// YYYY-MM-DD
@@ -59,6 +64,7 @@ pub enum ApplicationCommand {
         /// The queue type
         #[arg(long, value_parser = ["general", "sanatorium"])]
         queue_type: Option<String>,
+        /// Only the applications of this group year
         #[arg(long)]
         group_year: Option<i64>,
         /// The status
@@ -70,6 +76,7 @@ pub enum ApplicationCommand {
     },
     /// Change the benefit category; the registration time stays (R-Q8)
     SetCategory {
+        /// The application's number
         number: String,
         /// A category name, or `none` for no benefit
         #[arg(long)]
@@ -80,7 +87,9 @@ pub enum ApplicationCommand {
     },
     /// Withdraw an application at the applicant's request: removed, reason withdrawn (asks for confirmation)
     Withdraw {
+        /// The application's number
         number: String,
+        /// Why it is withdrawn (kept in the journal)
         #[arg(long)]
         reason: String,
     },
@@ -99,6 +108,7 @@ pub enum ApplicationCommand {
         publication too."
     )]
     Explain {
+        /// The application's number
         number: String,
         /// YYYY-MM-DD [default: the registration]
         #[arg(long)]
@@ -114,19 +124,25 @@ pub struct DocumentArgs {
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
+    /// The child's IIN (12 digits; gives the birth date and the group year)
     #[arg(long)]
     child_iin: Option<String>,
+    /// The child's full name
     #[arg(long)]
     child_name: Option<String>,
+    /// The applicant's IIN (a parent or legal representative)
     #[arg(long)]
     applicant_iin: Option<String>,
+    /// The applicant's full name
     #[arg(long)]
     applicant_name: Option<String>,
     /// +7 and ten digits
     #[arg(long)]
     phone: Option<String>,
+    /// The family's e-mail address, for notifications
     #[arg(long)]
     email: Option<String>,
+    /// The family's district (one of `kezek district list`)
     #[arg(long)]
     district: Option<String>,
     /// The queue type [default: general]

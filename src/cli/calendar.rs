@@ -23,6 +23,7 @@ pub enum CalendarCommand {
         /// holiday | workday
         #[arg(long)]
         kind: String,
+        /// What the day is (e.g. Kurban Ait), shown in `calendar show`
         #[arg(long, default_value = "")]
         name: String,
     },

@@ -12,8 +12,10 @@ use crate::store::directions;
 pub enum ChildCommand {
     /// Record a child's departure from an organization: the place is free from the next day (R-D9)
     Depart {
+        /// The child's IIN
         #[arg(long)]
         iin: String,
+        /// The organization the child leaves
         #[arg(long)]
         org: String,
         /// YYYY-MM-DD [default: today]

@@ -17,7 +17,10 @@ pub enum DbCommand {
         long_about = "Copy the database to FILE with SQLite's online backup API: the copy is consistent \
         even while other processes write. FILE is created with mode 0600 and is never overwritten."
     )]
-    Backup { file: PathBuf },
+    Backup {
+        /// The file to write (must not exist)
+        file: PathBuf,
+    },
     /// SQLite's integrity and foreign-key checks, the queue counts, then `audit verify` (R-A6, R-A8)
     #[command(
         long_about = "SQLite's integrity and foreign-key checks, the queue counts, then `audit verify` with \

@@ -28,27 +28,37 @@ pub enum DirectionCommand {
     Issue {
         /// The application number
         number: String,
+        /// The place's id
         #[arg(long)]
         place: i64,
     },
     /// Extend a direction once, before it expires, by 1 to 30 days, with a reason (R-D6); signed again
     Extend {
+        /// The direction's number
         direction: String,
+        /// How many days to add (at most extension_max_days in all, R-D6)
         #[arg(long)]
         days: i64,
+        /// Why it is extended (kept in the journal)
         #[arg(long)]
         reason: String,
     },
     /// Revoke a direction at the applicant's request, within 24 hours of issue (R-D7; asks for confirmation)
-    Revoke { direction: String },
+    Revoke {
+        /// The direction's number
+        direction: String,
+    },
     /// Annul a direction before enrollment, with a reason (R-D7; asks for confirmation)
     Annul {
+        /// The direction's number
         direction: String,
+        /// Why it is annulled (kept in the journal and told to the family)
         #[arg(long)]
         reason: String,
     },
     /// Record that the child arrived: enrolled (R-D8)
     Enroll {
+        /// The direction's number
         direction: String,
         /// Issue date of the benefit document shown at the kindergarten (benefit classes)
         #[arg(long, value_name = "YYYY-MM-DD")]
@@ -64,16 +74,22 @@ pub enum DirectionCommand {
         direction was revoked, annulled (R-D7) or expired (R-S2), or when its document was purged by `db purge` \
         (the kept signature is then checked against the kept SHA-256 of the document; R-D8 for an enrolled one)."
     )]
-    Verify { direction: String },
+    Verify {
+        /// The direction's number
+        direction: String,
+    },
     /// List directions
     List {
         /// The status
         #[arg(long, value_parser = ["issued", "enrolled", "expired", "revoked", "annulled"])]
         status: Option<String>,
+        /// Only the directions of this application
         #[arg(long)]
         application: Option<String>,
+        /// Only the directions into this organization
         #[arg(long)]
         org: Option<String>,
+        /// At most this many directions
         #[arg(long)]
         limit: Option<usize>,
     },

@@ -29,6 +29,7 @@ pub mod db;
 pub mod demo;
 pub mod direction;
 pub mod district;
+pub mod help;
 pub mod history;
 pub mod init;
 pub mod man;
@@ -345,6 +346,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
 /// The arguments every CSV import takes.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
+    /// The CSV file (UTF-8 or Windows-1251, separated by `,` or `;`)
     pub file: PathBuf,
     /// Check the file against the database, write nothing
     #[arg(long)]

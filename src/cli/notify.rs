@@ -14,6 +14,7 @@ pub enum NotifyCommand {
         --officer and --key)."
     )]
     Export {
+        /// Mark the exported notifications as sent, so that the next export leaves them out
         #[arg(long)]
         mark_sent: bool,
     },

@@ -31,10 +31,13 @@ pub enum OfficerCommand {
         change (R-A2). After that an active officer adds the others."
     )]
     Add {
+        /// The new officer's id, as they will name themselves with --officer (letters, digits, '.', '_', '-')
         #[arg(long)]
         id: String,
+        /// The officer's full name
         #[arg(long)]
         name: String,
+        /// The officer's district (one of `kezek district list`)
         #[arg(long)]
         district: String,
         /// The officer's public key file (PEM, SubjectPublicKeyInfo, RSA of 2048 bits or more)
@@ -63,7 +66,10 @@ pub enum OfficerCommand {
         verifiable. The last active officer cannot be deactivated. Asks for confirmation on a terminal unless \
         --yes; without a terminal and without --yes it refuses (exit 2)."
     )]
-    Deactivate { id: String },
+    Deactivate {
+        /// The officer to deactivate
+        id: String,
+    },
 }
 
 pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {

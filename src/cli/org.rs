@@ -12,16 +12,19 @@ pub enum OrgCommand {
         /// A unique code, e.g. DS-017
         #[arg(long)]
         code: String,
+        /// The organization's name
         #[arg(long)]
         name: String,
         /// state | private | sanatorium
         #[arg(long)]
         kind: String,
+        /// Its district (one of `kezek district list`)
         #[arg(long)]
         district: String,
         /// +7 and ten digits
         #[arg(long)]
         phone: Option<String>,
+        /// Its street address
         #[arg(long)]
         address: Option<String>,
     },
@@ -34,6 +37,7 @@ pub enum OrgCommand {
     Import(super::ImportArgs),
     /// List organizations
     List {
+        /// Only the organizations of this district
         #[arg(long)]
         district: Option<String>,
         /// state | private | sanatorium

@@ -17,13 +17,16 @@ pub enum PlaceCommand {
         --type defaults to the organization's; --release-date defaults to today. At most 10,000 at once."
     )]
     Publish {
+        /// The organization's code
         #[arg(long)]
         org: String,
+        /// The group year of the places (the birth year of the children they are for)
         #[arg(long)]
         group_year: String,
         /// ru | kk
         #[arg(long)]
         language: String,
+        /// How many places
         #[arg(long)]
         count: String,
         /// The place type
@@ -41,8 +44,10 @@ pub enum PlaceCommand {
     Import(super::ImportArgs),
     /// List places
     List {
+        /// Only the places of this organization
         #[arg(long)]
         org: Option<String>,
+        /// Only the places of this group year
         #[arg(long)]
         group_year: Option<i64>,
         /// The status
@@ -51,13 +56,18 @@ pub enum PlaceCommand {
         /// The place type
         #[arg(long = "type", value_parser = ["regular", "sanatorium"])]
         place_type: Option<String>,
+        /// Only the places of this district
         #[arg(long)]
         district: Option<String>,
+        /// At most this many places
         #[arg(long)]
         limit: Option<usize>,
     },
     /// Withdraw a place that nobody holds (R-P6; asks for confirmation)
-    Withdraw { id: i64 },
+    Withdraw {
+        /// The place's id
+        id: i64,
+    },
 }
 
 #[derive(Serialize)]

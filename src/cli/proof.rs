@@ -38,6 +38,7 @@ pub enum ProofCommand {
         (RFC 9162 consistency proof)."
     )]
     Consistency {
+        /// The size of the earlier tree (a checkpoint's size)
         #[arg(long)]
         from: i64,
         /// [default: the latest checkpoint's tree size]

@@ -16,8 +16,10 @@ pub enum SettingsCommand {
         value out of range names the key and the range (exit 65). The change is journaled like every change."
     )]
     Set {
+        /// The setting's key (see `kezek settings show`)
         #[arg(id = "setting", value_name = "KEY")]
         key: String,
+        /// Its new value, in the form `settings show` prints
         #[arg(allow_hyphen_values = true)]
         value: String,
     },

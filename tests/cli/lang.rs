@@ -389,3 +389,84 @@ fn r_l1_import_and_sweep_summaries_are_said_in_the_language() {
         "{kk}"
     );
 }
+
+/// R-L1: `--help`, clap's own refusals and the man pages speak the language; the exit code of a usage error
+/// stays 2 in every language.
+#[test]
+fn r_l1_help_and_usage_errors_speak_the_language() {
+    let env = TestEnv::bare();
+    for (lang, usage, heading, words) in [
+        (
+            "ru",
+            "Использование:",
+            "Параметры:",
+            "Зарегистрировать ребёнка",
+        ),
+        ("kk", "Қолданылуы:", "Параметрлер:", "кезекке"),
+    ] {
+        let help = run(
+            &env,
+            &[("KEZEK_LANG", lang)],
+            &["application", "register", "--help"],
+        );
+        assert!(
+            help.contains(usage) && help.contains(heading),
+            "{lang}: {help}"
+        );
+        assert!(help.contains(words), "{lang}: {help}");
+        for english in [
+            "Usage:",
+            "Options:",
+            "Print help",
+            "[env:",
+            "[default:",
+            "The child's IIN",
+        ] {
+            assert!(!help.contains(english), "{lang}: {english} in {help}");
+        }
+        // The flag wins over the environment, as for every other text.
+        let flagged = run(
+            &env,
+            &[("KEZEK_LANG", "en")],
+            &["--lang", lang, "application", "register", "--help"],
+        );
+        assert_eq!(flagged, help);
+
+        let out = env
+            .cmd()
+            .env("KEZEK_LANG", lang)
+            .args(["application", "list", "--status", "queud"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("'queud'") && err.contains("'queued'"),
+            "{lang}: {err}"
+        );
+        assert!(
+            !err.contains("invalid value") && !err.contains("For more information"),
+            "{err}"
+        );
+    }
+    let english = run(&env, &[], &["application", "register", "--help"]);
+    assert!(
+        english.contains("Usage:") && english.contains("The child's IIN"),
+        "{english}"
+    );
+
+    // The man pages: English in man/, Russian in man/ru, Kazakh in man/kk, each with its exit status.
+    let man = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let ru = std::fs::read_to_string(man.join("ru/kezek-sweep.1")).unwrap();
+    assert!(
+        ru.contains(".SH КОД ВОЗВРАТА")
+            && ru.contains(".SH ПРИМЕРЫ")
+            && ru.contains("Ночной обход"),
+        "{ru}"
+    );
+    let en = std::fs::read_to_string(man.join("kezek-sweep.1")).unwrap();
+    assert!(
+        en.contains(".SH EXIT STATUS") && en.contains(".SH EXAMPLES"),
+        "{en}"
+    );
+}
