@@ -15,6 +15,7 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 pub const MIN_BITS: usize = 2048;
 pub const MAX_BITS: usize = 8192;
@@ -49,8 +50,13 @@ impl PublicKey {
     /// Reads a SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`) of an RSA key of at least 2048 bits.
     pub fn from_pem(field: &str, text: &str) -> Result<PublicKey> {
         let block = parse_pem(field, text, "PUBLIC KEY")?;
-        let key = RsaPublicKey::from_public_key_der(block.contents())
-            .map_err(|e| Error::bad(format!("{field}: not an RSA public key ({e})")))?;
+        let key = RsaPublicKey::from_public_key_der(block.contents()).map_err(|e| {
+            Error::bad(tr!(
+                "err-crypto-not-public-key",
+                field = field.to_string(),
+                error = e.to_string()
+            ))
+        })?;
         check_bits(field, key.size() * 8)?;
         Ok(PublicKey::from_key(key))
     }
@@ -107,7 +113,7 @@ impl PrivateKey {
     pub fn generate(bits: usize) -> Result<PrivateKey> {
         check_bits("--bits", bits)?;
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), bits)
-            .map_err(|e| Error::Internal(format!("key generation failed: {e}")))?;
+            .map_err(|e| Error::Internal(tr!("err-crypto-keygen", error = e.to_string())))?;
         Ok(PrivateKey::from_key(key))
     }
 
@@ -122,8 +128,13 @@ impl PrivateKey {
     /// Reads a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`).
     pub fn from_pem(field: &str, text: &str) -> Result<PrivateKey> {
         let block = parse_pem(field, text, "PRIVATE KEY")?;
-        let key = RsaPrivateKey::from_pkcs8_der(block.contents())
-            .map_err(|e| Error::bad(format!("{field}: not an RSA private key ({e})")))?;
+        let key = RsaPrivateKey::from_pkcs8_der(block.contents()).map_err(|e| {
+            Error::bad(tr!(
+                "err-crypto-not-private-key",
+                field = field.to_string(),
+                error = e.to_string()
+            ))
+        })?;
         check_bits(field, key.size() * 8)?;
         Ok(PrivateKey::from_key(key))
     }
@@ -132,21 +143,35 @@ impl PrivateKey {
     /// the officer's alone (R-A1).
     pub fn load(path: &Path) -> Result<PrivateKey> {
         let shown = path.display();
+        let unreadable = |e: std::io::Error| {
+            Error::bad(tr!(
+                "err-crypto-key-unreadable",
+                field = "--key",
+                path = shown.to_string(),
+                error = e.to_string()
+            ))
+        };
         let meta = fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound(format!("--key: key file {shown}")),
-            _ => Error::bad(format!("--key: cannot read {shown}: {e}")),
+            std::io::ErrorKind::NotFound => Error::NotFound(tr!(
+                "err-crypto-key-file",
+                field = "--key",
+                path = shown.to_string()
+            )),
+            _ => unreadable(e),
         })?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(Error::refused(
                 "R-A1",
-                format!(
-                    "--key: {shown} may be read by others (mode {mode:04o}); run chmod 600 {shown}"
+                tr!(
+                    "err-crypto-key-open",
+                    field = "--key",
+                    path = shown.to_string(),
+                    mode = format!("{mode:04o}")
                 ),
             ));
         }
-        let text = fs::read_to_string(path)
-            .map_err(|e| Error::bad(format!("--key: cannot read {shown}: {e}")))?;
+        let text = fs::read_to_string(path).map_err(unreadable)?;
         PrivateKey::from_pem(&format!("--key {shown}"), &text)
     }
 
@@ -172,9 +197,10 @@ impl PrivateKey {
         let pub_path = dir.join("officer.pub");
         for p in [&key_path, &pub_path] {
             if p.exists() {
-                return Err(Error::usage(format!(
-                    "--out: {} exists; kezek never overwrites a key (choose another directory)",
-                    p.display()
+                return Err(Error::usage(tr!(
+                    "err-crypto-key-exists",
+                    field = "--out",
+                    path = p.display().to_string()
                 )));
             }
         }
@@ -200,12 +226,19 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
 }
 
 fn parse_pem(field: &str, text: &str, tag: &str) -> Result<pem::Pem> {
-    let block =
-        pem::parse(text).map_err(|e| Error::bad(format!("{field}: not a PEM file ({e})")))?;
+    let block = pem::parse(text).map_err(|e| {
+        Error::bad(tr!(
+            "err-crypto-not-pem",
+            field = field.to_string(),
+            error = e.to_string()
+        ))
+    })?;
     if block.tag() != tag {
-        return Err(Error::bad(format!(
-            "{field}: expected a '{tag}' PEM block, found '{}'",
-            block.tag()
+        return Err(Error::bad(tr!(
+            "err-crypto-pem-tag",
+            field = field.to_string(),
+            expected = tag.to_string(),
+            found = block.tag().to_string()
         )));
     }
     Ok(block)
@@ -215,8 +248,12 @@ fn check_bits(field: &str, bits: usize) -> Result<()> {
     if (MIN_BITS..=MAX_BITS).contains(&bits) {
         Ok(())
     } else {
-        Err(Error::bad(format!(
-            "{field}: an RSA key of {bits} bits; kezek needs {MIN_BITS} to {MAX_BITS}"
+        Err(Error::bad(tr!(
+            "err-crypto-bits",
+            field = field.to_string(),
+            bits = bits as i64,
+            min = MIN_BITS as i64,
+            max = MAX_BITS as i64
         )))
     }
 }

@@ -14,7 +14,11 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, shown(&self.message))
+        f.write_str(&crate::tr!(
+            "err-error-line",
+            line = self.line as i64,
+            message = shown(&self.message)
+        ))
     }
 }
 
@@ -27,25 +31,29 @@ pub enum Error {
     #[error("{rule}: {}", shown(.message))]
     Refused { rule: &'static str, message: String },
     /// A record or file the command names does not exist (exit 4).
-    #[error("not found: {}", shown(.0))]
+    #[error("{}", crate::tr!("err-error-not-found", what = shown(.0)))]
     NotFound(String),
     /// Malformed input: a field, a value or a file (exit 65).
     #[error("{}", shown(.0))]
     BadInput(String),
     /// An input file with bad rows; nothing was written (exit 65).
-    #[error("{}: {} bad row(s), nothing written:\n{}", escaped(.file), .rows.len(), render_rows(.file, .rows))]
+    #[error(
+        "{}\n{}",
+        crate::tr!("err-error-bad-rows", file = escaped(.file), count = .rows.len() as i64),
+        render_rows(.file, .rows)
+    )]
     BadRows { file: String, rows: Vec<RowError> },
     /// The journal or the state tables do not verify (exit 65).
-    #[error("audit failed: {}", shown(.0))]
+    #[error("{}", crate::tr!("err-error-audit-failed", message = shown(.0)))]
     Tampered(String),
     /// Another process holds the database (exit 75).
-    #[error("database busy: another kezek process is writing to it; try again later")]
+    #[error("{}", crate::tr!("err-error-busy"))]
     Busy,
     /// SQLite failed (exit 1).
-    #[error("database: {}", shown(.0))]
+    #[error("{}", crate::tr!("err-error-database", message = shown(.0)))]
     Sqlite(String),
     /// A constraint of the schema refused a write (exit 1; an import reports the row as bad).
-    #[error("database: {}", shown(.0))]
+    #[error("{}", crate::tr!("err-error-database", message = shown(.0)))]
     Constraint(String),
     #[error("{}: {}", shown(.context), .source)]
     Io {
@@ -106,7 +114,11 @@ fn shorten_values(message: &str) -> std::borrow::Cow<'_, str> {
         let chars = value.chars().count();
         if chars > SHOWN_VALUE_CHARS {
             out.extend(value.chars().take(SHOWN_VALUE_CHARS));
-            let _ = write!(out, "…' ({chars} characters)");
+            let _ = write!(
+                out,
+                "…' {}",
+                crate::tr!("err-error-characters", count = chars as i64)
+            );
         } else {
             out.push_str(value);
             out.push('\'');
@@ -140,7 +152,12 @@ fn escape(text: &str, max: usize) -> String {
         };
         if width > max {
             out.truncate(before);
-            let _ = write!(out, "… ({} characters)", text.chars().count());
+            let count = text.chars().count() as i64;
+            let _ = write!(
+                out,
+                "… {}",
+                crate::tr!("err-error-characters", count = count)
+            );
             break;
         }
     }
@@ -176,7 +193,7 @@ impl Error {
         match self {
             Error::Usage(m) | Error::BadInput(m) => m.clone(),
             Error::Refused { rule, message } => format!("{rule}: {message}"),
-            Error::NotFound(m) => format!("not found: {m}"),
+            Error::NotFound(m) => crate::tr!("err-error-not-found", what = m.clone()),
             other => other.to_string(),
         }
     }
@@ -209,7 +226,7 @@ impl Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::io("i/o", e)
+        Error::io(crate::tr!("err-error-io"), e)
     }
 }
 

@@ -107,7 +107,7 @@ pub fn applications(
     let mut rng = StdRng::seed_from_u64(seed);
     let today = now.date_naive();
     let mut serials: HashMap<NaiveDate, u32> = HashMap::new();
-    let io = |e| Error::io("generated CSV", e);
+    let io = |e| Error::io(crate::tr!("err-generate-csv"), e);
     writeln!(out, "{APPLICATION_HEADER}").map_err(io)?;
     for i in 0..count {
         // Registrations in time order over five years, in office-like hours; each child registered within its

@@ -133,9 +133,7 @@ pub(super) fn utf16_refused(name: &str, head: &[u8]) -> Result<()> {
             file: name.to_string(),
             rows: vec![RowError {
                 line: 1,
-                message:
-                    "header: the file is UTF-16 (Unicode text): save it as CSV UTF-8, or as CSV"
-                        .into(),
+                message: crate::tr!("err-csvfile-utf16"),
             }],
         });
     }

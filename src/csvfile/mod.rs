@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::crypto;
 use crate::error::{Error, Result, RowError};
+use crate::tr;
 
 mod dialect;
 mod line_ends;
@@ -175,7 +176,7 @@ impl CsvFile {
         if len == 0 {
             return Err(refuse(
                 1,
-                format!("header: the file is empty (a header row is required: {expected})"),
+                tr!("err-csvfile-empty", expected = expected.clone()),
             ));
         }
         let header = match reader.byte_headers().cloned() {
@@ -184,13 +185,13 @@ impl CsvFile {
                 return Err(match reader.get_ref().unclosed_quote() {
                     Some(quote) => refuse(
                         quote.record_line,
-                        format!(
-                            "header: unclosed quote: the quote opened on line {} is never closed \
-                             (expected columns {expected})",
-                            quote.line
+                        tr!(
+                            "err-csvfile-header-unclosed",
+                            line = quote.line as i64,
+                            expected = expected.clone()
                         ),
                     ),
-                    None => refuse(1, format!("header: {}", csv_reason(&e))),
+                    None => refuse(1, tr!("err-csvfile-header", reason = csv_reason(&e))),
                 })
             }
         };
@@ -205,10 +206,10 @@ impl CsvFile {
             let Ok(cell) = std::str::from_utf8(cell) else {
                 return Err(refuse(
                     line,
-                    format!(
-                        "header: column {} is not valid UTF-8 (save the file as UTF-8; expected columns \
-                         {expected})",
-                        i + 1
+                    tr!(
+                        "err-csvfile-header-not-utf8",
+                        column = i as i64 + 1,
+                        expected = expected.clone()
                     ),
                 ));
             };
@@ -218,8 +219,10 @@ impl CsvFile {
         if !cells.iter().any(|c| known(c)) && cells.iter().any(|c| !showable(c)) {
             return Err(refuse(
                 line,
-                format!(
-                    "header: line {line} is not a header: expected columns {expected}, separated by commas or semicolons"
+                tr!(
+                    "err-csvfile-not-a-header",
+                    line = line as i64,
+                    expected = expected.clone()
                 ),
             ));
         }
@@ -228,25 +231,29 @@ impl CsvFile {
         for (i, h) in cells.iter().enumerate() {
             if !known(h) {
                 if showable(h) {
-                    problems.push(format!("unknown column '{h}'"));
+                    problems.push(tr!("err-csvfile-unknown-column", column = h.clone()));
                 } else {
-                    problems.push(format!("unknown column {} (not a column name)", i + 1));
+                    problems.push(tr!(
+                        "err-csvfile-unknown-column-at",
+                        position = i as i64 + 1
+                    ));
                 }
             } else if columns.insert(h.clone(), i).is_some() {
-                problems.push(format!("column '{h}' appears twice"));
+                problems.push(tr!("err-csvfile-column-twice", column = h.clone()));
             }
         }
         for r in required {
             if !columns.contains_key(*r) {
-                problems.push(format!("missing column '{r}'"));
+                problems.push(tr!("err-csvfile-missing-column", column = r.to_string()));
             }
         }
         if !problems.is_empty() {
             return Err(refuse(
                 line,
-                format!(
-                    "header: {} (expected columns {expected})",
-                    problems.join("; ")
+                tr!(
+                    "err-csvfile-header-problems",
+                    problems = problems.join("; "),
+                    expected = expected.clone()
                 ),
             ));
         }
@@ -284,17 +291,16 @@ impl CsvFile {
                         expected_len, len, ..
                     } => Err(RowError {
                         line,
-                        message: format!("{len} fields where the header has {expected_len}"),
+                        message: field_count(*len, *expected_len),
                     }),
                     _ => {
                         let error = match self.reader.get_ref().unclosed_quote() {
                             Some(quote) => RowError {
                                 line: quote.line,
-                                message: format!(
-                                    "{}: unclosed quote: the quote opened on line {} is never closed, \
-                                     so the rest of the file would be one value",
-                                    field_name(&self.names, quote.field),
-                                    quote.line
+                                message: tr!(
+                                    "err-csvfile-unclosed",
+                                    field = field_name(&self.names, quote.field),
+                                    line = quote.line as i64
                                 ),
                             },
                             None => RowError {
@@ -334,9 +340,9 @@ fn decode<'a>(
         }),
         Err(e) => Err(RowError {
             line,
-            message: format!(
-                "{}: not valid UTF-8 (save the file as UTF-8)",
-                field_name(names, e.utf8_error().field())
+            message: tr!(
+                "err-csvfile-not-utf8",
+                field = field_name(names, e.utf8_error().field())
             ),
         }),
     }
@@ -347,7 +353,7 @@ fn field_name(names: &[String], i: usize) -> String {
     names
         .get(i)
         .cloned()
-        .unwrap_or_else(|| format!("field {}", i + 1))
+        .unwrap_or_else(|| tr!("err-csvfile-field", position = i as i64 + 1))
 }
 
 /// Whether a header cell may be shown in a message: empty, or something that could be a column name (short,
@@ -363,21 +369,36 @@ fn showable(cell: &str) -> bool {
 
 fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 (field {})", err.field() + 1),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            tr!("err-csvfile-reason-utf8", position = err.field() as i64 + 1)
+        }
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => {
-            format!("{len} fields where the header has {expected_len}")
-        }
-        csv::ErrorKind::Io(io) => format!("read error: {io}"),
+        } => field_count(*len, *expected_len),
+        csv::ErrorKind::Io(io) => tr!("err-csvfile-read-error", error = io.to_string()),
         _ => e.to_string(),
     }
 }
 
+/// A row of `len` fields in a file whose header has `expected`.
+fn field_count(len: u64, expected: u64) -> String {
+    tr!(
+        "err-csvfile-field-count",
+        count = len as i64,
+        expected = expected as i64
+    )
+}
+
 pub(super) fn open_error(name: &str, e: std::io::Error) -> Error {
     match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(format!("file {name}")),
-        _ => Error::bad(format!("{name}: cannot read: {e}")),
+        std::io::ErrorKind::NotFound => {
+            Error::NotFound(tr!("err-csvfile-file", name = name.to_string()))
+        }
+        _ => Error::bad(tr!(
+            "err-csvfile-unreadable",
+            name = name.to_string(),
+            error = e.to_string()
+        )),
     }
 }
 

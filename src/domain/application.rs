@@ -9,6 +9,7 @@ use super::iin::Iin;
 use super::settings::Settings;
 use super::time::parse_date;
 use crate::error::{Error, Result};
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,8 +34,10 @@ impl QueueType {
             .into_iter()
             .find(|q| q.as_str() == value)
             .ok_or_else(|| {
-                Error::bad(format!(
-                    "{field}: '{value}' is not a queue type (general, sanatorium)"
+                Error::bad(tr!(
+                    "err-application-queue-type",
+                    field = field.to_string(),
+                    value = value.to_string()
                 ))
             })
     }
@@ -76,8 +79,10 @@ impl Language {
         match value.trim() {
             "ru" => Ok(Language::Ru),
             "kk" => Ok(Language::Kk),
-            other => Err(Error::bad(format!(
-                "{field}: '{other}' is not a language (ru, kk)"
+            other => Err(Error::bad(tr!(
+                "err-application-language",
+                field = field.to_string(),
+                value = other.to_string()
             ))),
         }
     }
@@ -117,11 +122,16 @@ impl Status {
 
     pub fn parse(field: &str, value: &str) -> Result<Status> {
         let value = value.trim();
-        Status::ALL.into_iter().find(|s| s.as_str() == value).ok_or_else(|| {
-            Error::bad(format!(
-                "{field}: '{value}' is not a status (queued, notified, stop_listed, directed, enrolled, removed)"
-            ))
-        })
+        Status::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .ok_or_else(|| {
+                Error::bad(tr!(
+                    "err-application-status",
+                    field = field.to_string(),
+                    value = value.to_string()
+                ))
+            })
     }
 
     /// R-Q1: waiting applications make up the queue.
@@ -146,8 +156,10 @@ impl Document {
         let text = text.trim();
         let parts: Vec<&str> = text.split(':').map(str::trim).collect();
         let [kind, number, date] = parts[..] else {
-            return Err(Error::bad(format!(
-                "{field}: '{text}' is not a document (expected KIND:NUMBER:YYYY-MM-DD)"
+            return Err(Error::bad(tr!(
+                "err-application-document",
+                field = field.to_string(),
+                value = text.to_string()
             )));
         };
         let kind = fields::code(&format!("{field} kind"), kind, 64)?;
@@ -156,7 +168,13 @@ impl Document {
         if issue_date > today {
             return Err(Error::refused(
                 "R-Q3",
-                format!("{field}: document {kind} {number} is dated {issue_date}, in the future"),
+                tr!(
+                    "err-application-document-future",
+                    field = field.to_string(),
+                    kind = kind,
+                    number = number,
+                    date = issue_date.to_string()
+                ),
             ));
         }
         Ok(Document {
@@ -202,8 +220,10 @@ impl Consent {
             "egov" => ConsentKind::Egov,
             "written" => ConsentKind::Written,
             _ => {
-                return Err(Error::bad(format!(
-                    "{field}: '{text}' is not a consent (egov or written, optionally :YYYY-MM-DD)"
+                return Err(Error::bad(tr!(
+                    "err-application-consent",
+                    field = field.to_string(),
+                    value = text.to_string()
                 )))
             }
         };
@@ -214,8 +234,11 @@ impl Consent {
         if date > registered {
             return Err(Error::refused(
                 "R-Q3",
-                format!(
-                    "{field}: consent dated {date} comes after the registration ({registered})"
+                tr!(
+                    "err-application-consent-after",
+                    field = field.to_string(),
+                    date = date.to_string(),
+                    registered = registered.to_string()
                 ),
             ));
         }
@@ -227,20 +250,20 @@ impl Consent {
 pub fn email(field: &str, value: &str) -> Result<String> {
     let value = value.trim();
     let why = if value.is_empty() {
-        Some("empty")
+        Some("err-application-email-empty")
     } else if value.len() > 254 {
-        Some("longer than 254 characters")
+        Some("err-application-email-long")
     } else if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Some("it holds a space or a control character")
+        Some("err-application-email-space")
     } else {
         match value.split_once('@') {
-            None => Some("no '@'"),
-            Some((_, domain)) if domain.contains('@') => Some("more than one '@'"),
-            Some(("", _)) => Some("nothing before '@'"),
+            None => Some("err-application-email-no-at"),
+            Some((_, domain)) if domain.contains('@') => Some("err-application-email-two-at"),
+            Some(("", _)) => Some("err-application-email-no-name"),
             Some((_, domain))
                 if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') =>
             {
-                Some("no domain with a dot after '@'")
+                Some("err-application-email-no-domain")
             }
             Some(_) => None,
         }
@@ -249,8 +272,10 @@ pub fn email(field: &str, value: &str) -> Result<String> {
         None => Ok(value.to_string()),
         // The value itself is not echoed: a mistyped address is still a family's, and import reports are
         // lists that show no family.
-        Some(why) => Err(Error::bad(format!(
-            "{field}: not an e-mail address ({why}; expected one address, e.g. name@mail.kz)"
+        Some(why) => Err(Error::bad(tr!(
+            "err-application-email",
+            field = field.to_string(),
+            why = tr!(why)
         ))),
     }
 }
@@ -331,9 +356,11 @@ impl RegistrationInput<'_> {
                 None => (None, PriorityClass::General),
                 Some(name) => {
                     let class = class_of(name).ok_or_else(|| {
-                        Error::bad(format!(
-                        "category: '{name}' is not a benefit category (see `kezek category list`)"
-                    ))
+                        Error::bad(tr!(
+                            "err-application-category",
+                            field = "category",
+                            value = name.to_string()
+                        ))
                     })?;
                     (Some(name.to_string()), class)
                 }
@@ -347,9 +374,9 @@ impl RegistrationInput<'_> {
         if child.birth_date > today {
             return Err(Error::refused(
                 "R-Q4",
-                format!(
-                    "child_iin: the birth date {} is in the future",
-                    child.birth_date
+                tr!(
+                    "err-application-birth-future",
+                    date = child.birth_date.to_string()
                 ),
             ));
         }
@@ -357,18 +384,21 @@ impl RegistrationInput<'_> {
         if age >= settings.max_age_years as i32 {
             return Err(Error::refused(
                 "R-Q5",
-                format!(
-                    "the child (born {}) is {age} on {today}; the queue takes children under {}",
-                    child.birth_date, settings.max_age_years
+                tr!(
+                    "err-application-too-old",
+                    birth = child.birth_date.to_string(),
+                    age = i64::from(age),
+                    today = today.to_string(),
+                    max = i64::from(settings.max_age_years)
                 ),
             ));
         }
         if category.is_some() && docs.iter().all(|d| d.kind == MEDICAL_CONCLUSION) {
             return Err(Error::refused(
                 "R-Q3",
-                format!(
-                    "category {}: a benefit needs at least one supporting document (--doc KIND:NUMBER:DATE)",
-                    category.as_deref().unwrap_or_default()
+                tr!(
+                    "err-application-category-needs-doc",
+                    category = category.clone().unwrap_or_default()
                 ),
             ));
         }
@@ -376,7 +406,7 @@ impl RegistrationInput<'_> {
         {
             return Err(Error::refused(
                 "R-Q3",
-                "a sanatorium application needs a medical conclusion (--doc medical_conclusion:NUMBER:DATE)",
+                tr!("err-application-sanatorium-needs-doc"),
             ));
         }
         Ok(NewApplication {
@@ -410,9 +440,11 @@ pub fn format_number(queue_type: QueueType, year: i32, seq: u32) -> String {
 pub fn parse_number(field: &str, queue_type: QueueType, text: &str) -> Result<(i32, u32)> {
     let text = text.trim();
     let bad = || {
-        Error::bad(format!(
-            "{field}: '{text}' is not an application number ({}.YYYY.NNNNNN.1)",
-            queue_type.number_prefix()
+        Error::bad(tr!(
+            "err-application-number",
+            field = field.to_string(),
+            value = text.to_string(),
+            prefix = queue_type.number_prefix()
         ))
     };
     let parts: Vec<&str> = text.split('.').collect();

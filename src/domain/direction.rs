@@ -9,6 +9,7 @@ use super::org::OrgKind;
 use super::place::{PlaceStatus, PlaceType};
 use super::settings::Settings;
 use crate::error::{Error, Result};
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,11 +42,16 @@ impl DirectionStatus {
 
     pub fn parse(field: &str, value: &str) -> Result<DirectionStatus> {
         let value = value.trim();
-        DirectionStatus::ALL.into_iter().find(|s| s.as_str() == value).ok_or_else(|| {
-            Error::bad(format!(
-                "{field}: '{value}' is not a direction status (issued, enrolled, expired, revoked, annulled)"
-            ))
-        })
+        DirectionStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .ok_or_else(|| {
+                Error::bad(tr!(
+                    "err-direction-status",
+                    field = field.to_string(),
+                    value = value.to_string()
+                ))
+            })
     }
 }
 
@@ -75,23 +81,21 @@ pub fn extend(
     if !is_active(status, valid_until, today) {
         return Err(Error::refused(
             "R-D6",
-            format!(
-                "the direction is {} (valid until {valid_until}): only an active one is extended",
-                status.as_str()
+            tr!(
+                "err-direction-extend-inactive",
+                status = status.as_str(),
+                until = valid_until.to_string()
             ),
         ));
     }
     if extended {
-        return Err(Error::refused(
-            "R-D6",
-            "the direction has been extended once already",
-        ));
+        return Err(Error::refused("R-D6", tr!("err-direction-extended-once")));
     }
     let max = i64::from(settings.extension_max_days);
     if !(1..=max).contains(&days) {
         return Err(Error::refused(
             "R-D6",
-            format!("an extension is 1 to {max} calendar days, not {days}"),
+            tr!("err-direction-extension-days", max = max, days = days),
         ));
     }
     Ok(valid_until + Duration::days(days))
@@ -109,11 +113,11 @@ pub fn check_revocation(
     } else {
         Err(Error::refused(
             "R-D7",
-            format!(
-                "revocation by the applicant is possible within {} hours of issue ({}), until {}; an officer may annul it instead",
-                settings.revocation_hours,
-                issued_at.format("%Y-%m-%d %H:%M"),
-                limit.format("%Y-%m-%d %H:%M")
+            tr!(
+                "err-direction-revocation-late",
+                hours = i64::from(settings.revocation_hours),
+                issued = issued_at.format("%Y-%m-%d %H:%M").to_string(),
+                until = limit.format("%Y-%m-%d %H:%M").to_string()
             ),
         ))
     }
@@ -131,15 +135,21 @@ pub fn check_benefit_doc(
     if doc_date > today {
         return Err(Error::refused(
             "R-D8",
-            format!("the benefit document is dated {doc_date}, in the future"),
+            tr!(
+                "err-direction-benefit-doc-future",
+                date = doc_date.to_string()
+            ),
         ));
     }
     if doc_date < earliest {
         return Err(Error::refused(
             "R-D8",
-            format!(
-                "the benefit document is dated {doc_date}; it must be no earlier than {earliest} ({} days before the direction of {issue_date})",
-                settings.benefit_doc_max_age_days
+            tr!(
+                "err-direction-benefit-doc-old",
+                date = doc_date.to_string(),
+                earliest = earliest.to_string(),
+                days = i64::from(settings.benefit_doc_max_age_days),
+                issued = issue_date.to_string()
             ),
         ));
     }
@@ -159,30 +169,41 @@ pub fn check_live(
 ) -> Result<()> {
     let (rule, ended) = match (status, purged_on) {
         (DirectionStatus::Issued | DirectionStatus::Enrolled, None) => return Ok(()),
-        (DirectionStatus::Revoked | DirectionStatus::Annulled, _) => {
-            ("R-D7", format!("the direction was {}", status.as_str()))
-        }
-        (DirectionStatus::Expired, _) => {
-            ("R-S2", format!("the direction expired on {valid_until}"))
-        }
+        (DirectionStatus::Revoked | DirectionStatus::Annulled, _) => (
+            "R-D7",
+            tr!("err-direction-ended-status", status = status.as_str()),
+        ),
+        (DirectionStatus::Expired, _) => (
+            "R-S2",
+            tr!(
+                "err-direction-ended-expired",
+                date = valid_until.to_string()
+            ),
+        ),
         // A purge never redacts the document of an issued direction; were one found, its document is gone.
-        (DirectionStatus::Issued, Some(_)) => ("R-A3", "the direction is issued".to_string()),
+        (DirectionStatus::Issued, Some(_)) => ("R-A3", tr!("err-direction-ended-issued")),
         (DirectionStatus::Enrolled, Some(_)) => (
             "R-D8",
-            format!(
-                "the child was enrolled{} and the service is completed",
-                closed_at
-                    .map(|at| format!(" on {}", at.get(..10).unwrap_or(at)))
-                    .unwrap_or_default()
-            ),
+            match closed_at {
+                Some(at) => tr!(
+                    "err-direction-ended-enrolled-on",
+                    date = at.get(..10).unwrap_or(at).to_string()
+                ),
+                None => tr!("err-direction-ended-enrolled"),
+            },
         ),
     };
     let purged = purged_on
-        .map(|day| format!("; its document was purged on {day} and only its SHA-256 is kept"))
+        .map(|day| tr!("err-direction-purged", date = day.to_string()))
         .unwrap_or_default();
     Err(Error::refused(
         rule,
-        format!("direction {number}: the signature is valid but {ended}{purged}"),
+        tr!(
+            "err-direction-not-live",
+            number = number.to_string(),
+            ended = ended,
+            purged = purged
+        ),
     ))
 }
 
@@ -193,9 +214,10 @@ pub fn check_service_completed(number: &str, status: DirectionStatus) -> Result<
     }
     Err(Error::refused(
         "R-D8",
-        format!(
-            "direction {number} is {}: the service is completed at enrollment",
-            status.as_str()
+        tr!(
+            "err-direction-service-not-completed",
+            number = number.to_string(),
+            status = status.as_str()
         ),
     ))
 }
@@ -228,44 +250,65 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
         let until = f.stop_list_until.map(|d| d.to_string()).unwrap_or_default();
         return Err(Error::refused(
             "R-D2",
-            format!("{app} is on the stop list until {until}"),
+            tr!(
+                "err-direction-stop-listed",
+                application = app.clone(),
+                until = until
+            ),
         ));
     }
     if let Some(direction) = &f.active_direction {
         return Err(Error::refused(
             "R-D2",
-            format!("{app} holds the active direction {direction}"),
+            tr!(
+                "err-direction-holds-active",
+                application = app.clone(),
+                direction = direction.clone()
+            ),
         ));
     }
     if !f.status.is_waiting() {
         return Err(Error::refused(
             "R-D2",
-            format!("{app} is {}, not waiting in the queue", f.status.as_str()),
+            tr!(
+                "err-direction-not-waiting",
+                application = app.clone(),
+                status = f.status.as_str()
+            ),
         ));
     }
     if let Some(org) = &f.enrolled_at {
         return Err(Error::refused(
             "R-D5",
-            format!("the child of {app} attends {org} with no departure recorded"),
+            tr!(
+                "err-direction-attends",
+                application = app.clone(),
+                org = org.clone()
+            ),
         ));
     }
     let place = f.place_id;
     if f.place_type.queue_type() != f.queue_type {
         return Err(Error::refused(
             "R-D3",
-            format!(
-                "place {place} is a {} place; {app} waits in the {} queue",
-                f.place_type.as_str(),
-                f.queue_type.as_str()
+            tr!(
+                "err-direction-place-type",
+                place = place,
+                place_type = f.place_type.as_str(),
+                application = app.clone(),
+                queue = f.queue_type.as_str()
             ),
         ));
     }
     if f.place_group_year != f.group_year {
         return Err(Error::refused(
             "R-D3",
-            format!(
-                "place {place} is for group year {}; {app} is in group year {}",
-                f.place_group_year, f.group_year
+            tr!(
+                "err-direction-place-group-year",
+                place = place,
+                place_year = f.place_group_year,
+                application = app.clone(),
+                year = f.group_year
             ),
         ));
     }
@@ -279,25 +322,28 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
         }
     };
     if !takeable {
-        let expected = match f.org_kind {
-            OrgKind::Private => "free",
-            _ => "offered or free_choice",
+        let id = match f.org_kind {
+            OrgKind::Private => "err-direction-place-not-free",
+            _ => "err-direction-place-not-offered",
         };
         return Err(Error::refused(
             "R-D3",
-            format!(
-                "place {place} is {}; a {} place must be {expected}",
-                f.place_status.as_str(),
-                f.org_kind.as_str()
+            tr!(
+                id,
+                place = place,
+                status = f.place_status.as_str(),
+                kind = f.org_kind.as_str()
             ),
         ));
     }
     if f.place_status == PlaceStatus::Offered && !f.notified_in_open_window {
         return Err(Error::refused(
             "R-D3",
-            format!(
-                "place {place} is offered to the families notified in a window open now; {app} is {} with no open window",
-                f.status.as_str()
+            tr!(
+                "err-direction-place-offered",
+                place = place,
+                application = app.clone(),
+                status = f.status.as_str()
             ),
         ));
     }
@@ -306,9 +352,12 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
         if age < settings.private_min_age_years as i32 {
             return Err(Error::refused(
                 "R-D4",
-                format!(
-                    "a private place needs a child of at least {} full years; the child of {app} is {age} on {}",
-                    settings.private_min_age_years, f.issue_date
+                tr!(
+                    "err-direction-private-age",
+                    min = i64::from(settings.private_min_age_years),
+                    application = app.clone(),
+                    age = i64::from(age),
+                    date = f.issue_date.to_string()
                 ),
             ));
         }

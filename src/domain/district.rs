@@ -3,6 +3,7 @@
 //! each get "did you mean Алмалинский".
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// `name` when it is one of `known`; else the refusal naming the closest known names.
 pub fn check<'k>(field: &str, name: &str, known: &'k [String]) -> Result<&'k str> {
@@ -12,12 +13,16 @@ pub fn check<'k>(field: &str, name: &str, known: &'k [String]) -> Result<&'k str
     }
     let closest = closest(name, known);
     let hint = if closest.is_empty() {
-        format!("the city's districts: {}", known.join(", "))
+        tr!("err-district-known", names = known.join(", "))
     } else {
-        format!("did you mean {}?", closest.join(" or "))
+        let names = closest.join(&tr!("err-district-or"));
+        tr!("err-district-did-you-mean", names = names)
     };
-    Err(Error::bad(format!(
-        "{field}: '{name}' is not a district of the city (R-L2): {hint} (kezek district list; kezek district add)"
+    Err(Error::bad(tr!(
+        "err-district-unknown",
+        field = field.to_string(),
+        value = name.to_string(),
+        hint = hint
     )))
 }
 

@@ -2,12 +2,16 @@
 //! Each error names the field it is about.
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// A required free-text field: trimmed, not empty, one line, at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::bad(format!("{field}: must not be empty")));
+        return Err(Error::bad(tr!(
+            "err-fields-empty",
+            field = field.to_string()
+        )));
     }
     optional_text(field, value, max).map(|v| v.unwrap_or_default())
 }
@@ -19,12 +23,17 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<Stri
         return Ok(None);
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::bad(format!(
-            "{field}: must be one line without control characters"
+        return Err(Error::bad(tr!(
+            "err-fields-one-line",
+            field = field.to_string()
         )));
     }
     if value.chars().count() > max {
-        return Err(Error::bad(format!("{field}: longer than {max} characters")));
+        return Err(Error::bad(tr!(
+            "err-fields-too-long",
+            field = field.to_string(),
+            max = max as i64
+        )));
     }
     Ok(Some(value.to_string()))
 }
@@ -41,8 +50,11 @@ pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
     if ok {
         Ok(value.to_string())
     } else {
-        Err(Error::bad(format!(
-            "{field}: '{value}' is not valid (1 to {max} of letters A-Z, digits, '.', '_', '-', starting with a letter or digit)"
+        Err(Error::bad(tr!(
+            "err-fields-code",
+            field = field.to_string(),
+            value = value.to_string(),
+            max = max as i64
         )))
     }
 }
@@ -66,32 +78,32 @@ pub fn phone(field: &str, value: &str) -> Result<String> {
     } else {
         // The value itself is not echoed: a phone number a digit off, or with an extension, is still a
         // family's phone, and import reports are lists that show no family.
-        Err(Error::bad(format!(
-            "{field}: not a phone number ({}; expected +7 and ten digits, e.g. +77011234567)",
-            why_not_a_phone(&digits)
+        Err(Error::bad(tr!(
+            "err-fields-phone",
+            field = field.to_string(),
+            why = why_not_a_phone(&digits)
         )))
     }
 }
 
 /// What is wrong with a phone number (spaces, dashes and brackets already dropped), without its digits.
 fn why_not_a_phone(compact: &str) -> String {
-    let count = |s: &str| s.chars().filter(char::is_ascii_digit).count();
-    let digits = |n: usize| format!("{n} digit{}", if n == 1 { "" } else { "s" });
+    let count = |s: &str| s.chars().filter(char::is_ascii_digit).count() as i64;
     if compact.is_empty() {
-        "empty".to_string()
+        tr!("err-fields-phone-empty")
     } else if compact
         .char_indices()
         .any(|(i, c)| !(c.is_ascii_digit() || (c == '+' && i == 0)))
     {
-        "it holds characters other than digits, spaces, dashes and brackets".to_string()
+        tr!("err-fields-phone-characters")
     } else if let Some(rest) = compact.strip_prefix("+7") {
-        format!("+7 and {}", digits(count(rest)))
+        tr!("err-fields-phone-plus-seven", count = count(rest))
     } else if compact.starts_with('+') {
-        "a country code other than +7".to_string()
+        tr!("err-fields-phone-country")
     } else if let Some(rest) = compact.strip_prefix('8') {
-        format!("8 and {}", digits(count(rest)))
+        tr!("err-fields-phone-eight", count = count(rest))
     } else {
-        format!("{} without +7 or 8 in front", digits(count(compact)))
+        tr!("err-fields-phone-no-prefix", count = count(compact))
     }
 }
 

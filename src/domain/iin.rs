@@ -34,31 +34,33 @@ impl Iin {
         // The value is echoed masked: an IIN typed with one digit too many, or with a wrong check digit, is
         // still someone's IIN, and error messages end up in terminals, logs and tickets.
         let bad = |why: &str| {
-            Error::bad(format!(
-                "{field}: {} is not a valid IIN ({why})",
-                mask_typed(text)
+            Error::bad(crate::tr!(
+                "err-iin-invalid",
+                field = field.to_string(),
+                value = mask_typed(text),
+                why = crate::tr!(why)
             ))
         };
         if text.len() != 12 || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("12 digits expected"));
+            return Err(bad("err-iin-length"));
         }
         let d: Vec<u32> = text.bytes().map(|b| u32::from(b - b'0')).collect();
         let century = match d[6] {
             1 | 2 => 1800,
             3 | 4 => 1900,
             5 | 6 => 2000,
-            _ => return Err(bad("the 7th digit must be 1 to 6")),
+            _ => return Err(bad("err-iin-century")),
         };
         let year = century + (d[0] * 10 + d[1]) as i32;
         let birth_date = NaiveDate::from_ymd_opt(year, d[2] * 10 + d[3], d[4] * 10 + d[5])
-            .ok_or_else(|| bad("the first six digits are not a birth date"))?;
+            .ok_or_else(|| bad("err-iin-birth-date"))?;
         let first11: [u32; 11] = d[..11].try_into().expect("11 digits");
         match check_digit(&first11) {
             Some(k) if k == d[11] => Ok(Iin {
                 digits: text.to_string(),
                 birth_date,
             }),
-            _ => Err(bad("wrong check digit")),
+            _ => Err(bad("err-iin-check-digit")),
         }
     }
 
@@ -112,8 +114,10 @@ pub fn mask_typed(text: &str) -> String {
     };
     match n {
         12 | 0 => format!("'{shown}'"),
-        1 => format!("'{shown}' (1 character)"),
-        _ => format!("'{shown}' ({n} characters)"),
+        _ => format!(
+            "'{shown}' {}",
+            crate::tr!("err-error-characters", count = n as i64)
+        ),
     }
 }
 

@@ -33,8 +33,10 @@ impl OrgKind {
             .into_iter()
             .find(|k| k.as_str() == value)
             .ok_or_else(|| {
-                Error::bad(format!(
-                    "{field}: '{value}' is not an org kind (state, private, sanatorium)"
+                Error::bad(crate::tr!(
+                    "err-org-kind",
+                    field = field.to_string(),
+                    value = value.to_string()
                 ))
             })
     }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::application::QueueType;
 use super::org::OrgKind;
 use crate::error::{Error, Result};
+use crate::tr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,8 +26,10 @@ impl PlaceType {
         match value.trim() {
             "regular" => Ok(PlaceType::Regular),
             "sanatorium" => Ok(PlaceType::Sanatorium),
-            other => Err(Error::bad(format!(
-                "{field}: '{other}' is not a place type (regular, sanatorium)"
+            other => Err(Error::bad(tr!(
+                "err-place-type",
+                field = field.to_string(),
+                value = other.to_string()
             ))),
         }
     }
@@ -89,11 +92,16 @@ impl PlaceStatus {
 
     pub fn parse(field: &str, value: &str) -> Result<PlaceStatus> {
         let value = value.trim();
-        PlaceStatus::ALL.into_iter().find(|s| s.as_str() == value).ok_or_else(|| {
-            Error::bad(format!(
-                "{field}: '{value}' is not a place status (free, offered, free_choice, directed, filled, withdrawn)"
-            ))
-        })
+        PlaceStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .ok_or_else(|| {
+                Error::bad(tr!(
+                    "err-place-status",
+                    field = field.to_string(),
+                    value = value.to_string()
+                ))
+            })
     }
 
     /// R-P6: a place may be withdrawn only while nobody holds it.
@@ -113,11 +121,11 @@ pub fn check_type(kind: OrgKind, place_type: PlaceType) -> Result<()> {
     } else {
         Err(Error::refused(
             "R-P1",
-            format!(
-                "a {} organization publishes {} places, not {}",
-                kind.as_str(),
-                expected.as_str(),
-                place_type.as_str()
+            tr!(
+                "err-place-org-type",
+                kind = kind.as_str(),
+                expected = expected.as_str(),
+                place_type = place_type.as_str()
             ),
         ))
     }

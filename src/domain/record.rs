@@ -110,7 +110,8 @@ impl<'a> Record<'a> {
             .iter()
             .filter(|raw| table_of(raw) == Some("application"))
             .map(|raw| {
-                serde_json::from_str(raw.get()).map_err(|e| format!("an application row: {e}"))
+                serde_json::from_str(raw.get())
+                    .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
             })
     }
 
@@ -143,13 +144,15 @@ pub fn map_rows<'a, T: Send>(
 
 impl<'a> ApplicationRow<'a> {
     pub fn parse(raw: &'a RawValue) -> Result<ApplicationRow<'a>, String> {
-        serde_json::from_str(raw.get()).map_err(|e| format!("an application row: {e}"))
+        serde_json::from_str(raw.get())
+            .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
     }
 }
 
 impl<'a> Row<'a> {
     pub fn parse(raw: &'a RawValue) -> Result<Row<'a>, String> {
-        serde_json::from_str(raw.get()).map_err(|e| format!("a row: {e}"))
+        serde_json::from_str(raw.get())
+            .map_err(|e| crate::tr!("err-record-row", error = e.to_string()))
     }
 
     /// The key, when it is a string (an application's number).

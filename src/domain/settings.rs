@@ -4,6 +4,7 @@
 use chrono::NaiveTime;
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// One setting: its key, default, the rule it feeds and what it means.
 pub struct SettingDef {
@@ -99,9 +100,10 @@ pub const SETTINGS: &[SettingDef] = &[
 pub fn definition(key: &str) -> Result<&'static SettingDef> {
     SETTINGS.iter().find(|d| d.key == key).ok_or_else(|| {
         let known: Vec<&str> = SETTINGS.iter().map(|d| d.key).collect();
-        Error::usage(format!(
-            "unknown setting '{key}'; the settings are: {}",
-            known.join(", ")
+        Error::usage(tr!(
+            "err-settings-unknown",
+            key = key.to_string(),
+            known = known.join(", ")
         ))
     })
 }
@@ -113,16 +115,20 @@ impl SettingDef {
         match self.kind {
             ValueKind::Count { min, max } => match value.parse::<i64>() {
                 Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
-                _ => Err(Error::bad(format!(
-                    "{}: '{value}' is out of range (a whole number from {min} to {max})",
-                    self.key
+                _ => Err(Error::bad(tr!(
+                    "err-settings-range",
+                    key = self.key,
+                    value = value.to_string(),
+                    min = min,
+                    max = max
                 ))),
             },
             ValueKind::Window => {
                 let (start, end) = parse_window(value).ok_or_else(|| {
-                    Error::bad(format!(
-                        "{}: '{value}' is not a window (expected HH:MM-HH:MM with the start before the end)",
-                        self.key
+                    Error::bad(tr!(
+                        "err-settings-window",
+                        key = self.key,
+                        value = value.to_string()
                     ))
                 })?;
                 Ok(format!("{}-{}", start.format("%H:%M"), end.format("%H:%M")))

@@ -47,8 +47,10 @@ pub fn check_day_has_begun(day: NaiveDate, today: NaiveDate) -> Result<()> {
     if day > today {
         return Err(Error::refused(
             "R-S6",
-            format!(
-                "the sweep processes days that have begun: --date {day} is after today ({today})"
+            crate::tr!(
+                "err-sweep-day-not-begun",
+                day = day.to_string(),
+                today = today.to_string()
             ),
         ));
     }

@@ -8,6 +8,7 @@ use chrono::{
 use chrono_tz::Asia::Almaty;
 
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// The time of one command: the effective time every rule uses, and the real time the journal records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,10 +76,13 @@ fn plausible_year(field: &str, text: &str, year: i32) -> Result<()> {
     if YEARS.contains(&year) {
         Ok(())
     } else {
-        Err(Error::bad(format!(
-            "{field}: '{text}' has the year {year}, outside {} to {}",
-            YEARS.start(),
-            YEARS.end()
+        Err(Error::bad(tr!(
+            "err-time-year",
+            field = field.to_string(),
+            value = text.to_string(),
+            year = i64::from(year),
+            first = i64::from(*YEARS.start()),
+            last = i64::from(*YEARS.end())
         )))
     }
 }
@@ -92,8 +96,10 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
             return Ok(d);
         }
     }
-    Err(Error::bad(format!(
-        "{field}: '{text}' is not a date (expected YYYY-MM-DD, e.g. 2026-09-01)"
+    Err(Error::bad(tr!(
+        "err-time-date",
+        field = field.to_string(),
+        value = text.to_string()
     )))
 }
 
@@ -102,8 +108,10 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
 pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     let text = text.trim();
     let not_a_time = || {
-        Error::bad(format!(
-            "{field}: '{text}' is not a time (expected RFC 3339, or YYYY-MM-DD[THH:MM] in Almaty time)"
+        Error::bad(tr!(
+            "err-time-moment",
+            field = field.to_string(),
+            value = text.to_string()
         ))
     };
     if !text.starts_with(|c: char| c.is_ascii_digit()) {
@@ -145,8 +153,11 @@ pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     let t = chrono::Timelike::with_nanosecond(&t, 0).unwrap_or(t);
     plausible_year(field, text, t.year())?;
     if t.date_naive() < ALMATY_STANDARD_TIME {
-        return Err(Error::bad(format!(
-            "{field}: '{text}' is before {ALMATY_STANDARD_TIME}, when Almaty's standard time began"
+        return Err(Error::bad(tr!(
+            "err-time-before-standard",
+            field = field.to_string(),
+            value = text.to_string(),
+            date = ALMATY_STANDARD_TIME.to_string()
         )));
     }
     Ok(t)

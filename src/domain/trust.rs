@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+use crate::tr;
+
 /// What the journal says about officers and heads, in seq order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fact<'a> {
@@ -76,16 +78,22 @@ impl TrustChain {
                 fingerprint,
             } => {
                 if self.officers.contains_key(officer) {
-                    return Err(Refusal(format!(
-                        "R-A7: journal event {seq} registers officer '{officer}' a second time"
+                    return Err(Refusal(tr!(
+                        "err-trust-registered-twice",
+                        seq = seq,
+                        officer = officer.to_string()
                     )));
                 }
                 let first = self.officers.is_empty();
                 if first {
                     if let Some(anchor) = &self.anchor {
                         if anchor != fingerprint {
-                            return Err(Refusal(format!(
-                                "R-A7: the first officer '{officer}' (journal event {seq}) has key {fingerprint}, not the trusted anchor {anchor}"
+                            return Err(Refusal(tr!(
+                                "err-trust-anchor",
+                                officer = officer.to_string(),
+                                seq = seq,
+                                fingerprint = fingerprint.to_string(),
+                                anchor = anchor.clone()
                             )));
                         }
                     }
@@ -109,8 +117,10 @@ impl TrustChain {
                 fingerprint,
             } => {
                 let o = self.officers.get_mut(officer).ok_or_else(|| {
-                    Refusal(format!(
-                        "R-A7: journal event {seq} rotates the key of unknown officer '{officer}'"
+                    Refusal(tr!(
+                        "err-trust-rotate-unknown",
+                        seq = seq,
+                        officer = officer.to_string()
                     ))
                 })?;
                 o.keys.push(Key {
@@ -122,8 +132,10 @@ impl TrustChain {
             }
             Fact::Deactivated { seq, officer } => {
                 let o = self.officers.get_mut(officer).ok_or_else(|| {
-                    Refusal(format!(
-                        "R-A7: journal event {seq} deactivates unknown officer '{officer}'"
+                    Refusal(tr!(
+                        "err-trust-deactivate-unknown",
+                        seq = seq,
+                        officer = officer.to_string()
                     ))
                 })?;
                 o.active = false;
@@ -135,20 +147,27 @@ impl TrustChain {
 
     fn head(&mut self, seq: i64, signer: &str) -> Result<String, Refusal> {
         let o = self.officers.get(signer).ok_or_else(|| {
-            Refusal(format!(
-                "R-A7: signed head {seq} names officer '{signer}', whom the journal never registered"
+            Refusal(tr!(
+                "err-trust-head-unknown",
+                seq = seq,
+                officer = signer.to_string()
             ))
         })?;
         if !o.active {
-            return Err(Refusal(format!(
-                "R-A7: signed head {seq} is signed by officer '{signer}', who was deactivated before it"
+            return Err(Refusal(tr!(
+                "err-trust-head-deactivated",
+                seq = seq,
+                officer = signer.to_string()
             )));
         }
         let key = o.keys.last().expect("an officer has a key");
         if !key.trusted {
-            return Err(Refusal(format!(
-                "R-A7: signed head {seq} is signed by officer '{signer}' with key {}, registered at journal event {} and never covered by a head of another trusted officer",
-                key.fingerprint, key.registered_at
+            return Err(Refusal(tr!(
+                "err-trust-head-untrusted",
+                seq = seq,
+                officer = signer.to_string(),
+                fingerprint = key.fingerprint.clone(),
+                registered = key.registered_at
             )));
         }
         let fingerprint = key.fingerprint.clone();
