@@ -18,7 +18,9 @@ pub fn run(ctx: &Ctx, args: ManArgs) -> Result<()> {
     let io = |e| Error::io(format!("--out {}", args.out.display()), e);
     std::fs::create_dir_all(&args.out).map_err(io)?;
     clap_mangen::generate_to(Cli::command(), &args.out).map_err(io)?;
-    ctx.out
-        .status(&format!("man pages written to {}", args.out.display()));
+    ctx.out.status(&crate::tr!(
+        "cli-man-written",
+        dir = args.out.display().to_string()
+    ));
     Ok(())
 }
