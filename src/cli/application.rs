@@ -168,7 +168,7 @@ fn interactive() -> bool {
 
 /// A required value: the flag's, else (on a terminal) an answer checked as it is typed by `check`, the
 /// question asked again with the reason until the answer passes (R-L5). Off a terminal a missing value is a
-/// usage error.
+/// usage error. `prompt` is the id of the question's message.
 fn ask(
     value: Option<String>,
     flag: &str,
@@ -179,13 +179,16 @@ fn ask(
         return Ok(v);
     }
     if !interactive() {
-        return Err(Error::usage(format!("--{flag} is required")));
+        return Err(Error::usage(tr!(
+            "cli-application-flag-required",
+            flag = flag.to_string()
+        )));
     }
     dialoguer::Input::<String>::new()
-        .with_prompt(prompt)
+        .with_prompt(tr!(prompt))
         .validate_with(|answer: &String| check(answer).map_err(|e| e.to_string()))
         .interact_text()
-        .map_err(|e| Error::Internal(format!("prompt: {e}")))
+        .map_err(|e| Error::Internal(tr!("cli-output-prompt-failed", error = e.to_string())))
 }
 
 pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
@@ -211,11 +214,11 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
                 (None, Some(name), Some(date)) => {
                     ChildKey::NameAndBirth(name, parse_date("--birth-date", date)?)
                 }
-                _ => return Err(Error::usage("give --iin, or --name with --birth-date")),
+                _ => return Err(Error::usage(tr!("cli-application-give-iin-or-name"))),
             };
             let views = db.snapshot(|s| applications::find(s, child))?;
             if views.is_empty() {
-                return Err(Error::NotFound("no application of that child".into()));
+                return Err(Error::NotFound(tr!("cli-application-child-not-found")));
             }
             ctx.out.list(&views)
         }
@@ -253,14 +256,18 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             let (from, to) = db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 applications::set_category(c, &number, category, &docs)
             })?;
-            ctx.out
-                .status(&format!("{number}: category {from} -> {to}"));
+            ctx.out.status(&tr!(
+                "cli-application-category-changed",
+                number = number.clone(),
+                from = from,
+                to = to
+            ));
             show_position(ctx, &mut db, &number)
         }
         ApplicationCommand::Withdraw { number, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
             ctx.change_confirmed(
-                &format!("Withdraw application {number} (removed, reason withdrawn)?"),
+                &tr!("cli-application-withdraw-confirm", number = number.clone()),
                 |db| applications::get(db, &number).map(drop),
                 |c| applications::withdraw(c, &number, &reason),
             )?;
@@ -287,12 +294,12 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
                     since.as_deref().unwrap_or("registration"),
                 )
             })?;
-            ctx.out.status(&format!(
-                "{}: position {} then, {} now, {} events moved it",
-                x.number,
-                x.position_then.map_or("-".into(), |p| p.to_string()),
-                x.position_now.map_or("-".into(), |p| p.to_string()),
-                x.moves.len()
+            ctx.out.status(&tr!(
+                "cli-application-explained",
+                number = x.number.clone(),
+                then = x.position_then.map_or("-".into(), |p| p.to_string()),
+                now = x.position_now.map_or("-".into(), |p| p.to_string()),
+                count = x.moves.len() as i64
             ));
             match ctx.out.format {
                 super::output::Format::Table | super::output::Format::Text => {
@@ -314,48 +321,56 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
     // On a terminal, only what is required and not given is asked, each answer checked as it is typed (R-L5);
     // the queue type, the language and the category have their defaults.
     let name = |field: &'static str| move |v: &str| fields::required_text(field, v, 200).map(drop);
-    let child_iin = ask(a.child_iin, "child-iin", "Child's IIN", |v| {
-        Iin::parse("child_iin", v).map(drop)
-    })?;
+    let child_iin = ask(
+        a.child_iin,
+        "child-iin",
+        "cli-application-prompt-child-iin",
+        |v| Iin::parse("child_iin", v).map(drop),
+    )?;
     let child_name = ask(
         a.child_name,
         "child-name",
-        "Child's full name",
+        "cli-application-prompt-child-name",
         name("child_name"),
     )?;
-    let applicant_iin = ask(a.applicant_iin, "applicant-iin", "Applicant's IIN", |v| {
-        Iin::parse("applicant_iin", v).map(drop)
-    })?;
+    let applicant_iin = ask(
+        a.applicant_iin,
+        "applicant-iin",
+        "cli-application-prompt-applicant-iin",
+        |v| Iin::parse("applicant_iin", v).map(drop),
+    )?;
     let applicant_name = ask(
         a.applicant_name,
         "applicant-name",
-        "Applicant's full name",
+        "cli-application-prompt-applicant-name",
         name("applicant_name"),
     )?;
-    let phone = ask(a.phone, "phone", "Phone (+7 and ten digits)", |v| {
+    let phone = ask(a.phone, "phone", "cli-application-prompt-phone", |v| {
         fields::phone("phone", v).map(drop)
     })?;
-    let email = ask(a.email, "email", "E-mail", |v| email("email", v).map(drop))?;
-    let district = ask(a.district, "district", "District", |v| {
-        crate::store::districts::check(&db, "district", v).map(drop)
+    let email = ask(a.email, "email", "cli-application-prompt-email", |v| {
+        email("email", v).map(drop)
     })?;
+    let district = ask(
+        a.district,
+        "district",
+        "cli-application-prompt-district",
+        |v| crate::store::districts::check(&db, "district", v).map(drop),
+    )?;
     let queue_type = a.queue_type.unwrap_or_else(|| "general".to_string());
     let language = a.language.unwrap_or_else(|| "ru".to_string());
     let category = a.category;
     let mut docs = a.docs;
     let needs_doc = category.as_deref().is_some_and(|c| c != "none") || queue_type == "sanatorium";
     if docs.is_empty() && needs_doc && interactive() {
-        docs.push(ask(
-            None,
-            "doc",
-            "Supporting document KIND:NUMBER:YYYY-MM-DD",
-            |v| Document::parse("doc", v, today).map(drop),
-        )?);
+        docs.push(ask(None, "doc", "cli-application-prompt-doc", |v| {
+            Document::parse("doc", v, today).map(drop)
+        })?);
     }
     let consent = ask(
         a.consent,
         "consent",
-        "Consent to process the child's data (egov or written[:DATE])",
+        "cli-application-prompt-consent",
         |v| Consent::parse("consent", v, today).map(drop),
     )?;
     let input = RegistrationInput {

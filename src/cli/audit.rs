@@ -86,10 +86,17 @@ impl Anchors {
     pub fn load(&self) -> Result<(Option<SignedHead>, Option<Anchor>)> {
         let read = |flag: &str, path: &PathBuf| {
             std::fs::read_to_string(path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    Error::NotFound(format!("{flag}: file {}", path.display()))
-                }
-                _ => Error::bad(format!("{flag}: cannot read {}: {e}", path.display())),
+                std::io::ErrorKind::NotFound => Error::NotFound(tr!(
+                    "cli-audit-file-missing",
+                    flag = flag.to_string(),
+                    path = path.display().to_string()
+                )),
+                _ => Error::bad(tr!(
+                    "cli-audit-file-unreadable",
+                    flag = flag.to_string(),
+                    path = path.display().to_string(),
+                    error = e.to_string()
+                )),
             })
         };
         let head = match &self.head {
@@ -142,14 +149,13 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 trust,
             };
             let (previous, trust) = anchors.load()?;
-            let trust =
-                match trust {
-                    Some(Anchor::Key(k)) => Some(k),
-                    Some(Anchor::Head(_)) => return Err(Error::usage(
-                        "--trust: give the first officer's public key (PEM) to check a publication",
-                    )),
-                    None => None,
-                };
+            let trust = match trust {
+                Some(Anchor::Key(k)) => Some(k),
+                Some(Anchor::Head(_)) => {
+                    return Err(Error::usage(tr!("cli-audit-trust-needs-key")))
+                }
+                None => None,
+            };
             let report = crate::public_check::check(
                 &dir,
                 previous.as_ref(),
@@ -157,40 +163,42 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 explain.as_deref(),
             )?;
             for p in &report.passed_over {
-                ctx.out.status(&format!(
-                    "note: the offer round at seq {} passed over {}, queued ahead of {}: the child attends an organization (R-D5)",
-                    p.seq, p.number, p.notified_after_it
+                ctx.out.status(&tr!(
+                    "cli-audit-passed-over",
+                    seq = p.seq,
+                    number = p.number.clone(),
+                    after = p.notified_after_it.clone()
                 ));
             }
             for import in &report.later_imports {
-                ctx.out.status(&format!(
-                    "warning: application import at seq {} after the first: {} rows, {} back-dated more than {} minutes (R-V5)",
-                    import.seq,
-                    import.rows,
-                    import.backdated,
-                    crate::public_check::BACKDATE_MINUTES
+                ctx.out.status(&tr!(
+                    "cli-audit-later-import",
+                    seq = import.seq,
+                    rows = import.rows as i64,
+                    backdated = import.backdated as i64,
+                    minutes = crate::public_check::BACKDATE_MINUTES
                 ));
             }
-            ctx.out.status(&format!(
-                "publication ok: {} records, root {}, signed by {}; {} queues of {} applications and {} offer rounds replayed{}",
-                report.records,
-                report.root,
-                report.signer,
-                report.queues,
-                report.applications,
-                report.offer_rounds,
-                report
+            ctx.out.status(&tr!(
+                "cli-audit-publication-ok",
+                records = report.records,
+                root = report.root.clone(),
+                signer = report.signer.clone(),
+                queues = report.queues as i64,
+                applications = report.applications as i64,
+                rounds = report.offer_rounds as i64,
+                consistent = report
                     .previous
-                    .map(|p| format!("; consistent with the checkpoint of {p} records"))
+                    .map(|p| tr!("cli-audit-consistent", records = p))
                     .unwrap_or_default()
             ));
             if let Some(x) = &report.explain {
-                ctx.out.status(&format!(
-                    "{}: position {} at its registration, {} now, {} events moved it",
-                    x.number,
-                    x.position_then.map_or("-".into(), |p| p.to_string()),
-                    x.position_now.map_or("-".into(), |p| p.to_string()),
-                    x.moves.len()
+                ctx.out.status(&tr!(
+                    "cli-audit-explained",
+                    number = x.number.clone(),
+                    then = x.position_then.map_or("-".into(), |p| p.to_string()),
+                    now = x.position_now.map_or("-".into(), |p| p.to_string()),
+                    count = x.moves.len() as i64
                 ));
                 if matches!(ctx.out.format, Format::Table | Format::Text) {
                     ctx.out.list(&x.moves)?;
@@ -203,9 +211,8 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
         }
         AuditCommand::Head => {
             let db = ctx.open()?;
-            let head = audit::latest_head(&db)?.ok_or_else(|| {
-                Error::NotFound("a signed head: no officer has changed anything yet".into())
-            })?;
+            let head = audit::latest_head(&db)?
+                .ok_or_else(|| Error::NotFound(tr!("cli-audit-no-head")))?;
             match ctx.out.format {
                 Format::Table | Format::Text => ctx.out.text(&head.to_text()),
                 _ => ctx.out.object(&head),

@@ -7,6 +7,7 @@ use crate::domain::calendar::DayKind;
 use crate::domain::time::{parse_date, YEARS};
 use crate::error::{Error, Result};
 use crate::store::{reference, Mode};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum CalendarCommand {
@@ -67,20 +68,24 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
             db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 reference::add_day(c, date, kind, &name)
             })?;
-            ctx.out
-                .status(&format!("{date} declared a {}", kind.as_str()));
+            ctx.out.status(&tr!(
+                "cli-calendar-declared",
+                date = date.to_string(),
+                kind = kind.as_str()
+            ));
             Ok(())
         }
         CalendarCommand::Remove { date } => {
             // Only looks up a declared day: one stored before years were checked can still be removed.
             let date = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-                .map_err(|_| Error::bad(format!("date: '{date}' is not a date (YYYY-MM-DD)")))?;
+                .map_err(|_| Error::bad(tr!("cli-calendar-not-a-date", value = date.clone())))?;
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
             db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 reference::remove_day(c, date)
             })?;
-            ctx.out.status(&format!("declaration of {date} removed"));
+            ctx.out
+                .status(&tr!("cli-calendar-removed", date = date.to_string()));
             Ok(())
         }
         CalendarCommand::Import(args) => {
@@ -106,9 +111,6 @@ pub fn run(ctx: &Ctx, command: CalendarCommand) -> Result<()> {
 }
 
 fn parse_kind(kind: &str) -> Result<DayKind> {
-    DayKind::parse(kind.trim()).ok_or_else(|| {
-        Error::bad(format!(
-            "--kind: '{kind}' is not a day kind (holiday, workday)"
-        ))
-    })
+    DayKind::parse(kind.trim())
+        .ok_or_else(|| Error::bad(tr!("cli-calendar-not-a-kind", value = kind.to_string())))
 }

@@ -7,6 +7,7 @@ use crate::domain::iin::Iin;
 use crate::domain::time::parse_date;
 use crate::error::Result;
 use crate::store::directions;
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum ChildCommand {
@@ -33,9 +34,12 @@ pub fn run(ctx: &Ctx, command: ChildCommand) -> Result<()> {
                 None => ctx.now.today(),
             };
             let d = ctx.change(|c| directions::depart(c, &iin, &org, date))?;
-            ctx.out.status(&format!(
-                "departure from {} on {}: place {} is free from {}",
-                d.org, d.departed_on, d.place_id, d.place_release_date
+            ctx.out.status(&tr!(
+                "cli-child-departed",
+                org = d.org.clone(),
+                date = d.departed_on.clone(),
+                place = d.place_id,
+                free = d.place_release_date.clone()
             ));
             ctx.out.object(&d)
         }

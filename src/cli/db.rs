@@ -51,44 +51,45 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
     match command {
         DbCommand::Backup { file } => {
             if file.exists() {
-                return Err(Error::usage(format!(
-                    "{} exists; kezek never overwrites a backup",
-                    file.display()
+                return Err(Error::usage(tr!(
+                    "cli-db-backup-exists",
+                    file = file.display().to_string()
                 )));
             }
             let db = ctx.open()?;
             db.backup(&file)?;
-            ctx.out.status(&format!(
-                "backed up {} to {}",
-                db.path().display(),
-                file.display()
+            ctx.out.status(&tr!(
+                "cli-db-backed-up",
+                db = db.path().display().to_string(),
+                file = file.display().to_string()
             ));
             Ok(())
         }
         DbCommand::Purge { before } => {
             let before = parse_date("--before", &before)?;
             if before > ctx.now.today() {
-                return Err(Error::usage(format!(
-                    "--before {before} is after today ({}): a purge reaches back, never ahead",
-                    ctx.now.today()
+                return Err(Error::usage(tr!(
+                    "cli-db-purge-ahead",
+                    before = before.to_string(),
+                    today = ctx.now.today().to_string()
                 )));
             }
             let actor = ctx.actor()?;
             let mut db = ctx.open()?;
-            ctx.out.confirm(&format!(
-                "Anonymise the applications that ended before {before}? This cannot be undone."
-            ))?;
+            ctx.out
+                .confirm(&tr!("cli-db-purge-confirm", before = before.to_string()))?;
             let run = purge::run(&mut db, &actor, &ctx.now, before)?;
             let report = run.report;
-            ctx.out.status(&format!(
-                "purged {} applications, {} notifications, {} enrollments, {} direction documents that ended before {before}",
-                report.applications, report.notifications, report.enrollments, report.directions
+            ctx.out.status(&tr!(
+                "cli-db-purged",
+                applications = report.applications as i64,
+                notifications = report.notifications as i64,
+                enrollments = report.enrollments as i64,
+                directions = report.directions as i64,
+                before = before.to_string()
             ));
             if !run.wiped {
-                ctx.out.status(
-                    "another process kept the database busy: its free space or write-ahead log may still hold \
-                     purged values; run the same `kezek db purge` again later to wipe them",
-                );
+                ctx.out.status(&tr!("cli-db-purge-not-wiped"));
             }
             ctx.out.object(&report)
         }

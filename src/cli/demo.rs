@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::lang::Lang;
 use crate::store::import::ImportReport;
 use crate::store::reference;
+use crate::tr;
 
 pub const DEFAULT_DEMO_DB: &str = "./kezek-demo.db";
 
@@ -23,47 +24,53 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DEMO_DB));
     let demo = NewDemo::create(&path, &ctx.now)?;
     ctx.out
-        .status(&format!("kezek demo: a sample city in {}", path.display()));
-    ctx.out.status("generating the demo officer's RSA key...");
+        .status(&tr!("cli-demo-start", path = path.display().to_string()));
+    ctx.out.status(&tr!("cli-demo-generating-key"));
     let mut demo = demo.add_officer()?;
-    let imported = |report: ImportReport, what: &str| {
-        ctx.out.status(&format!(
-            "imported {} {what} from {}",
-            report.rows, report.file
+    let imported = |report: ImportReport, id: &str| {
+        ctx.out.status(&tr!(
+            id,
+            count = report.rows as i64,
+            file = report.file.clone()
         ))
     };
-    imported(demo.import_orgs()?, "organizations");
-    imported(demo.import_calendar()?, "declared days");
-    let report = demo.import_applications()?;
-    ctx.out.status(&format!(
-        "imported {} applications migrated from an older system",
-        report.rows
-    ));
+    imported(demo.import_orgs()?, "cli-demo-imported-orgs");
+    imported(demo.import_calendar()?, "cli-demo-imported-days");
+    imported(
+        demo.import_applications()?,
+        "cli-demo-imported-applications",
+    );
     let city = demo.city()?;
     show_city(ctx, &city, demo.now())?;
 
-    let bar = ctx.out.steps(demo::DAYS, "a month of the queue");
+    let bar = ctx.out.steps(demo::DAYS, &tr!("cli-demo-month-progress"));
     let days = demo.walk_month(&|| bar.inc(1))?;
     bar.finish_and_clear();
-    ctx.out.status("\nA month of the queue, day by day:");
+    paragraph(ctx, &tr!("cli-demo-month"));
     ctx.out.list(&days)?;
     let month = demo.month(&days)?;
     show_month(ctx, &month, demo.now())?;
 
     let published = demo.publish()?;
-    ctx.out.status(&format!(
-        "\nThe month's public log is published in {dir}/ ({} records, root {}), with no personal data in it. \
-         Anyone can check it without the database, with kezek or with the independent verifier:\n  \
-         kezek audit public {dir} --trust {key}\n  \
-         python3 verifier/kezek_verify.py {dir} --trust {key}",
-        published.tree_size,
-        published.root,
-        dir = published.dir,
-        key = demo.key_path().with_extension("pub").display(),
-    ));
-    ctx.out.status(&format!(
-        "\nTry it yourself (kezek is target/release/kezek, or `cargo run --release --`), at the demo's clock, the \
-         morning after its month (so that a registration or a sweep follows the month's events):\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={} KEZEK_NOW={}T10:00\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
+    paragraph(
+        ctx,
+        &format!(
+            "{}\n  \
+             kezek audit public {dir} --trust {key}\n  \
+             python3 verifier/kezek_verify.py {dir} --trust {key}",
+            tr!(
+                "cli-demo-published",
+                dir = published.dir.clone(),
+                records = published.tree_size,
+                root = published.root.clone()
+            ),
+            dir = published.dir,
+            key = demo.key_path().with_extension("pub").display(),
+        ),
+    );
+    paragraph(ctx, &format!(
+        "{}\n  export KEZEK_DB={} KEZEK_OFFICER=demo KEZEK_KEY={} KEZEK_NOW={}T10:00\n  kezek org list --district Медеуский\n  kezek calendar show --year 2026\n  kezek settings show\n  kezek category list\n  kezek history DS-001\n  kezek application list --queue-type general --group-year {} --limit 20\n  kezek application card {}\n  kezek audit head",
+        tr!("cli-demo-try"),
         demo.path().display(),
         demo.key_path().display(),
         chrono::NaiveDate::parse_from_str(&month.last_day, "%Y-%m-%d")
@@ -76,14 +83,19 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// A paragraph of the demo's narration on stderr, after an empty line.
+fn paragraph(ctx: &Ctx, text: &str) {
+    ctx.out.status(&format!("\n{text}"));
+}
+
 fn show_city(ctx: &Ctx, city: &City, now: &Now) -> Result<()> {
-    ctx.out.status("\nOrganizations by district:");
+    paragraph(ctx, &tr!("cli-demo-orgs"));
     ctx.out.list(&city.orgs)?;
 
-    ctx.out.status(&format!(
-        "\nThe working-day calendar of {} (days that differ from a plain week):",
-        now.today().year()
-    ));
+    paragraph(
+        ctx,
+        &tr!("cli-demo-calendar", year = i64::from(now.today().year())),
+    );
     let days: Vec<_> = city
         .special_days
         .iter()
@@ -97,23 +109,29 @@ fn show_city(ctx: &Ctx, city: &City, now: &Now) -> Result<()> {
         })
         .collect();
     ctx.out.list(&days)?;
-    ctx.out.status(&format!(
-        "\nA direction issued today ({}) is valid to the end of {} (5 working days, R-D1).",
-        now.today(),
-        city.valid_until
-    ));
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-valid-until",
+            today = now.today().to_string(),
+            until = city.valid_until.to_string()
+        ),
+    );
 
-    ctx.out
-        .status("\nThe queues (waiting applications by queue type, group year and class):");
+    paragraph(ctx, &tr!("cli-demo-queues"));
     ctx.out.list(&city.queues)?;
-    ctx.out.status(&format!(
-        "\nThe head of the largest queue ({} {}): out of turn first, then one first-priority for every {} general (R-Q2):",
-        city.largest.queue_type, city.largest.group_year, city.general_per_first_priority
-    ));
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-head",
+            queue_type = city.largest.queue_type.clone(),
+            group_year = city.largest.group_year,
+            general = i64::from(city.general_per_first_priority)
+        ),
+    );
     ctx.out.list(&city.head)?;
     if let Some((view, category)) = &city.first_priority {
-        ctx.out
-            .status("\nIts registration notice (kezek application notice):\n");
+        paragraph(ctx, &format!("{}\n", tr!("cli-demo-notice")));
         let title = category.as_ref().and_then(|c| c.title(Lang::Ru));
         ctx.out
             .text(&documents::registration_notice(view, title, Lang::Ru, now))?;
@@ -123,11 +141,14 @@ fn show_city(ctx: &Ctx, city: &City, now: &Now) -> Result<()> {
 
 fn show_month(ctx: &Ctx, month: &Month, now: &Now) -> Result<()> {
     let stats = &month.stats;
-    ctx.out.status(&format!(
-        "\nStatistics of the month (kezek stats --from {} --to {}):",
-        now.today(),
-        month.last_day
-    ));
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-stats",
+            from = now.today().to_string(),
+            to = month.last_day.clone()
+        ),
+    );
     let moves = [
         ("directions issued", stats.directions_issued),
         ("enrolled", stats.enrolled),
@@ -144,22 +165,34 @@ fn show_month(ctx: &Ctx, month: &Month, now: &Now) -> Result<()> {
     )?;
     ctx.out.list(&stats.median_wait_days)?;
     for card in &month.cards {
-        ctx.out.status(&format!(
-            "\nThe card of {} ({}), kezek application card:\n",
-            card.view.number, card.view.status
-        ));
+        paragraph(
+            ctx,
+            &format!(
+                "{}\n",
+                tr!(
+                    "cli-demo-card",
+                    number = card.view.number.clone(),
+                    status = card.view.status.clone()
+                )
+            ),
+        );
         let title = card.category.as_ref().and_then(|c| c.title(Lang::Ru));
         ctx.out
             .text(&documents::child_card(&card.view, title, Lang::Ru, now))?;
     }
-    ctx.out.status(&format!(
-        "\nThe outbox holds {} e-mails and SMS for the families (kezek notify export).",
-        month.unsent_notifications
-    ));
+    paragraph(
+        ctx,
+        &tr!("cli-demo-outbox", count = month.unsent_notifications as i64),
+    );
     let verified = &month.audit;
-    ctx.out.status(&format!(
-        "\nJournal: {} events, {} signed heads, {} rows verified (kezek audit verify).",
-        verified.events, verified.heads, verified.rows
-    ));
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-journal",
+            events = verified.events,
+            heads = verified.heads,
+            rows = verified.rows
+        ),
+    );
     Ok(())
 }

@@ -104,9 +104,10 @@ pub struct ShowArgs {
 }
 
 fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
-    actor.key.as_ref().ok_or_else(|| {
-        Error::usage("--key (or KEZEK_KEY): the acting officer's private key signs the direction")
-    })
+    actor
+        .key
+        .as_ref()
+        .ok_or_else(|| Error::usage(tr!("cli-direction-key-required")))
 }
 
 pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
@@ -140,32 +141,36 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             let view = db.change(&actor, &ctx.now, Mode::Commit, |c| {
                 directions::extend(c, &direction, days, &reason, key)
             })?;
-            ctx.out.status(&format!(
-                "direction {direction} extended to {}",
-                view.valid_until
+            ctx.out.status(&tr!(
+                "cli-direction-extended",
+                direction = direction.clone(),
+                until = view.valid_until.clone()
             ));
             ctx.out.object(&view)
         }
         DirectionCommand::Revoke { direction } => {
             ctx.change_confirmed(
-                &format!("Revoke direction {direction} at the applicant's request?"),
+                &tr!(
+                    "cli-direction-revoke-confirm",
+                    direction = direction.clone()
+                ),
                 |db| directions::show(db, &direction).map(drop),
                 |c| directions::revoke(c, &direction),
             )?;
-            ctx.out.status(&format!(
-                "direction {direction} revoked; the place is free and the application waits again"
-            ));
+            ctx.out
+                .status(&tr!("cli-direction-revoked", direction = direction.clone()));
             Ok(())
         }
         DirectionCommand::Annul { direction, reason } => {
             let reason = crate::domain::fields::required_text("--reason", &reason, 500)?;
             ctx.change_confirmed(
-                &format!("Annul direction {direction}?"),
+                &tr!("cli-direction-annul-confirm", direction = direction.clone()),
                 |db| directions::show(db, &direction).map(drop),
                 |c| directions::annul(c, &direction, &reason),
             )?;
-            ctx.out.status(&format!(
-                "direction {direction} annulled; the place is free and the application waits again"
+            ctx.out.status(&tr!(
+                "cli-direction-annulled",
+                direction = direction.clone()
             ));
             Ok(())
         }
@@ -188,9 +193,12 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
         DirectionCommand::Verify { direction } => {
             let db = ctx.open()?;
             let v = directions::verify(&db, &direction)?;
-            ctx.out.status(&format!(
-                "direction {direction}: signature valid (officer {}, key {}), status {}",
-                v.signed_by, v.key_fingerprint, v.status
+            ctx.out.status(&tr!(
+                "cli-direction-verified",
+                direction = direction.clone(),
+                officer = v.signed_by.clone(),
+                key = v.key_fingerprint.clone(),
+                status = v.status.clone()
             ));
             if matches!(ctx.out.format, Format::Json | Format::Csv) {
                 ctx.out.object(&v)?;

@@ -7,6 +7,7 @@ use super::output::Format;
 use super::Ctx;
 use crate::error::{Error, Result};
 use crate::store::journal::{self, STATE_TABLES};
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -33,9 +34,10 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let tables = match &args.table {
         Some(name) => vec![journal::table_named(name).ok_or_else(|| {
             let names: Vec<&str> = STATE_TABLES.iter().map(|t| t.name).collect();
-            Error::usage(format!(
-                "--table: '{name}' is not a table ({})",
-                names.join(", ")
+            Error::usage(tr!(
+                "cli-history-not-a-table",
+                value = name.clone(),
+                tables = names.join(", ")
             ))
         })?],
         None => STATE_TABLES.to_vec(),
@@ -43,9 +45,9 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
     let db = ctx.open()?;
     let events = journal::history_of(&db, &tables, &args.key)?;
     if events.is_empty() {
-        return Err(Error::NotFound(format!(
-            "no journal events for '{}'",
-            args.key
+        return Err(Error::NotFound(tr!(
+            "cli-history-no-events",
+            key = args.key.clone()
         )));
     }
     if ctx.out.format == Format::Json {

@@ -61,8 +61,10 @@ pub fn run(ctx: &Ctx, args: ManArgs) -> Result<()> {
         cmd.build();
         write_pages(&cmd, lang, &dir).map_err(io)?;
     }
-    ctx.out
-        .status(&format!("man pages written to {}", args.out.display()));
+    ctx.out.status(&crate::tr!(
+        "cli-man-written",
+        dir = args.out.display().to_string()
+    ));
     Ok(())
 }
 

@@ -249,9 +249,9 @@ impl Ctx {
 
     /// The acting officer of a changing command (R-A2) and their key (R-A5).
     pub fn actor(&self) -> Result<Actor> {
-        let id = self.officer_id().ok_or_else(|| {
-            Error::usage("--officer (or KEZEK_OFFICER): name the acting officer (R-A2)")
-        })?;
+        let id = self
+            .officer_id()
+            .ok_or_else(|| Error::usage(crate::tr!("cli-mod-officer-required")))?;
         Ok(Actor {
             acting: Acting::Officer(id),
             key: self.key()?,
@@ -366,7 +366,13 @@ pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Res
     for note in &csv.notes {
         ctx.out.status(&format!("{}: {note}", csv.name));
     }
-    let bar = ctx.out.progress(csv.len, &format!("{what} import"));
+    let bar = ctx.out.progress(
+        csv.len,
+        &crate::tr!(
+            "cli-mod-import-progress",
+            what = crate::tr!(&format!("noun-{what}"))
+        ),
+    );
     let options = import::Options {
         mode: if args.dry_run {
             Mode::DryRun

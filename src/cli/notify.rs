@@ -29,15 +29,12 @@ pub fn run(ctx: &Ctx, command: NotifyCommand) -> Result<()> {
                 let db = ctx.open()?;
                 outbox::unsent(&db)?
             };
-            ctx.out.status(&format!(
-                "{} notifications{}",
-                rows.len(),
-                if mark_sent {
-                    " exported and marked sent"
-                } else {
-                    " waiting (not marked)"
-                }
-            ));
+            let id = if mark_sent {
+                "cli-notify-exported"
+            } else {
+                "cli-notify-waiting"
+            };
+            ctx.out.status(&crate::tr!(id, count = rows.len() as i64));
             ctx.out.list(&rows)
         }
     }

@@ -7,6 +7,7 @@ use crate::crypto::{PrivateKey, PublicKey, MAX_BITS, MIN_BITS};
 use crate::domain::officer::NewOfficer;
 use crate::error::{Error, Result};
 use crate::store::{officers, Acting, Mode};
+use crate::tr;
 
 #[derive(Debug, Subcommand)]
 pub enum OfficerCommand {
@@ -76,13 +77,13 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
     match command {
         OfficerCommand::Keygen { out, bits } => {
             ctx.out
-                .status(&format!("generating an RSA-{bits} key pair..."));
+                .status(&tr!("cli-officer-generating", bits = bits as i64));
             let key = PrivateKey::generate(bits as usize)?;
             let (key_path, pub_path) = key.write_pair(&out)?;
-            ctx.out.status(&format!(
-                "wrote {} (private, mode 0600) and {} (public)",
-                key_path.display(),
-                pub_path.display()
+            ctx.out.status(&tr!(
+                "cli-officer-wrote-keys",
+                private = key_path.display().to_string(),
+                public = pub_path.display().to_string()
             ));
             ctx.out.object(&serde_json::json!({
                 "private_key": key_path,
@@ -111,7 +112,7 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
                 officers::add(change, &officer, &key, first_key.as_ref())
             })?;
             ctx.out
-                .status(&crate::tr!("msg-officer-added", id = officer.id.clone()));
+                .status(&tr!("msg-officer-added", id = officer.id.clone()));
             Ok(())
         }
         OfficerCommand::RotateKey { id, public_key } => {
@@ -121,9 +122,10 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             db.change(&actor, &ctx.now, Mode::Commit, |change| {
                 officers::rotate_key(change, &id, &key)
             })?;
-            ctx.out.status(&format!(
-                "officer {id} now signs with key {}",
-                key.fingerprint()
+            ctx.out.status(&tr!(
+                "cli-officer-rotated",
+                id = id.clone(),
+                fingerprint = key.fingerprint()
             ));
             Ok(())
         }
@@ -133,11 +135,12 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
         }
         OfficerCommand::Deactivate { id } => {
             ctx.change_confirmed(
-                &format!("Deactivate officer '{id}'?"),
+                &tr!("cli-officer-deactivate-confirm", id = id.clone()),
                 |_| Ok(()),
                 |c| officers::deactivate(c, &id),
             )?;
-            ctx.out.status(&format!("officer {id} deactivated"));
+            ctx.out
+                .status(&tr!("cli-officer-deactivated", id = id.clone()));
             Ok(())
         }
     }
@@ -146,10 +149,15 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
 /// The public key file of `--public-key`.
 fn read_public_key(path: &std::path::Path) -> Result<PublicKey> {
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::NotFound(format!("--public-key: file {}", path.display()))
-        }
-        _ => Error::bad(format!("--public-key: cannot read {}: {e}", path.display())),
+        std::io::ErrorKind::NotFound => Error::NotFound(tr!(
+            "cli-officer-key-missing",
+            path = path.display().to_string()
+        )),
+        _ => Error::bad(tr!(
+            "cli-officer-key-unreadable",
+            path = path.display().to_string(),
+            error = e.to_string()
+        )),
     })?;
     PublicKey::from_pem("--public-key", &text)
 }

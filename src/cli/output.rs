@@ -178,7 +178,7 @@ impl Output {
                 None => Err(tr!("ui-confirm-again")),
             })
             .interact_text()
-            .map_err(|e| Error::Internal(format!("prompt: {e}")))?;
+            .map_err(|e| Error::Internal(tr!("cli-output-prompt-failed", error = e.to_string())))?;
         if yes_or_no(&answer) == Some(true) {
             Ok(())
         } else {

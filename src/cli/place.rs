@@ -129,11 +129,11 @@ pub fn run(ctx: &Ctx, command: PlaceCommand) -> Result<()> {
         }
         PlaceCommand::Withdraw { id } => {
             ctx.change_confirmed(
-                &format!("Withdraw place {id}?"),
+                &crate::tr!("cli-place-withdraw-confirm", id = id),
                 |db| places::get(db, id).map(drop),
                 |c| places::withdraw(c, id),
             )?;
-            ctx.out.status(&format!("place {id} withdrawn"));
+            ctx.out.status(&crate::tr!("cli-place-withdrawn", id = id));
             Ok(())
         }
     }

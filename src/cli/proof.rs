@@ -84,8 +84,10 @@ pub fn run(ctx: &Ctx, command: ProofCommand) -> Result<()> {
                     (None, None) => unreachable!("clap requires one"),
                 };
                 if seq < 1 || seq > size {
-                    return Err(Error::usage(format!(
-                        "--seq {seq}: the tree of {size} leaves holds events 1 to {size}"
+                    return Err(Error::usage(crate::tr!(
+                        "cli-proof-seq-out-of-tree",
+                        seq = seq,
+                        size = size
                     )));
                 }
                 Ok(Inclusion {
@@ -106,8 +108,11 @@ pub fn run(ctx: &Ctx, command: ProofCommand) -> Result<()> {
                 };
                 let last = publication::checkpoint(s)?.tree_size.unwrap_or(0).max(to);
                 if from < 1 || from > to || to > last {
-                    return Err(Error::usage(format!(
-                        "--from {from} --to {to}: sizes from 1 up to the log's {last}, --from no larger than --to"
+                    return Err(Error::usage(crate::tr!(
+                        "cli-proof-bad-sizes",
+                        from = from,
+                        to = to,
+                        last = last
                     )));
                 }
                 Ok(Consistency {

@@ -39,7 +39,11 @@ pub fn run(ctx: &Ctx, command: SettingsCommand) -> Result<()> {
                 .map(|r| r.value);
             if current.as_deref() == Some(value.as_str()) {
                 // Nothing changes, so nothing is journaled.
-                ctx.out.status(&format!("{key}: {value} (unchanged)"));
+                ctx.out.status(&crate::tr!(
+                    "cli-settings-unchanged",
+                    key = key.clone(),
+                    value = value.clone()
+                ));
                 return Ok(());
             }
             let (old, new) = ctx.change(|c| reference::set_setting(c, &key, &value))?;

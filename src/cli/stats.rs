@@ -8,6 +8,7 @@ use super::Ctx;
 use crate::domain::time::parse_date;
 use crate::error::Result;
 use crate::store::stats;
+use crate::tr;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -42,14 +43,15 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
         Format::Csv => ctx.out.list(&s.lines()),
         Format::Table | Format::Text => {
             let period = match &s.from {
-                Some(f) => format!("{f} to {}", s.to),
-                None => format!("up to {}", s.to),
+                Some(f) => tr!("cli-stats-period-from", from = f.clone(), to = s.to.clone()),
+                None => tr!("cli-stats-period-up-to", to = s.to.clone()),
             };
-            ctx.out
-                .text("Waiting (внеочередники, первоочередники, на общих основаниях):\n")?;
+            ctx.out.text(&format!("{}\n", tr!("cli-stats-waiting")))?;
             ctx.out.list(&s.waiting)?;
-            ctx.out
-                .text(&format!("\nDirections and removals, {period}:\n"))?;
+            ctx.out.text(&format!(
+                "\n{}\n",
+                tr!("cli-stats-moves", period = period.clone())
+            ))?;
             let mut moves = vec![
                 ("directions_issued".to_string(), s.directions_issued),
                 ("enrolled".to_string(), s.enrolled),
@@ -64,11 +66,10 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<()> {
                 .collect();
             ctx.out.list(&moves)?;
             ctx.out
-                .text("\nFree places by organization kind, district and language:\n")?;
+                .text(&format!("\n{}\n", tr!("cli-stats-free-places")))?;
             ctx.out.list(&s.free_places)?;
-            ctx.out.text(&format!(
-                "\nMedian days from registration to direction, {period}:\n"
-            ))?;
+            ctx.out
+                .text(&format!("\n{}\n", tr!("cli-stats-median", period = period)))?;
             ctx.out.list(&s.median_wait_days)
         }
     }

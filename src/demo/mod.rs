@@ -113,9 +113,9 @@ impl NewDemo {
     /// closes, else 10:00 on the next working day.
     pub fn create(path: &Path, now: &Now) -> Result<NewDemo> {
         if !Db::replaceable_by_demo(path)? {
-            return Err(Error::usage(format!(
-                "{} holds data that is not a kezek demo; the demo starts from an empty database (choose another --db)",
-                path.display()
+            return Err(Error::usage(crate::tr!(
+                "cli-demo-not-a-demo",
+                path = path.display().to_string()
             )));
         }
         remove_earlier(path)?;

@@ -1,0 +1,146 @@
+# The command line's own messages: errors, questions, prompts and status lines of src/cli and the demo.
+
+## application
+
+cli-application-flag-required = --{ $flag } is required
+cli-application-give-iin-or-name = give --iin, or --name with --birth-date
+cli-application-child-not-found = no application of that child
+cli-application-category-changed = { $number }: category { $from } -> { $to }
+cli-application-withdraw-confirm = Withdraw application { $number } (removed, reason withdrawn)?
+cli-application-explained = { $number }: position { $then } then, { $now } now, { $count } events moved it
+cli-application-prompt-child-iin = Child's IIN
+cli-application-prompt-child-name = Child's full name
+cli-application-prompt-applicant-iin = Applicant's IIN
+cli-application-prompt-applicant-name = Applicant's full name
+cli-application-prompt-phone = Phone (+7 and ten digits)
+cli-application-prompt-email = E-mail
+cli-application-prompt-district = District
+cli-application-prompt-doc = Supporting document KIND:NUMBER:YYYY-MM-DD
+cli-application-prompt-consent = Consent to process the child's data (egov or written[:DATE])
+
+## audit
+
+cli-audit-file-missing = { $flag }: file { $path }
+cli-audit-file-unreadable = { $flag }: cannot read { $path }: { $error }
+cli-audit-trust-needs-key = --trust: give the first officer's public key (PEM) to check a publication
+cli-audit-passed-over = note: the offer round at seq { $seq } passed over { $number }, queued ahead of { $after }: the child attends an organization (R-D5)
+cli-audit-later-import = warning: application import at seq { $seq } after the first: { $rows } rows, { $backdated } back-dated more than { $minutes } minutes (R-V5)
+cli-audit-publication-ok = publication ok: { $records } records, root { $root }, signed by { $signer }; { $queues } queues of { $applications } applications and { $rounds } offer rounds replayed{ $consistent }
+cli-audit-consistent = ; consistent with the checkpoint of { $records } records
+cli-audit-explained = { $number }: position { $then } at its registration, { $now } now, { $count } events moved it
+cli-audit-no-head = a signed head: no officer has changed anything yet
+
+## calendar
+
+cli-calendar-declared = { $date } declared a { $kind }
+cli-calendar-not-a-date = date: '{ $value }' is not a date (YYYY-MM-DD)
+cli-calendar-removed = declaration of { $date } removed
+cli-calendar-not-a-kind = --kind: '{ $value }' is not a day kind (holiday, workday)
+
+## child
+
+cli-child-departed = departure from { $org } on { $date }: place { $place } is free from { $free }
+
+## db
+
+cli-db-backup-exists = { $file } exists; kezek never overwrites a backup
+cli-db-backed-up = backed up { $db } to { $file }
+cli-db-purge-ahead = --before { $before } is after today ({ $today }): a purge reaches back, never ahead
+cli-db-purge-confirm = Anonymise the applications that ended before { $before }? This cannot be undone.
+cli-db-purged = purged { $applications } applications, { $notifications } notifications, { $enrollments } enrollments, { $directions } direction documents that ended before { $before }
+cli-db-purge-not-wiped = another process kept the database busy: its free space or write-ahead log may still hold purged values; run the same `kezek db purge` again later to wipe them
+
+## demo
+
+cli-demo-not-a-demo = { $path } holds data that is not a kezek demo; the demo starts from an empty database (choose another --db)
+cli-demo-start = kezek demo: a sample city in { $path }
+cli-demo-generating-key = generating the demo officer's RSA key...
+cli-demo-imported-orgs = imported { $count } organizations from { $file }
+cli-demo-imported-days = imported { $count } declared days from { $file }
+cli-demo-imported-applications = imported { $count } applications migrated from an older system
+cli-demo-month-progress = a month of the queue
+cli-demo-month = A month of the queue, day by day:
+cli-demo-orgs = Organizations by district:
+cli-demo-calendar = The working-day calendar of { $year } (days that differ from a plain week):
+cli-demo-valid-until = A direction issued today ({ $today }) is valid to the end of { $until } (5 working days, R-D1).
+cli-demo-queues = The queues (waiting applications by queue type, group year and class):
+cli-demo-head = The head of the largest queue ({ $queue_type } { $group_year }): out of turn first, then one first-priority for every { $general } general (R-Q2):
+cli-demo-notice = Its registration notice (kezek application notice):
+cli-demo-stats = Statistics of the month (kezek stats --from { $from } --to { $to }):
+cli-demo-card = The card of { $number } ({ $status }), kezek application card:
+cli-demo-outbox = The outbox holds { $count } e-mails and SMS for the families (kezek notify export).
+cli-demo-journal = Journal: { $events } events, { $heads } signed heads, { $rows } rows verified (kezek audit verify).
+cli-demo-published = The month's public log is published in { $dir }/ ({ $records } records, root { $root }), with no personal data in it. Anyone can check it without the database, with kezek or with the independent verifier:
+cli-demo-try = Try it yourself (kezek is target/release/kezek, or `cargo run --release --`), at the demo's clock, the morning after its month (so that a registration or a sweep follows the month's events):
+
+## direction
+
+cli-direction-key-required = --key (or KEZEK_KEY): the acting officer's private key signs the direction
+cli-direction-extended = direction { $direction } extended to { $until }
+cli-direction-revoke-confirm = Revoke direction { $direction } at the applicant's request?
+cli-direction-revoked = direction { $direction } revoked; the place is free and the application waits again
+cli-direction-annul-confirm = Annul direction { $direction }?
+cli-direction-annulled = direction { $direction } annulled; the place is free and the application waits again
+cli-direction-verified = direction { $direction }: signature valid (officer { $officer }, key { $key }), status { $status }
+
+## history
+
+cli-history-not-a-table = --table: '{ $value }' is not a table ({ $tables })
+cli-history-no-events = no journal events for '{ $key }'
+
+## init
+
+cli-init-created = created { $path } at schema version { $version }
+cli-init-up-to-date = { $path } is at schema version { $version }: nothing to do
+cli-init-migrated = migrated { $path } from schema version { $from } to { $to }
+
+## man
+
+cli-man-written = man pages written to { $dir }
+
+## mod (what every command shares)
+
+cli-mod-officer-required = --officer (or KEZEK_OFFICER): name the acting officer (R-A2)
+cli-mod-import-progress = { $what } import
+
+## notify
+
+cli-notify-exported = { $count } notifications exported and marked sent
+cli-notify-waiting = { $count } notifications waiting (not marked)
+
+## officer
+
+cli-officer-generating = generating an RSA-{ $bits } key pair...
+cli-officer-wrote-keys = wrote { $private } (private, mode 0600) and { $public } (public)
+cli-officer-rotated = officer { $id } now signs with key { $fingerprint }
+cli-officer-deactivate-confirm = Deactivate officer '{ $id }'?
+cli-officer-deactivated = officer { $id } deactivated
+cli-officer-key-missing = --public-key: file { $path }
+cli-officer-key-unreadable = --public-key: cannot read { $path }: { $error }
+
+## output
+
+cli-output-prompt-failed = prompt: { $error }
+
+## place
+
+cli-place-withdraw-confirm = Withdraw place { $id }?
+cli-place-withdrawn = place { $id } withdrawn
+
+## proof
+
+cli-proof-seq-out-of-tree = --seq { $seq }: the tree of { $size } leaves holds events 1 to { $size }
+cli-proof-bad-sizes = --from { $from } --to { $to }: sizes from 1 up to the log's { $last }, --from no larger than --to
+
+## settings
+
+cli-settings-unchanged = { $key }: { $value } (unchanged)
+
+## stats
+
+cli-stats-period-from = { $from } to { $to }
+cli-stats-period-up-to = up to { $to }
+cli-stats-waiting = Waiting (внеочередники, первоочередники, на общих основаниях):
+cli-stats-moves = Directions and removals, { $period }:
+cli-stats-free-places = Free places by organization kind, district and language:
+cli-stats-median = Median days from registration to direction, { $period }:

@@ -1,0 +1,268 @@
+# Сообщения самой командной строки: ошибки, вопросы, подсказки ввода и строки состояния (src/cli и демо).
+
+## application
+
+cli-application-flag-required = не указан обязательный параметр `--{ $flag }`
+cli-application-give-iin-or-name = укажите `--iin` или `--name` вместе с `--birth-date`
+cli-application-child-not-found = заявлений этого ребёнка нет
+cli-application-category-changed = { $number }: категория льготы { $from } -> { $to }
+cli-application-withdraw-confirm = Отозвать заявление { $number } (снятие с очереди, причина «отозвано»)?
+cli-application-explained = { $number }: номер в очереди тогда { $then }, сейчас { $now }; его { $count ->
+        [one] изменило { $count } событие
+        [few] изменили { $count } события
+       *[many] изменили { $count } событий
+    }
+cli-application-prompt-child-iin = ИИН ребёнка
+cli-application-prompt-child-name = ФИО ребёнка полностью
+cli-application-prompt-applicant-iin = ИИН заявителя
+cli-application-prompt-applicant-name = ФИО заявителя полностью
+cli-application-prompt-phone = Телефон (+7 и десять цифр)
+cli-application-prompt-email = Эл. почта
+cli-application-prompt-district = Район
+cli-application-prompt-doc = Подтверждающий документ ВИД:НОМЕР:ГГГГ-ММ-ДД
+cli-application-prompt-consent = Согласие на обработку персональных данных ребёнка (`egov` или `written[:ДАТА]`)
+
+## audit
+
+cli-audit-file-missing = { $flag }: файл { $path }
+cli-audit-file-unreadable = { $flag }: не удаётся прочитать { $path }: { $error }
+cli-audit-trust-needs-key = `--trust`: для проверки публикации укажите открытый ключ первого сотрудника (PEM)
+cli-audit-passed-over = примечание: раунд предложений в событии { $seq } пропустил заявление { $number }, стоявшее в очереди перед { $after }: ребёнок уже посещает организацию (R-D5)
+cli-audit-later-import = предупреждение: импорт заявлений в событии { $seq } после первого: { $rows ->
+        [one] { $rows } строка
+        [few] { $rows } строки
+       *[many] { $rows } строк
+    }, из них задним числом более чем на { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    }: { $backdated } (R-V5)
+cli-audit-publication-ok = публикация проверена: { $records ->
+        [one] { $records } запись
+        [few] { $records } записи
+       *[many] { $records } записей
+    }, корень { $root }, подписал { $signer }; воспроизведено: { $queues ->
+        [one] { $queues } очередь
+        [few] { $queues } очереди
+       *[many] { $queues } очередей
+    } с { $applications ->
+        [one] { $applications } заявлением
+        [few] { $applications } заявлениями
+       *[many] { $applications } заявлениями
+    } и { $rounds ->
+        [one] { $rounds } раунд предложений
+        [few] { $rounds } раунда предложений
+       *[many] { $rounds } раундов предложений
+    }{ $consistent }
+cli-audit-consistent = ; согласуется с контрольной точкой из { $records ->
+        [one] { $records } записи
+        [few] { $records } записей
+       *[many] { $records } записей
+    }
+cli-audit-explained = { $number }: номер при постановке в очередь { $then }, сейчас { $now }; его { $count ->
+        [one] изменило { $count } событие
+        [few] изменили { $count } события
+       *[many] изменили { $count } событий
+    }
+cli-audit-no-head = подписанная голова журнала: ни один сотрудник ещё ничего не изменял
+
+## calendar
+
+cli-calendar-declared = { $date } объявлен { $kind ->
+        [holiday] праздничным днём
+       *[other] рабочим днём
+    }
+cli-calendar-not-a-date = `date`: '{ $value }' — не дата (ГГГГ-ММ-ДД)
+cli-calendar-removed = особый день { $date } удалён из календаря
+cli-calendar-not-a-kind = `--kind`: '{ $value }' — не вид дня (`holiday`, `workday`)
+
+## child
+
+cli-child-departed = выбытие из { $org } { $date }: место { $place } свободно с { $free }
+
+## db
+
+cli-db-backup-exists = { $file } уже существует; kezek никогда не перезаписывает резервную копию
+cli-db-backed-up = резервная копия { $db } записана в { $file }
+cli-db-purge-ahead = `--before` { $before } позже сегодняшнего дня ({ $today }): очистка касается только прошлого
+cli-db-purge-confirm = Обезличить заявления, закрытые до { $before }? Отменить это будет нельзя.
+cli-db-purged = обезличено закрытое до { $before }: { $applications ->
+        [one] { $applications } заявление
+        [few] { $applications } заявления
+       *[many] { $applications } заявлений
+    }, { $notifications ->
+        [one] { $notifications } уведомление
+        [few] { $notifications } уведомления
+       *[many] { $notifications } уведомлений
+    }, { $enrollments ->
+        [one] { $enrollments } зачисление
+        [few] { $enrollments } зачисления
+       *[many] { $enrollments } зачислений
+    }, { $directions ->
+        [one] { $directions } документ направления
+        [few] { $directions } документа направлений
+       *[many] { $directions } документов направлений
+    }
+cli-db-purge-not-wiped = другой процесс занимал базу данных: в её свободном месте или в журнале предзаписи ещё могут оставаться обезличенные значения; позже запустите `kezek db purge` с теми же параметрами ещё раз, чтобы стереть их
+
+## demo
+
+cli-demo-not-a-demo = в { $path } есть данные, не относящиеся к демо kezek; демо начинается с пустой базы данных (выберите другую `--db`)
+cli-demo-start = `kezek demo`: учебный город в { $path }
+cli-demo-generating-key = создаётся RSA-ключ демо-сотрудника...
+cli-demo-imported-orgs = импортировано из { $file }: { $count ->
+        [one] { $count } организация
+        [few] { $count } организации
+       *[many] { $count } организаций
+    }
+cli-demo-imported-days = импортировано из { $file }: { $count ->
+        [one] { $count } объявленный день
+        [few] { $count } объявленных дня
+       *[many] { $count } объявленных дней
+    }
+cli-demo-imported-applications = импортировано { $count ->
+        [one] { $count } заявление, перенесённое
+        [few] { $count } заявления, перенесённых
+       *[many] { $count } заявлений, перенесённых
+    } из прежней системы
+cli-demo-month-progress = месяц очереди
+cli-demo-month = Месяц очереди, день за днём:
+cli-demo-orgs = Организации по районам:
+cli-demo-calendar = Календарь рабочих дней на { $year } год (дни, которые отличаются от обычной недели):
+cli-demo-valid-until = Направление, выданное сегодня ({ $today }), действует до конца дня { $until } (5 рабочих дней, R-D1).
+cli-demo-queues = Очереди (ожидающие заявления по типу очереди, году группы и льготе):
+cli-demo-head = Начало самой большой очереди ({ $queue_type ->
+        [general] общая
+        [sanatorium] санаторная
+       *[other] { $queue_type }
+    }, группа { $group_year }): сначала внеочередники, затем по одному первоочереднику на { $general ->
+        [one] каждое { $general } заявление
+        [few] каждые { $general } заявления
+       *[many] каждые { $general } заявлений
+    } на общих основаниях (R-Q2):
+cli-demo-notice = Извещение о постановке на очередь первого из них с первоочередным правом (`kezek application notice`):
+cli-demo-stats = Статистика месяца (`kezek stats --from { $from } --to { $to }`):
+cli-demo-card = Карточка ребёнка по заявлению { $number } ({ $status ->
+        [queued] в очереди
+        [notified] уведомлено
+        [stop_listed] в стоп-листе
+        [directed] выдано направление
+        [enrolled] зачислено
+        [removed] снято с очереди
+       *[other] { $status }
+    }), `kezek application card`:
+cli-demo-outbox = К отправке семьям готово { $count ->
+        [one] { $count } уведомление
+        [few] { $count } уведомления
+       *[many] { $count } уведомлений
+    } по эл. почте и SMS (`kezek notify export`).
+cli-demo-journal = Журнал: проверено { $events ->
+        [one] { $events } событие
+        [few] { $events } события
+       *[many] { $events } событий
+    }, { $heads ->
+        [one] { $heads } подпись
+        [few] { $heads } подписи
+       *[many] { $heads } подписей
+    }, { $rows ->
+        [one] { $rows } строка
+        [few] { $rows } строки
+       *[many] { $rows } строк
+    } (`kezek audit verify`).
+cli-demo-published = Публичный журнал месяца опубликован в { $dir }/ ({ $records ->
+        [one] { $records } запись
+        [few] { $records } записи
+       *[many] { $records } записей
+    }, корень { $root }); персональных данных в нём нет. Любой может проверить его без базы данных — с помощью kezek или независимого верификатора:
+cli-demo-try = Попробуйте сами (kezek — это `target/release/kezek` или `cargo run --release --`) по часам демо, утром после его месяца (чтобы регистрация или обход шли после событий месяца):
+
+## direction
+
+cli-direction-key-required = `--key` (или `KEZEK_KEY`): направление подписывается закрытым ключом действующего сотрудника
+cli-direction-extended = направление { $direction } продлено до { $until }
+cli-direction-revoke-confirm = Отозвать направление { $direction } по просьбе заявителя?
+cli-direction-revoked = направление { $direction } отозвано; место свободно, заявление снова ждёт в очереди
+cli-direction-annul-confirm = Аннулировать направление { $direction }?
+cli-direction-annulled = направление { $direction } аннулировано; место свободно, заявление снова ждёт в очереди
+cli-direction-verified = направление { $direction }: подпись верна (сотрудник { $officer }, ключ { $key }), статус «{ $status ->
+        [issued] выдано
+        [enrolled] зачислено
+        [expired] истекло
+        [revoked] отозвано
+        [annulled] аннулировано
+       *[other] { $status }
+    }»
+
+## history
+
+cli-history-not-a-table = `--table`: '{ $value }' — не таблица ({ $tables })
+cli-history-no-events = нет событий журнала для '{ $key }'
+
+## init
+
+cli-init-created = создана база данных { $path }, версия схемы { $version }
+cli-init-up-to-date = { $path } уже на версии схемы { $version }: делать нечего
+cli-init-migrated = { $path } обновлена с версии схемы { $from } до { $to }
+
+## man
+
+cli-man-written = страницы `man` записаны в { $dir }
+
+## mod (общее для всех команд)
+
+cli-mod-officer-required = `--officer` (или `KEZEK_OFFICER`): укажите действующего сотрудника (R-A2)
+cli-mod-import-progress = импорт: { $what }
+
+## notify
+
+cli-notify-exported = { $count ->
+        [one] { $count } уведомление выгружено и отмечено как отправленное
+        [few] { $count } уведомления выгружены и отмечены как отправленные
+       *[many] { $count } уведомлений выгружено и отмечено как отправленные
+    }
+cli-notify-waiting = { $count ->
+        [one] { $count } уведомление ждёт отправки (не отмечено)
+        [few] { $count } уведомления ждут отправки (не отмечены)
+       *[many] { $count } уведомлений ждут отправки (не отмечены)
+    }
+
+## officer
+
+cli-officer-generating = создаётся пара ключей RSA-{ $bits }...
+cli-officer-wrote-keys = записаны { $private } (закрытый, права 0600) и { $public } (открытый)
+cli-officer-rotated = сотрудник { $id } теперь подписывает ключом { $fingerprint }
+cli-officer-deactivate-confirm = Отключить сотрудника '{ $id }'?
+cli-officer-deactivated = сотрудник { $id } отключён
+cli-officer-key-missing = `--public-key`: файл { $path }
+cli-officer-key-unreadable = `--public-key`: не удаётся прочитать { $path }: { $error }
+
+## output
+
+cli-output-prompt-failed = запрос ввода: { $error }
+
+## place
+
+cli-place-withdraw-confirm = Отозвать место { $id }?
+cli-place-withdrawn = место { $id } отозвано
+
+## proof
+
+cli-proof-seq-out-of-tree = `--seq` { $seq }: дерево из { $size ->
+        [one] { $size } листа
+        [few] { $size } листьев
+       *[many] { $size } листьев
+    } содержит события с 1 по { $size }
+cli-proof-bad-sizes = `--from` { $from } `--to` { $to }: размеры от 1 до размера журнала { $last }, `--from` не больше `--to`
+
+## settings
+
+cli-settings-unchanged = { $key }: { $value } (без изменений)
+
+## stats
+
+cli-stats-period-from = с { $from } по { $to }
+cli-stats-period-up-to = по { $to }
+cli-stats-waiting = Ожидают (внеочередники, первоочередники, на общих основаниях):
+cli-stats-moves = Направления и снятия с очереди, { $period }:
+cli-stats-free-places = Свободные места по виду организации, району и языку:
+cli-stats-median = Медиана дней от постановки в очередь до направления, { $period }:
