@@ -1,5 +1,6 @@
 //! The rules, free of I/O: no clap, no SQL, no clock reads.
 
+pub mod allocation;
 pub mod application;
 pub mod calendar;
 pub mod canonical;
