@@ -8,6 +8,7 @@ pub mod category;
 pub mod direction;
 pub mod district;
 pub mod documents;
+pub mod exchange;
 pub mod explain;
 pub mod fields;
 pub mod iin;
