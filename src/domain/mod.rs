@@ -1,5 +1,6 @@
 //! The rules, free of I/O: no clap, no SQL, no clock reads.
 
+pub mod allocation;
 pub mod application;
 pub mod calendar;
 pub mod canonical;
@@ -7,6 +8,7 @@ pub mod category;
 pub mod direction;
 pub mod district;
 pub mod documents;
+pub mod exchange;
 pub mod explain;
 pub mod fields;
 pub mod iin;
