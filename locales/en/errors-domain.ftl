@@ -95,6 +95,7 @@ err-direction-place-group-year = place { $place } is for group year { $place_yea
 err-direction-place-not-free = place { $place } is { $status }; a { $kind } place must be free
 err-direction-place-not-offered = place { $place } is { $status }; a { $kind } place must be offered or free_choice
 err-direction-place-offered = place { $place } is offered to the families notified in a window open now; { $application } is { $status } with no open window
+err-direction-min-age = a direction needs a child of at least { $min } full years (setting min_age_years); the child of { $application } is { $age } on { $date }
 err-direction-private-age = a private place needs a child of at least { $min } full years; the child of { $application } is { $age } on { $date }
 
 ## Rows of a public record (record.rs)
@@ -175,3 +176,4 @@ err-csvfile-unreadable = { $name }: cannot read: { $error }
 ## The synthetic city (generate.rs)
 
 err-generate-csv = generated CSV
+err-settings-choice = { $key }: '{ $value }' is not one of { $words }

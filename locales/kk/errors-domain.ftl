@@ -93,6 +93,7 @@ err-direction-place-group-year = { $place } орны { $place_year } топ жы
 err-direction-place-not-free = { $place } орны { $status } мәртебесінде; { $kind } түріндегі ұйымның орны `free` мәртебесінде болуы керек
 err-direction-place-not-offered = { $place } орны { $status } мәртебесінде; { $kind } түріндегі ұйымның орны `offered` немесе `free_choice` мәртебесінде болуы керек
 err-direction-place-offered = { $place } орны қазір ашық терезеде хабарланған отбасыларға ұсынылған; { $application } өтініші { $status } мәртебесінде, оның ашық терезесі жоқ
+err-direction-min-age = жолдама кемінде { $min } толық жастағы балаға беріледі (`min_age_years` баптауы); { $application } өтініші бойынша бала { $date } күні { $age } жаста
 err-direction-private-age = жеке балабақшадағы орынға кемінде { $min } толық жастағы бала керек; { $application } өтініші бойынша бала { $date } күні { $age } жаста
 
 ## Ашық жазбаның жолдары (record.rs)
@@ -175,3 +176,4 @@ err-csvfile-unreadable = { $name }: оқылмады: { $error }
 ## Синтетикалық қала (generate.rs)
 
 err-generate-csv = жасалған CSV
+err-settings-choice = { $key }: '{ $value }' — { $words } мәндерінің бірі емес

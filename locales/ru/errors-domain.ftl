@@ -122,6 +122,10 @@ err-direction-place-group-year = место { $place } для года груп�
 err-direction-place-not-free = место { $place } в статусе { $status }; место в организации вида { $kind } должно быть в статусе `free`
 err-direction-place-not-offered = место { $place } в статусе { $status }; место в организации вида { $kind } должно быть в статусе `offered` или `free_choice`
 err-direction-place-offered = место { $place } предложено семьям, уведомлённым в окне, которое открыто сейчас; заявление { $application } в статусе { $status } и открытого окна у него нет
+err-direction-min-age = направление выдаётся ребёнку не младше { $min ->
+    [one] { $min } полного года
+   *[other] { $min } полных лет
+  } (настройка `min_age_years`); ребёнку по заявлению { $application } на { $date } полных лет: { $age }
 err-direction-private-age = на место в частном детском саду ребёнку должно быть не меньше { $min ->
     [one] { $min } полного года
    *[other] { $min } полных лет
@@ -209,3 +213,4 @@ err-csvfile-unreadable = { $name }: не удаётся прочитать: { $e
 ## Синтетический город (generate.rs)
 
 err-generate-csv = созданный CSV
+err-settings-choice = { $key }: '{ $value }' — не одно из значений { $words }

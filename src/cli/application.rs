@@ -114,6 +114,25 @@ pub enum ApplicationCommand {
         #[arg(long)]
         since: Option<String>,
     },
+    /// Rank up to max_preferences organizations for the allocation (R-C1); the position stays
+    #[command(
+        long_about = "Replace the organizations an application ranks (R-C1), best first: at most \
+        max_preferences (4), none twice, each an organization that serves the application's queue (sanatorium \
+        organizations the sanatorium queue; state and private ones the general queue). The registration time \
+        and the position stay. `kezek allocate` gives each waiting application, in queue order, its best-ranked \
+        organization that still has a place: ranking truthfully is always best, since a lower choice never \
+        takes a place from a higher one and nobody behind in the queue can take what one ranked first."
+    )]
+    Prefer {
+        /// The application's number
+        number: String,
+        /// Organization codes, best first
+        #[arg(value_name = "CODE", required_unless_present = "clear")]
+        orgs: Vec<String>,
+        /// Remove every preference
+        #[arg(long, conflicts_with = "orgs")]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +179,15 @@ pub struct RegisterArgs {
     /// egov | written, optionally :YYYY-MM-DD (the consent to process the child's personal data)
     #[arg(long)]
     consent: Option<String>,
+    /// An organization the family ranks, best first (repeatable, at most max_preferences; R-C1)
+    #[arg(long = "prefer", value_name = "CODE")]
+    prefer: Vec<String>,
+    /// Link to the application of a sibling born within 31 days (twins; R-C5): directed together
+    #[arg(long, value_name = "NUMBER")]
+    sibling: Option<String>,
+    /// A transfer application of a child enrolled in an organization (R-C3)
+    #[arg(long)]
+    transfer: bool,
 }
 
 fn interactive() -> bool {
@@ -309,6 +337,23 @@ pub fn run(ctx: &Ctx, command: ApplicationCommand) -> Result<()> {
             }
         }
         ApplicationCommand::Card(args) => document(ctx, args, documents::child_card),
+        ApplicationCommand::Prefer {
+            number,
+            orgs,
+            clear,
+        } => {
+            let orgs = if clear { Vec::new() } else { orgs };
+            let stored = ctx.change(|c| applications::prefer(c, &number, &orgs))?;
+            ctx.out.status(&match stored {
+                Some(list) => tr!(
+                    "msg-preferences",
+                    number = number.clone(),
+                    preferences = list.replace(';', ", ")
+                ),
+                None => tr!("msg-preferences-cleared", number = number.clone()),
+            });
+            show_position(ctx, &mut ctx.open()?, &number)
+        }
     }
 }
 
@@ -387,8 +432,14 @@ fn register(ctx: &Ctx, a: RegisterArgs) -> Result<()> {
         docs: docs.iter().map(String::as_str).collect(),
         consent: &consent,
     };
+    let choice = applications::Choice {
+        prefer: &a.prefer,
+        sibling: a.sibling.as_deref(),
+        transfer: a.transfer,
+    };
     let number = db.change(&actor, &ctx.now, Mode::Commit, |c| {
-        applications::run_register(c, &input)
+        let settings = crate::store::reference::load_settings(c)?;
+        applications::register_with(c, &input, &choice, &settings)
     })?;
     show_position(ctx, &mut db, &number)
 }

@@ -103,7 +103,7 @@ pub struct ShowArgs {
     pub direction: String,
 }
 
-fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
+pub(super) fn signing_key(actor: &crate::store::Actor) -> Result<&crate::crypto::PrivateKey> {
     actor
         .key
         .as_ref()

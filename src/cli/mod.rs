@@ -19,6 +19,7 @@ use crate::store::import::{self, Importer};
 use crate::store::Mode;
 use crate::store::{Acting, Actor, Change, Db};
 
+pub mod allocate;
 pub mod application;
 pub mod audit;
 pub mod calendar;
@@ -149,6 +150,22 @@ pub enum Command {
         their untaken places go to free choice. Never asks."
     )]
     Offer,
+    /// Directions by ranked preferences: serial dictatorship in queue order (R-C2)
+    #[command(
+        long_about = "The allocation (R-C2), on a working day, in one transaction. For each queue (queue type, \
+        group year), the waiting applications that may be directed today (not stop-listed, not attending an \
+        organization, at least min_age_years old) take, one after the other in queue order, their best-ranked \
+        organization (`application prefer`) that still has a free or offered place of their queue and group \
+        year whose release date has come; a private organization's places only for children of at least \
+        private_min_age_years. Linked siblings (R-C5) are served together at the position of the first, with \
+        places in one organization for all or none. Each gets a signed direction (R-D1, R-A3) and its family an \
+        e-mail and an SMS; the run is one journal event, published whole with the applications the rules kept \
+        from their choices, so that anyone can replay it. Applications with no preference, or none with a \
+        place, keep their position; the places left stay for the offer round. This is serial dictatorship: \
+        ranking truthfully is always best, and nobody ahead in the queue envies anyone behind. --dry-run \
+        prints the outcome and writes nothing. Waits up to 5 seconds for another writer, then exits 75."
+    )]
+    Allocate(allocate::AllocateArgs),
     /// Signed directions: issue, extend, revoke, annul, enroll, show, verify, list (R-D1..R-D9, R-A3)
     #[command(subcommand)]
     Direction(direction::DirectionCommand),
@@ -327,6 +344,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Application(c) => application::run(&ctx, c),
         Command::Place(c) => place::run(&ctx, c),
         Command::Offer => offer::run(&ctx),
+        Command::Allocate(a) => allocate::run(&ctx, a),
         Command::Direction(c) => direction::run(&ctx, c),
         Command::Child(c) => child::run(&ctx, c),
         Command::Notify(c) => notify::run(&ctx, c),

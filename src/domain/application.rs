@@ -316,6 +316,12 @@ pub struct NewApplication {
     pub language: Language,
     pub docs: Vec<Document>,
     pub consent: Consent,
+    /// R-C1: the ranked organizations, `CODE;CODE` (checked against the organizations by the store).
+    pub preferences: Option<String>,
+    /// R-C5: the first application of the sibling group this one is linked to.
+    pub sibling_group: Option<String>,
+    /// R-C3: a transfer application of an enrolled child.
+    pub transfer: bool,
 }
 
 /// Age in full years on a date.
@@ -426,6 +432,9 @@ impl RegistrationInput<'_> {
             language,
             docs,
             consent,
+            preferences: None,
+            sibling_group: None,
+            transfer: false,
         })
     }
 }

@@ -241,6 +241,8 @@ pub struct IssueFacts {
     pub place_status: PlaceStatus,
     pub org_kind: OrgKind,
     pub issue_date: NaiveDate,
+    /// Issued by the allocation (R-C2), which may take a free or offered place of any organization.
+    pub by_allocation: bool,
 }
 
 /// Decides whether a direction may be issued; each refusal names its rule and the fact behind it.
@@ -314,6 +316,9 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
     }
     let takeable = match f.org_kind {
         OrgKind::Private => f.place_status == PlaceStatus::Free,
+        OrgKind::State | OrgKind::Sanatorium if f.by_allocation => {
+            matches!(f.place_status, PlaceStatus::Free | PlaceStatus::Offered)
+        }
         OrgKind::State | OrgKind::Sanatorium => {
             matches!(
                 f.place_status,
@@ -336,7 +341,7 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
             ),
         ));
     }
-    if f.place_status == PlaceStatus::Offered && !f.notified_in_open_window {
+    if f.place_status == PlaceStatus::Offered && !f.notified_in_open_window && !f.by_allocation {
         return Err(Error::refused(
             "R-D3",
             tr!(
@@ -347,20 +352,30 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
             ),
         ));
     }
-    if f.org_kind == OrgKind::Private {
-        let age = age_on(f.child_birth, f.issue_date);
-        if age < settings.private_min_age_years as i32 {
-            return Err(Error::refused(
-                "R-D4",
-                tr!(
-                    "err-direction-private-age",
-                    min = i64::from(settings.private_min_age_years),
-                    application = app.clone(),
-                    age = i64::from(age),
-                    date = f.issue_date.to_string()
-                ),
-            ));
-        }
+    let age = age_on(f.child_birth, f.issue_date);
+    if age < settings.min_age_years as i32 {
+        return Err(Error::refused(
+            "R-C6",
+            tr!(
+                "err-direction-min-age",
+                min = i64::from(settings.min_age_years),
+                application = app.clone(),
+                age = i64::from(age),
+                date = f.issue_date.to_string()
+            ),
+        ));
+    }
+    if f.org_kind == OrgKind::Private && age < settings.private_min_age_years as i32 {
+        return Err(Error::refused(
+            "R-D4",
+            tr!(
+                "err-direction-private-age",
+                min = i64::from(settings.private_min_age_years),
+                application = app.clone(),
+                age = i64::from(age),
+                date = f.issue_date.to_string()
+            ),
+        ));
     }
     Ok(())
 }
@@ -466,7 +481,55 @@ mod tests {
             place_status: PlaceStatus::Offered,
             org_kind: OrgKind::State,
             issue_date: d(2026, 3, 16),
+            by_allocation: false,
         }
+    }
+
+    #[test]
+    fn r_c6_no_direction_before_the_minimum_age() {
+        // Born 2024-03-17: one day short of 2 on 2026-03-16.
+        let young = IssueFacts {
+            child_birth: d(2024, 3, 17),
+            ..facts()
+        };
+        assert!(
+            refusal(young.clone()).starts_with("R-C6"),
+            "{}",
+            refusal(young.clone())
+        );
+        let two = IssueFacts {
+            child_birth: d(2024, 3, 16),
+            ..facts()
+        };
+        assert!(check_issue(&two, &Settings::default()).is_ok());
+        let settings = Settings::from_pairs([("min_age_years", "1")]).unwrap();
+        assert!(check_issue(&young, &settings).is_ok());
+    }
+
+    #[test]
+    fn r_c2_the_allocation_may_take_a_free_state_place_an_officer_may_not() {
+        let free = IssueFacts {
+            place_status: PlaceStatus::Free,
+            status: Status::Queued,
+            notified_in_open_window: false,
+            ..facts()
+        };
+        assert!(refusal(free.clone()).starts_with("R-D3"));
+        let allocated = IssueFacts {
+            by_allocation: true,
+            ..free.clone()
+        };
+        assert!(check_issue(&allocated, &Settings::default()).is_ok());
+        let offered = IssueFacts {
+            place_status: PlaceStatus::Offered,
+            ..allocated.clone()
+        };
+        assert!(check_issue(&offered, &Settings::default()).is_ok());
+        let free_choice = IssueFacts {
+            place_status: PlaceStatus::FreeChoice,
+            ..allocated
+        };
+        assert!(refusal(free_choice).starts_with("R-D3"));
     }
 
     fn refusal(f: IssueFacts) -> String {

@@ -17,6 +17,7 @@ pub mod notify;
 pub mod officer;
 pub mod org;
 pub mod place;
+pub mod preference;
 pub mod public;
 pub mod queue;
 pub mod record;

@@ -84,6 +84,9 @@ pub struct ApplicationFields<'a> {
     pub registered_at: Cow<'a, str>,
     #[serde(borrow)]
     pub status: Cow<'a, str>,
+    /// R-C1 (absent from records written before preferences existed).
+    #[serde(borrow, default)]
+    pub preferences: Option<Cow<'a, str>>,
 }
 
 impl<'a> Record<'a> {

@@ -20,6 +20,8 @@ enum ValueKind {
     Count { min: i64, max: i64 },
     /// A daily window `HH:MM-HH:MM`, start before end.
     Window,
+    /// One of these words.
+    Choice(&'static [&'static str]),
 }
 
 pub const SETTINGS: &[SettingDef] = &[
@@ -94,6 +96,27 @@ pub const SETTINGS: &[SettingDef] = &[
         about: "the youngest age, in full years, for a private (state-order) place",
         kind: ValueKind::Count { min: 0, max: 7 },
     },
+    SettingDef {
+        key: "min_age_years",
+        default: "2",
+        rule: "R-C6",
+        about: "the youngest age, in full years, for any direction or offer",
+        kind: ValueKind::Count { min: 0, max: 7 },
+    },
+    SettingDef {
+        key: "max_preferences",
+        default: "4",
+        rule: "R-C1",
+        about: "how many organizations an application may rank",
+        kind: ValueKind::Count { min: 1, max: 20 },
+    },
+    SettingDef {
+        key: "allocation",
+        default: "offer",
+        rule: "R-C2",
+        about: "the round the city runs: offer (the head of the queue picks) or preferences (kezek allocate)",
+        kind: ValueKind::Choice(&["offer", "preferences"]),
+    },
 ];
 
 /// The definition of a key, or a usage error listing the known keys.
@@ -133,6 +156,15 @@ impl SettingDef {
                 })?;
                 Ok(format!("{}-{}", start.format("%H:%M"), end.format("%H:%M")))
             }
+            ValueKind::Choice(words) => match words.iter().find(|w| **w == value) {
+                Some(word) => Ok(word.to_string()),
+                None => Err(Error::bad(tr!(
+                    "err-settings-choice",
+                    key = self.key,
+                    value = value.to_string(),
+                    words = words.join(", ")
+                ))),
+            },
         }
     }
 }
@@ -157,6 +189,10 @@ pub struct Settings {
     pub revocation_hours: u32,
     pub benefit_doc_max_age_days: u32,
     pub private_min_age_years: u32,
+    pub min_age_years: u32,
+    pub max_preferences: u32,
+    /// R-C2: the city allocates by preferences (`kezek allocate`) rather than by the offer round.
+    pub allocation_by_preferences: bool,
 }
 
 impl Settings {
@@ -187,6 +223,9 @@ impl Settings {
             revocation_hours: count("revocation_hours"),
             benefit_doc_max_age_days: count("benefit_doc_max_age_days"),
             private_min_age_years: count("private_min_age_years"),
+            min_age_years: count("min_age_years"),
+            max_preferences: count("max_preferences"),
+            allocation_by_preferences: get("allocation") == "preferences",
         })
     }
 }

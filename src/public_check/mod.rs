@@ -21,7 +21,9 @@ use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::audit::SignedHead;
 
+mod allocation;
 mod queues;
+use allocation::Allocations;
 use queues::{check_queues, offer_round, Windows};
 
 /// How far a registration's time may lie before the time its event was recorded (R-V5, `backdate_minutes`).
@@ -64,16 +66,18 @@ pub struct LaterImport {
 
 /// An application as the log last showed it.
 #[derive(Debug, Clone)]
-struct App {
+pub(super) struct App {
     queue_type: String,
     group_year: i64,
     class: String,
     registered_at: String,
     at: DateTime<FixedOffset>,
     status: String,
+    /// R-C1: the ranked organizations, `CODE;CODE`.
+    preferences: Option<String>,
 }
 
-fn bad(what: impl Into<String>) -> Error {
+pub(super) fn bad(what: impl Into<String>) -> Error {
     Error::Tampered(what.into())
 }
 
@@ -103,6 +107,7 @@ pub fn check(
         chain: TrustChain::new(trust.map(|k| k.fingerprint())),
         apps: HashMap::new(),
         windows: Windows::default(),
+        allocations: Allocations::default(),
         k: 3,
         imports: 0,
         report: PublicReport::default(),
@@ -234,6 +239,7 @@ struct Replay<'k> {
     chain: TrustChain,
     apps: HashMap<String, App>,
     windows: Windows,
+    allocations: Allocations,
     /// The interleave in force (`general_per_first_priority`).
     k: u32,
     imports: usize,
@@ -267,6 +273,8 @@ impl Replay<'_> {
             )));
         }
         self.windows.check(&record, seq, at)?;
+        self.allocations
+            .check(&record, seq, at, &self.apps, self.k)?;
         self.take(&record, seq, at)?;
         self.windows.take(&record);
         Ok(())
@@ -278,6 +286,7 @@ impl Replay<'_> {
             keys,
             chain,
             apps,
+            allocations,
             k,
             imports,
             report,
@@ -339,6 +348,7 @@ impl Replay<'_> {
         apps.reserve(record.rows.len());
         for raw in &record.rows {
             match table_of(raw) {
+                Some(table @ ("place" | "org")) => allocations.take(table, raw),
                 Some("setting") => {
                     let row =
                         Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
@@ -389,6 +399,7 @@ impl Replay<'_> {
                             registered_at: fields.registered_at.into_owned(),
                             at: when,
                             status: fields.status.into_owned(),
+                            preferences: fields.preferences.map(|p| p.into_owned()),
                         },
                     );
                 }

@@ -88,7 +88,7 @@ fn waiting(app: &App) -> bool {
 }
 
 /// The waiting applications of one queue in R-Q2 order.
-fn queue_order<'a>(
+pub(super) fn queue_order<'a>(
     apps: &'a HashMap<String, App>,
     queue_type: &str,
     group_year: i64,

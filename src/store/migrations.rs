@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_districts",
         include_str!("../../sql/0007_districts.sql"),
     ),
+    ("0008_choice", include_str!("../../sql/0008_choice.sql")),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

@@ -13,6 +13,7 @@
 //! serve callers that make many changes with the same facts (the demo, the test suites).
 
 pub mod access;
+pub mod allocation;
 pub mod applications;
 pub mod audit;
 pub mod bulk;

@@ -7,6 +7,7 @@ mod common;
 mod application;
 mod audit;
 mod calendar;
+mod choice;
 mod db;
 mod demo;
 mod direction;

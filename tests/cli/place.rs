@@ -17,6 +17,9 @@ use crate::common::iin;
 pub(crate) struct Kid {
     pub iin: String,
     serial: u32,
+    /// The applicant's serial: the child's own, or a sibling's (`twin`).
+    applicant: u32,
+    birth: String,
     queue_type: &'static str,
     language: &'static str,
     category: Option<&'static str>,
@@ -29,6 +32,8 @@ impl Kid {
         Kid {
             iin: iin(birth, serial % 2 == 1, serial * 10),
             serial,
+            applicant: serial,
+            birth: birth.to_string(),
             queue_type: "general",
             language: "ru",
             category: None,
@@ -66,17 +71,25 @@ impl Kid {
         format!("parent{}@example.kz", self.serial)
     }
 
-    /// Registers the child at the environment's clock; returns the application number.
-    pub(crate) fn register(&self, env: &TestEnv) -> String {
-        let surname = SURNAMES[self.serial as usize % 10];
+    /// A sibling born the same day, of the same applicant (twins, R-C5).
+    pub(crate) fn twin(&self, serial: u32) -> Kid {
+        Kid {
+            iin: iin(self.birth.as_str(), serial % 2 == 1, serial * 10),
+            serial,
+            ..self.clone()
+        }
+    }
+
+    /// The arguments of `application register` for this child.
+    pub(crate) fn register_args(&self) -> Vec<String> {
+        let surname = SURNAMES[self.applicant as usize % 10];
         let name = format!(
             "{surname} {}",
             GIVEN_NAMES[(self.serial as usize / 10) % 10]
         );
-        let applicant_iin = iin("1990-05-05", true, self.serial * 10);
+        let applicant_iin = iin("1990-05-05", true, self.applicant * 10);
         let applicant_name = format!("{surname}а Айгерим");
-        let email = self.email();
-        let mut args = vec![
+        let mut args: Vec<String> = [
             "application",
             "register",
             "--child-iin",
@@ -90,7 +103,7 @@ impl Kid {
             "--phone",
             "+77011234567",
             "--email",
-            &email,
+            &self.email(),
             "--district",
             "Алмалинский",
             "--consent",
@@ -99,13 +112,28 @@ impl Kid {
             self.queue_type,
             "--language",
             self.language,
-        ];
+        ]
+        .map(str::to_string)
+        .to_vec();
         if let Some(category) = self.category {
-            args.extend(["--category", category]);
+            args.extend(["--category".to_string(), category.to_string()]);
         }
         for doc in &self.docs {
-            args.extend(["--doc", doc]);
+            args.extend(["--doc".to_string(), doc.to_string()]);
         }
+        args
+    }
+
+    /// Registers the child at the environment's clock; returns the application number.
+    pub(crate) fn register(&self, env: &TestEnv) -> String {
+        self.register_with(env, &[])
+    }
+
+    /// Registers the child with extra flags; returns the application number.
+    pub(crate) fn register_with(&self, env: &TestEnv, extra: &[&str]) -> String {
+        let mut args = self.register_args();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let app = env.json(&args);
         app["number"].as_str().expect("a number").to_string()
     }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::common::env::{stderr, TestEnv};
 
 /// SPEC §2a: every key and its default.
-const DEFAULTS: [(&str, &str); 10] = [
+const DEFAULTS: [(&str, &str); 13] = [
     ("max_age_years", "7"),
     ("general_per_first_priority", "3"),
     ("offer_window", "09:00-20:00"),
@@ -17,6 +17,9 @@ const DEFAULTS: [(&str, &str); 10] = [
     ("revocation_hours", "24"),
     ("benefit_doc_max_age_days", "10"),
     ("private_min_age_years", "3"),
+    ("min_age_years", "2"),
+    ("max_preferences", "4"),
+    ("allocation", "offer"),
 ];
 
 /// A JSON value as text: strings as they are, numbers as digits (a setting may be either in JSON).
@@ -40,7 +43,7 @@ fn setting(env: &TestEnv, key: &str) -> String {
 }
 
 #[test]
-fn settings_show_json_has_the_ten_keys_with_their_defaults() {
+fn settings_show_json_has_every_key_with_its_default() {
     let env = TestEnv::with_officer();
     let list = env.json(&["settings", "show"]);
     let rows = list.as_array().expect("a JSON array");

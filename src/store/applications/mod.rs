@@ -7,18 +7,20 @@
 //! `store::import::Applications`.
 
 mod check;
+mod choice;
 mod queue;
 mod rows;
 mod writes;
 
 pub use check::check_queue_counts;
+pub use choice::{checked_preferences, org_kinds, prefer, Choice};
 pub use queue::{
     class_counts, for_each_in_queue_order, list, list_each, positions, queues_waiting, ListFilter,
 };
 pub use rows::{
     find, find_by_iin, find_by_name, get, load, show, show_with_category, AppRow, ChildKey,
 };
-pub use writes::{category_classes, register, run_register, set_category, withdraw};
+pub use writes::{category_classes, register, register_with, run_register, set_category, withdraw};
 
 pub(in crate::store) use writes::{
     active_number, duplicate, insert, last_seq, number_year, NewRow,

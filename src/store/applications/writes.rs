@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::choice::Choice;
 use super::rows::{get, AppRow};
 use crate::domain::application::{
     format_number, parse_number, Document, NewApplication, QueueType, RegistrationInput,
@@ -76,7 +77,7 @@ pub struct NewRow {
 
 /// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the
 /// schema).
-const COLUMNS: [&str; 25] = [
+const COLUMNS: [&str; 28] = [
     "number",
     "queue_type",
     "group_year",
@@ -102,6 +103,9 @@ const COLUMNS: [&str; 25] = [
     "removed_reason",
     "offer_round",
     "removed_at",
+    "preferences",
+    "sibling_group",
+    "transfer",
 ];
 
 impl NewRow {
@@ -133,6 +137,13 @@ impl NewRow {
             Value::Null,       // removed_reason
             Value::Null,       // offer_round
             Value::Null,       // removed_at
+            app.preferences.clone().map_or(Value::Null, Value::Text),
+            app.sibling_group.clone().map_or(Value::Null, Value::Text),
+            if app.transfer {
+                Value::Integer(1)
+            } else {
+                Value::Null
+            },
         ];
         let digest = journal::values_digest(APPLICATION, &values);
         static PUBLIC: std::sync::OnceLock<journal::PublicColumns> = std::sync::OnceLock::new();
@@ -198,8 +209,18 @@ pub fn run_register(change: &Change, input: &RegistrationInput) -> Result<String
 /// `application register` (R-Q3..R-Q7) with the settings the caller read in this change. Returns the new
 /// application's number.
 pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings) -> Result<String> {
+    register_with(change, input, &Choice::default(), settings)
+}
+
+/// `register` with the family's choice (SPEC §12): ranked organizations, a sibling link, a transfer.
+pub fn register_with(
+    change: &Change,
+    input: &RegistrationInput,
+    choice: &Choice,
+    settings: &Settings,
+) -> Result<String> {
     let classes = category_classes(change.tx())?;
-    let app = input.check(change.now().effective, settings, &|c| {
+    let mut app = input.check(change.now().effective, settings, &|c| {
         classes.get(c).copied()
     })?;
     crate::store::districts::check(change, "district", &app.district)?;
@@ -224,6 +245,7 @@ pub fn register(change: &Change, input: &RegistrationInput, settings: &Settings)
             "category": app.category,
         }),
     )?;
+    super::choice::apply(change, &mut event, &mut app, choice, settings)?;
     let row = NewRow::new(number, app);
     insert(change, &mut event, &row)?;
     let (number, app) = (row.number, row.app);
@@ -373,6 +395,9 @@ mod tests {
                 kind: ConsentKind::Egov,
                 date: day("2024-02-03"),
             },
+            preferences: None,
+            sibling_group: None,
+            transfer: false,
         }
     }
 

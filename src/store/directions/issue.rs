@@ -19,7 +19,7 @@ use crate::faults::{self, Fault};
 use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
 use crate::store::change::Change;
-use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
+use crate::store::journal::{EventWriter, APPLICATION, DIRECTION, PLACE};
 use crate::store::offers::{self, enrolled_at};
 use crate::store::outbox;
 use crate::store::places;
@@ -98,6 +98,7 @@ fn read_for_issue(
         place_status: PlaceStatus::parse("status", &place.status)?,
         org_kind,
         issue_date: now.date_naive(),
+        by_allocation: false,
     };
     Ok(IssueReading {
         app,
@@ -153,16 +154,61 @@ pub fn issue(
 ) -> Result<DirectionView> {
     let now = change.now().effective;
     offers::close_windows(change, now)?;
+    let reading = match stale {
+        Some(reading) => reading,
+        None => read_for_issue(change.tx(), application, place_id, now)?,
+    };
+    let number = write_issue(change, reading, key, Written::Alone(settings, calendar))?;
+    show(change.tx(), &number)
+}
+
+/// A direction the allocation gives (R-C2), written into the allocation's own event: the same checks but where
+/// the place may be (free or offered), the same document and notices. The caller closed the ended windows once
+/// for the whole allocation. Returns the direction's number.
+pub fn issue_allocated<'c>(
+    change: &'c Change,
+    event: &mut EventWriter<'c>,
+    application: &str,
+    place_id: i64,
+    key: &PrivateKey,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+) -> Result<String> {
+    let now = change.now().effective;
+    let reading = read_for_issue(change.tx(), application, place_id, now)?;
+    write_issue(
+        change,
+        reading,
+        key,
+        Written::Into(event, settings, calendar),
+    )
+}
+
+/// Where a direction's writes are journaled: an event of its own (`direction issue`), or the allocation's.
+enum Written<'a, 'e, 't> {
+    Alone(&'a Settings, &'a WorkingCalendar),
+    Into(&'e mut EventWriter<'t>, &'a Settings, &'a WorkingCalendar),
+}
+
+fn write_issue<'c>(
+    change: &'c Change,
+    reading: IssueReading,
+    key: &PrivateKey,
+    written: Written<'_, '_, 'c>,
+) -> Result<String> {
+    let now = change.now().effective;
     let tx = change.tx();
     let IssueReading {
         app,
         place,
         org_kind,
-        facts,
-    } = match stale {
-        Some(reading) => reading,
-        None => read_for_issue(tx, application, place_id, now)?,
+        mut facts,
+    } = reading;
+    let (settings, calendar) = match &written {
+        Written::Alone(s, c) | Written::Into(_, s, c) => (*s, *c),
     };
+    facts.by_allocation = matches!(written, Written::Into(..));
+    let (application, place_id) = (app.number.as_str(), place.id);
     rules::check_issue(&facts, settings)?;
     change.pause();
 
@@ -197,11 +243,15 @@ pub fn issue(
             [application],
         )?;
     }
-    let mut event = change.begin_event(
-        "direction.issue",
-        &number,
-        serde_json::json!({ "application": application, "place_id": place_id, "org": place.org, "valid_until": until.to_string() }),
-    )?;
+    let mut own = None;
+    let event: &mut EventWriter<'c> = match written {
+        Written::Into(event, ..) => event,
+        Written::Alone(..) => own.insert(change.begin_event(
+            "direction.issue",
+            &number,
+            serde_json::json!({ "application": application, "place_id": place_id, "org": place.org, "valid_until": until.to_string() }),
+        )?),
+    };
     event.touch(DIRECTION, &number)?;
     event.touch(PLACE, &place_id)?;
     event.touch(APPLICATION, &application)?;
@@ -211,13 +261,15 @@ pub fn issue(
         org_name: org_info(tx, &place.org)?.name,
         until,
     };
-    outbox::notify(change, &mut event, application, fact)?;
+    outbox::notify(change, event, application, fact)?;
     if org_kind == OrgKind::Private {
         let fact = Fact::Removed {
             reason: "private_direction".into(),
         };
-        outbox::notify(change, &mut event, application, fact)?;
+        outbox::notify(change, event, application, fact)?;
     }
-    event.finish()?;
-    show(tx, &number)
+    if let Some(own) = own {
+        own.finish()?;
+    }
+    Ok(number)
 }

@@ -57,6 +57,10 @@ pub const SWEEP_RUN: StateTable = StateTable {
     name: "sweep_run",
     key: "date",
 };
+pub const ALLOCATION_RUN: StateTable = StateTable {
+    name: "allocation_run",
+    key: "id",
+};
 pub const NOTIFICATION: StateTable = StateTable {
     name: "notification",
     key: "id",
@@ -77,6 +81,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     ENROLLMENT,
     NOTIFICATION,
     SWEEP_RUN,
+    ALLOCATION_RUN,
 ];
 
 /// The state table named `name`, for `history --table` and the migrations' replay.

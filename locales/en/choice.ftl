@@ -1,0 +1,17 @@
+# Choice (SPEC §12): preferences, siblings, allocation and exchange.
+
+err-choice-too-many = { $count } preferences; at most { $max } may be ranked (setting max_preferences)
+err-choice-twice = '{ $org }' is ranked twice
+err-choice-unknown-org = '{ $org }' is not an organization
+err-choice-wrong-kind = '{ $org }' is a { $kind } organization and cannot serve the { $queue } queue
+err-choice-sibling-applicant = { $number } is of another applicant; siblings are linked by one applicant
+err-choice-sibling-same-child = { $number } is of the same child
+err-choice-sibling-born = the child of { $number } was born more than 31 days apart
+err-choice-sibling-queue = { $number } waits in another queue (queue type and group year); linked siblings are directed together
+err-choice-sibling-waiting = { $number } no longer waits in the queue
+err-choice-not-working-day = { $day } is not a working day; the allocation runs on working days
+msg-allocated = allocation{ $dry }: { $directions } directions issued, { $unplaced } applications with preferences left waiting
+msg-preferences = { $number }: preferences { $preferences }
+msg-preferences-cleared = { $number }: preferences removed
+err-choice-transfer-not-enrolled = a transfer application is for a child enrolled in an organization; this child attends none
+err-choice-not-waiting = { $number } is { $status }: only a waiting application ranks organizations

@@ -1,0 +1,17 @@
+# Таңдау (SPEC §12): қалаулар, бауырлар, бөлу және алмасу.
+
+err-choice-too-many = { $count } қалау; ең көбі { $max } көрсетуге болады (`max_preferences` баптауы)
+err-choice-twice = '{ $org }' екі рет көрсетілген
+err-choice-unknown-org = '{ $org }' ұйым емес
+err-choice-wrong-kind = '{ $org }' — '{ $kind }' түріндегі ұйым, '{ $queue }' кезегіне қызмет көрсете алмайды
+err-choice-sibling-applicant = { $number } басқа өтініш берушіден; бауырларды бір өтініш беруші байланыстырады
+err-choice-sibling-same-child = { $number } сол балаға берілген
+err-choice-sibling-born = { $number } бойынша бала 31 күннен артық айырмашылықпен туған
+err-choice-sibling-queue = { $number } басқа кезекте тұр (кезек түрі мен топ жылы); байланысқан балалар бірге жолданады
+err-choice-sibling-waiting = { $number } енді кезекте тұрған жоқ
+err-choice-not-working-day = { $day } — жұмыс күні емес; бөлу жұмыс күндері жүргізіледі
+msg-allocated = бөлу{ $dry }: берілген жолдамалар: { $directions }, кезекте қалған қалаулары бар өтініштер: { $unplaced }
+msg-preferences = { $number }: қалаулар { $preferences }
+msg-preferences-cleared = { $number }: қалаулар жойылды
+err-choice-transfer-not-enrolled = ауысу өтініші ұйымға қабылданған балаға беріледі; бұл бала ешқайда қабылданбаған
+err-choice-not-waiting = { $number } '{ $status }' күйінде: қалауларды тек кезекте тұрған өтініш көрсетеді

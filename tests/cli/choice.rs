@@ -1,0 +1,403 @@
+//! Choice (SPEC §12): ranked preferences (R-C1), the allocation by serial dictatorship (R-C2), twins (R-C5) and
+//! the minimum age (R-C6), through the binary.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::common::env::{stderr, TestEnv};
+use crate::common::iin;
+use crate::place::{app_status, city, publish, Kid};
+
+/// Registers `kid` with the extra flags (preferences, a sibling); returns the number.
+fn register(env: &TestEnv, kid: &Kid, extra: &[&str]) -> String {
+    kid.register_with(env, extra)
+}
+
+fn prefer_flags(orgs: &[&str]) -> Vec<String> {
+    orgs.iter()
+        .flat_map(|o| ["--prefer".to_string(), o.to_string()])
+        .collect()
+}
+
+fn with_prefs(env: &TestEnv, kid: &Kid, orgs: &[&str]) -> String {
+    let flags = prefer_flags(orgs);
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    register(env, kid, &flags)
+}
+
+fn preferences(env: &TestEnv, number: &str) -> Option<String> {
+    env.conn()
+        .query_row(
+            "SELECT preferences FROM application WHERE number = ?1",
+            [number],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn allocate(env: &TestEnv, extra: &[&str]) -> Value {
+    let mut args = vec!["allocate"];
+    args.extend_from_slice(extra);
+    env.json(&args)
+}
+
+fn refused(env: &TestEnv, args: &[&str], code: i32, needle: &str) {
+    let before = env.snapshot();
+    let assert = env.kezek(args).code(code);
+    let err = stderr(&assert);
+    assert!(err.contains(needle), "{args:?}: {err}");
+    assert_eq!(env.snapshot(), before, "{args:?} changed the database");
+}
+
+#[test]
+fn r_c1_preferences_are_kept_in_rank_order_and_replaced_by_prefer() {
+    let env = city();
+    let a = with_prefs(
+        &env,
+        &Kid::new("2022-05-10", 1),
+        &["DS-002", "PS-001", "DS-001"],
+    );
+    assert_eq!(
+        preferences(&env, &a).as_deref(),
+        Some("DS-002;PS-001;DS-001")
+    );
+    let before = env.json(&["application", "show", &a]);
+    env.kezek(&["application", "prefer", &a, "DS-001"])
+        .success();
+    assert_eq!(preferences(&env, &a).as_deref(), Some("DS-001"));
+    let after = env.json(&["application", "show", &a]);
+    assert_eq!(before["registered_at"], after["registered_at"]);
+    assert_eq!(before["queue_position"], after["queue_position"]);
+    env.kezek(&["application", "prefer", &a, "--clear"])
+        .success();
+    assert_eq!(preferences(&env, &a), None);
+    // Registered without: none.
+    let b = Kid::new("2022-06-10", 2).register(&env);
+    assert_eq!(preferences(&env, &b), None);
+}
+
+#[test]
+fn r_c1_bad_preferences_are_refused_naming_them_and_nothing_is_written() {
+    let env = city();
+    let a = Kid::new("2022-05-10", 1).register(&env);
+    refused(
+        &env,
+        &["application", "prefer", &a, "DS-404"],
+        3,
+        "'DS-404'",
+    );
+    refused(
+        &env,
+        &["application", "prefer", &a, "SS-001"],
+        3,
+        "'SS-001'",
+    );
+    refused(
+        &env,
+        &["application", "prefer", &a, "DS-001", "DS-001"],
+        3,
+        "'DS-001'",
+    );
+    refused(
+        &env,
+        &[
+            "application",
+            "prefer",
+            &a,
+            "DS-001",
+            "DS-002",
+            "DS-003",
+            "PS-001",
+            "PS-002",
+        ],
+        3,
+        "R-C1",
+    );
+    refused(
+        &env,
+        &["application", "prefer", "DDO.2026.999999.1"],
+        2,
+        "<CODE>",
+    );
+    refused(
+        &env,
+        &["application", "prefer", "DDO.2026.999999.1", "DS-001"],
+        4,
+        "DDO.2026.999999.1",
+    );
+    // At registration: refused whole, no application written.
+    let kid = Kid::new("2022-07-10", 3);
+    let flags = prefer_flags(&["DS-001", "SS-001"]);
+    let mut args: Vec<String> = kid.register_args();
+    args.extend(flags);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    refused(&env, &args, 3, "'SS-001'");
+    // The setting decides how many.
+    env.kezek(&["settings", "set", "max_preferences", "1"])
+        .success();
+    refused(
+        &env,
+        &["application", "prefer", &a, "DS-001", "DS-002"],
+        3,
+        "max_preferences",
+    );
+}
+
+/// Serial dictatorship as the rule says it, over the queue order the binary reports: each application in turn
+/// takes its best-ranked organization with a place left.
+fn brute_force(
+    order: &[String],
+    prefs: &HashMap<String, Vec<String>>,
+    places: &HashMap<String, usize>,
+) -> Vec<(String, String)> {
+    let mut left = places.clone();
+    let mut out = Vec::new();
+    for number in order {
+        for org in prefs.get(number).into_iter().flatten() {
+            if let Some(n) = left.get_mut(org).filter(|n| **n > 0) {
+                *n -= 1;
+                out.push((number.clone(), org.clone()));
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn r_c2_allocation_is_serial_dictatorship_in_queue_order() {
+    let env = city();
+    let choices: [&[&str]; 8] = [
+        &["DS-001", "DS-002"],
+        &["DS-001"],
+        &["DS-002", "DS-001"],
+        &["DS-001", "DS-002", "PS-001"],
+        &[],
+        &["DS-002"],
+        &["PS-001", "DS-001"],
+        &["DS-001", "DS-002"],
+    ];
+    let mut prefs = HashMap::new();
+    for (i, orgs) in choices.iter().enumerate() {
+        let kid = Kid::new(&format!("2022-0{}-1{}", 1 + i % 9, i), 10 + i as u32);
+        let kid = if i == 3 { kid.first_priority() } else { kid };
+        let number = with_prefs(&env, &kid, orgs);
+        prefs.insert(
+            number,
+            orgs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        );
+    }
+    publish(&env, "DS-001", "2022", 2);
+    publish(&env, "DS-002", "2022", 2);
+    publish(&env, "PS-001", "2022", 1);
+    let order: Vec<String> = env
+        .json(&[
+            "application",
+            "list",
+            "--queue-type",
+            "general",
+            "--group-year",
+            "2022",
+        ])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap().to_string())
+        .collect();
+    let places = HashMap::from([
+        ("DS-001".to_string(), 2),
+        ("DS-002".to_string(), 2),
+        ("PS-001".to_string(), 1),
+    ]);
+    let expected = brute_force(&order, &prefs, &places);
+
+    // A dry run says the same and writes nothing.
+    let before = env.snapshot();
+    let dry = allocate(&env, &["--dry-run"]);
+    assert_eq!(env.snapshot(), before);
+
+    let report = allocate(&env, &[]);
+    let got: Vec<(String, String)> = report["directions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["application"].as_str().unwrap().to_string(),
+                d["org"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(dry["directions"].as_array().unwrap().len(), expected.len());
+    for d in report["directions"].as_array().unwrap() {
+        let number = d["application"].as_str().unwrap();
+        let rank = prefs[number]
+            .iter()
+            .position(|o| o == d["org"].as_str().unwrap())
+            .unwrap()
+            + 1;
+        assert_eq!(d["rank"], rank as i64);
+        assert!(d["place_id"].is_i64());
+        env.kezek(&["direction", "verify", d["direction"].as_str().unwrap()])
+            .success();
+        let status = app_status(&env, number);
+        assert!(status == "directed" || status == "removed", "{status}");
+    }
+    let placed: Vec<&String> = expected.iter().map(|(n, _)| n).collect();
+    let unplaced = prefs
+        .iter()
+        .filter(|(n, p)| !p.is_empty() && !placed.contains(n))
+        .count();
+    assert_eq!(report["unplaced"], unplaced as i64);
+    // Each family is told, in its language.
+    let notices = env.count("SELECT count(*) FROM notification WHERE kind LIKE '%direction%'");
+    assert!(notices >= 2 * expected.len() as i64, "{notices}");
+    env.kezek(&["audit", "verify"]).success();
+    // Nothing left to allocate: a second run makes no direction.
+    assert_eq!(
+        allocate(&env, &[])["directions"].as_array().unwrap().len(),
+        0
+    );
+}
+
+#[test]
+fn r_c2_allocation_runs_on_working_days() {
+    let mut env = city();
+    with_prefs(&env, &Kid::new("2022-05-10", 1), &["DS-001"]);
+    publish(&env, "DS-001", "2022", 1);
+    env.set_now("2026-03-21T10:00"); // a Saturday
+    refused(&env, &["allocate"], 3, "R-C2");
+}
+
+#[test]
+fn r_c6_no_direction_before_the_minimum_age_and_the_run_says_whom_it_passed_over() {
+    let env = city();
+    // Born 2024-06-01: under 2 on 16 March 2026.
+    let young = with_prefs(&env, &Kid::new("2024-06-01", 1), &["DS-001"]);
+    let older = with_prefs(&env, &Kid::new("2024-01-10", 2), &["DS-001"]);
+    publish(&env, "DS-001", "2024", 2);
+    let report = allocate(&env, &[]);
+    let directed: Vec<&str> = report["directions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["application"].as_str().unwrap())
+        .collect();
+    assert_eq!(directed, [older.as_str()]);
+    assert_eq!(report["passed_over"][0]["application"], young.as_str());
+    assert_eq!(app_status(&env, &young), "queued");
+    let published: String = env
+        .conn()
+        .query_row("SELECT passed_over FROM allocation_run", [], |r| r.get(0))
+        .unwrap();
+    assert!(published.contains(&young), "{published}");
+}
+
+#[test]
+fn r_c5_twins_are_directed_together_or_not_at_all() {
+    let env = city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = with_prefs(&env, &first, &["DS-001", "DS-002"]);
+    // The twin: the same applicant, born the same day.
+    let twin = first.twin(2);
+    let b = register(
+        &env,
+        &twin,
+        &["--prefer", "DS-001", "--prefer", "DS-002", "--sibling", &a],
+    );
+    let later = with_prefs(&env, &Kid::new("2022-08-10", 3), &["DS-001"]);
+    publish(&env, "DS-001", "2022", 1);
+    publish(&env, "DS-002", "2022", 2);
+    let report = allocate(&env, &[]);
+    let got: Vec<(String, String)> = report["directions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["application"].as_str().unwrap().to_string(),
+                d["org"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // DS-001 has one place: not enough for both, so the twins share DS-002 and the later child takes DS-001.
+    assert_eq!(
+        got,
+        [
+            (a.clone(), "DS-002".to_string()),
+            (b.clone(), "DS-002".to_string()),
+            (later, "DS-001".to_string())
+        ]
+    );
+}
+
+#[test]
+fn r_c5_a_sibling_must_be_of_the_same_applicant_born_within_31_days() {
+    let env = city();
+    let a = Kid::new("2022-05-10", 1).register(&env);
+    // Another applicant.
+    let stranger = Kid::new("2022-05-10", 2);
+    let mut args = stranger.register_args();
+    args.extend(["--sibling".to_string(), a.clone()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    refused(&env, &args, 3, "R-C5");
+    // The same applicant, a child born two months later.
+    let mut far = Kid::new("2022-07-20", 1).twin(3);
+    far.iin = iin("2022-07-20", false, 30);
+    let mut args = far.register_args();
+    args.extend(["--sibling".to_string(), a.clone()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    refused(&env, &args, 3, "R-C5");
+}
+
+/// R-C2, R-V5: an allocation is one public record, and a publication holding one is accepted by `audit public`
+/// and by the independent verifier. (The applications are imported: a registration at the tests' pinned clock
+/// would be back-dated by R-V5's measure.)
+#[test]
+fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
+    let env = crate::common::city::City::builder()
+        .applications(crate::common::city::Applications::Examples(40))
+        .build()
+        .env;
+    let rows = env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--status",
+        "queued",
+    ]);
+    let rows = rows.as_array().unwrap();
+    let year = rows[0]["group_year"].as_i64().unwrap();
+    let queue: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["group_year"] == year)
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert!(queue.len() >= 2, "{queue:?}");
+    for (i, number) in queue.iter().take(4).enumerate() {
+        let orgs: &[&str] = if i % 2 == 0 {
+            &["DS-001", "DS-002"]
+        } else {
+            &["DS-002"]
+        };
+        let mut args = vec!["application", "prefer", number];
+        args.extend_from_slice(orgs);
+        env.kezek(&args).success();
+    }
+    publish(&env, "DS-001", &year.to_string(), 1);
+    publish(&env, "DS-002", &year.to_string(), 1);
+    let report = allocate(&env, &[]);
+    assert!(
+        !report["directions"].as_array().unwrap().is_empty(),
+        "{report}"
+    );
+    env.kezek(&["publish", "pub"]).success();
+    env.kezek(&["audit", "public", "pub"]).success();
+    if crate::verifier::have("python3") {
+        let (code, out, err) = crate::verifier::verify(&env.path("pub"), &[]);
+        assert_eq!(code, 0, "{out}\n{err}");
+    }
+}
