@@ -81,3 +81,153 @@ err-audit-not-head = { $field }: это не опубликованная гол
 err-audit-not-head-first-line = первая строка — не `kezek journal head`
 err-audit-not-head-line = строка '{ $line }'
 err-audit-not-head-no = нет поля { $key }
+
+## audit (continued)
+err-audit-tree-lacks-node = в дереве публичного журнала нет узла { $index } уровня { $level }
+
+## db
+err-db-missing = база данных { $path }: создайте её командой `kezek init`
+err-db-old-schema = база данных { $path } имеет версию схемы { $version } из { $latest }: обновите её командой `kezek init`
+err-db-settings = база данных { $path }: не удалось включить `WAL`, `synchronous=FULL` и внешние ключи (получено { $mode }, { $synchronous }, { $foreign_keys })
+err-db-not-kezek = `--db`: { $path } — не база данных kezek
+err-db-no-key = `--key` (или `KEZEK_KEY`): для подписи этого изменения нужен закрытый ключ действующего сотрудника
+err-db-foreign-key = `foreign_key_check`: строка { $rowid } таблицы { $table } ссылается на отсутствующую запись { $parent }
+err-db-queue-counts = `queue_day` { $queue } { $year } { $class }, день { $day }: в счётчике { $kept ->
+        [one] { $kept } ожидающее заявление
+        [few] { $kept } ожидающих заявления
+       *[many] { $kept } ожидающих заявлений
+    }, а на деле — { $actual }
+err-db-migration-failed = миграция { $name } не выполнена: { $error }
+err-db-no-migration = нет миграции { $version }
+err-db-secure-delete = не удалось включить `secure_delete` для очистки (получено { $got })
+
+## officers
+err-officers-unknown = неизвестный сотрудник '{ $id }'
+err-officers-inactive = сотрудник '{ $id }' неактивен
+err-officers-wrong-key = `--key` — не тот ключ, что зарегистрирован для сотрудника '{ $id }'
+err-officers-name-actor = сотрудники уже есть: укажите действующего сотрудника через `--officer` (или `KEZEK_OFFICER`)
+err-officers-first-key = `--key` должен быть закрытым ключом добавляемого первого сотрудника (им подписывается это изменение)
+err-officers-exists = `id`: сотрудник '{ $id }' уже есть ({ $name })
+err-officers-not-found = сотрудник '{ $id }'
+err-officers-inactive-already = сотрудник '{ $id }' уже неактивен
+err-officers-last-active = сотрудник '{ $id }' — последний активный сотрудник; прежде чем его отключить, добавьте другого
+err-officers-key-in-use = `--public-key`: этот ключ зарегистрирован или был зарегистрирован на сотрудника '{ $holder }'; у каждого сотрудника свой ключ
+err-officers-own-key = сотрудник '{ $id }' не может сам сменить свой ключ: это делает другой сотрудник, чтобы новый ключ был заверен доверенной подписью
+
+## places
+err-places-no-org = { $field }: нет организации '{ $org }'
+err-places-bad-year = `group_year`: '{ $value }' — не год
+err-places-year-range = `group_year`: { $year } вне годов групп очереди (с { $from } по { $to })
+err-places-bad-count = `count`: '{ $value }' — не целое число
+err-places-count-range = `count`: { $count } вне допустимого диапазона (от 1 до { $max })
+err-places-not-found = место { $id }
+err-places-cannot-withdraw = место { $id } в статусе { $status }; снять можно только место в статусе `free`, `offered` или `free_choice`
+err-places-org-not-found = организация { $code }
+
+## offers
+err-offers-not-working-day = { $today } — не рабочий день; раунд предложений проводится в рабочие дни
+err-offers-window-closed = сегодняшнее окно предложений закрылось в { $closes }; проведите раунд в следующий рабочий день
+
+## calendar
+err-calendar-day-off-already = { $date } и так выходной день ({ $reason }); праздники объявляют на рабочие дни
+err-calendar-working-already = { $date } и так рабочий день; рабочие дни объявляют на выходные
+err-calendar-reason-weekday = рабочий день
+err-calendar-reason-weekend = выходные
+err-calendar-reason-holiday = праздник: { $name }
+err-calendar-reason-transferred = выходной перенесён с { $from } ({ $name })
+err-calendar-reason-declared-holiday = объявленный праздник: { $name }
+err-calendar-reason-declared-workday = объявленный рабочий день: { $name }
+err-calendar-declared-already = `date`: { $date } уже объявлен ({ $kind }: { $name })
+err-calendar-not-declared = объявленный день { $date }
+
+## orgs and districts
+err-orgs-exists = `code`: '{ $code }' уже есть ({ $name })
+err-districts-exists = `name`: район '{ $name }' уже есть
+
+## applications
+err-applications-not-found = заявление { $number }
+err-applications-duplicate = у ребёнка { $child } уже есть заявление { $existing } в очереди { $queue }
+err-applications-numbers-exhausted = номера заявлений за { $year } год исчерпаны
+err-applications-not-waiting = заявление { $number } в статусе { $status }: только ожидающее заявление { $what }
+err-applications-waiting-category = может сменить категорию
+err-applications-waiting-withdraw = может быть отозвано
+err-applications-bad-category = `--category`: '{ $name }' — не категория льготы (см. `kezek category list`)
+err-applications-benefit-doc = категория { $category }: для льготы нужен подтверждающий документ (`--doc KIND:NUMBER:DATE`)
+
+## import
+err-import-future = `registered_at`: { $at } позже текущего момента ({ $now })
+err-import-child-repeated = ребёнок { $child } уже есть в строке { $first } в очереди { $queue }
+err-import-number-repeated = `number`: { $number } уже использован в строке { $first }
+err-import-number-exists = `number`: { $number } уже есть
+err-import-numbers-exhausted = `number`: номера за { $year } год исчерпаны
+err-import-date-repeated = `date`: { $date } уже есть в строке { $first }
+err-import-code-repeated = `code`: '{ $code }' уже есть в строке { $first }
+err-import-bad-day-kind = `kind`: '{ $value }' — не вид дня (`holiday`, `workday`)
+err-import-repeat = { $file } (sha256 { $sha256 }) уже импортирован { $at } (событие журнала { $seq }, { $kind }); чтобы импортировать его снова, добавьте `--allow-repeat`
+err-import-db-refuses = база данных отклоняет строку: { $error }
+
+## directions
+err-directions-not-found = направление { $number }
+err-directions-cannot-revoke = направление { $number } в статусе { $status }; отозвать можно только выданное (`issued`)
+err-directions-cannot-annul = направление { $number } в статусе { $status }; аннулировать можно только выданное (`issued`) направление до зачисления
+err-directions-not-active = направление { $number } в статусе { $status } (действует до { $until }); зачислить можно только по действующему направлению
+err-directions-benefit-doc = заявление { $number } с правом { $class }: укажите дату выдачи предъявленного документа о льготе (`--benefit-doc-date`)
+err-directions-no-enrollment = зачисление ребёнка { $child } в { $org } без выбытия
+err-directions-departure-early = дата выбытия { $date } раньше зачисления { $enrolled }
+err-directions-doc-not-text = направление { $number }: подписанный документ не текст: он изменён в обход kezek
+err-directions-unknown-signer = направление { $number } подписано неизвестным сотрудником '{ $officer }'
+err-directions-bad-signature = направление { $number }: подпись не соответствует документу и ключу сотрудника '{ $officer }'
+err-directions-bad-purged-signature = направление { $number }: подпись не соответствует дайджесту, сохранённому его очищенным документом, и ключу сотрудника '{ $officer }'
+err-directions-doc-field = направление { $number }: в подписанном документе нет строки { $field }: { $value }
+
+## publish
+err-publish-no-head = подписанная контрольная точка: ни один сотрудник ещё ничего не изменял
+err-publish-old-head = подписанная контрольная точка: последняя голова ({ $seq }) подписана более ранней версией kezek; следующая изменяющая команда подпишет контрольную точку
+err-publish-key-nowhere = событие журнала { $seq } ({ $kind }) регистрирует ключ { $fingerprint }, которого нигде нет в базе данных
+err-publish-bad-record = публичная запись { $seq }: { $error }
+err-publish-not-prefix = { $path }: строка { $line } — не запись этой базы (R-V3): опубликованный журнал не является началом этого журнала, ничего не записано
+err-publish-no-record = в публичном журнале нет записи события журнала { $seq }
+err-publish-foreign-checkpoint = { $path }: опубликованная контрольная точка (размер дерева { $size }) относится не к журналу этой базы (R-V3): ничего не записано
+
+## public (audit public)
+err-public-not-checkpoint = { $path }: это не контрольная точка публичного журнала
+err-public-not-utf8 = { $path }: не в кодировке UTF-8 (R-V1)
+err-public-not-canonical = { $path }:{ $line }: запись `seq` { $seq } не в каноническом виде (R-V1)
+err-public-size = { $path }: в журнале { $seq ->
+        [one] { $seq } запись
+        [few] { $seq } записи
+       *[many] { $seq } записей
+    }, а в дереве контрольной точки — { $size } (R-V3)
+err-public-root = { $path }: корень { $seq ->
+        [one] { $seq } записи
+       *[other] { $seq } записей
+    } журнала не совпадает с корнем контрольной точки (R-V2): запись изменена
+err-public-previous-rewritten = `--previous`: более ранняя контрольная точка (размер дерева { $size }) не является началом этого журнала: запись до неё переписана (R-V5)
+err-public-app-not-found = заявление { $number } в журнале публикации
+err-public-not-record = { $at }: это не публичная запись (R-V1): { $error }
+err-public-wrong-seq = { $at }: здесь `seq` { $got }, а не { $seq }: порядок журнала изменён или журнал обрезан (R-V3)
+err-public-no-key = officers.json: нет ключа для регистрации на `seq` { $seq } (R-V3)
+err-public-key-not-officers = officers.json: ключ `seq` { $seq } не принадлежит сотруднику '{ $officer }'
+err-public-app-time = { $at }: заявление { $number }: `registered_at` — не момент времени
+err-public-app-fields = { $at }: `seq` { $seq }: { $error }: это не поля заявления (R-V1)
+err-public-backdated = { $at }: `seq` { $seq }: заявление { $number } зарегистрировано на { $registered }, более чем за { $minutes ->
+        [one] { $minutes } минуту
+        [few] { $minutes } минуты
+       *[many] { $minutes } минут
+    } до записи его события (R-V5)
+err-public-not-json = { $path }: не JSON: { $error }
+err-public-not-key = { $path }: `seq` { $seq }: не открытый ключ
+err-public-fingerprint = { $path }: `seq` { $seq }: отпечаток не соответствует ключу
+err-public-not-signed = { $what }: не подписано доверенным ключом сотрудника '{ $officer }' (R-A7)
+err-public-round-unregistered = { $at }: `seq` { $seq }: раунд предложений уведомил заявление { $number }, которое журнал не регистрировал (R-V5)
+err-public-round-not-queued = { $at }: `seq` { $seq }: раунд предложений уведомил заявление { $number }, которое было в статусе { $status }, а не `queued` (R-P3, R-V5)
+err-public-round-passed-over = { $at }: `seq` { $seq }: раунд предложений уведомил { $after }, но пропустил { $number }, стоявшее в очереди впереди (R-Q2, R-P3, R-V5)
+err-public-queue-empty = { $path }: по журналу в этой очереди никто не ждёт (R-V5)
+err-public-queue-missing = { $path }: файла нет, а в этой очереди ждут заявления (R-V5)
+err-public-queue-line = { $path }:{ $line }: '{ $got }', а по журналу должно быть '{ $want }' (R-V5, R-Q2)
+err-public-queue-lines = { $path }: { $lines ->
+        [one] { $lines } строка
+        [few] { $lines } строки
+       *[many] { $lines } строк
+    }, а по журналу должно быть { $total } (R-V5)
+err-public-round-place = { $at }: `seq` { $seq }: на место { $place }, предложенное раундом { $round }, выдано направление по заявлению { $application }, которое этот раунд не уведомлял (R-D3, R-V5)

@@ -18,7 +18,6 @@ use crate::store::journal::{
 use crate::store::migrations::{self, expected_schema, schema_of, seeded_rows, MIGRATION_KIND};
 use crate::tr;
 
-
 /// The columns of a journal event, as `verify` reads them.
 const EVENT_COLUMNS: [&str; 8] = [
     "seq",
@@ -116,7 +115,9 @@ pub(super) fn verify_chain(
             match e.get_ref(i)? {
                 rusqlite::types::ValueRef::Null => Ok(None),
                 v => match std::str::from_utf8(v.as_bytes().unwrap_or_default()) {
-                    Ok(t) if matches!(v, rusqlite::types::ValueRef::Text(_)) => Ok(Some(t.to_string())),
+                    Ok(t) if matches!(v, rusqlite::types::ValueRef::Text(_)) => {
+                        Ok(Some(t.to_string()))
+                    }
                     _ => Err(Error::Tampered(tr!(
                         "err-audit-event-not-text",
                         seq = seq,
@@ -149,7 +150,10 @@ pub(super) fn verify_chain(
         while let Some(r) = pending_row {
             let row_seq: i64 = r.get(0)?;
             if row_seq < seq {
-                return Err(Error::Tampered(tr!("err-audit-rows-no-event", seq = row_seq)));
+                return Err(Error::Tampered(tr!(
+                    "err-audit-rows-no-event",
+                    seq = row_seq
+                )));
             }
             if row_seq > seq {
                 break;
@@ -178,9 +182,8 @@ pub(super) fn verify_chain(
                     kind = fields.kind.clone()
                 )));
             }
-            let version = migrations::version_in(&fields.details).ok_or_else(|| {
-                Error::Tampered(tr!("err-audit-migration-no-version", seq = seq))
-            })?;
+            let version = migrations::version_in(&fields.details)
+                .ok_or_else(|| Error::Tampered(tr!("err-audit-migration-no-version", seq = seq)))?;
             let expected = match seeded.entry(version) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => e.insert(seeded_rows(version)?),

@@ -9,7 +9,6 @@ use crate::store::access::{conn, Access};
 use crate::store::journal::{head_message, Checkpoint};
 use crate::tr;
 
-
 /// A head as published by `audit head` and read back by `audit verify --head`. Heads signed since the public log
 /// (v2) are signed checkpoints: they name the tree's size and root and the head before them (R-A8).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -55,7 +54,9 @@ impl SignedHead {
         else {
             return Ok(None);
         };
-        let bad = |what: &'static str| Error::bad(tr!("err-audit-head-invalid", seq = self.seq, what = what));
+        let bad = |what: &'static str| {
+            Error::bad(tr!("err-audit-head-invalid", seq = self.seq, what = what))
+        };
         let previous = match previous.split_once(' ') {
             None if previous == "none" => None,
             Some((seq, hash)) => Some((

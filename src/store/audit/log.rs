@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::store::journal::{tree_node, EventFields};
 use crate::tr;
 
-
 pub(super) struct LogCheck<'s> {
     conn: &'s Connection,
     parts: Rows<'s>,

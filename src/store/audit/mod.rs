@@ -26,7 +26,6 @@ use crate::store::db::Db;
 use crate::store::journal::last_event;
 use crate::tr;
 
-
 /// What `audit verify` checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {

@@ -15,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::store::journal::EventFields;
 use crate::tr;
 
-
 /// Where the trust chain is anchored from outside the database (`--trust FILE`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Anchor {
