@@ -24,6 +24,7 @@ use crate::store::places::{self, PlaceFilter};
 use crate::store::publication::{self, RegisteredKey};
 use crate::store::reference;
 use crate::store::{Db, Snapshot};
+use crate::tr;
 
 /// Records per log file.
 pub const RECORDS_PER_FILE: i64 = 65_536;
@@ -162,10 +163,10 @@ fn compare(s: &Snapshot, f: &LogFile) -> Result<Existing> {
     }
     let longer = !differs && !ended && !existing.fill_buf().map_err(io)?.is_empty();
     if differs || longer {
-        return Err(Error::bad(format!(
-            "{}: line {} is not this database's record (R-V3): the published log is not a prefix of this log, nothing written",
-            f.path.display(),
-            lines + 1
+        return Err(Error::bad(tr!(
+            "err-publish-not-prefix",
+            path = f.path.display().to_string(),
+            line = lines + 1
         )));
     }
     Ok(Existing {
@@ -184,8 +185,9 @@ fn write_log_file(s: &Snapshot, f: &LogFile) -> Result<()> {
     publication::each_part(s, f.from, f.to, |seq, text| {
         if last != Some(seq) {
             if seq != expected {
-                return Err(Error::Tampered(format!(
-                    "the public log has no record for journal event {expected}"
+                return Err(Error::Tampered(tr!(
+                    "err-publish-no-record",
+                    seq = expected
                 )));
             }
             if last.is_some() {
@@ -197,8 +199,9 @@ fn write_log_file(s: &Snapshot, f: &LogFile) -> Result<()> {
         out.write_all(text.as_bytes()).map_err(io)
     })?;
     if expected != f.to + 1 {
-        return Err(Error::Tampered(format!(
-            "the public log has no record for journal event {expected}"
+        return Err(Error::Tampered(tr!(
+            "err-publish-no-record",
+            seq = expected
         )));
     }
     out.write_all(b"\n").map_err(io)?;
@@ -214,15 +217,16 @@ fn check_earlier(s: &Snapshot, dir: &Path, size: i64) -> Result<()> {
     };
     let earlier = SignedHead::parse(&path.display().to_string(), &text)?;
     let (Some(old), Some(old_root)) = (earlier.tree_size, &earlier.root) else {
-        return Err(Error::bad(format!(
-            "{}: not a checkpoint of the public log",
-            path.display()
+        return Err(Error::bad(tr!(
+            "err-public-not-checkpoint",
+            path = path.display().to_string()
         )));
     };
     if old > size || crypto::hex(&publication::root(s, old.max(0) as u64)?) != *old_root {
-        return Err(Error::bad(format!(
-            "{}: the published checkpoint (tree size {old}) is not of this database's log (R-V3): nothing written",
-            path.display()
+        return Err(Error::bad(tr!(
+            "err-publish-foreign-checkpoint",
+            path = path.display().to_string(),
+            size = old
         )));
     }
     Ok(())

@@ -20,6 +20,7 @@ use crate::domain::record::{table_of, ApplicationRow, Record, Row};
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::audit::SignedHead;
+use crate::tr;
 
 mod allocation;
 mod queues;
@@ -96,9 +97,9 @@ pub fn check(
         .map_err(|e| Error::io(format!("{}", checkpoint_path.display()), e))?;
     let checkpoint = SignedHead::parse(&checkpoint_path.display().to_string(), &text)?;
     let c = checkpoint.checkpoint()?.ok_or_else(|| {
-        Error::bad(format!(
-            "{}: not a checkpoint of the public log",
-            checkpoint_path.display()
+        Error::bad(tr!(
+            "err-public-not-checkpoint",
+            path = checkpoint_path.display().to_string()
         ))
     })?;
     let keys = officer_keys(dir)?;
@@ -120,8 +121,12 @@ pub fn check(
         let Ok(bytes) = std::fs::read(&path) else {
             break;
         };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| bad(format!("{}: not UTF-8 (R-V1)", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            bad(tr!(
+                "err-public-not-utf8",
+                path = path.display().to_string()
+            ))
+        })?;
         let lines: Vec<&str> = text.split_terminator('\n').collect();
         // Each line's form and leaf hash on a second thread, while this one replays the records.
         let (leaves, replayed) = std::thread::scope(|scope| {
@@ -137,11 +142,11 @@ pub fn check(
         let not_canonical = leaves.iter().position(Option::is_none);
         match (not_canonical, replayed) {
             (Some(i), Err((j, _))) | (Some(i), Ok(j)) if i < j => {
-                return Err(bad(format!(
-                    "{}:{}: seq {} is not in canonical form (R-V1)",
-                    path.display(),
-                    i + 1,
-                    seq + i as i64 + 1
+                return Err(bad(tr!(
+                    "err-public-not-canonical",
+                    path = path.display().to_string(),
+                    line = i as i64 + 1,
+                    seq = seq + i as i64 + 1
                 )));
             }
             (_, Err((_, e))) => return Err(e),
@@ -159,16 +164,18 @@ pub fn check(
         }
     }
     if seq != c.tree_size {
-        return Err(bad(format!(
-            "{}: the log holds {seq} records, the checkpoint's tree {} (R-V3)",
-            dir.join("log").display(),
-            c.tree_size
+        return Err(bad(tr!(
+            "err-public-size",
+            path = dir.join("log").display().to_string(),
+            seq = seq,
+            size = c.tree_size
         )));
     }
     if frontier.root() != c.root {
-        return Err(bad(format!(
-            "{}: the root of the log's {seq} records is not the checkpoint's (R-V2): a record was changed",
-            checkpoint_path.display()
+        return Err(bad(tr!(
+            "err-public-root",
+            path = checkpoint_path.display().to_string(),
+            seq = seq
         )));
     }
     let Replay {
@@ -194,16 +201,16 @@ pub fn check(
     if let Some(p) = previous {
         let pc = p
             .checkpoint()?
-            .ok_or_else(|| Error::bad("--previous: not a checkpoint of the public log"))?;
+            .ok_or_else(|| Error::bad(tr!("err-public-not-checkpoint", path = "--previous")))?;
         let key = chain
             .trusted_key_of(&pc.officer, pc.seq)
             .map(str::to_string)
             .unwrap_or_default();
         verify_signed(p, &keys, &key, "--previous")?;
         if previous_root != Some(pc.root) {
-            return Err(bad(format!(
-                "--previous: the earlier checkpoint (tree size {}) is not a prefix of this log: a record before it was rewritten (R-V5)",
-                pc.tree_size
+            return Err(bad(tr!(
+                "err-public-previous-rewritten",
+                size = pc.tree_size
             )));
         }
         report.previous = Some(pc.tree_size);
@@ -211,7 +218,7 @@ pub fn check(
     report.queues = check_queues(dir, &apps, k)?;
     if let Some(number) = explain {
         let app = apps.get(number).ok_or_else(|| {
-            Error::NotFound(format!("application {number} in the publication's log"))
+            Error::NotFound(tr!("err-public-app-not-found", number = number.to_string()))
         })?;
         let mut explainer = crate::domain::explain::Explainer::new(
             number,
@@ -264,12 +271,19 @@ impl Replay<'_> {
     }
 
     fn line(&mut self, line: &str, seq: i64, at: &str) -> Result<()> {
-        let record = Record::parse(line)
-            .map_err(|e| bad(format!("{at}: not a public record (R-V1): {e}")))?;
+        let record = Record::parse(line).map_err(|e| {
+            bad(tr!(
+                "err-public-not-record",
+                at = at.to_string(),
+                error = e.to_string()
+            ))
+        })?;
         if record.seq != seq {
-            return Err(bad(format!(
-                "{at}: holds seq {}, not {seq}: the log was reordered or cut (R-V3)",
-                record.seq
+            return Err(bad(tr!(
+                "err-public-wrong-seq",
+                at = at.to_string(),
+                got = record.seq,
+                seq = seq
             )));
         }
         self.windows.check(&record, seq, at)?;
@@ -297,14 +311,14 @@ impl Replay<'_> {
         let refused = |r: crate::domain::trust::Refusal| bad(format!("{at}: {}", r.0));
         match kind {
             "officer.add" | "officer.rotate_key" => {
-                let (officer, key) = keys.get(&seq).ok_or_else(|| {
-                    bad(format!(
-                        "officers.json: no key for the registration at seq {seq} (R-V3)"
-                    ))
-                })?;
+                let (officer, key) = keys
+                    .get(&seq)
+                    .ok_or_else(|| bad(tr!("err-public-no-key", seq = seq)))?;
                 if officer != subject {
-                    return Err(bad(format!(
-                        "officers.json: the key of seq {seq} is not officer '{subject}''s"
+                    return Err(bad(tr!(
+                        "err-public-key-not-officers",
+                        seq = seq,
+                        officer = subject.to_string()
                     )));
                 }
                 let fingerprint = key.fingerprint();
@@ -360,8 +374,11 @@ impl Replay<'_> {
                 }
                 Some("application") => {
                     let row = ApplicationRow::parse(raw).map_err(|e| {
-                        bad(format!(
-                            "{at}: seq {seq}: {e}: not an application's fields (R-V1)"
+                        bad(tr!(
+                            "err-public-app-fields",
+                            at = at.to_string(),
+                            seq = seq,
+                            error = e.to_string()
                         ))
                     })?;
                     let number = row.key;
@@ -374,14 +391,20 @@ impl Replay<'_> {
                         None => continue,
                     };
                     let when = moment(&fields.registered_at).ok_or_else(|| {
-                        bad(format!(
-                            "{at}: application {number}: registered_at is not a time"
+                        bad(tr!(
+                            "err-public-app-time",
+                            at = at.to_string(),
+                            number = number.to_string()
                         ))
                     })?;
                     if kind == "application.register" && backdated_at(when) {
-                        return Err(bad(format!(
-                            "{at}: seq {seq}: application {number} is registered at {}, more than {BACKDATE_MINUTES} minutes before its event was recorded (R-V5)",
-                            fields.registered_at
+                        return Err(bad(tr!(
+                            "err-public-backdated",
+                            at = at.to_string(),
+                            seq = seq,
+                            number = number.to_string(),
+                            registered = fields.registered_at.to_string(),
+                            minutes = BACKDATE_MINUTES
                         )));
                     }
                     if kind == "application.import" {
@@ -439,23 +462,28 @@ fn officer_keys(dir: &Path) -> Result<BTreeMap<i64, (String, PublicKey)>> {
     let path = dir.join("officers.json");
     let text =
         std::fs::read_to_string(&path).map_err(|e| Error::io(format!("{}", path.display()), e))?;
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| bad(format!("{}: not JSON: {e}", path.display())))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        bad(tr!(
+            "err-public-not-json",
+            path = path.display().to_string(),
+            error = e.to_string()
+        ))
+    })?;
     let mut out = BTreeMap::new();
     for entry in value["officers"].as_array().into_iter().flatten() {
         let pem = entry["public_key"].as_str().unwrap_or_default();
         let key = PublicKey::from_pem("public_key", pem).map_err(|_| {
-            bad(format!(
-                "{}: seq {}: not a public key",
-                path.display(),
-                entry["seq"]
+            bad(tr!(
+                "err-public-not-key",
+                path = path.display().to_string(),
+                seq = entry["seq"].to_string()
             ))
         })?;
         if entry["fingerprint"].as_str() != Some(key.fingerprint().as_str()) {
-            return Err(bad(format!(
-                "{}: seq {}: the fingerprint is not the key's",
-                path.display(),
-                entry["seq"]
+            return Err(bad(tr!(
+                "err-public-fingerprint",
+                path = path.display().to_string(),
+                seq = entry["seq"].to_string()
             )));
         }
         out.insert(
@@ -491,9 +519,10 @@ fn verify_signed(
                 .is_ok_and(|m| k.verify(m.as_bytes(), &signature))
         });
     if !genuine {
-        return Err(bad(format!(
-            "{what}: not signed by officer '{}''s trusted key (R-A7)",
-            head.officer
+        return Err(bad(tr!(
+            "err-public-not-signed",
+            what = what.to_string(),
+            officer = head.officer.clone()
         )));
     }
     Ok(())

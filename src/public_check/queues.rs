@@ -10,6 +10,7 @@ use crate::domain::category::PriorityClass;
 use crate::domain::queue::{class_position, interleave};
 use crate::domain::record::Record;
 use crate::error::Result;
+use crate::tr;
 
 /// An offer round (R-P3): the applications it notified, in each queue, are the head of that queue's `queued`
 /// applications in R-Q2 order as they stood before it, in that order. One passed over is listed (R-D5).
@@ -35,12 +36,20 @@ pub(super) fn offer_round(
     let mut queues: BTreeMap<(String, i64), Vec<&str>> = BTreeMap::new();
     for n in &notified {
         let app = apps.get(n).ok_or_else(|| {
-            bad(format!("{at}: seq {seq}: the offer round notified {n}, which the log never registered (R-V5)"))
+            bad(tr!(
+                "err-public-round-unregistered",
+                at = at.to_string(),
+                seq = seq,
+                number = n.clone()
+            ))
         })?;
         if app.status != "queued" {
-            return Err(bad(format!(
-                "{at}: seq {seq}: the offer round notified {n}, which was {} and not queued (R-P3, R-V5)",
-                app.status
+            return Err(bad(tr!(
+                "err-public-round-not-queued",
+                at = at.to_string(),
+                seq = seq,
+                number = n.clone(),
+                status = app.status.clone()
             )));
         }
         queues
@@ -67,8 +76,12 @@ pub(super) fn offer_round(
                     .map(|q| q.to_string())
                     .unwrap_or_default();
                 if !declared.contains(n) {
-                    return Err(bad(format!(
-                        "{at}: seq {seq}: the offer round notified {after} but passed over {n}, queued ahead of it (R-Q2, R-P3, R-V5)"
+                    return Err(bad(tr!(
+                        "err-public-round-passed-over",
+                        at = at.to_string(),
+                        seq = seq,
+                        after = after,
+                        number = n.to_string()
                     )));
                 }
                 report.passed_over.push(PassedOver {
@@ -166,9 +179,9 @@ pub(super) fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> R
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !expected_files.contains(&name) {
-                return Err(bad(format!(
-                    "{}: nobody waits in this queue by the log (R-V5)",
-                    entry.path().display()
+                return Err(bad(tr!(
+                    "err-public-queue-empty",
+                    path = entry.path().display().to_string()
                 )));
             }
         }
@@ -187,9 +200,9 @@ fn check_queue(
     let name = format!("{queue_type}-{group_year}.csv");
     let path = dir.join("queues").join(&name);
     let published = std::fs::read_to_string(&path).map_err(|_| {
-        bad(format!(
-            "{}: missing: applications wait in this queue (R-V5)",
-            path.display()
+        bad(tr!(
+            "err-public-queue-missing",
+            path = path.display().to_string()
         ))
     })?;
     let mut lines = published.lines();
@@ -222,19 +235,22 @@ fn check_queue(
         }
         let got = lines.next().unwrap_or_default();
         if got != want {
-            return Err(bad(format!(
-                "{}:{}: '{got}' where the log gives '{want}' (R-V5, R-Q2)",
-                path.display(),
-                i + 1
+            return Err(bad(tr!(
+                "err-public-queue-line",
+                path = path.display().to_string(),
+                line = i as i64 + 1,
+                got = got.to_string(),
+                want = want
             )));
         }
     }
     let extra = lines.count();
     if extra > 0 {
-        return Err(bad(format!(
-            "{}: {} lines where the log gives {total} (R-V5)",
-            path.display(),
-            total + extra,
+        return Err(bad(tr!(
+            "err-public-queue-lines",
+            path = path.display().to_string(),
+            lines = (total + extra) as i64,
+            total = total as i64
         )));
     }
     Ok(name)
@@ -268,8 +284,13 @@ impl Windows {
                     .get(round)
                     .is_some_and(|n| n.contains(&application))
                 {
-                    return Err(bad(format!(
-                        "{at}: seq {seq}: place {place}, offered by round {round}, was directed to {application}, which that round did not notify (R-D3, R-V5)"
+                    return Err(bad(tr!(
+                        "err-public-round-place",
+                        at = at.to_string(),
+                        seq = seq,
+                        place = place,
+                        round = *round,
+                        application = application
                     )));
                 }
             }

@@ -10,6 +10,7 @@ use super::journal::{self, Checkpoint, EventWriter, StateTable};
 use crate::crypto::{PrivateKey, PublicKey};
 use crate::domain::time::{format_moment, Now};
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// Who is acting: an officer, or the very first officer being added (R-A2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,12 +79,15 @@ impl<'c> Change<'c> {
                     )
                     .optional()?;
                 let Some((public_pem, active)) = row else {
-                    return Err(Error::refused("R-A2", format!("unknown officer '{id}'")));
+                    return Err(Error::refused(
+                        "R-A2",
+                        tr!("err-officers-unknown", id = id.to_string()),
+                    ));
                 };
                 if !active {
                     return Err(Error::refused(
                         "R-A2",
-                        format!("officer '{id}' is inactive"),
+                        tr!("err-officers-inactive", id = id.to_string()),
                     ));
                 }
                 if let Some(key) = &actor.key {
@@ -91,7 +95,7 @@ impl<'c> Change<'c> {
                     if key.public() != &registered {
                         return Err(Error::refused(
                             "R-A5",
-                            format!("--key is not the key registered for officer '{id}'"),
+                            tr!("err-officers-wrong-key", id = id.to_string()),
                         ));
                     }
                 }
@@ -100,10 +104,7 @@ impl<'c> Change<'c> {
                 let officers: i64 =
                     tx.query_row("SELECT count(*) FROM officer", [], |r| r.get(0))?;
                 if officers > 0 {
-                    return Err(Error::refused(
-                        "R-A2",
-                        "officers exist: name the acting officer with --officer (or KEZEK_OFFICER)",
-                    ));
+                    return Err(Error::refused("R-A2", tr!("err-officers-name-actor")));
                 }
             }
         }

@@ -12,6 +12,7 @@ use super::change::{Actor, Change, Mode};
 use super::migrations::{self, MIGRATIONS};
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// `PRAGMA application_id` of a kezek database ("KZEK"), and of one made by `kezek demo` ("KZDM").
 pub const APPLICATION_ID: i64 = 0x4B5A_454B;
@@ -108,9 +109,9 @@ impl Db {
     /// Opens an existing, migrated database for any command but `init`.
     pub fn open(path: &Path) -> Result<Db> {
         if !path.exists() {
-            return Err(Error::NotFound(format!(
-                "database {}: create it with `kezek init`",
-                path.display()
+            return Err(Error::NotFound(tr!(
+                "err-db-missing",
+                path = path.display().to_string()
             )));
         }
         let conn = Connection::open_with_flags(
@@ -121,10 +122,11 @@ impl Db {
         db.check_identity(false)?;
         let version = db.user_version()?;
         if version < MIGRATIONS.len() {
-            return Err(Error::usage(format!(
-                "database {} is at schema version {version} of {}: run `kezek init` to migrate it",
-                path.display(),
-                MIGRATIONS.len()
+            return Err(Error::usage(tr!(
+                "err-db-old-schema",
+                path = path.display().to_string(),
+                version = version as i64,
+                latest = MIGRATIONS.len() as i64
             )));
         }
         Ok(db)
@@ -142,9 +144,12 @@ impl Db {
         let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         let foreign_keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") || synchronous != 2 || foreign_keys != 1 {
-            return Err(Error::Internal(format!(
-                "database {}: could not set WAL, synchronous=FULL and foreign keys (got {mode}, {synchronous}, {foreign_keys})",
-                path.display()
+            return Err(Error::Internal(tr!(
+                "err-db-settings",
+                path = path.display().to_string(),
+                mode = mode,
+                synchronous = synchronous,
+                foreign_keys = foreign_keys
             )));
         }
         Ok(Db {
@@ -167,9 +172,9 @@ impl Db {
         if id == 0 && (created || tables == 0) {
             return Ok(());
         }
-        Err(Error::bad(format!(
-            "--db: {} is not a kezek database",
-            self.path.display()
+        Err(Error::bad(tr!(
+            "err-db-not-kezek",
+            path = self.path.display().to_string()
         )))
     }
 
@@ -252,9 +257,7 @@ impl Db {
         f: impl FnOnce(&Change) -> Result<T>,
     ) -> Result<T> {
         if mode == Mode::Commit && actor.key.is_none() {
-            return Err(Error::usage(
-                "--key (or KEZEK_KEY): the acting officer's private key is needed to sign this change",
-            ));
+            return Err(Error::usage(tr!("err-db-no-key")));
         }
         let tx = self
             .conn
@@ -300,9 +303,11 @@ impl Db {
             let table: String = r.get(0)?;
             let rowid: Option<i64> = r.get(1)?;
             let parent: String = r.get(2)?;
-            problems.push(format!(
-                "foreign_key_check: {table} row {} points to a missing {parent}",
-                rowid.map(|v| v.to_string()).unwrap_or_default()
+            problems.push(tr!(
+                "err-db-foreign-key",
+                table = table,
+                rowid = rowid.map(|v| v.to_string()).unwrap_or_default(),
+                parent = parent
             ));
         }
         Ok(problems)

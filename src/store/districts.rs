@@ -10,6 +10,7 @@ use super::journal::DISTRICT;
 use super::Change;
 use crate::domain::district;
 use crate::error::{Error, Result};
+use crate::tr;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DistrictRow {
@@ -50,9 +51,7 @@ pub fn add(change: &Change, name: &str, name_kk: &str) -> Result<()> {
         .into_iter()
         .find(|n| n.to_lowercase() == name.to_lowercase());
     if let Some(existing) = existing {
-        return Err(Error::bad(format!(
-            "name: the district '{existing}' exists already"
-        )));
+        return Err(Error::bad(tr!("err-districts-exists", name = existing)));
     }
     change.tx().execute(
         "INSERT INTO district (name, name_kk) VALUES (?1, ?2)",

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 use super::journal::{self, each_row_digest, EventWriter, KeyOrd, RowMap, STATE_TABLES};
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// The migrations, in order; `PRAGMA user_version` is the number of those applied.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -51,8 +52,13 @@ pub const MIGRATION_KIND: &str = "schema.migrate";
 pub(super) fn apply(tx: &Transaction, now: &Now, from_version: usize) -> Result<()> {
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(from_version) {
         let version = index + 1;
-        tx.execute_batch(sql)
-            .map_err(|e| Error::Internal(format!("migration {name} failed: {e}")))?;
+        tx.execute_batch(sql).map_err(|e| {
+            Error::Internal(tr!(
+                "err-db-migration-failed",
+                name = name.to_string(),
+                error = e.to_string()
+            ))
+        })?;
         if version == PUBLIC_LOG_VERSION {
             journal::backfill(tx)?;
         }
@@ -90,7 +96,7 @@ pub(super) fn seeded_rows(version: usize) -> Result<RowMap> {
         .seeded
         .get(version.wrapping_sub(1))
         .cloned()
-        .ok_or_else(|| Error::Internal(format!("no migration {version}")))
+        .ok_or_else(|| Error::Internal(tr!("err-db-no-migration", version = version as i64)))
 }
 
 /// One schema object as `sqlite_schema` holds it: type, name, table, SQL (without the root page).

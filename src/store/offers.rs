@@ -16,6 +16,7 @@ use crate::domain::settings::Settings;
 use crate::domain::time::{format_moment, local, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 /// One queue's part of a round.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -154,16 +155,16 @@ pub fn offer_round(
     if !calendar.is_working_day(today) {
         return Err(Error::refused(
             "R-P3",
-            format!("{today} is not a working day; the offer round runs on working days"),
+            tr!("err-offers-not-working-day", today = today.to_string()),
         ));
     }
     let (opens, closes) = window(today, settings);
     if now >= closes {
         return Err(Error::refused(
             "R-P3",
-            format!(
-                "today's offer window closed at {}; run the round on the next working day",
-                closes.format("%H:%M")
+            tr!(
+                "err-offers-window-closed",
+                closes = closes.format("%H:%M").to_string()
             ),
         ));
     }

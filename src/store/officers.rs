@@ -10,6 +10,7 @@ use crate::domain::officer::NewOfficer;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OfficerRow {
@@ -31,10 +32,7 @@ pub fn add(
 ) -> Result<()> {
     if let Some(signing) = first_key {
         if signing != key {
-            return Err(Error::refused(
-                "R-A5",
-                "--key must be the private key of the first officer being added (it signs this change)",
-            ));
+            return Err(Error::refused("R-A5", tr!("err-officers-first-key")));
         }
     }
     super::districts::check(change, "district", &officer.district)?;
@@ -47,9 +45,10 @@ pub fn add(
         )
         .optional()?;
     if let Some(name) = existing {
-        return Err(Error::bad(format!(
-            "id: officer '{}' exists already ({name})",
-            officer.id
+        return Err(Error::bad(tr!(
+            "err-officers-exists",
+            id = officer.id.clone(),
+            name = name
         )));
     }
     let fingerprint = key.fingerprint();
@@ -103,11 +102,16 @@ pub fn deactivate(change: &Change, id: &str) -> Result<()> {
         })
         .optional()?;
     match active {
-        None => return Err(Error::NotFound(format!("officer '{id}'"))),
+        None => {
+            return Err(Error::NotFound(tr!(
+                "err-officers-not-found",
+                id = id.to_string()
+            )))
+        }
         Some(false) => {
             return Err(Error::refused(
                 "R-A2",
-                format!("officer '{id}' is inactive already"),
+                tr!("err-officers-inactive-already", id = id.to_string()),
             ))
         }
         Some(true) => {}
@@ -120,9 +124,7 @@ pub fn deactivate(change: &Change, id: &str) -> Result<()> {
     if others == 0 {
         return Err(Error::refused(
             "R-A2",
-            format!(
-                "officer '{id}' is the last active officer; add another before deactivating them"
-            ),
+            tr!("err-officers-last-active", id = id.to_string()),
         ));
     }
     tx.execute("UPDATE officer SET active = 0 WHERE id = ?1", [id])?;
@@ -150,9 +152,7 @@ fn refuse_a_key_in_use(change: &Change, fingerprint: &str) -> Result<()> {
         )
         .optional()?;
     match holder {
-        Some(holder) => Err(Error::bad(format!(
-            "--public-key: this key is or was registered to officer '{holder}'; every officer has a key of their own"
-        ))),
+        Some(holder) => Err(Error::bad(tr!("err-officers-key-in-use", holder = holder))),
         None => Ok(()),
     }
 }
@@ -164,9 +164,7 @@ pub fn rotate_key(change: &Change, id: &str, key: &PublicKey) -> Result<()> {
     if change.officer() == id {
         return Err(Error::refused(
             "R-A7",
-            format!(
-                "officer '{id}' cannot rotate their own key: another officer does it, so that a trusted signature vouches for the new key"
-            ),
+            tr!("err-officers-own-key", id = id.to_string()),
         ));
     }
     let tx = change.tx();
@@ -178,12 +176,15 @@ pub fn rotate_key(change: &Change, id: &str, key: &PublicKey) -> Result<()> {
         )
         .optional()?;
     let Some((previous_key, previous_fingerprint, active)) = row else {
-        return Err(Error::NotFound(format!("officer '{id}'")));
+        return Err(Error::NotFound(tr!(
+            "err-officers-not-found",
+            id = id.to_string()
+        )));
     };
     if !active {
         return Err(Error::refused(
             "R-A2",
-            format!("officer '{id}' is inactive"),
+            tr!("err-officers-inactive", id = id.to_string()),
         ));
     }
     let fingerprint = key.fingerprint();

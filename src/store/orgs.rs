@@ -9,6 +9,7 @@ use crate::domain::org::NewOrg;
 use crate::domain::time::format_moment;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct OrgRow {
@@ -29,10 +30,12 @@ fn existing_name(conn: &Connection, code: &str) -> Result<Option<String>> {
 /// An organization's code must be new (the message names the one that has it).
 pub(in crate::store) fn check_new(conn: &Connection, org: &NewOrg) -> Result<()> {
     match existing_name(conn, &org.code)? {
-        Some(name) => Err(Error::bad(format!(
-            "code: '{}' exists already ({name})",
-            org.code
+        Some(name) => Err(Error::bad(tr!(
+            "err-orgs-exists",
+            code = org.code.clone(),
+            name = name
         ))),
+
         None => Ok(()),
     }
 }

@@ -13,6 +13,7 @@ use crate::domain::place::{check_type, PlaceStatus, PlaceType};
 use crate::domain::time::{format_moment, parse_date};
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PlaceRow {
@@ -72,19 +73,26 @@ impl PlacesInput<'_> {
         today: NaiveDate,
     ) -> Result<NewPlaces> {
         let org = self.org.trim();
-        let kind = org_kind(conn, org)?
-            .ok_or_else(|| Error::bad(format!("{org_field}: no organization '{org}'")))?;
+        let kind = org_kind(conn, org)?.ok_or_else(|| {
+            Error::bad(tr!(
+                "err-places-no-org",
+                field = org_field.to_string(),
+                org = org.to_string()
+            ))
+        })?;
         let group_year: i64 = self.group_year.trim().parse().map_err(|_| {
-            Error::bad(format!(
-                "group_year: '{}' is not a year",
-                self.group_year.trim()
+            Error::bad(tr!(
+                "err-places-bad-year",
+                value = self.group_year.trim().to_string()
             ))
         })?;
         let year = i64::from(today.year());
         if !(year - 7..=year).contains(&group_year) {
-            return Err(Error::bad(format!(
-                "group_year: {group_year} is outside the queue's group years ({} to {year})",
-                year - 7
+            return Err(Error::bad(tr!(
+                "err-places-year-range",
+                year = group_year,
+                from = year - 7,
+                to = year
             )));
         }
         let language = Language::parse("language", self.language)?;
@@ -94,14 +102,16 @@ impl PlacesInput<'_> {
         };
         check_type(kind, place_type)?;
         let count: i64 = self.count.trim().parse().map_err(|_| {
-            Error::bad(format!(
-                "count: '{}' is not a whole number",
-                self.count.trim()
+            Error::bad(tr!(
+                "err-places-bad-count",
+                value = self.count.trim().to_string()
             ))
         })?;
         if !(1..=i64::from(MAX_BATCH)).contains(&count) {
-            return Err(Error::bad(format!(
-                "count: {count} is out of range (1 to {MAX_BATCH})"
+            return Err(Error::bad(tr!(
+                "err-places-count-range",
+                count = count,
+                max = i64::from(MAX_BATCH)
             )));
         }
         let release_date = match self.release_date.map(str::trim).filter(|d| !d.is_empty()) {
@@ -226,7 +236,7 @@ pub fn get(db: &impl Access, id: i64) -> Result<PlaceRow> {
     conn.prepare_cached(&format!("{SELECT} WHERE p.id = ?1"))?
         .query_row([id], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("place {id}")))
+        .ok_or_else(|| Error::NotFound(tr!("err-places-not-found", id = id)))
 }
 
 /// `place withdraw` (R-P6): only while nobody holds the place.
@@ -236,9 +246,10 @@ pub fn withdraw(change: &Change, id: i64) -> Result<()> {
     if !status.can_withdraw() {
         return Err(Error::refused(
             "R-P6",
-            format!(
-                "place {id} is {}; only a free, offered or free_choice place can be withdrawn",
-                place.status
+            tr!(
+                "err-places-cannot-withdraw",
+                id = id,
+                status = place.status.clone()
             ),
         ));
     }
@@ -261,5 +272,5 @@ pub fn org_name(db: &impl Access, code: &str) -> Result<String> {
     conn.prepare_cached("SELECT name FROM org WHERE code = ?1")?
         .query_row([code], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("organization {code}")))
+        .ok_or_else(|| Error::NotFound(tr!("err-places-org-not-found", code = code.to_string())))
 }

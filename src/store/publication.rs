@@ -10,17 +10,13 @@ use super::journal::{tree_node, tree_root};
 use crate::crypto::PublicKey;
 use crate::domain::merkle::{self, Hash};
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// The latest head that is a checkpoint of the public log (R-A8).
 pub fn checkpoint(db: &impl Access) -> Result<SignedHead> {
-    let head = latest_head(db)?.ok_or_else(|| {
-        Error::NotFound("a signed checkpoint: no officer has changed anything yet".into())
-    })?;
+    let head = latest_head(db)?.ok_or_else(|| Error::NotFound(tr!("err-publish-no-head")))?;
     if head.tree_size.is_none() {
-        return Err(Error::NotFound(format!(
-            "a signed checkpoint: the latest head ({}) was signed by an earlier version of kezek; the next changing command signs one",
-            head.seq
-        )));
+        return Err(Error::NotFound(tr!("err-publish-old-head", seq = head.seq)));
     }
     Ok(head)
 }
@@ -129,8 +125,11 @@ pub fn registered_keys(db: &impl Access) -> Result<Vec<RegisteredKey>> {
             .iter()
             .find(|k| k.fingerprint() == fingerprint)
             .ok_or_else(|| {
-                Error::Tampered(format!(
-                    "journal event {seq} ({kind}) registers key {fingerprint}, which is nowhere in the database"
+                Error::Tampered(tr!(
+                    "err-publish-key-nowhere",
+                    seq = seq,
+                    kind = kind.clone(),
+                    fingerprint = fingerprint.clone()
                 ))
             })?;
         out.push(RegisteredKey {
@@ -179,7 +178,12 @@ pub fn registration_seq(db: &impl Access, number: &str) -> Result<i64> {
         [number],
         |r| r.get(0),
     )?;
-    seq.ok_or_else(|| Error::NotFound(format!("application {number}")))
+    seq.ok_or_else(|| {
+        Error::NotFound(tr!(
+            "err-applications-not-found",
+            number = number.to_string()
+        ))
+    })
 }
 
 /// `application explain` (R-V7): the application's queue replayed from the public records.
@@ -201,8 +205,14 @@ pub fn explain(
             r.get(0)
         })?;
     each_record(db, 1, last, |seq, text| {
-        let record = crate::domain::record::Record::parse(text)
-            .map_err(|e| Error::Tampered(format!("public record {seq}: {e}")))?;
+        let record = crate::domain::record::Record::parse(text).map_err(|e| {
+            Error::Tampered(tr!(
+                "err-publish-bad-record",
+                seq = seq,
+                error = e.to_string()
+            ))
+        })?;
+
         explainer.record(&record);
         Ok(())
     })?;

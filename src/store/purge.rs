@@ -19,6 +19,7 @@ use crate::crypto;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 /// The IIN left in a purged row: twelve zeros, which no real IIN is (its century digit is 0).
 pub const PURGED_IIN: &str = "000000000000";
@@ -113,9 +114,7 @@ pub fn erase_what_is_deleted(db: &impl Access) -> Result<()> {
     conn.pragma_update(None, "secure_delete", "ON")?;
     let on: i64 = conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
     if on != 1 {
-        return Err(Error::Internal(format!(
-            "could not set secure_delete for the purge (got {on})"
-        )));
+        return Err(Error::Internal(tr!("err-db-secure-delete", got = on)));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::domain::settings::{self, Settings};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::store::access::{self, Access};
+use crate::tr;
 
 /// The declared days (movable holidays, transfers), in date order.
 pub fn declared_days(db: &impl Access) -> Result<Vec<(NaiveDate, DayKind, String)>> {
@@ -47,20 +48,43 @@ fn check_declaration(date: NaiveDate, kind: DayKind) -> Result<()> {
     match (kind, base.is_working()) {
         (DayKind::Holiday, false) => Err(Error::refused(
             "R-T3",
-            format!(
-                "{date} is a day off already ({}); declare holidays on working days",
-                describe(&base)
+            tr!(
+                "err-calendar-day-off-already",
+                date = date.to_string(),
+                reason = reason_in_words(&base)
             ),
         )),
         (DayKind::Workday, true) => Err(Error::refused(
             "R-T3",
-            format!("{date} is a working day already; declare workdays on days off"),
+            tr!("err-calendar-working-already", date = date.to_string()),
         )),
         _ => Ok(()),
     }
 }
 
-/// A reason in words, for messages and `calendar show`.
+/// A reason in the interface's language, for messages (`describe` stays English: `calendar show` puts it in JSON).
+fn reason_in_words(reason: &DayReason) -> String {
+    match reason {
+        DayReason::Weekday => tr!("err-calendar-reason-weekday"),
+        DayReason::Weekend => tr!("err-calendar-reason-weekend"),
+        DayReason::Holiday { name } => tr!("err-calendar-reason-holiday", name = name.to_string()),
+        DayReason::Transferred { from, name } => tr!(
+            "err-calendar-reason-transferred",
+            from = from.to_string(),
+            name = name.to_string()
+        ),
+        DayReason::DeclaredHoliday { name } => tr!(
+            "err-calendar-reason-declared-holiday",
+            name = name.to_string()
+        ),
+        DayReason::DeclaredWorkday { name } => tr!(
+            "err-calendar-reason-declared-workday",
+            name = name.to_string()
+        ),
+    }
+}
+
+/// A reason in words, for `calendar show`.
 pub fn describe(reason: &DayReason) -> String {
     match reason {
         DayReason::Weekday => "working day".into(),
@@ -101,8 +125,11 @@ pub(in crate::store) fn check_new_day(
     kind: DayKind,
 ) -> Result<()> {
     if let Some((k, n)) = existing_day(conn, date)? {
-        return Err(Error::bad(format!(
-            "date: {date} is declared already ({k}: {n})"
+        return Err(Error::bad(tr!(
+            "err-calendar-declared-already",
+            date = date.to_string(),
+            kind = k,
+            name = n
         )));
     }
     check_declaration(date, kind)
@@ -123,7 +150,10 @@ pub fn add_day(change: &Change, date: NaiveDate, kind: DayKind, name: &str) -> R
 
 pub fn remove_day(change: &Change, date: NaiveDate) -> Result<()> {
     let Some((kind, name)) = existing_day(change.tx(), date)? else {
-        return Err(Error::NotFound(format!("declared day {date}")));
+        return Err(Error::NotFound(tr!(
+            "err-calendar-not-declared",
+            date = date.to_string()
+        )));
     };
     let key = date.to_string();
     change

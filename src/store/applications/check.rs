@@ -19,14 +19,14 @@ pub fn check_queue_counts(db: &impl Access) -> Result<Vec<String>> {
            LEFT JOIN actual a USING (queue_type, group_year, priority_class, day) WHERE a.n IS NULL"
     ))?;
     let rows = stmt.query_map([], |r| {
-        Ok(format!(
-            "queue_day {} {} {} day {}: counts {} waiting, the applications are {}",
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, Option<i64>>(5)?.unwrap_or(0),
-            r.get::<_, Option<i64>>(4)?.unwrap_or(0)
+        Ok(crate::tr!(
+            "err-db-queue-counts",
+            queue = r.get::<_, String>(0)?,
+            year = r.get::<_, i64>(1)?,
+            class = r.get::<_, String>(2)?,
+            day = r.get::<_, i64>(3)?,
+            kept = r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+            actual = r.get::<_, Option<i64>>(4)?.unwrap_or(0)
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -10,6 +10,7 @@ use crate::domain::iin::mask;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 use crate::store::reference::{categories, load_settings, CategoryRow};
+use crate::tr;
 
 /// The waiting statuses, spelled as the partial index `application_queue` spells them: a query that uses this
 /// exact predicate can read that index (SQLite matches a partial index's condition by its form).
@@ -95,7 +96,12 @@ pub fn load(db: &impl Access, number: &str) -> Result<Option<AppRow>> {
 
 pub fn get(db: &impl Access, number: &str) -> Result<AppRow> {
     let conn = access::conn(db);
-    load(conn, number)?.ok_or_else(|| Error::NotFound(format!("application {number}")))
+    load(conn, number)?.ok_or_else(|| {
+        Error::NotFound(tr!(
+            "err-applications-not-found",
+            number = number.to_string()
+        ))
+    })
 }
 
 /// `application show`: one application with its queue and class positions.

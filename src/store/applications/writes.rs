@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 use crate::store::change::Change;
 use crate::store::journal::{self, EventWriter, APPLICATION};
+use crate::tr;
 
 /// R-Q6: the child's application in this queue type that is neither removed nor enrolled, if any.
 pub(in crate::store) fn active_number(
@@ -192,10 +193,11 @@ pub fn category_classes(db: &impl Access) -> Result<HashMap<String, PriorityClas
 pub(in crate::store) fn duplicate(existing: &str, child_iin: &str, queue_type: QueueType) -> Error {
     Error::refused(
         "R-Q6",
-        format!(
-            "the child {} already has application {existing} in the {} queue",
-            mask(child_iin),
-            queue_type.as_str()
+        tr!(
+            "err-applications-duplicate",
+            child = mask(child_iin),
+            existing = existing.to_string(),
+            queue = queue_type.as_str()
         ),
     )
 }
@@ -230,8 +232,9 @@ pub fn register_with(
     let year = number_year(&app);
     let seq = last_seq(change.tx(), app.queue_type, year)? + 1;
     if seq > 999_999 {
-        return Err(Error::Internal(format!(
-            "application numbers for {year} are exhausted"
+        return Err(Error::Internal(tr!(
+            "err-applications-numbers-exhausted",
+            year = year
         )));
     }
     let number = format_number(app.queue_type, year, seq);
@@ -258,15 +261,18 @@ pub fn register_with(
     Ok(number)
 }
 
+/// `what`: the id of the message that says what only a waiting application does.
 fn require_waiting(app: &AppRow, rule: &'static str, what: &str) -> Result<()> {
     if app.status().is_waiting() {
         Ok(())
     } else {
         Err(Error::refused(
             rule,
-            format!(
-                "application {} is {}: only a waiting application {what}",
-                app.number, app.status
+            tr!(
+                "err-applications-not-waiting",
+                number = app.number.clone(),
+                status = app.status.clone(),
+                what = tr!(what)
             ),
         ))
     }
@@ -282,7 +288,7 @@ pub fn set_category(
 ) -> Result<(String, String)> {
     let tx = change.tx();
     let app = get(tx, number)?;
-    require_waiting(&app, "R-Q8", "changes its category")?;
+    require_waiting(&app, "R-Q8", "err-applications-waiting-category")?;
     let today = change.now().today();
     let new_docs = docs
         .iter()
@@ -292,8 +298,9 @@ pub fn set_category(
     let class = match category {
         None => PriorityClass::General,
         Some(name) => *classes.get(name).ok_or_else(|| {
-            Error::bad(format!(
-                "--category: '{name}' is not a benefit category (see `kezek category list`)"
+            Error::bad(tr!(
+                "err-applications-bad-category",
+                name = name.to_string()
             ))
         })?,
     };
@@ -304,9 +311,9 @@ pub fn set_category(
     {
         return Err(Error::refused(
             "R-Q3",
-            format!(
-                "category {}: a benefit needs a supporting document (--doc KIND:NUMBER:DATE)",
-                category.unwrap_or_default()
+            tr!(
+                "err-applications-benefit-doc",
+                category = category.unwrap_or_default().to_string()
             ),
         ));
     }
@@ -336,7 +343,7 @@ pub fn set_category(
 pub fn withdraw(change: &Change, number: &str, reason: &str) -> Result<()> {
     let tx = change.tx();
     let app = get(tx, number)?;
-    require_waiting(&app, "R-Q8", "can be withdrawn")?;
+    require_waiting(&app, "R-Q8", "err-applications-waiting-withdraw")?;
     tx.execute(
         "UPDATE application SET status = 'removed', removed_reason = 'withdrawn', stop_list_until = NULL,
             offer_round = NULL, removed_at = ?2 WHERE number = ?1",

@@ -16,6 +16,7 @@ use crate::store::journal::{
     head_message, to_hash, Checkpoint, EventFields, EventHasher, KeyOrd, RowMap,
 };
 use crate::store::migrations::{self, expected_schema, schema_of, seeded_rows, MIGRATION_KIND};
+use crate::tr;
 
 /// The columns of a journal event, as `verify` reads them.
 const EVENT_COLUMNS: [&str; 8] = [
@@ -43,17 +44,30 @@ pub(super) fn verify_chain(
         let differs = actual
             .iter()
             .filter(|o| !expected.contains(o))
-            .map(|(kind, name, ..)| format!("{kind} {name} is not kezek's"))
+            .map(|(kind, name, ..)| {
+                tr!(
+                    "err-audit-schema-foreign",
+                    kind = kind.clone(),
+                    name = name.clone()
+                )
+            })
             .chain(
                 expected
                     .iter()
                     .filter(|o| !actual.contains(o))
-                    .map(|(kind, name, ..)| format!("{kind} {name} is missing or altered")),
+                    .map(|(kind, name, ..)| {
+                        tr!(
+                            "err-audit-schema-altered",
+                            kind = kind.clone(),
+                            name = name.clone()
+                        )
+                    }),
             )
             .collect::<Vec<_>>()
             .join("; ");
-        return Err(Error::Tampered(format!(
-            "the schema was changed outside kezek: {differs}"
+        return Err(Error::Tampered(tr!(
+            "err-audit-schema-changed",
+            differs = differs
         )));
     }
     let heads = load_heads(conn)?;
@@ -90,8 +104,10 @@ pub(super) fn verify_chain(
     while let Some(e) = it.next()? {
         let seq: i64 = e.get(0)?;
         if seq != expected_seq {
-            return Err(Error::Tampered(format!(
-                "journal event {expected_seq} is missing (the next event is {seq})"
+            return Err(Error::Tampered(tr!(
+                "err-audit-event-missing",
+                expected = expected_seq,
+                seq = seq
             )));
         }
         // A text column edited into bytes that are not UTF-8 is tampering with this event, not a read error.
@@ -99,19 +115,23 @@ pub(super) fn verify_chain(
             match e.get_ref(i)? {
                 rusqlite::types::ValueRef::Null => Ok(None),
                 v => match std::str::from_utf8(v.as_bytes().unwrap_or_default()) {
-                    Ok(t) if matches!(v, rusqlite::types::ValueRef::Text(_)) => Ok(Some(t.to_string())),
-                    _ => Err(Error::Tampered(format!(
-                        "journal event {seq}: column {} is not text: the event was edited outside kezek",
-                        EVENT_COLUMNS[i]
+                    Ok(t) if matches!(v, rusqlite::types::ValueRef::Text(_)) => {
+                        Ok(Some(t.to_string()))
+                    }
+                    _ => Err(Error::Tampered(tr!(
+                        "err-audit-event-not-text",
+                        seq = seq,
+                        column = EVENT_COLUMNS[i]
                     ))),
                 },
             }
         };
         let required = |i: usize| -> Result<String> {
             text(i)?.ok_or_else(|| {
-                Error::Tampered(format!(
-                    "journal event {seq}: column {} is empty: the event was edited outside kezek",
-                    EVENT_COLUMNS[i]
+                Error::Tampered(tr!(
+                    "err-audit-event-empty",
+                    seq = seq,
+                    column = EVENT_COLUMNS[i]
                 ))
             })
         };
@@ -130,8 +150,9 @@ pub(super) fn verify_chain(
         while let Some(r) = pending_row {
             let row_seq: i64 = r.get(0)?;
             if row_seq < seq {
-                return Err(Error::Tampered(format!(
-                    "journal row digests for event {row_seq}, which does not exist"
+                return Err(Error::Tampered(tr!(
+                    "err-audit-rows-no-event",
+                    seq = row_seq
                 )));
             }
             if row_seq > seq {
@@ -146,30 +167,32 @@ pub(super) fn verify_chain(
         }
         let hash = hasher.finish();
         if stored != hash {
-            return Err(Error::Tampered(format!(
-                "journal event {seq} ({} {}) does not match its hash: the event or its row digests were edited",
-                fields.kind, fields.subject
+            return Err(Error::Tampered(tr!(
+                "err-audit-event-hash",
+                seq = seq,
+                kind = fields.kind.clone(),
+                subject = fields.subject.clone()
             )));
         }
         if fields.officer.is_none() {
             if !is_migration {
-                return Err(Error::Tampered(format!(
-                    "journal event {seq} ({}) names no officer",
-                    fields.kind
+                return Err(Error::Tampered(tr!(
+                    "err-audit-event-no-officer",
+                    seq = seq,
+                    kind = fields.kind.clone()
                 )));
             }
-            let version = migrations::version_in(&fields.details).ok_or_else(|| {
-                Error::Tampered(format!(
-                    "journal event {seq}: a migration event without a version"
-                ))
-            })?;
+            let version = migrations::version_in(&fields.details)
+                .ok_or_else(|| Error::Tampered(tr!("err-audit-migration-no-version", seq = seq)))?;
             let expected = match seeded.entry(version) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => e.insert(seeded_rows(version)?),
             };
             if *expected != migration_rows {
-                return Err(Error::Tampered(format!(
-                    "journal event {seq}: migration {version} records rows it did not seed"
+                return Err(Error::Tampered(tr!(
+                    "err-audit-migration-rows",
+                    seq = seq,
+                    version = version as i64
                 )));
             }
         }
@@ -179,22 +202,23 @@ pub(super) fn verify_chain(
         // of the public log naming the head before it (R-A8).
         if let Some(head) = heads.get(&seq) {
             if head.hash != hash {
-                return Err(Error::Tampered(format!(
-                    "signed head {seq} does not match the journal's hash at {seq}"
-                )));
+                return Err(Error::Tampered(tr!("err-audit-head-hash", seq = seq)));
             }
             let message = match &head.checkpoint {
                 Some((tree_size, root, previous)) => {
                     if *tree_size != seq || *root != log.root() {
-                        return Err(Error::Tampered(format!(
-                            "signed head {seq} names a tree (size {tree_size}) whose root is not the public log's"
+                        return Err(Error::Tampered(tr!(
+                            "err-audit-head-tree",
+                            seq = seq,
+                            size = *tree_size
                         )));
                     }
                     if *previous != last_head.map(|(s, _)| s) {
-                        return Err(Error::Tampered(format!(
-                            "signed head {seq} names head {} before it, but the journal's last head before it is {}: a head was deleted or moved",
-                            previous.map_or("none".into(), |p| p.to_string()),
-                            last_head.map_or("none".into(), |(s, _)| s.to_string())
+                        return Err(Error::Tampered(tr!(
+                            "err-audit-head-previous",
+                            seq = seq,
+                            named = previous.map_or("none".into(), |p| p.to_string()),
+                            last = last_head.map_or("none".into(), |(s, _)| s.to_string())
                         )));
                     }
                     checkpoints = true;
@@ -210,9 +234,10 @@ pub(super) fn verify_chain(
                     .message()
                 }
                 None if checkpoints => {
-                    return Err(Error::Tampered(format!(
-                    "signed head {seq} is not a checkpoint, though the heads before it are (R-A8)"
-                )))
+                    return Err(Error::Tampered(tr!(
+                        "err-audit-head-not-checkpoint",
+                        seq = seq
+                    )))
                 }
                 None => head_message(seq, &hash),
             };
@@ -230,8 +255,9 @@ pub(super) fn verify_chain(
     }
     if let Some(r) = pending_row {
         let row_seq: i64 = r.get(0)?;
-        return Err(Error::Tampered(format!(
-            "journal row digests for event {row_seq}, which does not exist"
+        return Err(Error::Tampered(tr!(
+            "err-audit-rows-no-event",
+            seq = row_seq
         )));
     }
     report.last_hash = crypto::hex(&prev);
@@ -239,15 +265,15 @@ pub(super) fn verify_chain(
 
     // 2. Every officer's change is covered by a signed head.
     if let Some((seq, kind)) = last_unsigned {
-        return Err(Error::Tampered(format!(
-            "journal event {seq} ({kind}) and those after it are not covered by a signed head"
+        return Err(Error::Tampered(tr!(
+            "err-audit-unsigned",
+            seq = seq,
+            kind = kind
         )));
     }
 
     if let Some(seq) = heads.keys().find(|s| !hashes_at_heads.contains_key(s)) {
-        return Err(Error::Tampered(format!(
-            "signed head {seq} points to no journal event"
-        )));
+        return Err(Error::Tampered(tr!("err-audit-head-no-event", seq = *seq)));
     }
 
     // 4. Every state row has exactly the digest its latest event recorded; every recorded row exists (on the
@@ -265,30 +291,31 @@ pub(super) fn verify_chain(
     };
     for p in published.into_iter().chain(anchor_head) {
         let hash = hash_at(conn, p.seq)?.ok_or_else(|| {
-            Error::Tampered(format!(
-                "the published head {} is not in the journal (it ends at {}): the journal was cut short",
-                p.seq, report.last_seq
+            Error::Tampered(tr!(
+                "err-audit-published-cut",
+                seq = p.seq,
+                last = report.last_seq
             ))
         })?;
         if crypto::hex(&hash) != p.hash {
-            return Err(Error::Tampered(format!(
-                "the published head {} does not match the journal's hash at {}: the journal was rewritten",
-                p.seq, p.seq
+            return Err(Error::Tampered(tr!(
+                "err-audit-published-rewritten",
+                seq = p.seq
             )));
         }
         if let Some(c) = p.checkpoint()? {
             let root = crate::store::journal::tree_root(conn, c.tree_size.max(0) as u64)?;
             let previous = heads.range(..p.seq).next_back().map(|(s, h)| (*s, h.hash));
             if c.tree_size != p.seq || c.root != root {
-                return Err(Error::Tampered(format!(
-                    "the published head {} names a tree whose root is not the public log's: the log was rewritten",
-                    p.seq
+                return Err(Error::Tampered(tr!(
+                    "err-audit-published-tree",
+                    seq = p.seq
                 )));
             }
             if heads.contains_key(&p.seq) && c.previous != previous {
-                return Err(Error::Tampered(format!(
-                    "the published head {} names a head before it that the journal no longer holds: a head was deleted or moved",
-                    p.seq
+                return Err(Error::Tampered(tr!(
+                    "err-audit-published-previous",
+                    seq = p.seq
                 )));
             }
         }
@@ -298,9 +325,10 @@ pub(super) fn verify_chain(
             .trusted(&p.officer, p.seq, &p.key_fingerprint)
             .is_some_and(|k| k.verify(message.as_bytes(), &signature));
         if !genuine {
-            return Err(Error::Tampered(format!(
-                "the published head {} is not signed by officer '{}''s registered key",
-                p.seq, p.officer
+            return Err(Error::Tampered(tr!(
+                "err-audit-published-signature",
+                seq = p.seq,
+                officer = p.officer.clone()
             )));
         }
         if published.is_some_and(|published| published == p) {

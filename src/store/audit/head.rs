@@ -7,6 +7,7 @@ use crate::crypto::{self, PublicKey};
 use crate::error::{Error, Result};
 use crate::store::access::{conn, Access};
 use crate::store::journal::{head_message, Checkpoint};
+use crate::tr;
 
 /// A head as published by `audit head` and read back by `audit verify --head`. Heads signed since the public log
 /// (v2) are signed checkpoints: they name the tree's size and root and the head before them (R-A8).
@@ -53,7 +54,9 @@ impl SignedHead {
         else {
             return Ok(None);
         };
-        let bad = |what: &str| Error::bad(format!("head {}: {what} is not valid", self.seq));
+        let bad = |what: &'static str| {
+            Error::bad(tr!("err-audit-head-invalid", seq = self.seq, what = what))
+        };
         let previous = match previous.split_once(' ') {
             None if previous == "none" => None,
             Some((seq, hash)) => Some((
@@ -83,20 +86,26 @@ impl SignedHead {
 
     /// Reads a head published as text (`audit head`) or as JSON (`audit head --format json`).
     pub fn parse(field: &str, text: &str) -> Result<SignedHead> {
-        let bad = |why: &str| Error::bad(format!("{field}: not a published kezek head ({why})"));
+        let bad = |why: String| {
+            Error::bad(tr!(
+                "err-audit-not-head",
+                field = field.to_string(),
+                why = why
+            ))
+        };
         let value: serde_json::Value = if text.trim_start().starts_with('{') {
-            serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?
+            serde_json::from_str(text).map_err(|e| bad(e.to_string()))?
         } else {
             let mut lines = text.lines();
             let first = lines.next().map(str::trim);
             if first != Some("kezek journal head") && first != Some("kezek journal head v2") {
-                return Err(bad("the first line is not 'kezek journal head'"));
+                return Err(bad(tr!("err-audit-not-head-first-line")));
             }
             let mut map = serde_json::Map::new();
             for line in lines.filter(|l| !l.trim().is_empty()) {
                 let (k, v) = line
                     .split_once(':')
-                    .ok_or_else(|| bad(&format!("line '{line}'")))?;
+                    .ok_or_else(|| bad(tr!("err-audit-not-head-line", line = line.to_string())))?;
                 let k = k.trim().replace('-', "_");
                 let v = v.trim();
                 let v = match (k.as_str(), v.parse::<i64>()) {
@@ -112,14 +121,14 @@ impl SignedHead {
                 .get(k)
                 .and_then(|x| x.as_str())
                 .map(str::to_string)
-                .ok_or_else(|| bad(&format!("no {k}")))
+                .ok_or_else(|| bad(tr!("err-audit-not-head-no", key = k.to_string())))
         };
         let optional = |k: &str| value.get(k).and_then(|x| x.as_str()).map(str::to_string);
         let head = SignedHead {
             seq: value
                 .get("seq")
                 .and_then(|x| x.as_i64())
-                .ok_or_else(|| bad("no seq"))?,
+                .ok_or_else(|| bad(tr!("err-audit-not-head-no", key = "seq")))?,
             hash: s("hash")?,
             tree_size: value.get("tree_size").and_then(|x| x.as_i64()),
             root: optional("root"),
@@ -129,7 +138,7 @@ impl SignedHead {
             signed_at: s("signed_at")?,
             signature: s("signature")?,
         };
-        head.checkpoint().map_err(|e| bad(&e.to_string()))?;
+        head.checkpoint().map_err(|e| bad(e.to_string()))?;
         Ok(head)
     }
 }

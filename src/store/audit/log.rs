@@ -8,6 +8,7 @@ use crate::domain::merkle::{Frontier, Hash};
 use crate::domain::public;
 use crate::error::{Error, Result};
 use crate::store::journal::{tree_node, EventFields};
+use crate::tr;
 
 pub(super) struct LogCheck<'s> {
     conn: &'s Connection,
@@ -37,17 +38,17 @@ impl<'s> LogCheck<'s> {
 
     /// Takes event `seq`'s public record and appends its leaf.
     pub(super) fn event(&mut self, seq: i64, e: &EventFields) -> Result<()> {
-        let tampered = |why: &str| {
-            Error::Tampered(format!(
-                "journal event {seq} ({}): its public record {why}",
-                e.kind
+        let tampered = |why: String| {
+            Error::Tampered(tr!(
+                "err-audit-record",
+                seq = seq,
+                kind = e.kind.clone(),
+                why = why
             ))
         };
         if self.ahead.as_ref().is_some_and(|(s, ..)| *s < seq) {
             let (s, ..) = self.ahead.as_ref().expect("checked");
-            return Err(Error::Tampered(format!(
-                "a public record for journal event {s}, which does not exist"
-            )));
+            return Err(Error::Tampered(tr!("err-audit-record-no-event", seq = *s)));
         }
         let head = public::record_head(
             &e.effective_at,
@@ -67,10 +68,10 @@ impl<'s> LogCheck<'s> {
                 break;
             }
             if part != count {
-                return Err(tampered(&format!("lacks part {count}")));
+                return Err(tampered(tr!("err-audit-record-lacks-part", part = count)));
             }
             if part == 0 && !text.starts_with(&head) {
-                return Err(tampered("does not match the event (time, officer or kind)"));
+                return Err(tampered(tr!("err-audit-record-head")));
             }
             leaf.update(text.as_bytes());
             count += 1;
@@ -78,18 +79,20 @@ impl<'s> LogCheck<'s> {
             self.ahead = read(&mut self.parts)?;
         }
         if count == 0 {
-            return Err(tampered("is missing"));
+            return Err(tampered(tr!("err-audit-record-missing")));
         }
         if !last.ends_with(&tail) {
-            return Err(tampered("does not match the event (seq or subject)"));
+            return Err(tampered(tr!("err-audit-record-tail")));
         }
         let leaf: Hash = leaf.finalize().into();
         for (node, hash) in self.frontier.push(leaf) {
             self.nodes += 1;
             if tree_node(self.conn, node)? != hash {
-                return Err(Error::Tampered(format!(
-                    "the public log's tree: node {} at level {} does not match the records (journal event {seq})",
-                    node.index, node.level
+                return Err(Error::Tampered(tr!(
+                    "err-audit-tree-node",
+                    index = node.index as i64,
+                    level = node.level as i64,
+                    seq = seq
                 )));
             }
         }
@@ -104,18 +107,17 @@ impl<'s> LogCheck<'s> {
     /// After the last event: no record and no tree node beyond it.
     pub(super) fn finish(self) -> Result<()> {
         if let Some((s, ..)) = self.ahead {
-            return Err(Error::Tampered(format!(
-                "a public record for journal event {s}, which does not exist"
-            )));
+            return Err(Error::Tampered(tr!("err-audit-record-no-event", seq = s)));
         }
         let stored: i64 = self
             .conn
             .query_row("SELECT count(*) FROM merkle_node", [], |r| r.get(0))?;
         if stored as u64 != self.nodes {
-            return Err(Error::Tampered(format!(
-                "the public log's tree holds {stored} nodes where its {} records make {}",
-                self.frontier.size(),
-                self.nodes
+            return Err(Error::Tampered(tr!(
+                "err-audit-tree-size",
+                stored = stored,
+                records = self.frontier.size() as i64,
+                nodes = self.nodes as i64
             )));
         }
         Ok(())

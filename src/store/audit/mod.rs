@@ -24,6 +24,7 @@ use crate::store::access::{conn, Access};
 use crate::store::applications::check_queue_counts;
 use crate::store::db::Db;
 use crate::store::journal::last_event;
+use crate::tr;
 
 /// What `audit verify` checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -71,9 +72,10 @@ pub fn check_database(
     let mut problems = db.sqlite_checks()?;
     problems.extend(check_queue_counts(db)?);
     if let Some(first) = problems.first() {
-        return Err(Error::Tampered(format!(
-            "{first} ({} problem(s) in all)",
-            problems.len()
+        return Err(Error::Tampered(tr!(
+            "err-audit-problems",
+            first = first.clone(),
+            count = problems.len() as i64
         )));
     }
     db.snapshot(|s| verify_anchored(s, published, anchor, RowSplit::default()))

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::store::journal::{each_row_digest, sqlite_cmp_ref, to_hash, StateTable};
+use crate::tr;
 
 /// Keys from `from` (inclusive) to `to` (exclusive) of one table, in SQLite's order; `None` is open-ended.
 #[derive(Debug, Clone, Default)]
@@ -158,18 +159,20 @@ pub(super) fn verify_table(conn: &Connection, table: StateTable, range: &KeyRang
         count += 1;
         loop {
             if !recorded {
-                return Err(Error::Tampered(format!(
-                    "{name} row {} has no journal event: it was inserted outside kezek",
-                    show_key(key)
+                return Err(Error::Tampered(tr!(
+                    "err-audit-row-inserted",
+                    table = name,
+                    key = show_key(key)
                 )));
             }
             match sqlite_cmp_ref(rec.key.get(), key) {
                 Ordering::Less => {
                     if rec.digest.is_some() {
-                        return Err(Error::Tampered(format!(
-                            "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
-                            show_key(rec.key.get()),
-                            rec.seq
+                        return Err(Error::Tampered(tr!(
+                            "err-audit-row-deleted",
+                            table = name,
+                            key = show_key(rec.key.get()),
+                            seq = rec.seq
                         )));
                     }
                     recorded = latest.next_latest(&mut rec)?;
@@ -178,17 +181,19 @@ pub(super) fn verify_table(conn: &Connection, table: StateTable, range: &KeyRang
                     match rec.digest {
                         Some(d) if d == digest => {}
                         Some(_) => {
-                            return Err(Error::Tampered(format!(
-                                "{name} row {} differs from what journal event {} recorded: it was edited outside kezek",
-                                show_key(key),
-                                rec.seq
+                            return Err(Error::Tampered(tr!(
+                                "err-audit-row-edited",
+                                table = name,
+                                key = show_key(key),
+                                seq = rec.seq
                             )))
                         }
                         None => {
-                            return Err(Error::Tampered(format!(
-                                "{name} row {} exists although journal event {} deleted it: it was inserted outside kezek",
-                                show_key(key),
-                                rec.seq
+                            return Err(Error::Tampered(tr!(
+                                "err-audit-row-undeleted",
+                                table = name,
+                                key = show_key(key),
+                                seq = rec.seq
                             )))
                         }
                     }
@@ -196,9 +201,10 @@ pub(super) fn verify_table(conn: &Connection, table: StateTable, range: &KeyRang
                     return Ok(());
                 }
                 Ordering::Greater => {
-                    return Err(Error::Tampered(format!(
-                        "{name} row {} has no journal event: it was inserted outside kezek",
-                        show_key(key)
+                    return Err(Error::Tampered(tr!(
+                        "err-audit-row-inserted",
+                        table = name,
+                        key = show_key(key)
                     )))
                 }
             }
@@ -206,12 +212,14 @@ pub(super) fn verify_table(conn: &Connection, table: StateTable, range: &KeyRang
     })?;
     while recorded {
         if rec.digest.is_some() {
-            return Err(Error::Tampered(format!(
-                "{name} row {} recorded by journal event {} is missing: it was deleted outside kezek",
-                show_key(rec.key.get()),
-                rec.seq
+            return Err(Error::Tampered(tr!(
+                "err-audit-row-deleted",
+                table = name,
+                key = show_key(rec.key.get()),
+                seq = rec.seq
             )));
         }
+
         recorded = latest.next_latest(&mut rec)?;
     }
     Ok(count)

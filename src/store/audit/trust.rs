@@ -13,6 +13,7 @@ use crate::crypto::PublicKey;
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::journal::EventFields;
+use crate::tr;
 
 /// Where the trust chain is anchored from outside the database (`--trust FILE`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +75,11 @@ impl Officers {
                 for pem in ["public_key", "previous_public_key"] {
                     if let Some(pem) = details.get(pem).and_then(|v| v.as_str()) {
                         let key = PublicKey::from_pem("public_key", pem).map_err(|_| {
-                            Error::Tampered(format!(
-                                "journal event {seq} ({}): its {pem} is not a public key",
-                                e.kind
+                            Error::Tampered(tr!(
+                                "err-audit-bad-key",
+                                seq = seq,
+                                kind = e.kind.clone(),
+                                key = pem.to_string()
                             ))
                         })?;
                         self.keys.insert(key.fingerprint(), key);
@@ -117,8 +120,12 @@ impl Officers {
         signature: &[u8],
     ) -> Result<()> {
         if let Some((other, event)) = self.span.iter().find(|(o, _)| o != officer) {
-            return Err(Error::Tampered(format!(
-                "signed head {seq} is signed by officer '{officer}', but journal event {event} it closes was made by officer '{other}'"
+            return Err(Error::Tampered(tr!(
+                "err-audit-head-other-officer",
+                seq = seq,
+                officer = officer.to_string(),
+                event = *event,
+                other = other.clone()
             )));
         }
         self.span.clear();
@@ -129,8 +136,11 @@ impl Officers {
             .expect("a head names its key");
         let key = self.key(seq, officer, &fingerprint)?;
         if !key.verify(message, signature) {
-            return Err(Error::Tampered(format!(
-                "signed head {seq}: the signature is not officer '{officer}''s (key {fingerprint})"
+            return Err(Error::Tampered(tr!(
+                "err-audit-head-signature",
+                seq = seq,
+                officer = officer.to_string(),
+                fingerprint = fingerprint
             )));
         }
         Ok(())
@@ -138,8 +148,11 @@ impl Officers {
 
     fn key(&self, seq: i64, officer: &str, fingerprint: &str) -> Result<&PublicKey> {
         self.keys.get(fingerprint).ok_or_else(|| {
-            Error::Tampered(format!(
-                "signed head {seq}: officer '{officer}''s key {fingerprint}, as the journal registered it, is neither in the journal nor in the officer table: the key was swapped outside kezek"
+            Error::Tampered(tr!(
+                "err-audit-head-key-swapped",
+                seq = seq,
+                officer = officer.to_string(),
+                fingerprint = fingerprint.to_string()
             ))
         })
     }

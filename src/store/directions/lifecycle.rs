@@ -19,6 +19,7 @@ use crate::store::change::Change;
 use crate::store::journal::{EventWriter, APPLICATION, DIRECTION, ENROLLMENT, PLACE};
 use crate::store::outbox;
 use crate::store::places;
+use crate::tr;
 
 /// `direction extend` (R-D6): once, before expiry, 1 to 30 days, with a reason; the document is signed again.
 pub fn extend(
@@ -115,9 +116,10 @@ pub fn revoke(change: &Change, number: &str) -> Result<DirectionView> {
     if d.status()? != DirectionStatus::Issued {
         return Err(Error::refused(
             "R-D7",
-            format!(
-                "direction {number} is {}; only an issued one is revoked",
-                d.status
+            tr!(
+                "err-directions-cannot-revoke",
+                number = number.to_string(),
+                status = d.status.clone()
             ),
         ));
     }
@@ -147,7 +149,11 @@ pub fn annul(change: &Change, number: &str, reason: &str) -> Result<DirectionVie
     if d.status()? != DirectionStatus::Issued {
         return Err(Error::refused(
             "R-D7",
-            format!("direction {number} is {}; only an issued direction, before enrollment, is annulled", d.status),
+            tr!(
+                "err-directions-cannot-annul",
+                number = number.to_string(),
+                status = d.status.clone()
+            ),
         ));
     }
     let mut event = change.begin_event(
@@ -175,9 +181,11 @@ pub fn enroll(
     if !rules::is_active(status, until, today) {
         return Err(Error::refused(
             "R-D8",
-            format!(
-                "direction {number} is {} (valid until {until}); only an active direction enrolls",
-                d.status
+            tr!(
+                "err-directions-not-active",
+                number = number.to_string(),
+                status = d.status.clone(),
+                until = until.to_string()
             ),
         ));
     }
@@ -187,9 +195,10 @@ pub fn enroll(
         let Some(doc_date) = benefit_doc_date else {
             return Err(Error::refused(
                 "R-D8",
-                format!(
-                    "{} is in the {} class: give the issue date of the benefit document shown (--benefit-doc-date)",
-                    app.number, app.priority_class
+                tr!(
+                    "err-directions-benefit-doc",
+                    number = app.number.clone(),
+                    class = app.priority_class.clone()
                 ),
             ));
         };
@@ -258,15 +267,20 @@ pub fn depart(change: &Change, child_iin: &str, org: &str, date: NaiveDate) -> R
         )
         .optional()?;
     let Some((direction, place_id, enrolled_on)) = found else {
-        return Err(Error::NotFound(format!(
-            "an enrollment of child {} at {org} without a departure",
-            crate::domain::iin::mask(child_iin)
+        return Err(Error::NotFound(tr!(
+            "err-directions-no-enrollment",
+            child = crate::domain::iin::mask(child_iin),
+            org = org.to_string()
         )));
     };
     if date < parse_date("enrolled_on", &enrolled_on)? {
         return Err(Error::refused(
             "R-D9",
-            format!("the departure date {date} comes before the enrollment of {enrolled_on}"),
+            tr!(
+                "err-directions-departure-early",
+                date = date.to_string(),
+                enrolled = enrolled_on
+            ),
         ));
     }
     let release = date + Duration::days(1);

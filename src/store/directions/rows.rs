@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
 use crate::store::places;
+use crate::tr;
 
 /// The JSON shape of SPEC §9 (`direction issue|show`), and more.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -96,7 +97,9 @@ pub(super) fn load(conn: &Connection, number: &str) -> Result<DirectionRow> {
     conn.prepare_cached(&format!("{SELECT} WHERE d.number = ?1"))?
         .query_row([number], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("direction {number}")))
+        .ok_or_else(|| {
+            Error::NotFound(tr!("err-directions-not-found", number = number.to_string()))
+        })
 }
 
 fn base64(bytes: &[u8]) -> String {

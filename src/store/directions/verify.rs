@@ -8,6 +8,7 @@ use crate::crypto::PublicKey;
 use crate::domain::direction as rules;
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
+use crate::tr;
 
 /// What `direction verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -35,8 +36,9 @@ pub fn verify(db: &impl Access, number: &str) -> Result<Verification> {
         )
         .optional()?;
     if text == Some(false) {
-        return Err(Error::Tampered(format!(
-            "direction {number}: the signed document is not text: it was edited outside kezek"
+        return Err(Error::Tampered(tr!(
+            "err-directions-doc-not-text",
+            number = number.to_string()
         )));
     }
     let d = load(conn, number)?;
@@ -48,18 +50,20 @@ pub fn verify(db: &impl Access, number: &str) -> Result<Verification> {
         )
         .optional()?
         .ok_or_else(|| {
-            Error::Tampered(format!(
-                "direction {number} is signed by unknown officer '{}'",
-                d.signed_by
+            Error::Tampered(tr!(
+                "err-directions-unknown-signer",
+                number = number.to_string(),
+                officer = d.signed_by.clone()
             ))
         })?;
     let key = PublicKey::from_pem("officer.public_key", &pem)?;
     let redaction = crate::store::purge::redaction(&d.document);
     match &redaction {
         None if !key.verify(d.document.as_bytes(), &d.signature) => {
-            return Err(Error::Tampered(format!(
-                "direction {number}: the signature does not match the document and officer '{}''s key",
-                d.signed_by
+            return Err(Error::Tampered(tr!(
+                "err-directions-bad-signature",
+                number = number.to_string(),
+                officer = d.signed_by.clone()
             )));
         }
         Some(r)
@@ -67,9 +71,10 @@ pub fn verify(db: &impl Access, number: &str) -> Result<Verification> {
                 .digest
                 .is_some_and(|digest| key.verify_digest(&digest, &d.signature)) =>
         {
-            return Err(Error::Tampered(format!(
-                "direction {number}: the signature does not match the digest its purged document kept and officer '{}''s key",
-                d.signed_by
+            return Err(Error::Tampered(tr!(
+                "err-directions-bad-purged-signature",
+                number = number.to_string(),
+                officer = d.signed_by.clone()
             )));
         }
         _ => {}
@@ -81,8 +86,11 @@ pub fn verify(db: &impl Access, number: &str) -> Result<Verification> {
         ("signed_by", d.signed_by.as_str()),
     ] {
         if !d.document.lines().any(|l| l == format!("{field}: {value}")) {
-            return Err(Error::Tampered(format!(
-                "direction {number}: the signed document does not say {field}: {value}"
+            return Err(Error::Tampered(tr!(
+                "err-directions-doc-field",
+                number = number.to_string(),
+                field = field,
+                value = value.to_string()
             )));
         }
     }

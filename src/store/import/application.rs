@@ -24,6 +24,7 @@ use crate::store::bulk::{self, SetAside};
 use crate::store::change::Change;
 use crate::store::journal::EventWriter;
 use crate::store::reference;
+use crate::tr;
 
 /// The applications of a file.
 pub struct Applications {
@@ -182,10 +183,10 @@ impl ImportCheck {
     ) -> Result<(String, NewApplication)> {
         let registered_at = parse_moment("registered_at", row.get("registered_at"))?;
         if registered_at > self.now {
-            return Err(Error::bad(format!(
-                "registered_at: {} is later than now ({})",
-                format_moment(&registered_at),
-                format_moment(&self.now)
+            return Err(Error::bad(tr!(
+                "err-import-future",
+                at = format_moment(&registered_at),
+                now = format_moment(&self.now)
             )));
         }
         let input = RegistrationInput {
@@ -209,10 +210,11 @@ impl ImportCheck {
         if let Some(first) = self.children.get(&key) {
             return Err(Error::refused(
                 "R-Q6",
-                format!(
-                    "the child {} appears already on line {first} in the {} queue",
-                    mask(&app.child_iin),
-                    app.queue_type.as_str()
+                tr!(
+                    "err-import-child-repeated",
+                    child = mask(&app.child_iin),
+                    first = *first as i64,
+                    queue = app.queue_type.as_str()
                 ),
             ));
         }
@@ -231,13 +233,18 @@ impl ImportCheck {
                     .unwrap_or(1);
                 let nk = number_key(app.queue_type, year, seq, suffix);
                 if let Some(first) = self.numbers.get(&nk) {
-                    return Err(Error::bad(format!(
-                        "number: {given} is used already on line {first}"
+                    return Err(Error::bad(tr!(
+                        "err-import-number-repeated",
+                        number = given.to_string(),
+                        first = *first as i64
                     )));
                 }
                 if let Some(conn) = existing {
                     if load(conn, given)?.is_some() {
-                        return Err(Error::bad(format!("number: {given} exists already")));
+                        return Err(Error::bad(tr!(
+                            "err-import-number-exists",
+                            number = given.to_string()
+                        )));
                     }
                 }
                 self.numbers.insert(nk, row.line);
@@ -260,9 +267,7 @@ impl ImportCheck {
                     seq += 1;
                 }
                 if seq > 999_999 {
-                    return Err(Error::bad(format!(
-                        "number: the numbers of {year} are exhausted"
-                    )));
+                    return Err(Error::bad(tr!("err-import-numbers-exhausted", year = year)));
                 }
                 self.next_seq.insert((app.queue_type, year), seq);
                 self.numbers

@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::store::change::Change;
 use crate::store::journal::{EventWriter, CALENDAR_DAY};
 use crate::store::reference;
+use crate::tr;
 
 /// The declared days of a file: a date appears once in the file, is not declared yet, and its declaration
 /// changes the day.
@@ -42,15 +43,17 @@ impl Importer for CalendarDays {
     fn check(&mut self, change: &Change, row: &Row) -> Result<Day> {
         let date = parse_date("date", row.get("date"))?;
         let kind = DayKind::parse(row.get("kind").trim()).ok_or_else(|| {
-            Error::bad(format!(
-                "kind: '{}' is not a day kind (holiday, workday)",
-                row.get("kind").trim()
+            Error::bad(tr!(
+                "err-import-bad-day-kind",
+                value = row.get("kind").trim().to_string()
             ))
         })?;
         let name = optional_text("name", row.get("name"), 200)?.unwrap_or_default();
         if let Some(first) = self.seen.get(&date) {
-            return Err(Error::bad(format!(
-                "date: {date} appears already on line {first}"
+            return Err(Error::bad(tr!(
+                "err-import-date-repeated",
+                date = date.to_string(),
+                first = *first as i64
             )));
         }
         reference::check_new_day(change.tx(), date, kind)?;

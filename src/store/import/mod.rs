@@ -35,6 +35,7 @@ use crate::csvfile::{self, CsvFile};
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::faults::{self, Fault};
+use crate::tr;
 
 /// One kind of CSV file kezek imports.
 pub trait Importer: Sized {
@@ -169,9 +170,13 @@ fn refuse_repeat(change: &Change, file: &CsvFile) -> Result<()> {
     match journal::first_import(change, &file.sha256)? {
         Some(first) => Err(Error::refused(
             "import",
-            format!(
-                "{} (sha256 {}) was imported already on {} (journal event {}, {}); add --allow-repeat to import it again",
-                file.name, file.sha256, first.effective_at, first.seq, first.kind
+            tr!(
+                "err-import-repeat",
+                file = file.name.clone(),
+                sha256 = file.sha256.clone(),
+                at = first.effective_at,
+                seq = first.seq,
+                kind = first.kind
             ),
         )),
         None => Ok(()),

@@ -11,6 +11,7 @@ use crate::store::change::Change;
 use crate::store::districts;
 use crate::store::journal::{EventWriter, ORG};
 use crate::store::orgs;
+use crate::tr;
 
 /// The organizations of a file: a code appears once in the file and is new to the database.
 pub struct Orgs {
@@ -45,9 +46,10 @@ impl Importer for Orgs {
         .check()?;
         district::check("district", &org.district, &self.districts)?;
         if let Some(first) = self.seen.insert(org.code.clone(), row.line) {
-            return Err(Error::bad(format!(
-                "code: '{}' appears already on line {first}",
-                org.code
+            return Err(Error::bad(tr!(
+                "err-import-code-repeated",
+                code = org.code.clone(),
+                first = first as i64
             )));
         }
         orgs::check_new(change.tx(), &org)?;

@@ -8,6 +8,7 @@ use crate::error::{Error, Result, RowError};
 use crate::faults::{self, Fault};
 use crate::store::change::Change;
 use crate::store::journal::EventWriter;
+use crate::tr;
 
 /// What `run` hands an importer's `rows`: the open change, the import's event, the file and the progress.
 pub struct Rows<'r, 't> {
@@ -207,7 +208,7 @@ fn row_error(line: u64, e: Error) -> Result<RowError> {
         }),
         Error::Constraint(e) => Ok(RowError {
             line,
-            message: format!("the database refuses the row: {e}"),
+            message: tr!("err-import-db-refuses", error = e),
         }),
         e => Err(e),
     }

@@ -15,6 +15,7 @@ use super::tables::StateTable;
 use crate::domain::merkle::{self, Hash, Node};
 use crate::domain::public::{self, RowState};
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// A part of a record is written once it holds this many bytes.
 const PART_BYTES: usize = 64 * 1024;
@@ -185,9 +186,10 @@ pub(in crate::store) fn stored(conn: &Connection, node: Node) -> Result<Hash> {
     hash.filter(|h| h.len() == 32)
         .map(|h| super::to_hash(&h))
         .ok_or_else(|| {
-            Error::Tampered(format!(
-                "the public log's tree lacks node {} at level {}",
-                node.index, node.level
+            Error::Tampered(tr!(
+                "err-audit-tree-lacks-node",
+                index = node.index as i64,
+                level = node.level as i64
             ))
         })
 }
