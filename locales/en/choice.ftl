@@ -15,3 +15,5 @@ msg-preferences = { $number }: preferences { $preferences }
 msg-preferences-cleared = { $number }: preferences removed
 err-choice-transfer-not-enrolled = a transfer application is for a child enrolled in an organization; this child attends none
 err-choice-not-waiting = { $number } is { $status }: only a waiting application ranks organizations
+err-choice-replay-extra = { $at }: seq { $seq }: the allocation gave place { $place } to { $application }, which serial dictatorship over the published preferences does not (R-C2, R-V5)
+err-choice-replay-missing = { $at }: seq { $seq }: serial dictatorship over the published preferences gives place { $place } to { $application }, which the allocation did not (R-C2, R-V5)

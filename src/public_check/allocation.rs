@@ -12,8 +12,8 @@ use super::queues::queue_order;
 use super::{bad, App};
 use crate::domain::allocation::{allocate, Preference, WaitingApplication};
 use crate::domain::record::{Record, Row};
-use serde_json::value::RawValue;
 use crate::error::Result;
+use serde_json::value::RawValue;
 
 /// A place as the log last showed it.
 #[derive(Debug, Clone)]
@@ -120,7 +120,9 @@ impl Allocations {
                             .unwrap_or_default()
                             .split(';')
                             .enumerate()
-                            .filter(|(_, code)| !dropped.is_some_and(|d| d.iter().any(|c| c == code)))
+                            .filter(|(_, code)| {
+                                !dropped.is_some_and(|d| d.iter().any(|c| c == code))
+                            })
                             .filter_map(|(i, code)| {
                                 Some(Preference {
                                     org: *index.get(code)?,
@@ -149,13 +151,21 @@ impl Allocations {
             })
             .collect();
         if let Some((application, place)) = made.difference(&expected).next() {
-            return Err(bad(format!(
-                "{at}: seq {seq}: the allocation gave place {place} to {application}, which serial dictatorship over the published preferences does not (R-C2, R-V5)"
+            return Err(bad(crate::tr!(
+                "err-choice-replay-extra",
+                at = at.to_string(),
+                seq = seq,
+                place = *place,
+                application = application.clone()
             )));
         }
         if let Some((application, place)) = expected.difference(&made).next() {
-            return Err(bad(format!(
-                "{at}: seq {seq}: serial dictatorship over the published preferences gives place {place} to {application}, which the allocation did not (R-C2, R-V5)"
+            return Err(bad(crate::tr!(
+                "err-choice-replay-missing",
+                at = at.to_string(),
+                seq = seq,
+                place = *place,
+                application = application.clone()
             )));
         }
         Ok(())

@@ -108,7 +108,10 @@ pub fn allocate(
             waiting(change, queue_type, group_year, &pools, settings, today)?;
         for w in &waiting {
             if let Some(group) = &w.sibling_group {
-                siblings.entry(group.clone()).or_default().push(w.key.clone());
+                siblings
+                    .entry(group.clone())
+                    .or_default()
+                    .push(w.key.clone());
             }
         }
         let outcome = allocation::allocate(&waiting, &pools.places);
@@ -123,12 +126,18 @@ pub fn allocate(
         .then(|| serde_json::to_string(&report.passed_over).expect("numbers serialize"));
     let directions: usize = runs.iter().map(|(_, d)| d.len()).sum();
     let groups: Vec<&Vec<String>> = siblings.values().filter(|g| g.len() > 1).collect();
-    let siblings = (!groups.is_empty())
-        .then(|| serde_json::to_string(&groups).expect("numbers serialize"));
+    let siblings =
+        (!groups.is_empty()).then(|| serde_json::to_string(&groups).expect("numbers serialize"));
     tx.execute(
         "INSERT INTO allocation_run (held_at, directions, unplaced, passed_over, siblings)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![format_moment(&now), directions as i64, report.unplaced as i64, passed_over, siblings],
+        params![
+            format_moment(&now),
+            directions as i64,
+            report.unplaced as i64,
+            passed_over,
+            siblings
+        ],
     )?;
     let run = tx.last_insert_rowid();
     let mut event = change.begin_event(

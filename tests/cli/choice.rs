@@ -401,3 +401,45 @@ fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
         assert_eq!(code, 0, "{out}\n{err}");
     }
 }
+
+/// R-C2, R-V5: preferences changed outside kezek before an allocation (an insider moving a child to a better
+/// kindergarten) are caught by `audit public`, which replays the run from the published preferences.
+#[test]
+fn r_c2_audit_public_refuses_an_allocation_that_is_not_serial_dictatorship() {
+    let env = crate::common::city::City::builder()
+        .applications(crate::common::city::Applications::Examples(40))
+        .build()
+        .env;
+    let rows = env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--status",
+        "queued",
+    ]);
+    let rows = rows.as_array().unwrap();
+    let year = rows[0]["group_year"].as_i64().unwrap();
+    let queue: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["group_year"] == year)
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    let (a, b) = (queue[0], queue[1]);
+    env.kezek(&["application", "prefer", a, "DS-001"]).success();
+    env.kezek(&["application", "prefer", b, "DS-002"]).success();
+    publish(&env, "DS-001", &year.to_string(), 1);
+    publish(&env, "DS-002", &year.to_string(), 1);
+    env.conn()
+        .execute(
+            "UPDATE application SET preferences = 'DS-002' WHERE number = ?1",
+            [a],
+        )
+        .unwrap();
+    let report = allocate(&env, &[]);
+    assert_eq!(report["directions"][0]["org"], "DS-002", "{report}");
+    env.kezek(&["publish", "pub"]).success();
+    let assert = env.kezek(&["audit", "public", "pub"]).code(65);
+    let err = stderr(&assert);
+    assert!(err.contains("R-C2") && err.contains(a), "{err}");
+}

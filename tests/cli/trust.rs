@@ -445,7 +445,7 @@ fn r_v2_an_edited_public_record_or_tree_node_is_caught() {
     for (sql, expect) in [
         (
             "UPDATE public_record SET text = replace(text, '\"table\":\"setting\"', '\"table\":\"settings\"')
-             WHERE seq = (SELECT max(seq) FROM public_record)",
+             WHERE seq = (SELECT max(seq) FROM public_record WHERE text LIKE '%\"table\":\"setting\"%')",
             "does not match the records",
         ),
         (
@@ -458,7 +458,7 @@ fn r_v2_an_edited_public_record_or_tree_node_is_caught() {
         ),
         (
             "UPDATE public_record SET text = replace(text, '\"officer\":\"ivanova\"', '\"officer\":\"omarova\"')
-             WHERE seq = 8",
+             WHERE seq = (SELECT min(seq) FROM public_record WHERE text LIKE '%\"officer\":\"ivanova\"%')",
             "does not match the event",
         ),
         (
