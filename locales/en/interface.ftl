@@ -240,3 +240,4 @@ ui-man-exit-codes =
     4 not found: the application, direction, officer or file named does not exist
     65 bad input data: a field, a line of a file, or an audit that fails; nothing was written
     75 database busy: another kezek process is writing; try again later
+ui-import-finishing = all rows read; building the indexes, the journal's record and the public log, then saving

@@ -398,7 +398,10 @@ pub fn import_file<I: Importer>(ctx: &Ctx, args: &ImportArgs, what: &str) -> Res
             Mode::Commit
         },
         allow_repeat: args.allow_repeat,
-        progress: &|byte| bar.set_position(byte),
+        progress: &|byte| match byte {
+            import::ALL_READ => ctx.out.finishing(&bar, &crate::tr!("ui-import-finishing")),
+            byte => bar.set_position(byte),
+        },
     };
     let report = import::run::<I>(&mut db, &actor, &ctx.now, &mut csv, options);
     bar.finish_and_clear();

@@ -136,7 +136,20 @@ impl Output {
 
     /// A progress bar over `len` bytes, on stderr; hidden off a terminal and under `--quiet`.
     pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
-        self.bar(len, what, "{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
+        self.bar(len, what, "{msg} [{bar:40}] {percent}% {eta}")
+    }
+
+    /// A bar whose counted part is done turns into a spinner with `what` and the time it has taken, so that
+    /// the work after the last row (indexes, the journal, the commit) does not sit at 100%.
+    pub fn finishing(&self, bar: &ProgressBar, what: &str) {
+        if bar.is_hidden() {
+            return;
+        }
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("a valid template"),
+        );
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
     }
 
     /// A progress bar over `len` steps, on stderr; hidden off a terminal and under `--quiet`.

@@ -2030,6 +2030,86 @@ fn r_q3_on_a_terminal_register_asks_for_what_is_missing() {
     assert_eq!(found[0]["consent"], "egov", "{found}");
 }
 
+/// R-L5: Ctrl-C at a prompt ends the command (exit 130, as the shell reports a SIGINT), writes nothing and leaves
+/// the terminal as it found it: the same `stty` settings, the cursor shown.
+#[test]
+fn r_l5_ctrl_c_at_a_prompt_leaves_the_terminal_as_it_was() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("tmux is not installed: the terminal prompts are not exercised");
+        return;
+    }
+    let env = TestEnv::with_officer();
+    let (key, _) = env.key("ivanova");
+    let session = format!("kezek-ctrl-c-{}", std::process::id());
+    let (before, after, rc) = (
+        env.path("stty-before"),
+        env.path("stty-after"),
+        env.path("rc"),
+    );
+    let command = format!(
+        "stty -g > '{}'; KEZEK_DB='{}' KEZEK_NOW=2026-03-16T10:00 KEZEK_OFFICER=ivanova KEZEK_KEY='{}' '{}' \
+         application register --child-name 'Нурланов Тимур'; echo $? > '{}'; stty -g > '{}'; sleep 5",
+        before.display(),
+        env.db.display(),
+        key.display(),
+        assert_cmd::cargo::cargo_bin("kezek").display(),
+        rc.display(),
+        after.display()
+    );
+    let started = std::process::Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "120",
+            "-y",
+            "30",
+            &command,
+        ])
+        .status()
+        .expect("tmux new-session");
+    if !started.success() {
+        eprintln!("tmux could not start a session here: the terminal prompts are not exercised");
+        return;
+    }
+    wait_for(&session, "Child's IIN");
+    keys(&session, &["2304"]);
+    keys(&session, &["C-c"]);
+    for _ in 0..50 {
+        if after.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let cursor = std::process::Command::new("tmux")
+        .args(["display", "-p", "-t", &session, "#{cursor_flag}"])
+        .output()
+        .expect("tmux display");
+    let _ = std::process::Command::new("tmux")
+        .args(["kill-session", "-t", &session])
+        .status();
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    assert_eq!(read(&rc).trim(), "130");
+    assert!(!read(&before).is_empty());
+    assert_eq!(
+        read(&before),
+        read(&after),
+        "the terminal's settings changed"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&cursor.stdout).trim(),
+        "1",
+        "the cursor is hidden"
+    );
+    assert_eq!(env.count("SELECT count(*) FROM application"), 0);
+}
+
 /// The import into an empty table sets its indexes and the queue-count trigger aside and builds them at the end;
 /// the database it leaves must be the one the row-by-row path leaves: same schema, same rows, same counts, and
 /// R-Q6 enforced inside the file and afterwards.

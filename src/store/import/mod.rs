@@ -96,9 +96,13 @@ pub struct Options<'p> {
     pub mode: Mode,
     /// Imports a file whose exact content (SHA-256) was imported before.
     pub allow_repeat: bool,
-    /// Told the byte position of every row read (a progress bar).
+    /// Told the byte position of every row read (a progress bar), then `ALL_READ` once the last row is taken
+    /// and what is left is the finishing: indexes, queue counts, the journal's record and the commit.
     pub progress: &'p dyn Fn(u64),
 }
+
+/// What `Options::progress` is told once every row is read.
+pub const ALL_READ: u64 = u64::MAX;
 
 impl Options<'static> {
     /// Kept, refused if imported before, no progress shown.
@@ -140,6 +144,9 @@ pub fn run<I: Importer>(
         let rows_read = std::cell::Cell::new(0u64);
         let progress = |byte| {
             (options.progress)(byte);
+            if byte == ALL_READ {
+                return;
+            }
             rows_read.set(rows_read.get() + 1);
             if faults::active(Fault::ImportCommitsEvery1000) && rows_read.get().is_multiple_of(1000)
             {

@@ -95,6 +95,7 @@ pub fn each_row(
         }
         Ok(())
     })?;
+    progress(super::ALL_READ);
     bad_rows(&file.name, good, bad)
 }
 
@@ -180,6 +181,7 @@ pub fn each_row_split<T: Send>(
             Ok(read) => read?,
             Err(panic) => std::panic::resume_unwind(panic),
         }
+        progress(super::ALL_READ);
         bad_rows(&name, good, bad)
     })
 }
