@@ -15,5 +15,5 @@ msg-preferences = { $number }: қалаулар { $preferences }
 msg-preferences-cleared = { $number }: қалаулар жойылды
 err-choice-transfer-not-enrolled = ауысу өтініші ұйымға қабылданған балаға беріледі; бұл бала ешқайда қабылданбаған
 err-choice-not-waiting = { $number } '{ $status }' күйінде: қалауларды тек кезекте тұрған өтініш көрсетеді
-err-choice-replay-extra = { $at }: seq { $seq }: бөлу { $place } орнын { $application } өтінішіне берді, ал жарияланған қалаулар бойынша рет-ретімен таңдау бермейді (R-C2, R-V5)
-err-choice-replay-missing = { $at }: seq { $seq }: жарияланған қалаулар бойынша рет-ретімен таңдау { $place } орнын { $application } өтінішіне береді, ал бөлу бермеді (R-C2, R-V5)
+err-choice-replay-extra = { $at }: { $seq } оқиға: бөлу { $place } орнын { $application } өтінішіне берді, ал жарияланған қалаулар бойынша рет-ретімен таңдау бермейді (R-C2, R-V5)
+err-choice-replay-missing = { $at }: { $seq } оқиға: жарияланған қалаулар бойынша рет-ретімен таңдау { $place } орнын { $application } өтінішіне береді, ал бөлу бермеді (R-C2, R-V5)

@@ -19,5 +19,5 @@ msg-preferences = { $number }: предпочтения { $preferences }
 msg-preferences-cleared = { $number }: предпочтения удалены
 err-choice-transfer-not-enrolled = заявление на перевод подаётся на ребёнка, зачисленного в организацию; этот ребёнок никуда не зачислен
 err-choice-not-waiting = { $number } в статусе '{ $status }': предпочтения указывает только ожидающее заявление
-err-choice-replay-extra = { $at }: seq { $seq }: распределение отдало место { $place } заявлению { $application }, а последовательный выбор по опубликованным предпочтениям — нет (R-C2, R-V5)
-err-choice-replay-missing = { $at }: seq { $seq }: последовательный выбор по опубликованным предпочтениям даёт место { $place } заявлению { $application }, а распределение — нет (R-C2, R-V5)
+err-choice-replay-extra = { $at }: событие { $seq }: распределение отдало место { $place } заявлению { $application }, а последовательный выбор по опубликованным предпочтениям — нет (R-C2, R-V5)
+err-choice-replay-missing = { $at }: событие { $seq }: последовательный выбор по опубликованным предпочтениям даёт место { $place } заявлению { $application }, а распределение — нет (R-C2, R-V5)
