@@ -500,6 +500,12 @@ pub struct ApplicationView {
     pub docs: Vec<Document>,
     pub consent: String,
     pub consent_date: String,
+    /// R-C1: the organizations ranked, best first.
+    pub preferences: Vec<String>,
+    /// R-C5: the first application of its sibling group.
+    pub sibling_group: Option<String>,
+    /// R-C3: a transfer application.
+    pub transfer: bool,
 }
 
 /// The same keys for lists and exports: IINs masked, no names or contacts.

@@ -443,3 +443,52 @@ fn r_c2_audit_public_refuses_an_allocation_that_is_not_serial_dictatorship() {
     let err = stderr(&assert);
     assert!(err.contains("R-C2") && err.contains(a), "{err}");
 }
+
+/// R-C1: the `preferences` column of `application import` (`CODE;CODE`), checked row by row like every column:
+/// a bad one refuses the file whole, naming its line and the organization.
+#[test]
+fn r_c1_application_import_reads_a_preferences_column() {
+    let env = city();
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/applications.csv"
+    ))
+    .unwrap();
+    let mut lines = sample.lines();
+    let header = format!("{},preferences", lines.next().unwrap());
+    let rows: Vec<String> = lines.take(3).map(|l| l.to_string()).collect();
+    let file = |prefs: [&str; 3]| -> String {
+        let mut text = header.clone() + "\n";
+        for (row, p) in rows.iter().zip(prefs) {
+            text.push_str(&format!("{row},{p}\n"));
+        }
+        text
+    };
+    let bad = env.write("bad.csv", &file(["DS-001;DS-002", "DS-001;SS-001", ""]));
+    let before = env.snapshot();
+    let assert = env
+        .kezek(&["application", "import", bad.to_str().unwrap()])
+        .code(65);
+    let err = stderr(&assert);
+    assert!(err.contains(":3:") && err.contains("'SS-001'"), "{err}");
+    assert_eq!(env.snapshot(), before);
+    let good = env.write("good.csv", &file(["DS-001;DS-002", "PS-001", ""]));
+    env.kezek(&["application", "import", good.to_str().unwrap()])
+        .success();
+    let stored: Vec<Option<String>> = env
+        .conn()
+        .prepare("SELECT preferences FROM application ORDER BY registered_unix")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            Some("DS-001;DS-002".to_string()),
+            Some("PS-001".to_string()),
+            None
+        ]
+    );
+}

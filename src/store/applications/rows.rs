@@ -43,11 +43,15 @@ pub struct AppRow {
     pub expired_count: i64,
     pub stop_list_until: Option<String>,
     pub removed_reason: Option<String>,
+    pub preferences: Option<String>,
+    pub sibling_group: Option<String>,
+    pub transfer: bool,
 }
 
 pub(super) const SELECT: &str = "SELECT number, queue_type, group_year, priority_class, category, status, registered_at,
     registered_unix, child_iin, child_name, child_birth_date, applicant_iin, applicant_name, phone, email,
-    district, language, docs, consent, consent_date, expired_count, stop_list_until, removed_reason
+    district, language, docs, consent, consent_date, expired_count, stop_list_until, removed_reason,
+    preferences, sibling_group, transfer
     FROM application";
 
 pub(super) fn from_row(r: &Row) -> rusqlite::Result<AppRow> {
@@ -75,6 +79,9 @@ pub(super) fn from_row(r: &Row) -> rusqlite::Result<AppRow> {
         expired_count: r.get(20)?,
         stop_list_until: r.get(21)?,
         removed_reason: r.get(22)?,
+        preferences: r.get(23)?,
+        sibling_group: r.get(24)?,
+        transfer: r.get::<_, Option<i64>>(25)? == Some(1),
     })
 }
 
@@ -167,6 +174,13 @@ fn view(db: &impl Access, app: AppRow, k: u32) -> Result<ApplicationView> {
         language: app.language,
         consent: app.consent,
         consent_date: app.consent_date,
+        preferences: app
+            .preferences
+            .as_deref()
+            .map(crate::domain::preference::parse_list)
+            .unwrap_or_default(),
+        sibling_group: app.sibling_group,
+        transfer: app.transfer,
     })
 }
 

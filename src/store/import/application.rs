@@ -48,7 +48,7 @@ impl Importer for Applications {
         "docs",
         "consent",
     ];
-    const OPTIONAL: &'static [&'static str] = &["number"];
+    const OPTIONAL: &'static [&'static str] = &["number", "preferences"];
     type Row = NewRow;
 
     fn begin(change: &Change, file: &CsvFile) -> Result<Self> {
@@ -63,6 +63,7 @@ impl Importer for Applications {
                 next_seq: HashMap::new(),
                 kept: kept_numbers(file)?,
                 districts: crate::store::districts::names(tx)?,
+                org_kinds: crate::store::applications::org_kinds(tx)?,
             },
         })
     }
@@ -163,6 +164,8 @@ struct ImportCheck {
     kept: HashSet<u64>,
     /// The city's districts (R-L2).
     districts: Vec<String>,
+    /// Every organization's kind, for the `preferences` column (R-C1).
+    org_kinds: HashMap<String, crate::domain::org::OrgKind>,
 }
 
 impl ImportCheck {
@@ -204,7 +207,16 @@ impl ImportCheck {
             consent: row.get("consent"),
         };
         let classes = &self.classes;
-        let app = input.check(registered_at, &self.settings, &|c| classes.get(c).copied())?;
+        let mut app = input.check(registered_at, &self.settings, &|c| classes.get(c).copied())?;
+        if let Some(list) = row.optional("preferences") {
+            let kinds = &self.org_kinds;
+            app.preferences = crate::domain::preference::check(
+                &crate::domain::preference::parse_list(list),
+                self.settings.max_preferences,
+                app.queue_type,
+                |c| kinds.get(c).copied(),
+            )?;
+        }
         crate::domain::district::check("district", &app.district, &self.districts)?;
         let key = child_key(&app.child_iin, app.queue_type);
         if let Some(first) = self.children.get(&key) {
