@@ -243,6 +243,9 @@ pub struct IssueFacts {
     pub issue_date: NaiveDate,
     /// Issued by the allocation (R-C2), which may take a free or offered place of any organization.
     pub by_allocation: bool,
+    /// A transfer application (R-C3): the child attends an organization and keeps that place until enrolled
+    /// in the new one, so R-D5 does not refuse it.
+    pub transfer: bool,
 }
 
 /// Decides whether a direction may be issued; each refusal names its rule and the fact behind it.
@@ -279,7 +282,7 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
             ),
         ));
     }
-    if let Some(org) = &f.enrolled_at {
+    if let Some(org) = f.enrolled_at.as_ref().filter(|_| !f.transfer) {
         return Err(Error::refused(
             "R-D5",
             tr!(
@@ -482,7 +485,22 @@ mod tests {
             org_kind: OrgKind::State,
             issue_date: d(2026, 3, 16),
             by_allocation: false,
+            transfer: false,
         }
+    }
+
+    #[test]
+    fn r_c3_a_transfer_is_not_refused_for_the_organization_the_child_attends() {
+        let attending = IssueFacts {
+            enrolled_at: Some("DS-002".into()),
+            ..facts()
+        };
+        assert!(refusal(attending.clone()).starts_with("R-D5"));
+        let transfer = IssueFacts {
+            transfer: true,
+            ..attending
+        };
+        assert!(check_issue(&transfer, &Settings::default()).is_ok());
     }
 
     #[test]

@@ -243,7 +243,8 @@ fn waiting(
                 parse_date("child_birth_date", &app.child_birth_date)?,
                 today,
             );
-            if age < settings.min_age_years as i32 || enrolled_at(tx, &app.child_iin)?.is_some() {
+            let attends = !app.transfer && enrolled_at(tx, &app.child_iin)?.is_some();
+            if age < settings.min_age_years as i32 || attends {
                 passed_over.push(PassedOver {
                     application: app.number,
                     orgs: None,

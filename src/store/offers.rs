@@ -195,7 +195,8 @@ pub fn offer_round(
             settings.general_per_first_priority,
             |app, _, _| {
                 if app.status == "queued" {
-                    if enrolled_at(tx, &app.child_iin)?.is_none() {
+                    // R-D5, R-C3: a child attending an organization waits only by a transfer application.
+                    if app.transfer || enrolled_at(tx, &app.child_iin)?.is_none() {
                         chosen.push(app.number);
                     } else {
                         passed_over.push(app.number);

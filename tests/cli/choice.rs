@@ -492,3 +492,66 @@ fn r_c1_application_import_reads_a_preferences_column() {
         ]
     );
 }
+
+/// R-C3: a transfer application of an enrolled child waits in the queue by its own time, is not refused by R-D5,
+/// and its enrollment records the departure from the old organization and frees that place, in one transaction:
+/// the child never holds two places and never loses the old one before the new one is certain.
+#[test]
+fn r_c3_a_transfer_keeps_the_old_place_until_the_new_one_is_enrolled() {
+    let env = city();
+    let kid = Kid::new("2022-05-10", 1);
+    let first = kid.register(&env);
+    let old_place = publish(&env, "DS-001", "2022", 1)[0];
+    crate::place::offer(&env);
+    let old = crate::place::issued(&env, &first, old_place);
+    let old = old["number"].as_str().unwrap().to_string();
+    env.kezek(&["direction", "enroll", &old]).success();
+    // Only an enrolled child may ask for a transfer.
+    let mut args = Kid::new("2022-06-10", 2).register_args();
+    args.push("--transfer".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    refused(&env, &args, 3, "R-C3");
+
+    let transfer = register(&env, &kid, &["--transfer", "--prefer", "DS-002"]);
+    assert_eq!(
+        env.json(&["application", "show", &transfer])["transfer"],
+        true
+    );
+    publish(&env, "DS-002", "2022", 1);
+    let report = allocate(&env, &[]);
+    assert_eq!(
+        report["directions"][0]["application"],
+        transfer.as_str(),
+        "{report}"
+    );
+    let new = report["directions"][0]["direction"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Directed, not yet enrolled: the old place is still the child's.
+    assert_eq!(crate::place::place_status(&env, old_place), "filled");
+    let attending = "SELECT count(*) FROM enrollment WHERE departed_on IS NULL";
+    assert_eq!(env.count(attending), 1);
+    env.kezek(&["direction", "enroll", &new]).success();
+    assert_eq!(env.count(attending), 1);
+    let org: String = env
+        .conn()
+        .query_row(
+            "SELECT org FROM enrollment WHERE departed_on IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(org, "DS-002");
+    assert_eq!(crate::place::place_status(&env, old_place), "free");
+    let departed: Option<String> = env
+        .conn()
+        .query_row(
+            "SELECT departed_on FROM enrollment WHERE direction = ?1",
+            [&old],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(departed.is_some());
+    env.kezek(&["audit", "verify"]).success();
+}

@@ -298,3 +298,146 @@ fn the_verifier_s_own_tests_pass() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A general queue of a city of imported applications (registrations at the tests' pinned clock would be
+/// back-dated by R-V5's measure): its group year and numbers in queue order.
+fn imported_queue(env: &TestEnv) -> (i64, Vec<String>) {
+    let rows = env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--status",
+        "queued",
+    ]);
+    let rows = rows.as_array().unwrap();
+    let year = rows[0]["group_year"].as_i64().unwrap();
+    let queue = rows
+        .iter()
+        .filter(|r| r["group_year"] == year)
+        .map(|r| r["number"].as_str().unwrap().to_string())
+        .collect();
+    (year, queue)
+}
+
+/// R-C2, R-V5: preferences changed outside kezek before an allocation (an insider moving a child to a better
+/// kindergarten) are caught by the verifier too, which replays the run from the published preferences.
+#[test]
+fn the_verifier_refuses_an_allocation_that_is_not_serial_dictatorship() {
+    if !have("python3") {
+        return;
+    }
+    let env = City::builder()
+        .applications(Applications::Examples(40))
+        .build()
+        .env;
+    let (year, queue) = imported_queue(&env);
+    let (a, b) = (queue[0].as_str(), queue[1].as_str());
+    env.kezek(&["application", "prefer", a, "DS-001"]).success();
+    env.kezek(&["application", "prefer", b, "DS-002"]).success();
+    crate::place::publish(&env, "DS-001", &year.to_string(), 1);
+    crate::place::publish(&env, "DS-002", &year.to_string(), 1);
+    env.conn()
+        .execute(
+            "UPDATE application SET preferences = 'DS-002' WHERE number = ?1",
+            [a],
+        )
+        .unwrap();
+    let report = env.json(&["allocate"]);
+    assert_eq!(report["directions"][0]["org"], "DS-002", "{report}");
+    let dir = publish(&env, "pub");
+    let (code, out, err) = verify(&dir, &[]);
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(err.contains("R-C2") && err.contains(a), "{err}");
+    assert!(
+        err.contains(&format!(
+            "serial dictatorship over the published preferences gives place"
+        )) && err.contains("000000.jsonl: line"),
+        "{err}"
+    );
+}
+
+/// R-C5: twins are served together at the earliest one's position, in an organization with a place for each.
+/// The verifier replays that from the published sibling groups, and refuses the run once they are erased.
+#[test]
+fn the_verifier_replays_twins_served_together() {
+    if !have("python3") {
+        return;
+    }
+    use crate::place::Kid;
+    let env = crate::place::city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = first.register_with(&env, &["--prefer", "DS-001", "--prefer", "DS-002"]);
+    let b = first.twin(2).register_with(
+        &env,
+        &["--prefer", "DS-001", "--prefer", "DS-002", "--sibling", &a],
+    );
+    let later = Kid::new("2022-08-10", 3).register_with(&env, &["--prefer", "DS-001"]);
+    crate::place::publish(&env, "DS-001", "2022", 1);
+    crate::place::publish(&env, "DS-002", "2022", 2);
+    let report = env.json(&["allocate"]);
+    let directed: Vec<&str> = report["directions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["application"].as_str().unwrap())
+        .collect();
+    assert_eq!(directed, [a.as_str(), b.as_str(), later.as_str()]);
+    let dir = publish(&env, "pub");
+    let (code, out, err) = verify(&dir, &["--json"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["allocation_runs_checked"], 1, "{out}");
+
+    // The run's sibling groups erased (the line stays canonical): served alone, the first twin would take
+    // DS-001's one place and the later child none.
+    let erased = tampered(&env, &dir, "erased", "log/000000.jsonl", |bytes| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find(",\"siblings\":\"").expect("the run's siblings");
+        let end = at + text[at..].find("\"]]\"").unwrap() + 4;
+        *bytes = format!("{},\"siblings\":null{}", &text[..at], &text[end..]).into_bytes();
+    });
+    let (code, out, err) = verify(&erased, &[]);
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(err.contains("R-C2") && err.contains(&later), "{err}");
+    assert!(err.contains("the root of the log's first"), "{err}");
+}
+
+/// The verifier's serial dictatorship on the hand cases of `src/domain/allocation.rs`.
+#[test]
+fn the_verifier_s_serial_dictatorship_gives_the_hand_cases() {
+    if !have("python3") {
+        return;
+    }
+    let cases = r#"
+from kezek_verify import serial_dictatorship as sd
+def w(key, group, preferences):
+    return (key, group, preferences)
+cases = [
+    ([w(0, None, [(0, 1), (1, 2)]), w(1, None, [(0, 1), (1, 2)]), w(2, None, [(0, 1)]), w(3, None, []),
+      w(4, None, [(1, 1)])], [[10], [20, 21]], ([(0, 10, 0, 1), (1, 20, 1, 2), (4, 21, 1, 1)], 2)),
+    ([w(7, None, [(0, 4), (2, 2)])], [[1], [], [35, 40, 52]], ([(7, 35, 2, 2)], 0)),
+    ([w(0, None, [(0, 1)]), w(1, None, [(0, 1)])], [[9, 3, 3]], ([(0, 3, 0, 1), (1, 9, 0, 1)], 0)),
+    ([w(0, 1, [(0, 1), (1, 2)]), w(1, None, [(0, 1)]), w(2, 1, [(0, 1), (1, 2)])], [[5], [6, 7]],
+     ([(0, 6, 1, 2), (2, 7, 1, 2), (1, 5, 0, 1)], 0)),
+    ([w(0, 1, [(0, 1)]), w(1, 1, [(0, 1)]), w(2, None, [(0, 1)])], [[5]], ([(2, 5, 0, 1)], 2)),
+    ([w(0, 4, [(0, 1), (1, 2)]), w(1, None, [(1, 1)]), w(2, None, [(0, 1)]), w(3, 4, [(1, 2)])],
+     [[1, 2], [3, 4]], ([(0, 3, 1, 2), (3, 4, 1, 2), (2, 1, 0, 1)], 1)),
+    ([w(0, None, [(9, 1), (0, 2)])], [[1]], ([(0, 1, 0, 2)], 0)),
+]
+for i, (applications, pools, expected) in enumerate(cases):
+    got = sd(applications, pools)
+    assert got == expected, f"case {i}: {got} != {expected}"
+"#;
+    let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args(["-c", cases])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -99,6 +99,7 @@ fn read_for_issue(
         org_kind,
         issue_date: now.date_naive(),
         by_allocation: false,
+        transfer: app.transfer,
     };
     Ok(IssueReading {
         app,

@@ -204,6 +204,13 @@ pub fn enroll(
         };
         rules::check_benefit_doc(doc_date, issue_date, today, &settings_of(tx)?)?;
     }
+    // R-C3: a transfer leaves the old organization as the child enters the new one: the departure is recorded
+    // (the day before) and the old place freed in this transaction, never before.
+    let left = if app.transfer {
+        leave_for_transfer(tx, &app.child_iin, today)?
+    } else {
+        None
+    };
     let now = format_moment(&change.now().effective);
     tx.execute(
         "UPDATE direction SET status = 'enrolled', closed_at = ?2, close_reason = 'enrolled', benefit_doc_date = ?3
@@ -231,6 +238,11 @@ pub fn enroll(
     event.touch(PLACE, &d.place_id)?;
     event.touch(APPLICATION, &app.number)?;
     event.touch(ENROLLMENT, &number)?;
+    if let Some((old, place)) = &left {
+        event.touch(ENROLLMENT, old)?;
+        event.touch(DIRECTION, old)?;
+        event.touch(PLACE, place)?;
+    }
     outbox::notify(
         change,
         &mut event,
@@ -256,6 +268,39 @@ pub struct Departure {
 }
 
 /// `child depart` (R-D9): ends the child's enrollment at an org and frees the place from the next day.
+/// R-C3: ends the enrollment a transferring child leaves: departed the day before `today` (or on the day it
+/// began), the place free from `today`. Returns the old direction and place.
+fn leave_for_transfer(
+    tx: &rusqlite::Connection,
+    child_iin: &str,
+    today: NaiveDate,
+) -> Result<Option<(String, i64)>> {
+    let found: Option<(String, i64, String)> = tx
+        .query_row(
+            "SELECT direction, place_id, enrolled_on FROM enrollment WHERE child_iin = ?1 AND departed_on IS NULL",
+            [child_iin],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((direction, place_id, enrolled_on)) = found else {
+        return Ok(None);
+    };
+    let departed = (today - Duration::days(1)).max(parse_date("enrolled_on", &enrolled_on)?);
+    tx.execute(
+        "UPDATE enrollment SET departed_on = ?2 WHERE direction = ?1",
+        params![direction, departed.to_string()],
+    )?;
+    tx.execute(
+        "UPDATE direction SET departed_on = ?2 WHERE number = ?1",
+        params![direction, departed.to_string()],
+    )?;
+    tx.execute(
+        "UPDATE place SET status = 'free', release_date = ?2, offer_round = NULL WHERE id = ?1",
+        params![place_id, today.to_string()],
+    )?;
+    Ok(Some((direction, place_id)))
+}
+
 pub fn depart(change: &Change, child_iin: &str, org: &str, date: NaiveDate) -> Result<Departure> {
     let tx = change.tx();
     let found: Option<(String, i64, String)> = tx
