@@ -368,6 +368,9 @@ mod tests {
             ],
             consent: "egov".into(),
             consent_date: "2026-03-16".into(),
+            preferences: vec![],
+            sibling_group: None,
+            transfer: false,
         }
     }
 
