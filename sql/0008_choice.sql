@@ -25,3 +25,11 @@ CREATE TABLE allocation_run (
     passed_over TEXT,
     siblings    TEXT
 );
+
+-- R-C4: each run of `kezek exchange` that carried out a cycle, public whole.
+CREATE TABLE exchange_run (
+    id      INTEGER PRIMARY KEY,
+    held_at TEXT NOT NULL,
+    cycles  INTEGER NOT NULL CHECK (cycles > 0),
+    moves   INTEGER NOT NULL CHECK (moves >= 2)
+);

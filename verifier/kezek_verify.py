@@ -11,7 +11,9 @@ personal data. It checks, from the published files alone:
      consistency proof;
   4. --receipt SEQ:LEAF and --inclusion FILE: a family's record is in the checkpoint's tree;
   5. DIR/queues/*.csv against the queue order (R-Q2) replayed from the log, DIR/places.csv against
-     the log's places, and every offer round notified the head of its queue.
+     the log's places, and every offer round notified the head of its queue;
+  6. every allocation run made exactly the directions serial dictatorship over the published
+     preferences gives, in queue order (R-C2, R-C5).
 
 Exit codes: 0 all checks hold; 65 a check failed (each failure names the file, line or seq and the
 rule); 2 usage error.
@@ -419,6 +421,91 @@ def queue_line(app, pos, class_pos):
 
 
 # --------------------------------------------------------------------------------------------
+# The allocation by preferences (R-C2, R-C5): serial dictatorship in queue order
+# --------------------------------------------------------------------------------------------
+
+
+def serial_dictatorship(applications, pools):
+    """R-C2, R-C5: the directions serial dictatorship gives, and how many applications it leaves unplaced.
+
+    applications: (key, group, preferences) in queue order; preferences: [(org, rank)], org an index into
+    pools, rank the family's 1-based rank (gaps allowed, any order); group: None, or the same value for
+    twins. pools[org]: the place ids of organization org. Each application in turn takes its best-ranked
+    organization with a place left, and there the lowest id left. Twins are served together at the turn of
+    their earliest member, by that member's ranking over the organizations every member listed; an
+    organization qualifies only with a place left for each of them: all get one there, or none gets any.
+    Returns ([(key, place_id, org, rank)], unplaced), rank being each member's own."""
+    pools = [ids if all(a < b for a, b in zip(ids, ids[1:])) else sorted(set(ids)) for ids in pools]
+    used = [0] * len(pools)
+
+    def left(org):
+        return len(pools[org]) - used[org] if 0 <= org < len(pools) else 0
+
+    def rank_of(preferences, org):
+        return min((rank for o, rank in preferences if o == org), default=None)
+
+    groups = {}
+    for i, (_, group, _) in enumerate(applications):
+        if group is not None:
+            groups.setdefault(group, []).append(i)
+    directions = []
+    unplaced = 0
+    for i, (_, group, preferences) in enumerate(applications):
+        members = [i] if group is None else groups[group]
+        if members[0] != i:
+            continue  # served at the turn of its earliest sibling
+        best = None
+        for org, rank in preferences:
+            if (
+                (best is None or rank < best[1])
+                and left(org) >= len(members)
+                and all(rank_of(applications[m][2], org) is not None for m in members[1:])
+            ):
+                best = (org, rank)
+        if best is None:
+            unplaced += len(members)
+            continue
+        org = best[0]
+        for m in members:
+            key, _, own = applications[m]
+            rank = rank_of(own, org)
+            directions.append((key, pools[org][used[org]], org, best[1] if rank is None else rank))
+            used[org] += 1
+    return directions, unplaced
+
+
+def run_list(value, item):
+    """A JSON list an allocation_run row holds as text (passed_over, siblings): [] when absent, or when it or
+    one of its items is not of the expected form (audit public reads it so too)."""
+    if not isinstance(value, str):
+        return []
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []
+    if not isinstance(items, list) or not all(item(x) for x in items):
+        return []
+    return items
+
+
+def is_texts(value):
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def is_passed_over(value):
+    """{"application": N, "orgs": [CODE...]} (orgs absent or null: the whole application was kept out)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("application"), str)
+        and (value.get("orgs") is None or is_texts(value["orgs"]))
+    )
+
+
+def is_number(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# --------------------------------------------------------------------------------------------
 # The verifier
 # --------------------------------------------------------------------------------------------
 
@@ -502,11 +589,15 @@ class Verifier:
         # Replay state.
         self.apps = {}  # number -> fields | UNKNOWN
         self.app_queue = {}  # number -> last known (queue_type, group_year)
+        # number -> the fields the log last showed, kept when a later row hides them (as audit public keeps them)
+        self.app_shown = {}
         self.places = {}  # id -> fields
+        self.orgs = set()  # the codes of the organizations an org row showed
         self.k = DEFAULT_K
         self.offer_rounds = 0
         self.skips = 0
         self.passed_over = 0
+        self.allocation_runs = 0
         # Trust chain state: officer -> {"fingerprint", "der", "trusted", "active"}.
         self.officers = {}
         self.anchor_seen = False
@@ -544,12 +635,13 @@ class Verifier:
                     record = None
                 if record is not None and seq <= cp["tree_size"]:
                     try:
-                        self.apply(record, seq)
+                        self.apply(record, seq, where)
                     except Invalid as e:
                         self.fail(f"{where} (seq {seq})", e.message)
                 if seq in self.trust_at:
                     self.capture_trust(seq)
         self.summary["records"] = seq
+        self.summary["allocation_runs_checked"] = self.allocation_runs
         self.broken = broken
         if broken > MAX_BROKEN_LINES:
             self.fail("log/", f"... {broken - MAX_BROKEN_LINES} more broken line(s)")
@@ -799,12 +891,14 @@ class Verifier:
 
     # -- 5. replay: applications, places, settings; offer rounds -------------------------------
 
-    def apply(self, record, seq):
+    def apply(self, record, seq, where=None):
         kind = record["kind"]
         if kind.startswith("officer."):
             self.apply_officer(record, seq)
         if kind == "offer.round":
             self.check_offer_round(record, seq)
+        if kind == "allocation.run":
+            self.check_allocation_run(record, seq, f"{where} (seq {seq})" if where else f"seq {seq}")
         for row in record["rows"]:
             table, key = row["table"], row["key"]
             if table == "application":
@@ -813,9 +907,11 @@ class Verifier:
                 elif row["fields"] is None:
                     self.apps.pop(key, None)
                     self.app_queue.pop(key, None)
+                    self.app_shown.pop(key, None)
                 else:
                     fields = check_application(row["fields"], key, seq)
                     self.apps[key] = fields
+                    self.app_shown[key] = fields
                     self.app_queue[key] = (fields["queue_type"], fields["group_year"])
             elif table == "place":
                 if row.get("fields") is None:
@@ -825,6 +921,10 @@ class Verifier:
                         self.places[key] = UNKNOWN
                 else:
                     self.places[key] = row["fields"]
+            elif table == "org":
+                fields = row.get("fields")
+                if isinstance(key, str) and isinstance(fields, dict) and isinstance(fields.get("kind"), str):
+                    self.orgs.add(key)
             elif table == "setting" and key == K_SETTING and "fields" in row:
                 fields = row["fields"]
                 if fields is None:
@@ -930,6 +1030,84 @@ class Verifier:
                         f"R-Q2: notified {last_number} but not {n}, queued ahead of it in {qname} (kezek skips a child "
                         "already enrolled elsewhere, R-D5, which this log's rounds do not show: no passed_over)",
                     )
+
+    def check_allocation_run(self, record, seq, where):
+        """R-C2, R-V5: an allocation run made exactly the directions serial dictatorship gives, replayed from
+        the log before the run's rows: its places and organizations, the queue order, the preferences, and what
+        the run itself publishes (passed_over: whom the rules kept from all or some of their choices; siblings:
+        the twins it served together)."""
+        self.allocation_runs += 1
+        run = next((row.get("fields") for row in record["rows"] if row["table"] == "allocation_run"), None)
+        if not isinstance(run, dict):
+            run = {}
+        passed_over = run_list(run.get("passed_over"), is_passed_over)
+        kept_out = {p["application"] for p in passed_over if p.get("orgs") is None}
+        kept_from = {p["application"]: p["orgs"] for p in passed_over if p.get("orgs") is not None}
+        group_of = {n: group[0] for group in run_list(run.get("siblings"), is_texts) for n in group}
+        # The places the run could take on its day: free or offered, released by then, of a known organization.
+        day = record["effective_at"][:10]
+        places = []
+        for place_id in sorted(k for k in self.places if is_number(k)):
+            fields = self.places[place_id]
+            if not isinstance(fields, dict) or not is_number(fields.get("group_year")):
+                continue
+            text = {c: fields.get(c) if isinstance(fields.get(c), str) else "" for c in PLACE_COLUMNS}
+            if text["status"] in ("free", "offered") and text["release_date"] <= day and text["org"] in self.orgs:
+                places.append((place_id, text["org"], text["place_type"], fields["group_year"]))
+        expected = set()
+        for place_type, group_year in sorted({(p[2], p[3]) for p in places}):
+            index, pools = {}, []
+            for place_id, org, _, _ in (p for p in places if (p[2], p[3]) == (place_type, group_year)):
+                if org not in index:
+                    index[org] = len(pools)
+                    pools.append([])
+                pools[index[org]].append(place_id)
+            queue = ("sanatorium" if place_type == "sanatorium" else "general", group_year)
+            unknown = [n for n, q in self.app_queue.items() if q == queue and self.apps.get(n) is UNKNOWN]
+            if unknown:
+                self.warn(
+                    where,
+                    f"the log does not show the state of {len(unknown)} application(s) of queue "
+                    f"{queue[0]}-{queue[1]} at this allocation (events before the public log): it is replayed from "
+                    "the state the log showed last",
+                )
+            members = [
+                a
+                for a in self.app_shown.values()
+                if (a["queue_type"], a["group_year"]) == queue and a["status"] in WAITING
+            ]
+            waiting = []
+            for a, _, _ in queue_order(members, self.k):
+                n, codes = a["number"], a.get("preferences")
+                if a["status"] not in ("queued", "notified") or not isinstance(codes, str) or n in kept_out:
+                    continue
+                dropped = kept_from.get(n, ())
+                preferences = [
+                    (index[code], rank)
+                    for rank, code in enumerate(codes.split(";"), start=1)
+                    if code not in dropped and code in index
+                ]
+                waiting.append((n, group_of.get(n), preferences))
+            directions, _ = serial_dictatorship(waiting, pools)
+            expected.update((n, place_id) for n, place_id, _, _ in directions)
+        made = set()
+        for row in record["rows"]:
+            fields = row.get("fields")
+            if row["table"] == "direction" and isinstance(fields, dict):
+                if isinstance(fields.get("application"), str) and is_number(fields.get("place_id")):
+                    made.add((fields["application"], fields["place_id"]))
+        for n, place_id in sorted(made - expected):
+            self.fail(
+                where,
+                f"the allocation gave place {place_id} to {n}, which serial dictatorship over the published "
+                "preferences does not (R-C2, R-V5)",
+            )
+        for n, place_id in sorted(expected - made):
+            self.fail(
+                where,
+                f"serial dictatorship over the published preferences gives place {place_id} to {n}, which the "
+                "allocation did not (R-C2, R-V5)",
+            )
 
     def check_queues(self):
         qdir = self.path("queues")
@@ -1155,6 +1333,8 @@ def main(argv=None):
                 f"queues:      {s['queues_checked']} checked against R-Q2; "
                 f"{s['offer_rounds_checked']} offer round(s) checked"
             )
+        if s.get("allocation_runs_checked"):
+            print(f"allocations: {s['allocation_runs_checked']} run(s) replayed by serial dictatorship (R-C2)")
         if "places_checked" in s:
             print(f"places:      {s['places_checked']} checked")
         extra = []

@@ -17,3 +17,5 @@ err-choice-transfer-not-enrolled = a transfer application is for a child enrolle
 err-choice-not-waiting = { $number } is { $status }: only a waiting application ranks organizations
 err-choice-replay-extra = { $at }: seq { $seq }: the allocation gave place { $place } to { $application }, which serial dictatorship over the published preferences does not (R-C2, R-V5)
 err-choice-replay-missing = { $at }: seq { $seq }: serial dictatorship over the published preferences gives place { $place } to { $application }, which the allocation did not (R-C2, R-V5)
+err-choice-exchange-not-working-day = { $day } is not a working day; the exchange runs on working days
+msg-exchanged = exchange{ $dry }: { $cycles } cycles carried out, { $moves } children moved, { $unmatched } transfer applications keep their place

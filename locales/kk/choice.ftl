@@ -17,3 +17,5 @@ err-choice-transfer-not-enrolled = ауысу өтініші ұйымға қаб
 err-choice-not-waiting = { $number } '{ $status }' күйінде: қалауларды тек кезекте тұрған өтініш көрсетеді
 err-choice-replay-extra = { $at }: { $seq } оқиға: бөлу { $place } орнын { $application } өтінішіне берді, ал жарияланған қалаулар бойынша рет-ретімен таңдау бермейді (R-C2, R-V5)
 err-choice-replay-missing = { $at }: { $seq } оқиға: жарияланған қалаулар бойынша рет-ретімен таңдау { $place } орнын { $application } өтінішіне береді, ал бөлу бермеді (R-C2, R-V5)
+err-choice-exchange-not-working-day = { $day } — жұмыс күні емес; алмасу жұмыс күндері жүргізіледі
+msg-exchanged = алмасу{ $dry }: өткізілген циклдер: { $cycles }, ауыстырылған балалар: { $moves }, алмасусыз қалған ауысу өтініштері: { $unmatched }

@@ -21,3 +21,5 @@ err-choice-transfer-not-enrolled = заявление на перевод под
 err-choice-not-waiting = { $number } в статусе '{ $status }': предпочтения указывает только ожидающее заявление
 err-choice-replay-extra = { $at }: событие { $seq }: распределение отдало место { $place } заявлению { $application }, а последовательный выбор по опубликованным предпочтениям — нет (R-C2, R-V5)
 err-choice-replay-missing = { $at }: событие { $seq }: последовательный выбор по опубликованным предпочтениям даёт место { $place } заявлению { $application }, а распределение — нет (R-C2, R-V5)
+err-choice-exchange-not-working-day = { $day } — не рабочий день; обмен проводится в рабочие дни
+msg-exchanged = обмен{ $dry }: циклов проведено: { $cycles }, детей переведено: { $moves }, заявлений на перевод осталось без обмена: { $unmatched }

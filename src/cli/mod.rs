@@ -30,6 +30,7 @@ pub mod db;
 pub mod demo;
 pub mod direction;
 pub mod district;
+pub mod exchange;
 pub mod help;
 pub mod history;
 pub mod init;
@@ -166,6 +167,21 @@ pub enum Command {
         prints the outcome and writes nothing. Waits up to 5 seconds for another writer, then exits 75."
     )]
     Allocate(allocate::AllocateArgs),
+    /// Swap places between enrolled children who want each other's kindergarten: Top Trading Cycles (R-C4)
+    #[command(
+        long_about = "The exchange (R-C4), on a working day, in one transaction. Its participants are the \
+        waiting transfer applications (`application register --transfer`) of children attending an \
+        organization, with preferences, pooled by the group year and place type of the place each holds. In \
+        queue order, each points to the earliest participant holding a place in its best-ranked organization \
+        still held by a participant; following the pointers from the earliest closes a cycle (A wants B's \
+        organization, B wants A's; longer cycles too), which is carried out at once: every member leaves its \
+        place and is enrolled, by a signed direction, in the place of the member it points to; its family is \
+        told. Nobody gets an organization they did not rank, and no other swap of the same places makes \
+        someone better off without making someone worse off. It answers the paid swaps arranged in parents' \
+        chats. --dry-run prints the cycles and writes nothing. Waits up to 5 seconds for another writer, then \
+        exits 75."
+    )]
+    Exchange(exchange::ExchangeArgs),
     /// Signed directions: issue, extend, revoke, annul, enroll, show, verify, list (R-D1..R-D9, R-A3)
     #[command(subcommand)]
     Direction(direction::DirectionCommand),
@@ -345,6 +361,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Place(c) => place::run(&ctx, c),
         Command::Offer => offer::run(&ctx),
         Command::Allocate(a) => allocate::run(&ctx, a),
+        Command::Exchange(a) => exchange::run(&ctx, a),
         Command::Direction(c) => direction::run(&ctx, c),
         Command::Child(c) => child::run(&ctx, c),
         Command::Notify(c) => notify::run(&ctx, c),

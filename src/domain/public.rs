@@ -60,7 +60,7 @@ pub fn visibility(table: &str) -> Visibility {
         ]),
         "officer" => Visibility::Only(&["id", "district", "public_key", "active"]),
         "org" | "calendar_day" | "setting" | "category" | "district" | "offer_round"
-        | "sweep_run" | "allocation_run" => Visibility::Whole,
+        | "sweep_run" | "allocation_run" | "exchange_run" => Visibility::Whole,
         _ => Visibility::KeyOnly,
     }
 }

@@ -21,6 +21,7 @@ pub mod change;
 pub mod db;
 pub mod directions;
 pub mod districts;
+pub mod exchange;
 pub mod import;
 pub mod journal;
 pub mod migrations;

@@ -555,3 +555,88 @@ fn r_c3_a_transfer_keeps_the_old_place_until_the_new_one_is_enrolled() {
     assert!(departed.is_some());
     env.kezek(&["audit", "verify"]).success();
 }
+
+/// Registers `kid`, gives it a place at `org` through the offer round and enrolls it; returns the place.
+fn enrolled_at(env: &TestEnv, kid: &Kid, org: &str) -> i64 {
+    let number = kid.register(env);
+    let place = publish(env, org, "2022", 1)[0];
+    crate::place::offer(env);
+    let direction = crate::place::issued(env, &number, place);
+    env.kezek(&["direction", "enroll", direction["number"].as_str().unwrap()])
+        .success();
+    place
+}
+
+fn attends(env: &TestEnv, kid: &Kid) -> (String, i64) {
+    env.conn()
+        .query_row(
+            "SELECT org, place_id FROM enrollment WHERE child_iin = ?1 AND departed_on IS NULL",
+            [&kid.iin],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+/// R-C4: two enrolled children who want each other's kindergarten swap places at once, each by a signed
+/// direction; a third whose wish closes no cycle keeps its place.
+#[test]
+fn r_c4_exchange_carries_out_top_trading_cycles() {
+    let env = city();
+    let (a, b, c) = (
+        Kid::new("2022-03-10", 1),
+        Kid::new("2022-04-10", 2),
+        Kid::new("2022-05-10", 3),
+    );
+    let pa = enrolled_at(&env, &a, "DS-001");
+    let pb = enrolled_at(&env, &b, "DS-002");
+    let pc = enrolled_at(&env, &c, "DS-003");
+    let ta = register(&env, &a, &["--transfer", "--prefer", "DS-002"]);
+    let tb = register(&env, &b, &["--transfer", "--prefer", "DS-001"]);
+    let tc = register(&env, &c, &["--transfer", "--prefer", "DS-001"]);
+    let before = env.snapshot();
+    let dry = env.json(&["exchange", "--dry-run"]);
+    assert_eq!(env.snapshot(), before);
+    let report = env.json(&["exchange"]);
+    let moves = |r: &Value| -> Vec<(Value, Value, Value)> {
+        r["swaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["application"].clone(),
+                    s["gives"].clone(),
+                    s["gets"].clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(moves(&dry), moves(&report));
+    assert_eq!(report["cycles"], 1, "{report}");
+    assert_eq!(report["unmatched"], 1, "{report}");
+    let swaps: Vec<(String, i64, i64)> = report["swaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["application"].as_str().unwrap().to_string(),
+                s["gives"].as_i64().unwrap(),
+                s["gets"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(swaps, [(ta.clone(), pa, pb), (tb.clone(), pb, pa)]);
+    assert_eq!(attends(&env, &a), ("DS-002".to_string(), pb));
+    assert_eq!(attends(&env, &b), ("DS-001".to_string(), pa));
+    assert_eq!(attends(&env, &c), ("DS-003".to_string(), pc));
+    assert_eq!(crate::place::app_status(&env, &ta), "enrolled");
+    assert_eq!(crate::place::app_status(&env, &tc), "queued");
+    for s in report["swaps"].as_array().unwrap() {
+        env.kezek(&["direction", "verify", s["direction"].as_str().unwrap()])
+            .success();
+    }
+    env.kezek(&["audit", "verify"]).success();
+    // Done: a second run finds no cycle.
+    assert_eq!(env.json(&["exchange"])["cycles"], 0);
+}

@@ -349,12 +349,14 @@ fn the_verifier_refuses_an_allocation_that_is_not_serial_dictatorship() {
     let (code, out, err) = verify(&dir, &[]);
     assert_eq!(code, 65, "{out}\n{err}");
     assert!(err.contains("R-C2") && err.contains(a), "{err}");
+    // The place a took by the changed preference, and the one its published preference gives it.
     assert!(
         err.contains(&format!(
-            "serial dictatorship over the published preferences gives place"
-        )) && err.contains("000000.jsonl: line"),
+            " to {a}, which serial dictatorship over the published preferences does not"
+        )) && err.contains(&format!(" to {a}, which the allocation did not")),
         "{err}"
     );
+    assert!(err.contains("000000.jsonl: line"), "{err}");
 }
 
 /// R-C5: twins are served together at the earliest one's position, in an organization with a place for each.

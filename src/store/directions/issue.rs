@@ -19,7 +19,7 @@ use crate::faults::{self, Fault};
 use crate::store::access::{self, Access};
 use crate::store::applications::{self, AppRow};
 use crate::store::change::Change;
-use crate::store::journal::{EventWriter, APPLICATION, DIRECTION, PLACE};
+use crate::store::journal::{EventWriter, APPLICATION, DIRECTION, ENROLLMENT, PLACE};
 use crate::store::offers::{self, enrolled_at};
 use crate::store::outbox;
 use crate::store::places;
@@ -272,5 +272,60 @@ fn write_issue<'c>(
     if let Some(own) = own {
         own.finish()?;
     }
+    Ok(number)
+}
+
+/// R-C4: a direction of an exchange, signed as every direction is and enrolled at once: the child leaves its
+/// place (`leaves`, its enrollment departed the day before) for `place_id`, which the next member of the cycle
+/// leaves in the same transaction. The caller departs every member's old enrollment before any new one is
+/// written. Returns the direction's number.
+pub fn write_exchanged<'c>(
+    change: &'c Change,
+    event: &mut EventWriter<'c>,
+    application: &str,
+    place_id: i64,
+    key: &PrivateKey,
+) -> Result<String> {
+    let now = change.now().effective;
+    let today = now.date_naive();
+    let tx = change.tx();
+    let app = applications::get(tx, application)?;
+    let place = places::get(tx, place_id)?;
+    let number = next_number(tx, now.year())?;
+    let issued_at = format_moment(&now);
+    let officer = change.officer().to_string();
+    let doc = document(
+        tx, &number, &app, &place, &issued_at, today, None, &officer, &officer, key,
+    )?;
+    let text = doc.text();
+    let signature = key.sign(text.as_bytes());
+    tx.execute(
+        "INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
+            document, signature, closed_at, close_reason)
+         VALUES (?1, ?2, ?3, 'enrolled', ?4, ?5, ?6, ?6, ?7, ?8, ?4, 'exchanged')",
+        params![number, application, place_id, issued_at, today.to_string(), officer, text, signature],
+    )?;
+    tx.execute(
+        "INSERT INTO enrollment (direction, child_iin, org, place_id, enrolled_on) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![number, app.child_iin, place.org, place_id, today.to_string()],
+    )?;
+    tx.execute(
+        "UPDATE application SET status = 'enrolled', offer_round = NULL, removed_at = ?2 WHERE number = ?1",
+        params![application, issued_at],
+    )?;
+    event.touch(DIRECTION, &number)?;
+    event.touch(ENROLLMENT, &number)?;
+    event.touch(APPLICATION, &application)?;
+    let org_name = org_info(tx, &place.org)?.name;
+    outbox::notify(
+        change,
+        event,
+        application,
+        Fact::Enrolled {
+            org: place.org.clone(),
+            org_name,
+            date: today,
+        },
+    )?;
     Ok(number)
 }

@@ -9,7 +9,7 @@ mod lifecycle;
 mod rows;
 mod verify;
 
-pub use issue::{issue, issue_allocated, run_issue, IssueReading};
+pub use issue::{issue, issue_allocated, run_issue, write_exchanged, IssueReading};
 pub use lifecycle::{annul, depart, enroll, extend, revoke, Departure};
 pub use rows::{
     application_of, completed_service, list, printable, show, DirectionFilter, DirectionListRow,

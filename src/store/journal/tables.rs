@@ -61,6 +61,10 @@ pub const ALLOCATION_RUN: StateTable = StateTable {
     name: "allocation_run",
     key: "id",
 };
+pub const EXCHANGE_RUN: StateTable = StateTable {
+    name: "exchange_run",
+    key: "id",
+};
 pub const NOTIFICATION: StateTable = StateTable {
     name: "notification",
     key: "id",
@@ -82,6 +86,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     NOTIFICATION,
     SWEEP_RUN,
     ALLOCATION_RUN,
+    EXCHANGE_RUN,
 ];
 
 /// The state table named `name`, for `history --table` and the migrations' replay.
