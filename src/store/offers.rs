@@ -195,8 +195,13 @@ pub fn offer_round(
             settings.general_per_first_priority,
             |app, _, _| {
                 if app.status == "queued" {
-                    // R-D5, R-C3: a child attending an organization waits only by a transfer application.
-                    if app.transfer || enrolled_at(tx, &app.child_iin)?.is_none() {
+                    // R-C6: no offer before the minimum age; R-D5, R-C3: a child attending an organization
+                    // waits only by a transfer application. Both are passed over, and the round says so.
+                    let birth =
+                        crate::domain::time::parse_date("child_birth_date", &app.child_birth_date)?;
+                    let old_enough = crate::domain::application::age_on(birth, today)
+                        >= settings.min_age_years as i32;
+                    if old_enough && (app.transfer || enrolled_at(tx, &app.child_iin)?.is_none()) {
                         chosen.push(app.number);
                     } else {
                         passed_over.push(app.number);

@@ -416,6 +416,7 @@ fn import_template(env: &TestEnv, dir: &Path) -> PathBuf {
 /// fraction of the time of one process per direction.
 fn sweep_template(dir: &Path) -> PathBuf {
     let city = City::builder()
+        .setting("min_age_years", 0) // R-C6 has its own tests
         .seed(SEED ^ 3)
         .applications(Applications::Generated(SWEEP_APPLICATIONS))
         .places(Places::ForEveryWaiting(Spread::One))

@@ -1238,6 +1238,8 @@ fn build_city() -> City {
     let imported: Vec<Vec<String>> = imported.into_iter().map(Family::row).collect();
     let built = CityBuilder::new()
         .at(DAY1)
+        // R-C6 has its own tests: here every notified child is directed, whatever its age.
+        .setting("min_age_years", 0)
         .officers(3)
         .calendar()
         .applications(Applications::Csv(csv_text(&imported)))
@@ -1473,6 +1475,25 @@ fn build_city() -> City {
         "org_code,group_year,language,place_type,count,release_date\nDS-999,20x0,en,regular,0,x\n",
     );
     r.fail(format!("place import {bad}"), "text", 65);
+
+    // --- Choice (SPEC §12): preferences set, an allocation and an exchange tried without writing, the
+    // preferences removed again (the offer round below is what the rest of the script follows).
+    let queued =
+        r.numbers("application list --status queued --queue-type general --group-year 2022");
+    let (n, f) = (queued[0].0.clone(), r.family(&queued[0].0));
+    for (i, format) in FORMATS.iter().enumerate() {
+        r.view(
+            format!("application prefer {n} DS-00{} PS-001", 1 + i),
+            format,
+            f,
+        );
+    }
+    r.refused(format!("application prefer {n} DS-999"), "text", 3, f);
+    for format in FORMATS {
+        r.ok("allocate --dry-run", format);
+        r.ok("exchange --dry-run", format);
+    }
+    r.view(format!("application prefer {n} --clear"), "json", f);
 
     let round = r.json("offer");
     assert!(

@@ -1,6 +1,6 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public]`
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public,allocate]`
 //!
 //! `--ops` measures only the operations named; without `import` it starts from the database the last full run
 //! imported (kept as `target/bench-SIZE/imported.db`).
@@ -14,6 +14,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use kezek::crypto::PrivateKey;
+
+mod choice;
 
 struct Args {
     size: u64,
@@ -684,6 +686,10 @@ fn main() {
             kezek: k,
             baseline: None,
         });
+    }
+
+    if a.wants("allocate") {
+        choice::measure(&b, &db, a.runs, &mut ops);
     }
 
     // The table.
