@@ -162,13 +162,14 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                 trust.as_ref(),
                 explain.as_deref(),
             )?;
+            // One line per round; `--format json` lists every application passed over.
+            let mut rounds: std::collections::BTreeMap<i64, i64> = Default::default();
             for p in &report.passed_over {
-                ctx.out.status(&tr!(
-                    "cli-audit-passed-over",
-                    seq = p.seq,
-                    number = p.number.clone(),
-                    after = p.notified_after_it.clone()
-                ));
+                *rounds.entry(p.seq).or_default() += 1;
+            }
+            for (seq, count) in rounds {
+                ctx.out
+                    .status(&tr!("cli-audit-passed-over", seq = seq, count = count));
             }
             for import in &report.later_imports {
                 ctx.out.status(&tr!(

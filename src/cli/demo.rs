@@ -51,6 +51,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let month = demo.month(&days)?;
     show_month(ctx, &month, demo.now())?;
 
+    let last_day = chrono::NaiveDate::parse_from_str(&month.last_day, "%Y-%m-%d")
+        .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    let choice = demo.choice_day(last_day)?;
+    show_choice(ctx, &choice, last_day)?;
+
     let published = demo.publish()?;
     paragraph(
         ctx,
@@ -195,4 +200,30 @@ fn show_month(ctx: &Ctx, month: &Month, now: &Now) -> Result<()> {
         ),
     );
     Ok(())
+}
+
+/// The evening of choice: the preference round by serial dictatorship and the exchange (SPEC §12).
+fn show_choice(ctx: &Ctx, choice: &demo::ChoiceDay, day: chrono::NaiveDate) -> Result<()> {
+    let a = &choice.allocation;
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-allocation",
+            day = day.to_string(),
+            directions = a.directions.len() as i64,
+            unplaced = a.unplaced as i64
+        ),
+    );
+    let first: Vec<_> = a.directions.iter().take(10).cloned().collect();
+    ctx.out.list(&first)?;
+    let x = &choice.exchange;
+    paragraph(
+        ctx,
+        &tr!(
+            "cli-demo-exchange",
+            cycles = x.cycles as i64,
+            moves = x.swaps.len() as i64
+        ),
+    );
+    ctx.out.list(&x.swaps)
 }

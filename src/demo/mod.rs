@@ -2,6 +2,7 @@
 //! calendar of `examples/`, a queue migrated from an older system (generated), then a month of the queue walked
 //! day by day (`month`). Each step returns what it did; `cli::demo` shows it.
 
+mod choice;
 mod month;
 
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+pub use choice::ChoiceDay;
 pub use month::DayRow;
 
 use crate::crypto::PrivateKey;

@@ -44,7 +44,7 @@ pub struct PublicReport {
     /// Offer rounds replayed (R-V5, R-P3).
     pub offer_rounds: usize,
     /// Queued applications ahead of the last one an offer round notified that the round passed over and said so
-    /// (R-D5: the child attends an organization); any other is refused.
+    /// (R-D5: the child attends an organization; R-C6: under the minimum age); any other is refused.
     pub passed_over: Vec<PassedOver>,
     /// `--explain NUMBER`: the position explained from the publication alone (R-V7).
     #[serde(skip_serializing_if = "Option::is_none")]

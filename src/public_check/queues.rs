@@ -27,7 +27,8 @@ pub(super) fn offer_round(
         return Ok(());
     }
     report.offer_rounds += 1;
-    // The applications the round itself says it passed over (R-D5: the child attends an organization).
+    // The applications the round itself says it passed over (R-D5: the child attends an organization; R-C6: the
+    // child is under the minimum age).
     let declared: Vec<String> = record
         .rows_of("offer_round")
         .filter_map(|r| r.field("passed_over").as_str().map(str::to_string))

@@ -147,20 +147,15 @@ pub fn allocate(
     )?;
     event.touch(ALLOCATION_RUN, &run)?;
     for (pools, made) in runs {
-        for d in made {
-            let place_id = d.place_id as i64;
-            let direction = issue_allocated(
-                change,
-                &mut event,
-                &d.application,
-                place_id,
-                key,
-                settings,
-                calendar,
-            )?;
+        let pairs: Vec<(String, i64)> = made
+            .iter()
+            .map(|d| (d.application.clone(), d.place_id as i64))
+            .collect();
+        let numbers = issue_allocated(change, &mut event, &pairs, key, settings, calendar)?;
+        for (d, direction) in made.into_iter().zip(numbers) {
             report.directions.push(Allocated {
                 application: d.application,
-                place_id,
+                place_id: d.place_id as i64,
                 org: pools.orgs[d.org].0.clone(),
                 rank: d.rank,
                 direction,

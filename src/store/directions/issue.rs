@@ -159,69 +159,166 @@ pub fn issue(
         Some(reading) => reading,
         None => read_for_issue(change.tx(), application, place_id, now)?,
     };
-    let number = write_issue(change, reading, key, Written::Alone(settings, calendar))?;
+    let number = write_issue(change, reading, key, settings, calendar)?;
     show(change.tx(), &number)
 }
 
-/// A direction the allocation gives (R-C2), written into the allocation's own event: the same checks but where
-/// the place may be (free or offered), the same document and notices. The caller closed the ended windows once
-/// for the whole allocation. Returns the direction's number.
+/// The directions the allocation gives (R-C2), written into the allocation's own event: the same checks but
+/// where the place may be (free or offered), the same documents and notices. The documents are signed on every
+/// core at once (a signature is most of a direction's cost); the caller closed the ended windows once for the
+/// whole allocation. Returns the directions' numbers, in the order of `pairs` (application, place).
 pub fn issue_allocated<'c>(
     change: &'c Change,
     event: &mut EventWriter<'c>,
-    application: &str,
-    place_id: i64,
+    pairs: &[(String, i64)],
+    key: &PrivateKey,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+) -> Result<Vec<String>> {
+    let now = change.now().effective;
+    let first = next_number(change.tx(), now.year())?;
+    let first_seq: u32 = first
+        .rsplit('.')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut prepared = Vec::with_capacity(pairs.len());
+    for (i, (application, place_id)) in pairs.iter().enumerate() {
+        let mut reading = read_for_issue(change.tx(), application, *place_id, now)?;
+        reading.facts.by_allocation = true;
+        let number = rules::format_number(now.year(), first_seq + i as u32);
+        prepared.push(prepare(change, reading, settings, calendar, number, key)?);
+    }
+    let texts: Vec<&str> = prepared.iter().map(|p| p.text.as_str()).collect();
+    let signatures = sign_all(key, &texts);
+    let mut numbers = Vec::with_capacity(pairs.len());
+    for (p, signature) in prepared.into_iter().zip(signatures) {
+        numbers.push(write(change, p, signature, Written::Into(&mut *event))?);
+    }
+    Ok(numbers)
+}
+
+/// Signs every text, on as many threads as the machine has cores.
+fn sign_all(key: &PrivateKey, texts: &[&str]) -> Vec<Vec<u8>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || texts.len() < 64 {
+        return texts.iter().map(|t| key.sign(t.as_bytes())).collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|t| key.sign(t.as_bytes()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("a signing thread ends"))
+            .collect()
+    })
+}
+
+/// Where a direction's writes are journaled: an event of its own (`direction issue`), or the allocation's.
+enum Written<'e, 't> {
+    Alone,
+    Into(&'e mut EventWriter<'t>),
+}
+
+/// A direction decided and its document written, not yet signed.
+struct Prepared {
+    app: AppRow,
+    place: places::PlaceRow,
+    org_kind: OrgKind,
+    number: String,
+    until: chrono::NaiveDate,
+    issued_at: String,
+    officer: String,
+    text: String,
+}
+
+fn write_issue(
+    change: &Change,
+    reading: IssueReading,
     key: &PrivateKey,
     settings: &Settings,
     calendar: &WorkingCalendar,
 ) -> Result<String> {
-    let now = change.now().effective;
-    let reading = read_for_issue(change.tx(), application, place_id, now)?;
-    write_issue(
-        change,
-        reading,
-        key,
-        Written::Into(event, settings, calendar),
-    )
+    let number = next_number(change.tx(), change.now().effective.year())?;
+    let prepared = prepare(change, reading, settings, calendar, number, key)?;
+    let signature = key.sign(prepared.text.as_bytes());
+    write(change, prepared, signature, Written::Alone)
 }
 
-/// Where a direction's writes are journaled: an event of its own (`direction issue`), or the allocation's.
-enum Written<'a, 'e, 't> {
-    Alone(&'a Settings, &'a WorkingCalendar),
-    Into(&'e mut EventWriter<'t>, &'a Settings, &'a WorkingCalendar),
-}
-
-fn write_issue<'c>(
-    change: &'c Change,
+/// R-D1..R-D5, R-C6: decides, then writes the document numbered `number`.
+fn prepare(
+    change: &Change,
     reading: IssueReading,
+    settings: &Settings,
+    calendar: &WorkingCalendar,
+    number: String,
     key: &PrivateKey,
-    written: Written<'_, '_, 'c>,
-) -> Result<String> {
+) -> Result<Prepared> {
     let now = change.now().effective;
-    let tx = change.tx();
     let IssueReading {
         app,
         place,
         org_kind,
-        mut facts,
+        facts,
     } = reading;
-    let (settings, calendar) = match &written {
-        Written::Alone(s, c) | Written::Into(_, s, c) => (*s, *c),
-    };
-    facts.by_allocation = matches!(written, Written::Into(..));
-    let (application, place_id) = (app.number.as_str(), place.id);
     rules::check_issue(&facts, settings)?;
     change.pause();
-
-    let number = next_number(tx, now.year())?;
     let until = rules::valid_until(now.date_naive(), calendar, settings);
     let issued_at = format_moment(&now);
     let officer = change.officer().to_string();
-    let doc = document(
-        tx, &number, &app, &place, &issued_at, until, None, &officer, &officer, key,
-    )?;
-    let text = doc.text();
-    let signature = key.sign(text.as_bytes());
+    let text = document(
+        change.tx(),
+        &number,
+        &app,
+        &place,
+        &issued_at,
+        until,
+        None,
+        &officer,
+        &officer,
+        key,
+    )?
+    .text();
+    Ok(Prepared {
+        app,
+        place,
+        org_kind,
+        number,
+        until,
+        issued_at,
+        officer,
+        text,
+    })
+}
+
+/// The writes of a signed direction: its row, the place, the application, the journal and the notices.
+fn write<'c>(
+    change: &'c Change,
+    p: Prepared,
+    signature: Vec<u8>,
+    written: Written<'_, 'c>,
+) -> Result<String> {
+    let tx = change.tx();
+    let Prepared {
+        app,
+        place,
+        org_kind,
+        number,
+        until,
+        issued_at,
+        officer,
+        text,
+    } = p;
+    let (application, place_id) = (app.number.as_str(), place.id);
     tx.execute(
         "INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
             document, signature) VALUES (?1, ?2, ?3, 'issued', ?4, ?5, ?6, ?6, ?7, ?8)",
@@ -246,8 +343,8 @@ fn write_issue<'c>(
     }
     let mut own = None;
     let event: &mut EventWriter<'c> = match written {
-        Written::Into(event, ..) => event,
-        Written::Alone(..) => own.insert(change.begin_event(
+        Written::Into(event) => event,
+        Written::Alone => own.insert(change.begin_event(
             "direction.issue",
             &number,
             serde_json::json!({ "application": application, "place_id": place_id, "org": place.org, "valid_until": until.to_string() }),
