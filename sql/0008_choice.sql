@@ -26,10 +26,14 @@ CREATE TABLE allocation_run (
     siblings    TEXT
 );
 
--- R-C4: each run of `kezek exchange` that carried out a cycle, public whole.
+-- R-C4: each run of `kezek exchange` that carried out a cycle, public whole. `participants` lists, as JSON, the
+-- transfer applications that took part with the place each held, `[[NUMBER, PLACE_ID], ...]` in queue order
+-- (which application holds which place is public already: its direction is): with the published preferences
+-- anyone can replay Top Trading Cycles and compare.
 CREATE TABLE exchange_run (
-    id      INTEGER PRIMARY KEY,
-    held_at TEXT NOT NULL,
-    cycles  INTEGER NOT NULL CHECK (cycles > 0),
-    moves   INTEGER NOT NULL CHECK (moves >= 2)
+    id           INTEGER PRIMARY KEY,
+    held_at      TEXT NOT NULL,
+    cycles       INTEGER NOT NULL CHECK (cycles > 0),
+    moves        INTEGER NOT NULL CHECK (moves >= 2),
+    participants TEXT NOT NULL
 );

@@ -19,3 +19,5 @@ err-choice-replay-extra = { $at }: seq { $seq }: the allocation gave place { $pl
 err-choice-replay-missing = { $at }: seq { $seq }: serial dictatorship over the published preferences gives place { $place } to { $application }, which the allocation did not (R-C2, R-V5)
 err-choice-exchange-not-working-day = { $day } is not a working day; the exchange runs on working days
 msg-exchanged = exchange{ $dry }: { $cycles } cycles carried out, { $moves } children moved, { $unmatched } transfer applications keep their place
+err-choice-exchange-unknown-place = { $at }: seq { $seq }: the exchange names place { $place }, which the log never published (R-C4, R-V5)
+err-choice-exchange-replay = { $at }: seq { $seq }: the exchange's moves are not Top Trading Cycles' over its participants and their published preferences: see { $application } and place { $place } (R-C4, R-V5)

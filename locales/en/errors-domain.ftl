@@ -177,3 +177,4 @@ err-csvfile-unreadable = { $name }: cannot read: { $error }
 
 err-generate-csv = generated CSV
 err-settings-choice = { $key }: '{ $value }' is not one of { $words }
+err-direction-sibling-org = { $application } is linked to siblings directed to { $orgs }: twins are directed to one organization, not to { $org }

@@ -19,3 +19,5 @@ err-choice-replay-extra = { $at }: { $seq } оқиға: бөлу { $place } ор
 err-choice-replay-missing = { $at }: { $seq } оқиға: жарияланған қалаулар бойынша рет-ретімен таңдау { $place } орнын { $application } өтінішіне береді, ал бөлу бермеді (R-C2, R-V5)
 err-choice-exchange-not-working-day = { $day } — жұмыс күні емес; алмасу жұмыс күндері жүргізіледі
 msg-exchanged = алмасу{ $dry }: өткізілген циклдер: { $cycles }, ауыстырылған балалар: { $moves }, алмасусыз қалған ауысу өтініштері: { $unmatched }
+err-choice-exchange-unknown-place = { $at }: { $seq } оқиға: алмасу журнал ешқашан жарияламаған { $place } орнын атайды (R-C4, R-V5)
+err-choice-exchange-replay = { $at }: { $seq } оқиға: алмасудың ауыстырулары оның қатысушылары мен олардың жарияланған қалаулары бойынша негізгі сауда циклдеріне сәйкес емес: { $application } және { $place } орнын қараңыз (R-C4, R-V5)

@@ -177,3 +177,4 @@ err-csvfile-unreadable = { $name }: оқылмады: { $error }
 
 err-generate-csv = жасалған CSV
 err-settings-choice = { $key }: '{ $value }' — { $words } мәндерінің бірі емес
+err-direction-sibling-org = { $application } { $orgs } ұйымына жолданған бауырларымен байланысқан: байланысқан балалар бір ұйымға жолданады, { $org } ұйымына емес

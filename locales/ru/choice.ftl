@@ -23,3 +23,5 @@ err-choice-replay-extra = { $at }: событие { $seq }: распределе
 err-choice-replay-missing = { $at }: событие { $seq }: последовательный выбор по опубликованным предпочтениям даёт место { $place } заявлению { $application }, а распределение — нет (R-C2, R-V5)
 err-choice-exchange-not-working-day = { $day } — не рабочий день; обмен проводится в рабочие дни
 msg-exchanged = обмен{ $dry }: циклов проведено: { $cycles }, детей переведено: { $moves }, заявлений на перевод осталось без обмена: { $unmatched }
+err-choice-exchange-unknown-place = { $at }: событие { $seq }: обмен называет место { $place }, которого журнал никогда не публиковал (R-C4, R-V5)
+err-choice-exchange-replay = { $at }: событие { $seq }: переводы обмена не совпадают с главными торговыми циклами по его участникам и их опубликованным предпочтениям: см. { $application } и место { $place } (R-C4, R-V5)

@@ -214,3 +214,4 @@ err-csvfile-unreadable = { $name }: не удаётся прочитать: { $e
 
 err-generate-csv = созданный CSV
 err-settings-choice = { $key }: '{ $value }' — не одно из значений { $words }
+err-direction-sibling-org = { $application } связано с братьями или сёстрами, направленными в { $orgs }: связанные дети направляются в одну организацию, а не в { $org }

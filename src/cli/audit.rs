@@ -193,6 +193,13 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
                     .map(|p| tr!("cli-audit-consistent", records = p))
                     .unwrap_or_default()
             ));
+            if report.allocation_runs + report.exchange_runs > 0 {
+                ctx.out.status(&tr!(
+                    "cli-audit-choice-replayed",
+                    allocations = report.allocation_runs as i64,
+                    exchanges = report.exchange_runs as i64
+                ));
+            }
             if let Some(x) = &report.explain {
                 ctx.out.status(&tr!(
                     "cli-audit-explained",

@@ -246,6 +246,10 @@ pub struct IssueFacts {
     /// A transfer application (R-C3): the child attends an organization and keeps that place until enrolled
     /// in the new one, so R-D5 does not refuse it.
     pub transfer: bool,
+    /// The organization of the place.
+    pub place_org: String,
+    /// R-C5: the organizations where linked siblings hold a live direction.
+    pub sibling_orgs: Vec<String>,
 }
 
 /// Decides whether a direction may be issued; each refusal names its rule and the fact behind it.
@@ -352,6 +356,17 @@ pub fn check_issue(f: &IssueFacts, settings: &Settings) -> Result<()> {
                 place = place,
                 application = app.clone(),
                 status = f.status.as_str()
+            ),
+        ));
+    }
+    if !f.sibling_orgs.is_empty() && !f.sibling_orgs.contains(&f.place_org) {
+        return Err(Error::refused(
+            "R-C5",
+            tr!(
+                "err-direction-sibling-org",
+                application = app.clone(),
+                org = f.place_org.clone(),
+                orgs = f.sibling_orgs.join(", ")
             ),
         ));
     }
@@ -486,7 +501,27 @@ mod tests {
             issue_date: d(2026, 3, 16),
             by_allocation: false,
             transfer: false,
+            place_org: "DS-001".into(),
+            sibling_orgs: Vec::new(),
         }
+    }
+
+    #[test]
+    fn r_c5_a_twin_is_directed_to_the_organization_of_its_siblings() {
+        let twin = IssueFacts {
+            sibling_orgs: vec!["DS-002".into()],
+            ..facts()
+        };
+        assert!(
+            refusal(twin.clone()).starts_with("R-C5"),
+            "{}",
+            refusal(twin)
+        );
+        let same = IssueFacts {
+            sibling_orgs: vec!["DS-001".into()],
+            ..facts()
+        };
+        assert!(check_issue(&same, &Settings::default()).is_ok());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The allocations of a publication (R-C2, R-V5): each `allocation.run` replayed from the public records alone.
+//! The allocations and exchanges of a publication (R-C2, R-C4, R-V5): each `allocation.run` and `exchange.run`
+//! replayed from the public records alone.
 //! The places (their organization, queue, group year, status and release date), the organizations' kinds, the
 //! applications' preferences and the queue order are public; the run itself publishes whom the rules kept from
 //! their choices (`passed_over`) and the sibling groups it served (`siblings`). Serial dictatorship over them
@@ -11,6 +12,7 @@ use serde::Deserialize;
 use super::queues::queue_order;
 use super::{bad, App};
 use crate::domain::allocation::{allocate, Preference, WaitingApplication};
+use crate::domain::exchange::{top_trading_cycles, Participant, Place as ExchangePlace};
 use crate::domain::record::{Record, Row};
 use crate::error::Result;
 use serde_json::value::RawValue;
@@ -25,12 +27,13 @@ struct Place {
     release_date: String,
 }
 
-/// What the replay keeps for the allocations: the places and the organizations' kinds.
+/// What the replay keeps for the allocations and exchanges: the places and the organizations' kinds.
 #[derive(Debug, Default)]
 pub(super) struct Allocations {
     places: BTreeMap<i64, Place>,
     org_kinds: HashMap<String, String>,
     pub(super) runs: usize,
+    pub(super) exchanges: usize,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +174,105 @@ impl Allocations {
         Ok(())
     }
 
+    /// Before a record's rows are taken: an exchange run's moves are Top Trading Cycles' over the participants
+    /// it publishes (in queue order, each with the place it held) and their published preferences (R-C4).
+    pub(super) fn check_exchange(
+        &mut self,
+        record: &Record,
+        seq: i64,
+        at: &str,
+        apps: &HashMap<String, App>,
+    ) -> Result<()> {
+        if record.kind != "exchange.run" {
+            return Ok(());
+        }
+        self.exchanges += 1;
+        let participants: Vec<(String, i64)> = record
+            .rows_of("exchange_run")
+            .next()
+            .and_then(|r| r.field("participants").as_str().map(str::to_string))
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        // Pools by the place held: its place type and group year.
+        let mut pools: BTreeMap<(String, i64), Vec<(&str, i64, &str)>> = BTreeMap::new();
+        for (number, place) in &participants {
+            let Some(p) = self.places.get(place) else {
+                return Err(bad(crate::tr!(
+                    "err-choice-exchange-unknown-place",
+                    at = at.to_string(),
+                    seq = seq,
+                    place = *place
+                )));
+            };
+            pools
+                .entry((p.place_type.clone(), p.group_year))
+                .or_default()
+                .push((number.as_str(), *place, p.org.as_str()));
+        }
+        let mut expected = BTreeSet::new();
+        for members in pools.values() {
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            for (_, _, org) in members {
+                let next = index.len();
+                index.entry(org).or_insert(next);
+            }
+            let participants: Vec<Participant<&str>> = members
+                .iter()
+                .map(|(number, place, org)| Participant {
+                    key: *number,
+                    holds: ExchangePlace {
+                        org: index[org],
+                        id: *place as u64,
+                    },
+                    preferences: apps
+                        .get(*number)
+                        .and_then(|a| a.preferences.as_deref())
+                        .unwrap_or_default()
+                        .split(';')
+                        .enumerate()
+                        .filter_map(|(i, code)| {
+                            Some(Preference {
+                                org: *index.get(code)?,
+                                rank: i as u32 + 1,
+                            })
+                        })
+                        .collect(),
+                })
+                .collect();
+            for cycle in top_trading_cycles(&participants) {
+                for t in cycle.trades {
+                    expected.insert((t.participant.to_string(), t.gets.id as i64));
+                }
+            }
+        }
+        let movers: HashSet<&str> = participants.iter().map(|(n, _)| n.as_str()).collect();
+        let made: BTreeSet<(String, i64)> = record
+            .rows_of("direction")
+            .filter_map(|r| {
+                Some((
+                    r.field("application").as_str()?.to_string(),
+                    r.field("place_id").as_i64()?,
+                ))
+            })
+            .filter(|(a, _)| movers.contains(a.as_str()))
+            .collect();
+        if made != expected {
+            let (application, place) = made
+                .symmetric_difference(&expected)
+                .next()
+                .cloned()
+                .unwrap_or_default();
+            return Err(bad(crate::tr!(
+                "err-choice-exchange-replay",
+                at = at.to_string(),
+                seq = seq,
+                place = place,
+                application = application
+            )));
+        }
+        Ok(())
+    }
+
     /// The places an allocation on `day` may take: free or offered, released by then, in id order.
     fn available<'s>(&'s self, day: &'s str) -> impl Iterator<Item = (&'s i64, &'s Place)> + 's {
         self.places.iter().filter(move |(_, p)| {
@@ -211,6 +313,80 @@ impl Allocations {
             None => {
                 self.places.remove(&id);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: &str, rows: &str) -> String {
+        format!(
+            r#"{{"effective_at":"2026-03-16T10:00:00+05:00","kind":"{kind}","officer":"o","recorded_at":"2026-03-16T10:00:00+05:00","rows":[{rows}],"seq":5,"subject":"1"}}"#
+        )
+    }
+
+    fn app(preferences: &str) -> App {
+        App {
+            queue_type: "general".into(),
+            group_year: 2022,
+            class: "general".into(),
+            registered_at: "2026-01-01T09:00:00+05:00".into(),
+            at: chrono::DateTime::parse_from_rfc3339("2026-01-01T09:00:00+05:00").unwrap(),
+            status: "queued".into(),
+            preferences: Some(preferences.into()),
+        }
+    }
+
+    /// Places 1 (DS-001) and 2 (DS-002), held by A and B, who want each other's; C at DS-003 wants DS-001.
+    fn state() -> (Allocations, HashMap<String, App>) {
+        let mut a = Allocations::default();
+        let setup = record(
+            "place.publish",
+            r#"{"fields":{"group_year":2022,"org":"DS-001","place_type":"regular","release_date":"2026-03-01","status":"filled"},"key":1,"table":"place"},{"fields":{"group_year":2022,"org":"DS-002","place_type":"regular","release_date":"2026-03-01","status":"filled"},"key":2,"table":"place"},{"fields":{"group_year":2022,"org":"DS-003","place_type":"regular","release_date":"2026-03-01","status":"filled"},"key":3,"table":"place"}"#,
+        );
+        let setup = Record::parse(&setup).unwrap();
+        for raw in &setup.rows {
+            a.take("place", raw);
+        }
+        let apps = HashMap::from([
+            ("A".to_string(), app("DS-002")),
+            ("B".to_string(), app("DS-001")),
+            ("C".to_string(), app("DS-001")),
+        ]);
+        (a, apps)
+    }
+
+    fn exchange(moves: &[(&str, i64)]) -> String {
+        let mut rows = vec![r#"{"fields":{"participants":"[[\"A\",1],[\"B\",2],[\"C\",3]]"},"key":1,"table":"exchange_run"}"#.to_string()];
+        for (i, (application, place)) in moves.iter().enumerate() {
+            rows.push(format!(
+                r#"{{"fields":{{"application":"{application}","place_id":{place},"status":"enrolled"}},"key":"NAP.2026.00000{i}","table":"direction"}}"#
+            ));
+        }
+        record("exchange.run", &rows.join(","))
+    }
+
+    #[test]
+    fn r_c4_the_replay_accepts_top_trading_cycles_and_refuses_any_other_move() {
+        let (mut a, apps) = state();
+        let good = exchange(&[("A", 2), ("B", 1)]);
+        assert!(a
+            .check_exchange(&Record::parse(&good).unwrap(), 5, "log:5", &apps)
+            .is_ok());
+        // C moved into A's place instead of B: not what TTC gives.
+        for bad in [
+            exchange(&[("A", 2), ("C", 1)]),
+            exchange(&[("A", 2)]),
+            exchange(&[("A", 2), ("B", 1), ("C", 2)]),
+        ] {
+            let (mut a, apps) = state();
+            let err = a
+                .check_exchange(&Record::parse(&bad).unwrap(), 5, "log:5", &apps)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("R-C4"), "{err}");
         }
     }
 }

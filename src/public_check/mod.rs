@@ -43,6 +43,10 @@ pub struct PublicReport {
     pub later_imports: Vec<LaterImport>,
     /// Offer rounds replayed (R-V5, R-P3).
     pub offer_rounds: usize,
+    /// Allocation runs replayed by serial dictatorship (R-C2).
+    pub allocation_runs: usize,
+    /// Exchange runs replayed by Top Trading Cycles (R-C4).
+    pub exchange_runs: usize,
     /// Queued applications ahead of the last one an offer round notified that the round passed over and said so
     /// (R-D5: the child attends an organization; R-C6: under the minimum age); any other is refused.
     pub passed_over: Vec<PassedOver>,
@@ -181,10 +185,13 @@ pub fn check(
     let Replay {
         mut chain,
         apps,
+        allocations,
         k,
         mut report,
         ..
     } = replay;
+    report.allocation_runs = allocations.runs;
+    report.exchange_runs = allocations.exchanges;
     let fingerprint = chain
         .take(&Fact::Head {
             seq: c.seq,
@@ -289,6 +296,8 @@ impl Replay<'_> {
         self.windows.check(&record, seq, at)?;
         self.allocations
             .check(&record, seq, at, &self.apps, self.k)?;
+        self.allocations
+            .check_exchange(&record, seq, at, &self.apps)?;
         self.take(&record, seq, at)?;
         self.windows.take(&record);
         Ok(())

@@ -176,12 +176,17 @@ pub fn run(change: &Change, key: &PrivateKey) -> Result<ExchangeReport> {
     if trades.is_empty() {
         return Ok(report);
     }
+    let participants: Vec<(&str, i64)> = order
+        .iter()
+        .map(|n| (held[n].number.as_str(), held[n].place_id))
+        .collect();
     tx.execute(
-        "INSERT INTO exchange_run (held_at, cycles, moves) VALUES (?1, ?2, ?3)",
+        "INSERT INTO exchange_run (held_at, cycles, moves, participants) VALUES (?1, ?2, ?3, ?4)",
         params![
             format_moment(&now),
             report.cycles as i64,
-            trades.len() as i64
+            trades.len() as i64,
+            serde_json::to_string(&participants).expect("numbers serialize")
         ],
     )?;
     let run = tx.last_insert_rowid();

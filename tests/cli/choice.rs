@@ -640,3 +640,19 @@ fn r_c4_exchange_carries_out_top_trading_cycles() {
     // Done: a second run finds no cycle.
     assert_eq!(env.json(&["exchange"])["cycles"], 0);
 }
+
+/// R-C5: after an offer round, a twin's direction goes to the organization its sibling was directed to.
+#[test]
+fn r_c5_twins_offered_places_are_directed_to_one_organization() {
+    let env = city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = first.register(&env);
+    let b = register(&env, &first.twin(2), &["--sibling", &a]);
+    let here = publish(&env, "DS-001", "2022", 2);
+    let there = publish(&env, "DS-002", "2022", 1);
+    crate::place::offer(&env);
+    crate::place::issued(&env, &a, here[0]);
+    let assert = crate::place::issue(&env, &b, there[0]).code(3);
+    assert!(stderr(&assert).contains("R-C5"), "{}", stderr(&assert));
+    crate::place::issued(&env, &b, here[1]);
+}

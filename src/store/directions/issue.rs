@@ -52,6 +52,23 @@ fn next_number(conn: &Connection, year: i32) -> Result<String> {
     Ok(rules::format_number(year, seq))
 }
 
+/// R-C5: the organizations of the live directions (issued, or enrolled with no departure) of the other members
+/// of the application's sibling group.
+fn sibling_orgs(conn: &Connection, app: &AppRow) -> Result<Vec<String>> {
+    let Some(group) = &app.sibling_group else {
+        return Ok(Vec::new());
+    };
+    Ok(conn
+        .prepare_cached(
+            "SELECT DISTINCT p.org FROM application a JOIN direction d ON d.application = a.number
+             JOIN place p ON p.id = d.place_id
+             WHERE a.sibling_group = ?1 AND a.number <> ?2
+               AND (d.status = 'issued' OR (d.status = 'enrolled' AND d.departed_on IS NULL))",
+        )?
+        .query_map(params![group, app.number], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// What `direction issue` reads before it decides: the application, the place and the facts its rules check.
 pub struct IssueReading {
     app: AppRow,
@@ -100,6 +117,8 @@ fn read_for_issue(
         issue_date: now.date_naive(),
         by_allocation: false,
         transfer: app.transfer,
+        place_org: place.org.clone(),
+        sibling_orgs: sibling_orgs(conn, &app)?,
     };
     Ok(IssueReading {
         app,
