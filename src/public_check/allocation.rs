@@ -17,6 +17,9 @@ use crate::domain::record::{Record, Row};
 use crate::error::Result;
 use serde_json::value::RawValue;
 
+/// An exchange's participant: its application, the place it holds and that place's organization.
+type Held<'a> = (&'a str, i64, &'a str);
+
 /// A place as the log last showed it.
 #[derive(Debug, Clone)]
 struct Place {
@@ -194,7 +197,7 @@ impl Allocations {
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default();
         // Pools by the place held: its place type and group year.
-        let mut pools: BTreeMap<(String, i64), Vec<(&str, i64, &str)>> = BTreeMap::new();
+        let mut pools: BTreeMap<(String, i64), Vec<Held>> = BTreeMap::new();
         for (number, place) in &participants {
             let Some(p) = self.places.get(place) else {
                 return Err(bad(crate::tr!(
