@@ -352,11 +352,10 @@ fn r_c5_a_sibling_must_be_of_the_same_applicant_born_within_31_days() {
     refused(&env, &args, 3, "R-C5");
 }
 
-/// R-C2, R-V5: an allocation is one public record, and a publication holding one is accepted by `audit public`
-/// and by the independent verifier. (The applications are imported: a registration at the tests' pinned clock
-/// would be back-dated by R-V5's measure.)
-#[test]
-fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
+/// A city of imported applications (a registration at the tests' pinned clock would be back-dated by R-V5's
+/// measure, so a publication made of them is refused): the group year of its first queued general application
+/// and that queue's numbers in queue order.
+pub(crate) fn imported_city() -> (TestEnv, i64, Vec<String>) {
     let env = crate::common::city::City::builder()
         .applications(crate::common::city::Applications::Examples(40))
         .build()
@@ -371,11 +370,21 @@ fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
     ]);
     let rows = rows.as_array().unwrap();
     let year = rows[0]["group_year"].as_i64().unwrap();
-    let queue: Vec<&str> = rows
+    let queue = rows
         .iter()
         .filter(|r| r["group_year"] == year)
-        .map(|r| r["number"].as_str().unwrap())
+        .map(|r| r["number"].as_str().unwrap().to_string())
         .collect();
+    (env, year, queue)
+}
+
+/// R-C2, R-V5: an allocation is one public record, and a publication holding one is accepted by `audit public`
+/// and by the independent verifier. (The applications are imported: a registration at the tests' pinned clock
+/// would be back-dated by R-V5's measure.)
+#[test]
+fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
+    let (env, year, queue) = imported_city();
+    let queue: Vec<&str> = queue.iter().map(String::as_str).collect();
     assert!(queue.len() >= 2, "{queue:?}");
     for (i, number) in queue.iter().take(4).enumerate() {
         let orgs: &[&str] = if i % 2 == 0 {
@@ -406,25 +415,8 @@ fn r_c2_an_allocation_is_published_and_both_checkers_accept_it() {
 /// kindergarten) are caught by `audit public`, which replays the run from the published preferences.
 #[test]
 fn r_c2_audit_public_refuses_an_allocation_that_is_not_serial_dictatorship() {
-    let env = crate::common::city::City::builder()
-        .applications(crate::common::city::Applications::Examples(40))
-        .build()
-        .env;
-    let rows = env.json(&[
-        "application",
-        "list",
-        "--queue-type",
-        "general",
-        "--status",
-        "queued",
-    ]);
-    let rows = rows.as_array().unwrap();
-    let year = rows[0]["group_year"].as_i64().unwrap();
-    let queue: Vec<&str> = rows
-        .iter()
-        .filter(|r| r["group_year"] == year)
-        .map(|r| r["number"].as_str().unwrap())
-        .collect();
+    let (env, year, queue) = imported_city();
+    let queue: Vec<&str> = queue.iter().map(String::as_str).collect();
     let (a, b) = (queue[0], queue[1]);
     env.kezek(&["application", "prefer", a, "DS-001"]).success();
     env.kezek(&["application", "prefer", b, "DS-002"]).success();
