@@ -13,7 +13,9 @@ personal data. It checks, from the published files alone:
   5. DIR/queues/*.csv against the queue order (R-Q2) replayed from the log, DIR/places.csv against
      the log's places, and every offer round notified the head of its queue;
   6. every allocation run made exactly the directions serial dictatorship over the published
-     preferences gives, in queue order (R-C2, R-C5).
+     preferences gives, in queue order (R-C2, R-C5);
+  7. every exchange run moved exactly the children Top Trading Cycles moves, in queue order, over the
+     participants it publishes and their published preferences (R-C4).
 
 Exit codes: 0 all checks hold; 65 a check failed (each failure names the file, line or seq and the
 rule); 2 usage error.
@@ -474,6 +476,108 @@ def serial_dictatorship(applications, pools):
     return directions, unplaced
 
 
+# --------------------------------------------------------------------------------------------
+# The exchange of places (R-C4): Top Trading Cycles in queue order
+# --------------------------------------------------------------------------------------------
+
+
+def top_trading_cycles(participants):
+    """R-C4: the cycles of Top Trading Cycles among participants, in the order found.
+
+    participants: (key, holds, preferences) in queue order; holds: (org, place_id), the place the child
+    holds now, org a dense index (0, 1, ...); preferences: [(org, rank)], the organizations it would move to
+    with the family's ranks (gaps allowed, any order; its own organization is ignored). Every remaining
+    participant points to the earliest remaining participant holding a place in its best-ranked organization
+    that a remaining participant holds, or to itself if there is none. From the earliest remaining
+    participant the pointers are followed until they close a cycle; the cycle is carried out (each member
+    gets the place of the one it points to) and its members leave; one pointing to itself leaves keeping its
+    place. This repeats until nobody remains.
+    Returns [cycle], a cycle being [(key, gives, gets, rank)] starting with its member earliest in queue
+    order, gives and gets (org, place_id) and rank the member's rank of the organization of gets."""
+    n = len(participants)
+    orgs = max((holds[0] + 1 for _, holds, _ in participants), default=0)
+    # holders[org]: who holds a place there, in queue order; head[org] skips those who left.
+    holders = [[] for _ in range(orgs)]
+    for i, (_, holds, _) in enumerate(participants):
+        holders[holds[0]].append(i)
+    head = [0] * orgs
+    # Each participant's wanted organizations by rank (ties in listed order); at[i] only moves forward: an
+    # organization nobody remaining holds never gets a holder back.
+    ranked = [
+        sorted(((org, rank) for org, rank in preferences if org != holds[0] and 0 <= org < orgs), key=lambda q: q[1])
+        for _, holds, preferences in participants
+    ]
+    at = [0] * n
+    gone = [False] * n
+    on_path = [False] * n
+    path = []  # the pointers followed from the earliest remaining participant
+    points_to = [(0, 0)] * n
+    earliest = 0
+    cycles = []
+    while True:
+        if not path:
+            while earliest < n and gone[earliest]:
+                earliest += 1
+            if earliest == n:
+                break
+            path.append(earliest)
+            on_path[earliest] = True
+            continue
+        current = path[-1]
+        # Where current points now: the earliest remaining holder in its best organization still held, or itself.
+        target = (current, 0)
+        wants = ranked[current]
+        while at[current] < len(wants):
+            org, rank = wants[at[current]]
+            hs = holders[org]
+            while head[org] < len(hs) and gone[hs[head[org]]]:
+                head[org] += 1
+            if head[org] < len(hs):
+                target = (hs[head[org]], rank)
+                break
+            at[current] += 1
+        points_to[current] = target
+        nxt = target[0]
+        if not on_path[nxt]:
+            path.append(nxt)
+            on_path[nxt] = True
+            continue
+        # The pointers closed a cycle: from nxt to the end of the path. The rest of the path remains, and only
+        # its last member's pointer (into the cycle) needs looking at again.
+        start = len(path) - 1 - path[::-1].index(nxt)
+        members = path[start:]
+        del path[start:]
+        for m in members:
+            gone[m] = True
+            on_path[m] = False
+        if len(members) > 1:
+            first = members.index(min(members))
+            members = members[first:] + members[:first]
+            cycles.append(
+                [
+                    (participants[m][0], participants[m][1], participants[points_to[m][0]][1], points_to[m][1])
+                    for m in members
+                ]
+            )
+    return cycles
+
+
+def exchange_participants(value):
+    """An exchange_run's participants: the JSON text [[NUMBER, PLACE_ID], ...]; [] when absent or not of that
+    form (audit public reads it so too)."""
+    if not isinstance(value, str):
+        return []
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return []
+    if not isinstance(items, list) or not all(
+        isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) and is_number(x[1]) for x in items
+    ):
+        return []
+    return [(x[0], x[1]) for x in items]
+
+
 def run_list(value, item):
     """A JSON list an allocation_run row holds as text (passed_over, siblings): [] when absent, or when it or
     one of its items is not of the expected form (audit public reads it so too)."""
@@ -586,22 +690,7 @@ class Verifier:
         cp = self.checkpoint
         files = log_files(self.path("log"))
         self.summary["log_files"] = len(files)
-        # Replay state.
-        self.apps = {}  # number -> fields | UNKNOWN
-        self.app_queue = {}  # number -> last known (queue_type, group_year)
-        # number -> the fields the log last showed, kept when a later row hides them (as audit public keeps them)
-        self.app_shown = {}
-        self.places = {}  # id -> fields
-        self.orgs = set()  # the codes of the organizations an org row showed
-        self.k = DEFAULT_K
-        self.offer_rounds = 0
-        self.skips = 0
-        self.passed_over = 0
-        self.allocation_runs = 0
-        # Trust chain state: officer -> {"fingerprint", "der", "trusted", "active"}.
-        self.officers = {}
-        self.anchor_seen = False
-        self.key_seqs_seen = set()
+        self.start_replay()
         self.capture_trust(0)
         seq = 0
         broken = 0
@@ -642,11 +731,31 @@ class Verifier:
                     self.capture_trust(seq)
         self.summary["records"] = seq
         self.summary["allocation_runs_checked"] = self.allocation_runs
+        self.summary["exchange_runs_checked"] = self.exchange_runs
         self.broken = broken
         if broken > MAX_BROKEN_LINES:
             self.fail("log/", f"... {broken - MAX_BROKEN_LINES} more broken line(s)")
         if seq != cp["tree_size"]:
             self.fail("log/", f"{seq} records, the checkpoint's tree-size is {cp['tree_size']} (they must be equal)")
+
+    def start_replay(self):
+        """The replay's state before the log's first record."""
+        self.apps = {}  # number -> fields | UNKNOWN
+        self.app_queue = {}  # number -> last known (queue_type, group_year)
+        # number -> the fields the log last showed, kept when a later row hides them (as audit public keeps them)
+        self.app_shown = {}
+        self.places = {}  # id -> fields
+        self.orgs = set()  # the codes of the organizations an org row showed
+        self.k = DEFAULT_K
+        self.offer_rounds = 0
+        self.skips = 0
+        self.passed_over = 0
+        self.allocation_runs = 0
+        self.exchange_runs = 0
+        # Trust chain state: officer -> {"fingerprint", "der", "trusted", "active"}.
+        self.officers = {}
+        self.anchor_seen = False
+        self.key_seqs_seen = set()
 
     def parse_record(self, line, seq):
         if line.endswith(b"\r"):
@@ -899,6 +1008,8 @@ class Verifier:
             self.check_offer_round(record, seq)
         if kind == "allocation.run":
             self.check_allocation_run(record, seq, f"{where} (seq {seq})" if where else f"seq {seq}")
+        if kind == "exchange.run":
+            self.check_exchange_run(record, f"{where} (seq {seq})" if where else f"seq {seq}")
         for row in record["rows"]:
             table, key = row["table"], row["key"]
             if table == "application":
@@ -1107,6 +1218,55 @@ class Verifier:
                 where,
                 f"serial dictatorship over the published preferences gives place {place_id} to {n}, which the "
                 "allocation did not (R-C2, R-V5)",
+            )
+
+    def check_exchange_run(self, record, where):
+        """R-C4, R-V5: an exchange run moved exactly the children Top Trading Cycles moves, replayed from the
+        log before the run's rows: the participants the run publishes (in queue order, each with the place it
+        held), the places as the log last showed them and each participant's published preferences. The
+        participants are pooled by the place type and group year of the place each holds; in a pool the
+        organizations are those the members hold places in."""
+        self.exchange_runs += 1
+        run = next((row.get("fields") for row in record["rows"] if row["table"] == "exchange_run"), None)
+        participants = exchange_participants(run.get("participants") if isinstance(run, dict) else None)
+        pools = {}
+        for n, place_id in participants:
+            fields = self.places.get(place_id)
+            if not isinstance(fields, dict) or not is_number(fields.get("group_year")):
+                self.fail(where, f"the exchange names place {place_id}, which the log never published (R-C4, R-V5)")
+                return
+            text = {c: fields.get(c) if isinstance(fields.get(c), str) else "" for c in ("org", "place_type")}
+            pools.setdefault((text["place_type"], fields["group_year"]), []).append((n, place_id, text["org"]))
+        expected = set()
+        for _, members in sorted(pools.items()):
+            index = {}
+            for _, _, org in members:
+                index.setdefault(org, len(index))
+            pool = []
+            for n, place_id, org in members:
+                codes = (self.app_shown.get(n) or {}).get("preferences")
+                if not isinstance(codes, str):
+                    codes = ""
+                preferences = [
+                    (index[code], rank) for rank, code in enumerate(codes.split(";"), start=1) if code in index
+                ]
+                pool.append((n, (index[org], place_id), preferences))
+            for cycle in top_trading_cycles(pool):
+                expected.update((n, gets[1]) for n, _, gets, _ in cycle)
+        movers = {n for n, _ in participants}
+        made = set()
+        for row in record["rows"]:
+            fields = row.get("fields")
+            if row["table"] == "direction" and isinstance(fields, dict):
+                n, place_id = fields.get("application"), fields.get("place_id")
+                if isinstance(n, str) and is_number(place_id) and n in movers:
+                    made.add((n, place_id))
+        if made != expected:
+            n, place_id = min(made ^ expected)
+            self.fail(
+                where,
+                "the exchange's moves are not Top Trading Cycles' over its participants and their published "
+                f"preferences: see {n} and place {place_id} (R-C4, R-V5)",
             )
 
     def check_queues(self):
@@ -1335,6 +1495,8 @@ def main(argv=None):
             )
         if s.get("allocation_runs_checked"):
             print(f"allocations: {s['allocation_runs_checked']} run(s) replayed by serial dictatorship (R-C2)")
+        if s.get("exchange_runs_checked"):
+            print(f"exchanges:   {s['exchange_runs_checked']} run(s) replayed by Top Trading Cycles (R-C4)")
         if "places_checked" in s:
             print(f"places:      {s['places_checked']} checked")
         extra = []

@@ -4,6 +4,7 @@ pub mod allocation;
 pub mod application;
 pub mod calendar;
 pub mod canonical;
+pub mod capacity;
 pub mod category;
 pub mod direction;
 pub mod district;

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../sql/0007_districts.sql"),
     ),
     ("0008_choice", include_str!("../../sql/0008_choice.sql")),
+    ("0009_capacity", include_str!("../../sql/0009_capacity.sql")),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

@@ -17,6 +17,7 @@ pub mod allocation;
 pub mod applications;
 pub mod audit;
 pub mod bulk;
+pub mod capacity;
 pub mod change;
 pub mod db;
 pub mod directions;

@@ -135,6 +135,8 @@ pub(in crate::store) fn insert(
     batch: &NewPlaces,
 ) -> Result<Vec<i64>> {
     let tx = change.tx();
+    // R-I2: never beyond the organization's capacity less its enrolled children and open places.
+    super::capacity::check(tx, &batch.org, batch.group_year, i64::from(batch.count))?;
     let published = format_moment(&change.now().effective);
     let mut stmt = tx.prepare_cached(
         "INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)

@@ -443,3 +443,184 @@ for i, (applications, pools, expected) in enumerate(cases):
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The verifier's Top Trading Cycles on the hand cases of `src/domain/exchange.rs`.
+#[test]
+fn the_verifier_s_top_trading_cycles_gives_the_hand_cases() {
+    if !have("python3") {
+        return;
+    }
+    let cases = r#"
+from kezek_verify import top_trading_cycles as ttc
+def p(key, org, place_id, wants):
+    return (key, (org, place_id), wants)
+def t(key, gives, gets, rank):
+    return (key, gives, gets, rank)
+cases = [
+    # two children swap
+    ([p(0, 0, 10, [(1, 1)]), p(1, 1, 11, [(2, 1), (0, 2)])],
+     [[t(0, (0, 10), (1, 11), 1), t(1, (1, 11), (0, 10), 2)]]),
+    # three children rotate: 0 wants 1's org, 1 wants 2's, 2 wants 0's
+    ([p(0, 0, 10, [(1, 1)]), p(1, 1, 11, [(2, 3)]), p(2, 2, 12, [(0, 1)])],
+     [[t(0, (0, 10), (1, 11), 1), t(1, (1, 11), (2, 12), 3), t(2, (2, 12), (0, 10), 1)]]),
+    # a chain that does not close moves nobody
+    ([p(0, 0, 10, [(1, 1)]), p(1, 1, 11, [(2, 1)]), p(2, 2, 12, [])], []),
+    # the earliest holder of a wanted org is pointed to, and the next one after it leaves
+    ([p(0, 0, 10, [(1, 1)]), p(1, 1, 11, []), p(2, 1, 12, [(0, 2)])],
+     [[t(0, (0, 10), (1, 12), 1), t(2, (1, 12), (0, 10), 2)]]),
+    # cycles come in the order found: {1, 2} first, then 0 falls back on its second choice, 3
+    ([p(0, 0, 10, [(1, 1), (3, 2)]), p(1, 1, 11, [(2, 1)]), p(2, 2, 12, [(1, 1)]), p(3, 3, 13, [(0, 1)])],
+     [[t(1, (1, 11), (2, 12), 1), t(2, (2, 12), (1, 11), 1)],
+      [t(0, (0, 10), (3, 13), 2), t(3, (3, 13), (0, 10), 1)]]),
+    # a preference for the participant's own org is ignored
+    ([p(0, 0, 10, [(0, 1), (1, 2)]), p(1, 1, 11, [(0, 1)])],
+     [[t(0, (0, 10), (1, 11), 2), t(1, (1, 11), (0, 10), 1)]]),
+    ([], []),
+]
+for i, (participants, expected) in enumerate(cases):
+    got = ttc(participants)
+    assert got == expected, f"case {i}: {got} != {expected}"
+"#;
+    let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args(["-c", cases])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// R-C4, R-V5: the demo's month ends with an exchange of two enrolled children's places; the verifier replays
+/// it from the publication by Top Trading Cycles. A direction of the exchange changed in the log (the line
+/// stays canonical) breaks the root, and the replay names the move.
+#[test]
+fn the_verifier_replays_the_demo_s_exchange_and_refuses_it_tampered() {
+    if !have("python3") {
+        return;
+    }
+    let env = TestEnv::bare();
+    env.cmd()
+        .env_remove("KEZEK_DB")
+        .arg("demo")
+        .assert()
+        .success();
+    let dir = env.path("kezek-demo.pub");
+    let (code, out, err) = verify(&dir, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("exchanges:   1 run(s) replayed by Top Trading Cycles (R-C4)"),
+        "{out}"
+    );
+    let (code, out, _) = verify(&dir, &["--json"]);
+    assert_eq!(code, 0, "{out}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["exchange_runs_checked"], 1, "{out}");
+
+    // The exchange's record: its first participant, the place it held and the direction it was given.
+    let log = std::fs::read_to_string(dir.join("log/000000.jsonl")).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("\"kind\":\"exchange.run\""))
+        .expect("the demo's exchange");
+    let record: serde_json::Value = serde_json::from_str(line).unwrap();
+    let rows = record["rows"].as_array().unwrap();
+    let run = rows.iter().find(|r| r["table"] == "exchange_run").unwrap();
+    let participants: Vec<(String, i64)> =
+        serde_json::from_str(run["fields"]["participants"].as_str().unwrap()).unwrap();
+    let (first, held) = participants[0].clone();
+    let moved = rows
+        .iter()
+        .find(|r| r["table"] == "direction" && r["fields"]["application"] == first.as_str())
+        .expect("the first participant's new direction");
+    let number = moved["key"].as_str().unwrap();
+    let gets = moved["fields"]["place_id"].as_i64().unwrap();
+    assert_ne!(gets, held);
+    // The first participant "moved" into the place it held: not a move Top Trading Cycles makes.
+    let from = format!("\"number\":\"{number}\",\"place_id\":{gets},");
+    let to = format!("\"number\":\"{number}\",\"place_id\":{held},");
+    let changed = tampered(&env, &dir, "changed", "log/000000.jsonl", |bytes| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text.matches(&from).count(), 1, "{from}");
+        *bytes = text.replacen(&from, &to, 1).into_bytes();
+    });
+    let (code, out, err) = verify(&changed, &[]);
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(err.contains("the root of the log's first"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "(seq {}): the exchange's moves are not Top Trading Cycles' over its participants and their \
+             published preferences: see {first} and place ",
+            record["seq"]
+        )) && err.contains("(R-C4, R-V5)"),
+        "{err}"
+    );
+}
+
+/// R-C4: the verifier's replay of an exchange run on a hand-built state (as the unit test of audit public's
+/// replay): places 1 (DS-001) and 2 (DS-002) held by A and B, who want each other's organization, and C at
+/// DS-003 who wants DS-001. A and B swapping is accepted; any other set of moves, or a participant's place the
+/// log never published, is refused naming the seq, the application and the place.
+#[test]
+fn the_verifier_s_exchange_replay_accepts_top_trading_cycles_and_refuses_any_other_move() {
+    if !have("python3") {
+        return;
+    }
+    let script = r#"
+import json
+from kezek_verify import Verifier
+AT = "2026-03-16T10:00:00+05:00"
+def record(kind, rows):
+    return {"effective_at": AT, "kind": kind, "officer": "o", "recorded_at": AT, "rows": rows, "seq": 5,
+            "subject": "1"}
+def place(key, org):
+    fields = {"group_year": 2022, "org": org, "place_type": "regular", "release_date": "2026-03-01",
+              "status": "filled"}
+    return {"fields": fields, "key": key, "table": "place"}
+def app(number, preferences):
+    fields = {"number": number, "queue_type": "general", "group_year": 2022, "priority_class": "general",
+              "registered_at": "2026-01-01T09:00:00+05:00", "status": "queued", "preferences": preferences}
+    return {"fields": fields, "key": number, "table": "application"}
+def state():
+    v = Verifier(".")
+    v.start_replay()
+    v.apply(record("place.publish", [place(1, "DS-001"), place(2, "DS-002"), place(3, "DS-003")]), 1)
+    v.apply(record("application.prefer", [app("A", "DS-002"), app("B", "DS-001"), app("C", "DS-001")]), 2)
+    return v
+def exchange(moves, participants=(("A", 1), ("B", 2), ("C", 3))):
+    run = {"participants": json.dumps([list(p) for p in participants])}
+    rows = [{"fields": run, "key": 1, "table": "exchange_run"}]
+    for i, (n, place_id) in enumerate(moves):
+        fields = {"application": n, "place_id": place_id, "status": "enrolled"}
+        rows.append({"fields": fields, "key": f"NAP.2026.00000{i}", "table": "direction"})
+    return record("exchange.run", rows)
+v = state()
+v.apply(exchange([("A", 2), ("B", 1)]), 5)
+assert not v.failures and v.exchange_runs == 1, v.failures
+# C moved into A's place instead of B; B's move missing; C moved besides.
+for moves, named in (([("A", 2), ("C", 1)], "see B and place 1"), ([("A", 2)], "see B and place 1"),
+                     ([("A", 2), ("B", 1), ("C", 2)], "see C and place 2")):
+    v = state()
+    v.apply(exchange(moves), 5)
+    assert len(v.failures) == 1, v.failures
+    assert v.failures[0].startswith("seq 5: ") and named in v.failures[0] and "(R-C4, R-V5)" in v.failures[0], v.failures
+# C's place was never published.
+v = state()
+v.apply(exchange([("A", 2), ("B", 1)], (("A", 1), ("B", 2), ("C", 9))), 5)
+assert v.failures == ["seq 5: the exchange names place 9, which the log never published (R-C4, R-V5)"], v.failures
+"#;
+    let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args(["-c", script])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1283,6 +1283,28 @@ fn build_city() -> City {
     r.fail(org_add("DS-900"), "json", 65);
     r.ok(org_add("DS-901"), "csv");
     r.fail(org_add("a b"), "text", 65);
+    // R-I2: capacities of the organizations added above (no place is published there).
+    for (i, format) in FORMATS.iter().enumerate() {
+        r.ok(
+            format!("org capacity DS-90{} --group-year 2022 --places 30", i % 2),
+            format,
+        );
+    }
+    let capacities = r.input(
+        "capacity.csv",
+        "org_code,group_year,places\nDS-900,2021,30\n",
+    );
+    r.ok(
+        format!("org capacity-import {capacities} --dry-run"),
+        "table",
+    );
+    r.ok(format!("org capacity-import {capacities}"), "json");
+    r.fail(format!("org capacity-import {capacities}"), "csv", 3);
+    let bad = r.input(
+        "bad-capacity.csv",
+        "org_code,group_year,places\nDS-999,2022,x\n",
+    );
+    r.fail(format!("org capacity-import {bad}"), "text", 65);
     r.all("org list", Scope::Nobody);
     r.ok("org list --district Медеуский", "json");
 

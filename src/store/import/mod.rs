@@ -14,6 +14,7 @@
 
 mod application;
 mod calendar;
+mod capacity;
 mod org;
 mod place;
 mod rows;
@@ -24,6 +25,7 @@ use serde::Serialize;
 
 pub use application::Applications;
 pub use calendar::CalendarDays;
+pub use capacity::Capacities;
 pub use org::Orgs;
 pub use place::Places;
 pub use rows::{each_row, each_row_split, Rows};

@@ -65,6 +65,10 @@ pub const EXCHANGE_RUN: StateTable = StateTable {
     name: "exchange_run",
     key: "id",
 };
+pub const CAPACITY: StateTable = StateTable {
+    name: "capacity",
+    key: "id",
+};
 pub const NOTIFICATION: StateTable = StateTable {
     name: "notification",
     key: "id",
@@ -87,6 +91,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     SWEEP_RUN,
     ALLOCATION_RUN,
     EXCHANGE_RUN,
+    CAPACITY,
 ];
 
 /// The state table named `name`, for `history --table` and the migrations' replay.
