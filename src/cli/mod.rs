@@ -21,6 +21,7 @@ use crate::store::{Acting, Actor, Change, Db};
 
 pub mod allocate;
 pub mod application;
+pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod category;
@@ -34,6 +35,7 @@ pub mod exchange;
 pub mod help;
 pub mod history;
 pub mod init;
+pub mod integrity;
 pub mod man;
 pub mod notify;
 pub mod offer;
@@ -185,6 +187,25 @@ pub enum Command {
     /// Signed directions: issue, extend, revoke, annul, enroll, show, verify, list (R-D1..R-D9, R-A3)
     #[command(subcommand)]
     Direction(direction::DirectionCommand),
+    /// The integrity report: what a prosecutor's check looks for (R-I4)
+    #[command(
+        long_about = "The integrity report (R-I4): every finding of the checks a prosecutor's office makes, each \
+        with its code, its subject and the facts, no personal data beyond masked IINs. Codes: \
+        double_enrollment (a child enrolled in two organizations), attendance_without_enrollment (days present \
+        reported for a child not enrolled there that month), enrollment_without_attendance (enrolled, in an \
+        organization that reports attendance, with no day present in the last two full months), \
+        places_held_back (fewer places published than capacity less enrolled), over_capacity (more enrolled \
+        than capacity), late_publication (places released more than 10 days ago, still free and never offered \
+        while their queue waits), backdated_registration (a registration timed more than backdate_minutes \
+        before it was recorded), benefit_share (an officer registering benefit classes at more than twice the \
+        city's share, over 20 registrations or more). JSON {\"findings\": [{\"code\", \"subject\", \
+        \"detail\"}]}. Exits 0 whatever it finds; --fail-on CODE,... exits 3 when one of those is found, for \
+        cron. Reads only."
+    )]
+    Integrity(integrity::IntegrityArgs),
+    /// Monthly attendance reported by kindergartens (R-I3)
+    #[command(subcommand)]
+    Attendance(attendance::AttendanceCommand),
     /// Children attending organizations: departure (R-D9)
     #[command(subcommand)]
     Child(child::ChildCommand),
@@ -363,6 +384,8 @@ pub fn run(mut cli: Cli) -> Result<()> {
         Command::Allocate(a) => allocate::run(&ctx, a),
         Command::Exchange(a) => exchange::run(&ctx, a),
         Command::Direction(c) => direction::run(&ctx, c),
+        Command::Attendance(c) => attendance::run(&ctx, c),
+        Command::Integrity(a) => integrity::run(&ctx, a),
         Command::Child(c) => child::run(&ctx, c),
         Command::Notify(c) => notify::run(&ctx, c),
         Command::Sweep(a) => sweep::run(&ctx, a),

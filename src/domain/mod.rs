@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod attendance;
 pub mod calendar;
 pub mod canonical;
 pub mod capacity;
@@ -13,6 +14,7 @@ pub mod exchange;
 pub mod explain;
 pub mod fields;
 pub mod iin;
+pub mod integrity;
 pub mod merkle;
 pub mod notify;
 pub mod officer;

@@ -117,6 +117,13 @@ pub const SETTINGS: &[SettingDef] = &[
         about: "the round the city runs: offer (the head of the queue picks) or preferences (kezek allocate)",
         kind: ValueKind::Choice(&["offer", "preferences"]),
     },
+    SettingDef {
+        key: "backdate_minutes",
+        default: "10",
+        rule: "R-V5, R-I4",
+        about: "how far before its recording a registration's time may lie",
+        kind: ValueKind::Count { min: 0, max: 1440 },
+    },
 ];
 
 /// The definition of a key, or a usage error listing the known keys.
@@ -193,6 +200,7 @@ pub struct Settings {
     pub max_preferences: u32,
     /// R-C2: the city allocates by preferences (`kezek allocate`) rather than by the offer round.
     pub allocation_by_preferences: bool,
+    pub backdate_minutes: u32,
 }
 
 impl Settings {
@@ -226,6 +234,7 @@ impl Settings {
             min_age_years: count("min_age_years"),
             max_preferences: count("max_preferences"),
             allocation_by_preferences: get("allocation") == "preferences",
+            backdate_minutes: count("backdate_minutes"),
         })
     }
 }

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0008_choice", include_str!("../../sql/0008_choice.sql")),
     ("0009_capacity", include_str!("../../sql/0009_capacity.sql")),
+    (
+        "0010_attendance",
+        include_str!("../../sql/0010_attendance.sql"),
+    ),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

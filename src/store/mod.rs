@@ -24,6 +24,7 @@ pub mod directions;
 pub mod districts;
 pub mod exchange;
 pub mod import;
+pub mod integrity;
 pub mod journal;
 pub mod migrations;
 pub mod offers;

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::change::{Actor, Change, Mode};
 use super::db::Db;
-use super::journal::{APPLICATION, DIRECTION, ENROLLMENT, NOTIFICATION};
+use super::journal::{APPLICATION, ATTENDANCE, DIRECTION, ENROLLMENT, NOTIFICATION};
 use crate::crypto;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
@@ -36,6 +36,8 @@ pub struct PurgeReport {
     pub applications: u64,
     pub notifications: u64,
     pub enrollments: u64,
+    /// Attendance rows (R-I3) of months before the cutoff, of the children purged.
+    pub attendance: u64,
     /// Signed direction documents replaced by their redaction record.
     pub directions: u64,
 }
@@ -186,6 +188,18 @@ pub fn purge(change: &Change, before: NaiveDate) -> Result<PurgeReport> {
         )?
         .query_map(params![before, PURGED_IIN], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // A purged child's attendance of the months before the cutoff: the IIN gives way to a number that is no IIN
+    // (all zeros but the row's id: no birth date), one per row, so that the counts stay.
+    let attendance: Vec<i64> = tx
+        .prepare(
+            "SELECT t.id FROM attendance t WHERE t.month < substr(?1, 1, 7) AND EXISTS (
+               SELECT 1 FROM application a WHERE a.child_iin = t.child_iin AND a.status IN ('enrolled', 'removed')
+                 AND a.removed_at IS NOT NULL AND substr(a.removed_at, 1, 10) < ?1
+                 AND NOT EXISTS (SELECT 1 FROM direction d WHERE d.application = a.number AND d.status = 'issued'))
+             ORDER BY t.id",
+        )?
+        .query_map([&before], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     // The redaction records are built while reading (a record is short; the documents are not kept).
     let directions: Vec<(String, String)> = tx
         .prepare(
@@ -208,6 +222,7 @@ pub fn purge(change: &Change, before: NaiveDate) -> Result<PurgeReport> {
         applications: numbers.len() as u64,
         notifications: notifications.len() as u64,
         enrollments: enrollments.len() as u64,
+        attendance: attendance.len() as u64,
         directions: directions.len() as u64,
     };
     if report == PurgeReport::default() {
@@ -241,6 +256,12 @@ pub fn purge(change: &Change, before: NaiveDate) -> Result<PurgeReport> {
     for d in &enrollments {
         enrollment.execute(params![d, PURGED_IIN])?;
         event.touch(ENROLLMENT, d)?;
+    }
+    let mut present =
+        tx.prepare("UPDATE attendance SET child_iin = printf('%012d', id) WHERE id = ?1")?;
+    for id in &attendance {
+        present.execute([id])?;
+        event.touch(ATTENDANCE, id)?;
     }
     event.finish()?;
     Ok(report)

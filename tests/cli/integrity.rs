@@ -126,3 +126,322 @@ fn r_i2_capacities_import_all_or_nothing_and_bad_values_are_refused() {
     ])
     .code(65);
 }
+
+/// R-I3: a month's attendance, all or nothing: an unknown organization, a bad IIN, a month in the future, more
+/// days than the month has working days and a child reported twice are each refused with their line, the IINs
+/// masked, and nothing is written.
+#[test]
+fn r_i3_attendance_import_checks_every_row() {
+    let env = city();
+    let a = Kid::new("2022-05-10", 1).iin;
+    let b = Kid::new("2022-06-10", 2).iin;
+    let bad = env.write(
+        "attendance.csv",
+        &format!(
+            "org_code,child_iin,month,days_present\n\
+             DS-001,{a},2026-02,15\n\
+             DS-404,{b},2026-02,10\n\
+             DS-001,123456789012,2026-02,10\n\
+             DS-001,{b},2026-05,10\n\
+             DS-001,{b},2026-02,31\n\
+             DS-001,{a},2026-02,12\n"
+        ),
+    );
+    let before = env.snapshot();
+    let err = stderr(
+        &env.kezek(&["attendance", "import", bad.to_str().unwrap()])
+            .code(65),
+    );
+    for needle in [
+        ":3:",
+        "'DS-404'",
+        ":4:",
+        "child_iin",
+        ":5:",
+        "2026-05",
+        ":6:",
+        "days_present",
+        ":7:",
+        "line 2",
+    ] {
+        assert!(err.contains(needle), "{needle} in {err}");
+    }
+    assert!(!err.contains(&a) && !err.contains(&b), "IINs masked: {err}");
+    assert_eq!(env.snapshot(), before);
+    let good = env.write(
+        "attendance-good.csv",
+        &format!(
+            "org_code,child_iin,month,days_present\nDS-001,{a},2026-02,15\nDS-002,{b},2026-02,0\n"
+        ),
+    );
+    let report = env.json(&["attendance", "import", good.to_str().unwrap()]);
+    assert_eq!(report["rows"], 2, "{report}");
+    assert_eq!(env.count("SELECT count(*) FROM attendance"), 2);
+    // The same rows again, in another file: refused, the earlier import named.
+    let again = env.write(
+        "attendance-again.csv",
+        &format!("org_code,child_iin,month,days_present\nDS-001,{a},2026-02,14\n"),
+    );
+    let err = stderr(
+        &env.kezek(&["attendance", "import", again.to_str().unwrap()])
+            .code(65),
+    );
+    assert!(err.contains("R-I3"), "{err}");
+    env.kezek(&["audit", "verify"]).success();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// R-I4: the integrity report. Each finding planted, and a clean city that reports nothing.
+
+fn findings(env: &crate::common::env::TestEnv) -> Vec<(String, String, String)> {
+    let report = env.json(&["integrity"]);
+    report["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("findings in {report}"))
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("code"), s("subject"), s("detail"))
+        })
+        .collect()
+}
+
+fn codes(env: &crate::common::env::TestEnv) -> Vec<String> {
+    findings(env).into_iter().map(|f| f.0).collect()
+}
+
+/// An enrolled child of `kid` at a DS-001 place of 2022 through the offer round; returns (application, place).
+fn enroll(env: &crate::common::env::TestEnv, kid: &Kid) -> (String, i64) {
+    let a = kid.register(env);
+    let place = publish(env, "DS-001", "2022", 1)[0];
+    crate::place::offer(env);
+    let d = crate::place::issued(env, &a, place);
+    env.kezek(&["direction", "enroll", d["number"].as_str().unwrap()])
+        .success();
+    (a, place)
+}
+
+/// A city of imported applications with a few enrolled children, a capacity matching what is published and
+/// enrolled, and their attendance this month: nothing to report.
+#[test]
+fn r_i4_a_clean_city_reports_nothing() {
+    let (env, year, queue) = crate::choice::imported_city();
+    let year = year.to_string();
+    let places = publish(&env, "DS-001", &year, 2);
+    crate::place::offer(&env);
+    let mut enrolled = Vec::new();
+    for (number, place) in queue.iter().zip(&places) {
+        let d = crate::place::issued(&env, number, *place);
+        let d = d["number"].as_str().unwrap();
+        env.kezek(&["direction", "enroll", d, "--benefit-doc-date", "2026-03-14"])
+            .success();
+        enrolled.push(number.clone());
+    }
+    env.kezek(&[
+        "org",
+        "capacity",
+        "DS-001",
+        "--group-year",
+        &year,
+        "--places",
+        "2",
+    ])
+    .success();
+    let mut csv = String::from("org_code,child_iin,month,days_present\n");
+    for number in &enrolled {
+        let iin: String = env
+            .conn()
+            .query_row(
+                "SELECT child_iin FROM application WHERE number = ?1",
+                [number],
+                |r| r.get(0),
+            )
+            .unwrap();
+        csv.push_str(&format!("DS-001,{iin},2026-03,1\n"));
+    }
+    let file = env.write("march.csv", &csv);
+    env.kezek(&["attendance", "import", file.to_str().unwrap()])
+        .success();
+    assert_eq!(findings(&env), [], "a clean city");
+    env.kezek(&["integrity", "--fail-on", "double_enrollment,over_capacity"])
+        .success();
+}
+
+#[test]
+fn r_i4_double_enrollment_over_capacity_and_places_held_back_are_found() {
+    let env = city();
+    let kid = Kid::new("2022-05-10", 1);
+    let (_, place) = enroll(&env, &kid);
+    // Planted: the same child enrolled in a second organization (nothing in kezek allows it).
+    let conn = env.conn();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    conn.execute(
+        "INSERT INTO enrollment (direction, child_iin, org, place_id, enrolled_on) VALUES ('NAP.0', ?1, 'DS-002', ?2, '2026-03-16')",
+        rusqlite::params![kid.iin, place],
+    )
+    .unwrap();
+    env.kezek(&[
+        "org",
+        "capacity",
+        "DS-001",
+        "--group-year",
+        "2022",
+        "--places",
+        "0",
+    ])
+    .success();
+    env.kezek(&[
+        "org",
+        "capacity",
+        "DS-003",
+        "--group-year",
+        "2021",
+        "--places",
+        "10",
+    ])
+    .success();
+    publish(&env, "DS-003", "2021", 2);
+    let all = findings(&env);
+    let double = all
+        .iter()
+        .find(|f| f.0 == "double_enrollment")
+        .expect("double_enrollment");
+    assert!(
+        double.2.contains("DS-001") && double.2.contains("DS-002"),
+        "{double:?}"
+    );
+    assert!(
+        !double.1.contains(&kid.iin),
+        "the IIN is masked: {double:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|f| f.0 == "over_capacity" && f.1 == "DS-001 2022"),
+        "{all:?}"
+    );
+    let held = all
+        .iter()
+        .find(|f| f.0 == "places_held_back")
+        .expect("places_held_back");
+    assert_eq!(held.1, "DS-003 2021");
+    assert!(held.2.contains("8 held back"), "{held:?}");
+    // --fail-on: exit 3 with the report printed; another code: exit 0.
+    let assert = env
+        .kezek(&[
+            "integrity",
+            "--fail-on",
+            "over_capacity",
+            "--format",
+            "json",
+        ])
+        .code(3);
+    assert!(String::from_utf8_lossy(&assert.get_output().stdout).contains("over_capacity"));
+    env.kezek(&["integrity", "--fail-on", "benefit_share"])
+        .success();
+    env.kezek(&["integrity", "--fail-on", "dead_souls"]).code(2);
+}
+
+#[test]
+fn r_i4_attendance_without_enrollment_and_enrollment_without_attendance_are_found() {
+    let env = city();
+    let kid = Kid::new("2022-05-10", 1);
+    enroll(&env, &kid);
+    // Planted: enrolled since December, and DS-001 reports January and February for another child only.
+    env.conn()
+        .execute(
+            "UPDATE enrollment SET enrolled_on = '2025-12-01' WHERE child_iin = ?1",
+            [&kid.iin],
+        )
+        .unwrap();
+    let ghost = Kid::new("2022-07-10", 2).iin;
+    let file = env.write(
+        "attendance.csv",
+        &format!(
+            "org_code,child_iin,month,days_present\nDS-001,{ghost},2026-01,18\nDS-001,{ghost},2026-02,17\nDS-001,{},2026-02,0\n",
+            kid.iin
+        ),
+    );
+    env.kezek(&["attendance", "import", file.to_str().unwrap()])
+        .success();
+    let all = findings(&env);
+    let ghosts: Vec<_> = all
+        .iter()
+        .filter(|f| f.0 == "attendance_without_enrollment")
+        .collect();
+    assert_eq!(ghosts.len(), 2, "{all:?}");
+    assert!(
+        ghosts
+            .iter()
+            .all(|f| f.1.starts_with("DS-001 ") && !f.1.contains(&ghost)),
+        "{ghosts:?}"
+    );
+    let absent = all
+        .iter()
+        .find(|f| f.0 == "enrollment_without_attendance")
+        .expect("enrollment_without_attendance");
+    assert!(
+        absent.2.contains("2026-01") && absent.2.contains("2026-02"),
+        "{absent:?}"
+    );
+}
+
+#[test]
+fn r_i4_late_publication_and_backdated_registration_are_found() {
+    let env = city();
+    // Registered at the tests' pinned clock, long before it is recorded: back-dated by R-V5's measure.
+    let a = Kid::new("2022-05-10", 1).register(&env);
+    env.kezek(&[
+        "place",
+        "publish",
+        "--org",
+        "DS-004",
+        "--group-year",
+        "2022",
+        "--language",
+        "ru",
+        "--count",
+        "2",
+        "--release-date",
+        "2026-03-01",
+    ])
+    .success();
+    let all = findings(&env);
+    let late = all
+        .iter()
+        .find(|f| f.0 == "late_publication")
+        .expect("late_publication");
+    assert_eq!(late.1, "DS-004 2022");
+    assert!(
+        all.iter()
+            .any(|f| f.0 == "backdated_registration" && f.1 == a),
+        "{all:?}"
+    );
+    // The setting decides how far back is too far.
+    env.kezek(&["settings", "set", "backdate_minutes", "1440"])
+        .success();
+    let codes = codes(&env);
+    assert!(
+        codes.contains(&"backdated_registration".to_string()),
+        "still months: {codes:?}"
+    );
+}
+
+#[test]
+fn r_i4_an_officer_registering_an_unusual_share_of_benefit_classes_is_found() {
+    let mut env = city();
+    for i in 0..40 {
+        Kid::new("2022-05-10", 100 + i).register(&env);
+    }
+    env.add_officer("omarova");
+    env.act_as("omarova");
+    for i in 0..20 {
+        let kid = Kid::new("2022-06-10", 200 + i);
+        let kid = if i < 8 { kid.first_priority() } else { kid };
+        kid.register(&env);
+    }
+    let all = findings(&env);
+    let share: Vec<_> = all.iter().filter(|f| f.0 == "benefit_share").collect();
+    assert_eq!(share.len(), 1, "{all:?}");
+    assert_eq!(share[0].1, "omarova");
+    assert!(share[0].2.contains("8 of 20"), "{share:?}");
+}

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::common::env::{stderr, TestEnv};
 
 /// SPEC §2a: every key and its default.
-const DEFAULTS: [(&str, &str); 13] = [
+const DEFAULTS: [(&str, &str); 14] = [
     ("max_age_years", "7"),
     ("general_per_first_priority", "3"),
     ("offer_window", "09:00-20:00"),
@@ -20,6 +20,7 @@ const DEFAULTS: [(&str, &str); 13] = [
     ("min_age_years", "2"),
     ("max_preferences", "4"),
     ("allocation", "offer"),
+    ("backdate_minutes", "10"),
 ];
 
 /// A JSON value as text: strings as they are, numbers as digits (a setting may be either in JSON).

@@ -1817,6 +1817,26 @@ fn build_city() -> City {
     }
     r.ok(format!("history {} --table application", a[0]), "json");
     r.fail("history DS-001 --table nothing", "csv", 2);
+    // R-I3, R-I4: a month's attendance of two families' children, and the integrity report (masked IINs only).
+    let month = r.input(
+        "attendance.csv",
+        &format!(
+            "org_code,child_iin,month,days_present\nDS-001,{},2026-02,12\nDS-002,{},2026-02,0\n",
+            families[fa[0]].child_iin, families[fa[1]].child_iin
+        ),
+    );
+    r.ok(format!("attendance import {month} --dry-run"), "table");
+    r.ok(format!("attendance import {month}"), "json");
+    r.fail(format!("attendance import {month}"), "csv", 3);
+    let bad = r.input(
+        "bad-attendance.csv",
+        &format!(
+            "org_code,child_iin,month,days_present\nDS-999,{},2026-13,99\n",
+            families[fa[2]].child_iin
+        ),
+    );
+    r.fail(format!("attendance import {bad}"), "text", 65);
+    r.all("integrity", Scope::Nobody);
     r.all("stats", Scope::Nobody);
     r.all("stats --from 2026-03-01 --to 2026-04-30", Scope::Nobody);
     r.fail(cli("stats --from {}", &["first of March"]), "json", 65);

@@ -13,6 +13,7 @@
 //! rows (see `application.rs`).
 
 mod application;
+mod attendance;
 mod calendar;
 mod capacity;
 mod org;
@@ -24,6 +25,7 @@ use std::path::Path;
 use serde::Serialize;
 
 pub use application::Applications;
+pub use attendance::AttendanceRows;
 pub use calendar::CalendarDays;
 pub use capacity::Capacities;
 pub use org::Orgs;

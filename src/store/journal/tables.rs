@@ -69,6 +69,10 @@ pub const CAPACITY: StateTable = StateTable {
     name: "capacity",
     key: "id",
 };
+pub const ATTENDANCE: StateTable = StateTable {
+    name: "attendance",
+    key: "id",
+};
 pub const NOTIFICATION: StateTable = StateTable {
     name: "notification",
     key: "id",
@@ -92,6 +96,7 @@ pub const STATE_TABLES: &[StateTable] = &[
     ALLOCATION_RUN,
     EXCHANGE_RUN,
     CAPACITY,
+    ATTENDANCE,
 ];
 
 /// The state table named `name`, for `history --table` and the migrations' replay.
