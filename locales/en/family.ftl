@@ -62,6 +62,8 @@ notice-expired-removed-body = Direction { $direction } of application { $number 
     }.
 notice-removed-subject = Removed from the queue
 notice-removed-body = Application { $number } is removed from the queue: { $reason }.
+notice-benefit_unconfirmed-subject = Benefit not confirmed
+notice-benefit_unconfirmed-body = Application { $number }: the benefit was not confirmed in person in time, so direction { $direction } is annulled. The application waits in the general queue from its registration time and may be offered a place again after { $until }.
 notice-enrolled-subject = Child enrolled
 notice-enrolled-body = Application { $number }: the child is enrolled at “{ $org_name }” ({ $org }) on { $date }. The service is completed.
 receipt =

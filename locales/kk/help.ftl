@@ -287,3 +287,7 @@ help-kezek-attendance-import-long = Келуді `org_code,child_iin,month,days_
 help-kezek-attendance-import--file = CSV файлы (`UTF-8` немесе `Windows-1251`, бөлгіші `,` немесе `;`)
 help-kezek-attendance-import--dry_run = Файлды дерекқормен салыстырып тексеру, ештеңе жазбау
 help-kezek-attendance-import--allow_repeat = Дәл осындай мазмұнды (`SHA-256`) файл бұрын импортталған болса да, оны импорттау
+help-kezek-direction-confirm-benefit = Жеңілдікті санатқа берілген жолдама бойынша жеңілдікті көрсетілген құжатпен растау (R-I1)
+help-kezek-direction-confirm-benefit-long = Кезектен тыс немесе бірінші кезектегі өтінішке берілген жолдама бойынша жеңілдікті отбасы көрсеткен құжатпен жеке растау (R-I1) (`KIND:NUMBER:DATE`, `benefit_doc_valid_days` (30) күннен аспаған). Құжат өтініш құжаттарында сақталады. Берілгеннен кейін `benefit_confirm_working_days` (5) жұмыс күні ішінде расталмаған жеңілдікті жолдаманың күшін түнгі айналым жояды: орын босатылады, өтініш стоп-параққа қойылып, тіркелу уақыты сақталған күйде жалпы негізге ауыстырылады, отбасына себебі хабарланады. Жеңілдік құжатымен қабылдау (R-D8) растау болып саналады.
+help-kezek-direction-confirm-benefit--direction = Жолдаманың нөмірі
+help-kezek-direction-confirm-benefit--doc = Көрсетілген жеңілдік құжаты: `KIND:NUMBER:YYYY-MM-DD`

@@ -64,6 +64,8 @@ notice-expired-removed-body = Срок направления { $direction } п�
     }.
 notice-removed-subject = Снято с очереди
 notice-removed-body = Заявление { $number } снято с очереди: { $reason }.
+notice-benefit_unconfirmed-subject = Льгота не подтверждена
+notice-benefit_unconfirmed-body = По заявлению { $number } льгота не подтверждена лично в срок, поэтому направление { $direction } аннулировано. Заявление стоит в очереди на общих основаниях со времени постановки, и место может быть предложено снова после { $until }.
 notice-enrolled-subject = Ребёнок зачислен
 notice-enrolled-body = По заявлению { $number } ребёнок зачислен в организацию «{ $org_name }» ({ $org }) { $date }. Услуга оказана.
 receipt =

@@ -287,3 +287,7 @@ help-kezek-attendance-import-long = Импортировать посещаем�
 help-kezek-attendance-import--file = Файл CSV (UTF-8 или Windows-1251, разделитель `,` или `;`)
 help-kezek-attendance-import--dry_run = Проверить файл по базе данных, ничего не записывать
 help-kezek-attendance-import--allow_repeat = Импортировать файл, точно такое же содержимое которого (SHA-256) уже импортировалось
+help-kezek-direction-confirm-benefit = Подтвердить льготу по направлению, выданному льготнику, по предъявленному документу (R-I1)
+help-kezek-direction-confirm-benefit-long = Лично подтвердить льготу по направлению, выданному внеочередному или первоочередному заявлению (R-I1), документом, который показала семья (`KIND:NUMBER:DATE`, не старше `benefit_doc_valid_days` (30) дней). Документ сохраняется в документах заявления. Льготное направление, не подтверждённое в течение `benefit_confirm_working_days` (5) рабочих дней после выдачи, аннулируется ночным обходом: место освобождается, заявление ставится в стоп-лист и переводится на общие основания с сохранением времени постановки, семье сообщается причина. Зачисление с документом о льготе (R-D8) считается подтверждением.
+help-kezek-direction-confirm-benefit--direction = Номер направления
+help-kezek-direction-confirm-benefit--doc = Предъявленный документ о льготе: `KIND:NUMBER:YYYY-MM-DD`

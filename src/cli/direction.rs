@@ -66,6 +66,23 @@ pub enum DirectionCommand {
     },
     /// Show a direction; --format text prints the signed document and its signature
     Show(ShowArgs),
+    /// Confirm the benefit of a direction issued to a benefit class, with the document seen (R-I1)
+    #[command(
+        long_about = "Confirm in person the benefit of a direction issued to an out-of-turn or first-priority \
+        application (R-I1), with the document the family showed (KIND:NUMBER:DATE, dated at most \
+        benefit_doc_valid_days (30) before today). It is kept with the application's documents. A benefit \
+        direction not confirmed within benefit_confirm_working_days (5) working days of its issue is annulled by \
+        the nightly sweep: its place is freed, the application is stop-listed and moved to the general class, \
+        its registration time kept, and the family is told why. Enrollment with a benefit document (R-D8) \
+        counts as the confirmation."
+    )]
+    ConfirmBenefit {
+        /// The direction's number
+        direction: String,
+        /// The benefit document seen: KIND:NUMBER:YYYY-MM-DD
+        #[arg(long, value_name = "KIND:NUMBER:DATE")]
+        doc: String,
+    },
     /// Check a direction's signature against the signer's registered public key (R-A3)
     #[command(
         long_about = "Check a direction's signature against the signing officer's registered public key \
@@ -190,6 +207,12 @@ pub fn run(ctx: &Ctx, command: DirectionCommand) -> Result<()> {
             ctx.out.object(&view)
         }
         DirectionCommand::Show(args) => show(ctx, args),
+        DirectionCommand::ConfirmBenefit { direction, doc } => {
+            let view = ctx.change(|c| directions::confirm_benefit(c, &direction, &doc))?;
+            ctx.out
+                .status(&tr!("msg-benefit-confirmed", number = direction.clone()));
+            ctx.out.object(&view)
+        }
         DirectionCommand::Verify { direction } => {
             let db = ctx.open()?;
             let v = directions::verify(&db, &direction)?;

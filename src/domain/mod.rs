@@ -3,6 +3,7 @@
 pub mod allocation;
 pub mod application;
 pub mod attendance;
+pub mod benefit;
 pub mod calendar;
 pub mod canonical;
 pub mod capacity;

@@ -22,6 +22,7 @@ pub enum NoticeKind {
     Expired,
     Removed,
     Enrolled,
+    BenefitUnconfirmed,
 }
 
 impl NoticeKind {
@@ -37,6 +38,7 @@ impl NoticeKind {
             NoticeKind::Expired => "expired",
             NoticeKind::Removed => "removed",
             NoticeKind::Enrolled => "enrolled",
+            NoticeKind::BenefitUnconfirmed => "benefit_unconfirmed",
         }
     }
 }
@@ -83,6 +85,12 @@ pub enum Fact {
         org_name: String,
         date: NaiveDate,
     },
+    /// R-I1: the benefit was not confirmed in time: the direction is annulled, the application waits in the
+    /// general class from its registration time, stop-listed until `until`.
+    BenefitUnconfirmed {
+        direction: String,
+        until: NaiveDate,
+    },
 }
 
 impl Fact {
@@ -98,6 +106,7 @@ impl Fact {
             Fact::Expired { .. } => NoticeKind::Expired,
             Fact::Removed { .. } => NoticeKind::Removed,
             Fact::Enrolled { .. } => NoticeKind::Enrolled,
+            Fact::BenefitUnconfirmed { .. } => NoticeKind::BenefitUnconfirmed,
         }
     }
 }
@@ -219,6 +228,13 @@ pub fn message(fact: &Fact, lang: Lang, number: &str) -> (String, String) {
             org_name = org_name.clone(),
             date = day(*date)
         ),
+        Fact::BenefitUnconfirmed { direction, until } => tr_in!(
+            lang,
+            "notice-benefit_unconfirmed-body",
+            number = number,
+            direction = direction.clone(),
+            until = day(*until)
+        ),
     };
     (subject, body)
 }
@@ -275,6 +291,10 @@ pub fn samples() -> Vec<Fact> {
             reason: reason.into(),
         });
     }
+    out.push(Fact::BenefitUnconfirmed {
+        direction: "NAP.2026.000001".into(),
+        until: date,
+    });
     out
 }
 

@@ -118,6 +118,20 @@ pub const SETTINGS: &[SettingDef] = &[
         kind: ValueKind::Choice(&["offer", "preferences"]),
     },
     SettingDef {
+        key: "benefit_confirm_working_days",
+        default: "5",
+        rule: "R-I1",
+        about: "working days after its issue within which a benefit direction's benefit must be confirmed",
+        kind: ValueKind::Count { min: 1, max: 60 },
+    },
+    SettingDef {
+        key: "benefit_doc_valid_days",
+        default: "30",
+        rule: "R-I1",
+        about: "how many calendar days before the confirmation a benefit document may be dated",
+        kind: ValueKind::Count { min: 1, max: 365 },
+    },
+    SettingDef {
         key: "backdate_minutes",
         default: "10",
         rule: "R-V5, R-I4",
@@ -201,6 +215,8 @@ pub struct Settings {
     /// R-C2: the city allocates by preferences (`kezek allocate`) rather than by the offer round.
     pub allocation_by_preferences: bool,
     pub backdate_minutes: u32,
+    pub benefit_confirm_working_days: u32,
+    pub benefit_doc_valid_days: u32,
 }
 
 impl Settings {
@@ -235,6 +251,8 @@ impl Settings {
             max_preferences: count("max_preferences"),
             allocation_by_preferences: get("allocation") == "preferences",
             backdate_minutes: count("backdate_minutes"),
+            benefit_confirm_working_days: count("benefit_confirm_working_days"),
+            benefit_doc_valid_days: count("benefit_doc_valid_days"),
         })
     }
 }

@@ -66,6 +66,8 @@ pub struct SweepSummary {
     pub removed_expired_twice: u64,
     pub stop_lists_ended: u64,
     pub removed_age_limit: u64,
+    /// R-I1: benefit directions annulled, unconfirmed.
+    pub benefits_unconfirmed: u64,
 }
 
 impl SweepSummary {

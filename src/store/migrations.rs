@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_attendance",
         include_str!("../../sql/0010_attendance.sql"),
     ),
+    (
+        "0011_benefit_confirmation",
+        include_str!("../../sql/0011_benefit_confirmation.sql"),
+    ),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

@@ -63,6 +63,10 @@ pub fn sweep(
         ..SweepSummary::default()
     };
 
+    // R-I1: benefit directions not confirmed in time (before R-S2, which expires those that end tonight).
+    summary.benefits_unconfirmed =
+        super::directions::sweep_unconfirmed(change, day, settings, calendar)?;
+
     // R-S2: issued directions whose validity ended before the day (one at most per application and per place, as
     // the unique indexes keep it); the family's contact is read with the direction.
     let expiring: Vec<Expiring> = tx

@@ -445,3 +445,101 @@ fn r_i4_an_officer_registering_an_unusual_share_of_benefit_classes_is_found() {
     assert_eq!(share[0].1, "omarova");
     assert!(share[0].2.contains("8 of 20"), "{share:?}");
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// R-I1: benefit confirmation.
+
+/// A first-priority child directed at 2026-03-16 10:00; returns (application, direction).
+fn benefit_direction(env: &crate::common::env::TestEnv) -> (String, String) {
+    let a = Kid::new("2022-05-10", 1).first_priority().register(env);
+    let place = publish(env, "DS-001", "2022", 1)[0];
+    crate::place::offer(env);
+    let d = crate::place::issued(env, &a, place);
+    (a, d["number"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn r_i1_an_unconfirmed_benefit_direction_is_annulled_and_the_application_waits_in_the_general_class(
+) {
+    let mut env = city();
+    env.kezek(&["settings", "set", "benefit_confirm_working_days", "2"])
+        .success();
+    let (a, d) = benefit_direction(&env);
+    let before = env.json(&["application", "show", &a]);
+    assert_eq!(before["priority_class"], "first_priority");
+    // Two working days: the 17th and 18th; the sweep of the 19th annuls it.
+    env.set_now("2026-03-19T01:30");
+    let swept = env.json(&["sweep", "--date", "2026-03-19"]);
+    assert_eq!(swept["benefits_unconfirmed"], 1, "{swept}");
+    let direction = env.json(&["direction", "show", &d]);
+    assert_eq!(direction["status"], "annulled", "{direction}");
+    let after = env.json(&["application", "show", &a]);
+    assert_eq!(after["status"], "stop_listed");
+    assert_eq!(after["priority_class"], "general");
+    assert_eq!(after["category"], serde_json::Value::Null);
+    assert_eq!(after["registered_at"], before["registered_at"]);
+    let told = env.count("SELECT count(*) FROM notification WHERE kind = 'benefit_unconfirmed'");
+    assert_eq!(told, 2, "an e-mail and an SMS");
+    // A second sweep of the day changes nothing.
+    env.kezek(&["sweep", "--date", "2026-03-19"]).success();
+    env.kezek(&["audit", "verify"]).success();
+}
+
+#[test]
+fn r_i1_a_confirmed_benefit_keeps_its_direction_and_a_stale_document_is_refused() {
+    let mut env = city();
+    env.kezek(&["settings", "set", "benefit_confirm_working_days", "2"])
+        .success();
+    let (a, d) = benefit_direction(&env);
+    let before = env.snapshot();
+    let err = stderr(
+        &env.kezek(&[
+            "direction",
+            "confirm-benefit",
+            &d,
+            "--doc",
+            "large_family_certificate:77:2026-01-10",
+        ])
+        .code(3),
+    );
+    assert!(err.contains("R-I1"), "{err}");
+    assert_eq!(env.snapshot(), before);
+    env.kezek(&[
+        "direction",
+        "confirm-benefit",
+        &d,
+        "--doc",
+        "large_family_certificate:77:2026-03-10",
+    ])
+    .success();
+    env.kezek(&[
+        "direction",
+        "confirm-benefit",
+        &d,
+        "--doc",
+        "large_family_certificate:77:2026-03-10",
+    ])
+    .code(3);
+    env.set_now("2026-03-19T01:30");
+    let swept = env.json(&["sweep", "--date", "2026-03-19"]);
+    assert_eq!(swept["benefits_unconfirmed"], 0, "{swept}");
+    assert_eq!(env.json(&["direction", "show", &d])["status"], "issued");
+    assert_eq!(
+        env.json(&["application", "show", &a])["priority_class"],
+        "first_priority"
+    );
+}
+
+#[test]
+fn r_i1_an_unconfirmed_direction_that_expires_the_same_night_is_expired_and_moves_to_the_general_class(
+) {
+    let mut env = city();
+    let (a, d) = benefit_direction(&env);
+    // The defaults: confirmation and validity both end on the 26th (Nauryz skipped); the sweep of the 27th.
+    env.set_now("2026-03-27T01:30");
+    env.kezek(&["sweep", "--date", "2026-03-27"]).success();
+    assert_eq!(env.json(&["direction", "show", &d])["status"], "expired");
+    let after = env.json(&["application", "show", &a]);
+    assert_eq!(after["status"], "stop_listed");
+    assert_eq!(after["priority_class"], "general");
+}

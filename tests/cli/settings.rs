@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::common::env::{stderr, TestEnv};
 
 /// SPEC §2a: every key and its default.
-const DEFAULTS: [(&str, &str); 14] = [
+const DEFAULTS: [(&str, &str); 16] = [
     ("max_age_years", "7"),
     ("general_per_first_priority", "3"),
     ("offer_window", "09:00-20:00"),
@@ -20,6 +20,8 @@ const DEFAULTS: [(&str, &str); 14] = [
     ("min_age_years", "2"),
     ("max_preferences", "4"),
     ("allocation", "offer"),
+    ("benefit_confirm_working_days", "5"),
+    ("benefit_doc_valid_days", "30"),
     ("backdate_minutes", "10"),
 ];
 

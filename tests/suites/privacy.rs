@@ -1536,6 +1536,15 @@ fn build_city() -> City {
     let d3 = r.issue(&a[2], general[2], "csv");
     let d4 = r.issue(&a[3], general[3], "text");
     let d5 = r.issue(&a[4], general[4], "json");
+    // R-I1: a benefit confirmation with a document too old (refused in every format, nothing written).
+    for format in FORMATS {
+        r.refused(
+            format!("direction confirm-benefit {d1} --doc large_family_certificate:1:2025-01-10"),
+            format,
+            3,
+            fa[0],
+        );
+    }
     let no_place = format!("direction issue DDO.2099.999999.1 --place {}", general[5]);
     // Refusals: R-D2 (holds a direction), R-D3 (another group year), no such place or application.
     r.refused(

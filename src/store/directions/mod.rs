@@ -3,12 +3,14 @@
 //! One idea a file: the stored row and its views (`rows`), the signed text (`document`), issuing (`issue`), what
 //! follows an issue (`lifecycle`) and verification (`verify`).
 
+mod benefit;
 mod document;
 mod issue;
 mod lifecycle;
 mod rows;
 mod verify;
 
+pub use benefit::{confirm as confirm_benefit, sweep_unconfirmed};
 pub use issue::{issue, issue_allocated, run_issue, write_exchanged, IssueReading};
 pub use lifecycle::{annul, depart, enroll, extend, revoke, Departure};
 pub use rows::{
