@@ -196,7 +196,9 @@ pub enum Command {
         organization that reports attendance, with no day present in the last two full months), \
         places_held_back (fewer places published than capacity less enrolled), over_capacity (more enrolled \
         than capacity), late_publication (places released more than 10 days ago, still free and never offered \
-        while their queue waits), backdated_registration (a registration timed more than backdate_minutes \
+        while their queue waits), free_choice_far_down (a place its offer window left untaken, directed within \
+        the hour after the window closed to an application with 10 or more ahead of it still waiting), \
+        backdated_registration (a registration timed more than backdate_minutes \
         before it was recorded), benefit_share (an officer registering benefit classes at more than twice the \
         city's share, over 20 registrations or more). JSON {\"findings\": [{\"code\", \"subject\", \
         \"detail\"}]}. Exits 0 whatever it finds; --fail-on CODE,... exits 3 when one of those is found, for \

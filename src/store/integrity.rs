@@ -10,6 +10,10 @@ use crate::domain::iin::mask;
 use crate::domain::integrity::{unusual_share, Finding};
 use crate::error::Result;
 
+/// How many children still waiting ahead of an application make a free-choice direction to it "far down"
+/// (`free_choice_far_down`).
+pub const FAR_DOWN: i64 = 10;
+
 /// How many days a released place may stay free, never offered, while its queue waits (`late_publication`).
 pub const LATE_DAYS: i64 = 10;
 
@@ -135,6 +139,40 @@ pub fn findings(db: &impl Access, today: NaiveDate) -> Result<Vec<Finding>> {
             format!("{org} {year}"),
             format!("{count} place(s) free since {since}, never offered, while the queue waits"),
         );
+    }
+    // A place left untaken by an offer window, directed in free choice within the hour after the window closed
+    // to an application with many children ahead of it in its queue still waiting.
+    let mut stmt = conn.prepare(
+        "WITH closed AS (SELECT seq, json_extract(details, '$.closes_at') AS closes_at FROM journal
+                         WHERE kind = 'offer.window_closed'),
+              freed AS (SELECT r.key AS place, c.closes_at FROM journal_row r JOIN closed c ON c.seq = r.seq
+                        WHERE r.tbl = 'place'),
+              issued AS (SELECT subject AS direction, json_extract(details, '$.application') AS application,
+                                json_extract(details, '$.place_id') AS place, effective_at FROM journal
+                         WHERE kind = 'direction.issue')
+         SELECT DISTINCT i.direction, i.application, i.effective_at,
+           (SELECT count(*) FROM application w, application a WHERE a.number = i.application
+              AND w.queue_type = a.queue_type AND w.group_year = a.group_year
+              AND (w.registered_unix, w.number) < (a.registered_unix, a.number)
+              AND w.status IN ('queued', 'notified', 'stop_listed'))
+         FROM issued i JOIN freed f ON f.place = i.place
+         WHERE CAST(strftime('%s', i.effective_at) AS INTEGER)
+               BETWEEN CAST(strftime('%s', f.closes_at) AS INTEGER) AND CAST(strftime('%s', f.closes_at) AS INTEGER) + 3600
+         ORDER BY i.direction",
+    )?;
+    let quick: Vec<(String, String, String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (direction, application, at, ahead) in quick {
+        if ahead >= FAR_DOWN {
+            add(
+                "free_choice_far_down",
+                application,
+                format!(
+                    "direction {direction} at {at}, within an hour of the window's close; {ahead} ahead of it still wait"
+                ),
+            );
+        }
     }
     // Registrations whose time lies before their recording by more than backdate_minutes.
     for (number, times) in rows(

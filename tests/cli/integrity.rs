@@ -543,3 +543,39 @@ fn r_i1_an_unconfirmed_direction_that_expires_the_same_night_is_expired_and_move
     assert_eq!(after["status"], "stop_listed");
     assert_eq!(after["priority_class"], "general");
 }
+
+#[test]
+fn r_i4_a_free_choice_place_given_far_down_the_queue_within_the_hour_is_found() {
+    let mut env = city();
+    let numbers: Vec<String> = (0..12)
+        .map(|i| Kid::new(&format!("2022-0{}-1{}", 1 + i % 9, i % 10), 10 + i).register(&env))
+        .collect();
+    let place = publish(&env, "DS-001", "2022", 1)[0];
+    crate::place::offer(&env);
+    // The window closed at 20:00 untaken; at 20:30 the place goes to the last of twelve.
+    env.set_now("2026-03-16T20:30");
+    let last = numbers.last().unwrap();
+    let order: Vec<String> = env
+        .json(&[
+            "application",
+            "list",
+            "--queue-type",
+            "general",
+            "--group-year",
+            "2022",
+        ])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap().to_string())
+        .collect();
+    let far = order.last().unwrap_or(last).clone();
+    crate::place::issued(&env, &far, place);
+    let all = findings(&env);
+    let found = all
+        .iter()
+        .find(|f| f.0 == "free_choice_far_down")
+        .expect("free_choice_far_down");
+    assert_eq!(found.1, far, "{all:?}");
+    assert!(found.2.contains("11 ahead"), "{found:?}");
+}

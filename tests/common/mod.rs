@@ -42,13 +42,14 @@ pub static APPLICATION_COLUMNS: [&str; 14] = [
 pub const PLACES_HEADER: &str = "org_code,group_year,language,place_type,count,release_date";
 
 /// The counts of a sweep's summary, in the order of SPEC §9.
-pub const SWEEP_COUNTS: [&str; 6] = [
+pub const SWEEP_COUNTS: [&str; 7] = [
     "windows_closed",
     "directions_expired",
     "stop_listed",
     "removed_expired_twice",
     "stop_lists_ended",
     "removed_age_limit",
+    "benefits_unconfirmed",
 ];
 
 /// A figure of a suite, on stderr (cargo shows it with `--nocapture`, and with a failure).
