@@ -119,6 +119,7 @@ col-records_added = Records added
 col-registered_at = Registered
 col-release_date = Released
 col-removed = Removed
+col-benefits_unconfirmed = Benefits unconfirmed
 col-removed_age_limit = Removed at age limit
 col-removed_expired_twice = Removed after expiries
 col-preferences = Preferences

@@ -119,6 +119,7 @@ col-records_added = Қосылған жазбалар
 col-registered_at = Тіркелді
 col-release_date = Босайды
 col-removed = Шығарылды
+col-benefits_unconfirmed = Жеңілдіктер расталмады
 col-removed_age_limit = Жасы бойынша шығарылды
 col-removed_expired_twice = Мерзімдер өткен соң шығарылды
 col-preferences = Қалаулар

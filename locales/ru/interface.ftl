@@ -119,6 +119,7 @@ col-records_added = Добавлено записей
 col-registered_at = Зарегистрировано
 col-release_date = Освобождается
 col-removed = Снято
+col-benefits_unconfirmed = Льготы не подтверждены
 col-removed_age_limit = Снято по возрасту
 col-removed_expired_twice = Снято после истечений
 col-preferences = Предпочтения

@@ -23,7 +23,7 @@ fn sweep_at(env: &TestEnv, date: &str, now: &str) -> Value {
 }
 
 /// The six counts of a summary.
-fn counts(summary: &Value) -> [u64; 6] {
+fn counts(summary: &Value) -> [u64; 7] {
     SWEEP_COUNTS.map(|k| {
         summary[k]
             .as_u64()
@@ -135,7 +135,7 @@ fn r_s1_the_night_after_an_offer_round_closes_its_window() {
     env.set_now("2026-03-17T01:30");
     let summary = env.json(&["sweep", "--date", "2026-03-17"]);
     assert_eq!(summary["windows_closed"], 1, "{summary}");
-    assert_eq!(counts(&summary), [1, 0, 0, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [1, 0, 0, 0, 0, 0, 0], "{summary}");
     for (a, was) in apps[1..].iter().zip(&before) {
         let shown = app(&env, a);
         assert_eq!(shown["status"], "queued", "{shown}");
@@ -170,7 +170,7 @@ fn r_s2_a_direction_expires_the_night_after_its_last_valid_day_and_stop_lists_te
     let late = fork(&env);
 
     let summary = sweep(&env, "2026-03-27");
-    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0, 0], "{summary}");
     assert_eq!(direction(&env, &d)["status"], "expired");
     let verify = env.kezek(&["direction", "verify", &d]).code(3);
     assert!(
@@ -202,7 +202,7 @@ fn r_s2_a_direction_expires_the_night_after_its_last_valid_day_and_stop_lists_te
 
     // The same stop list when the sweep runs late, whichever night.
     let summary = sweep(&late, "2026-04-01");
-    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0, 0], "{summary}");
     let shown = app(&late, &apps[0]);
     assert_eq!(shown["status"], "stop_listed", "{shown}");
     assert_eq!(shown["stop_list_until"], "2026-04-09", "{shown}");
@@ -233,7 +233,7 @@ fn r_s2_the_second_expiry_removes_the_application() {
     assert_eq!(sweep(&env, "2026-04-17")["directions_expired"], 0);
 
     let summary = sweep(&env, "2026-04-18");
-    assert_eq!(counts(&summary), [0, 1, 0, 1, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 1, 0, 1, 0, 0, 0], "{summary}");
     let shown = app(&env, &apps[0]);
     assert_eq!(shown["status"], "removed", "{shown}");
     assert_eq!(shown["removed_reason"], "expired_twice", "{shown}");
@@ -277,7 +277,7 @@ fn r_s2_max_expirations_decides_when_an_application_is_removed() {
         .success();
     let summary = sweep(&env, "2026-04-18");
     // The window of 10 April closes too: no sweep ran since.
-    assert_eq!(counts(&summary), [1, 1, 1, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [1, 1, 1, 0, 0, 0, 0], "{summary}");
     let shown = app(&env, &apps[0]);
     assert_eq!(shown["status"], "stop_listed", "{shown}");
     assert_eq!(shown["expired_count"], 2, "{shown}");
@@ -291,7 +291,7 @@ fn r_s2_max_expirations_decides_when_an_application_is_removed() {
         .success();
     let (apps, _, _) = directed_on_monday(&mut strict);
     let summary = sweep(&strict, "2026-03-27");
-    assert_eq!(counts(&summary), [1, 1, 0, 1, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [1, 1, 0, 1, 0, 0, 0], "{summary}");
     assert_eq!(field(&strict, &apps[0], "removed_reason"), "expired_twice");
 }
 
@@ -315,7 +315,7 @@ fn r_s2_an_extended_direction_expires_after_its_new_last_day() {
     assert_eq!(sweep(&env, "2026-03-31")["directions_expired"], 0);
     assert_eq!(direction(&env, &d)["status"], "issued");
     let summary = sweep(&env, "2026-04-01");
-    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 1, 1, 0, 0, 0, 0], "{summary}");
     // 10 working days after Tuesday 31 March: 1, 2, 3, 6, 7, 8, 9, 10, 13, 14 April.
     assert_eq!(field(&env, &apps[0], "stop_list_until"), "2026-04-14");
 }
@@ -348,7 +348,7 @@ fn r_s2_an_expired_private_direction_frees_its_place_and_the_application_stays_o
     let d = number_of(&issued(&env, &a, place));
     assert_eq!(field(&env, &a, "removed_reason"), "private_direction");
     let summary = sweep(&env, "2026-03-27");
-    assert_eq!(counts(&summary), [0, 1, 0, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 1, 0, 0, 0, 0, 0], "{summary}");
     assert_eq!(direction(&env, &d)["status"], "expired");
     assert_eq!(place_status(&env, place), "free");
     let shown = app(&env, &a);
@@ -399,7 +399,7 @@ fn r_s3_the_stop_list_ends_after_its_last_day_at_the_original_position() {
     assert_eq!(app_status(&env, &apps[0]), "stop_listed");
 
     let summary = sweep(&env, "2026-04-10");
-    assert_eq!(counts(&summary), [0, 0, 0, 0, 1, 0], "{summary}");
+    assert_eq!(counts(&summary), [0, 0, 0, 0, 1, 0, 0], "{summary}");
     let shown = app(&env, &apps[0]);
     assert_eq!(shown["status"], "queued", "{shown}");
     assert_eq!(shown["stop_list_until"], Value::Null, "{shown}");
@@ -454,7 +454,7 @@ fn r_s4_a_child_leaves_the_queue_on_the_seventh_birthday_not_the_day_before() {
     assert_eq!(app_status(&env, &old), "queued");
 
     let summary = sweep(&env, "2026-06-10");
-    assert_eq!(counts(&summary), [0, 0, 0, 0, 0, 1], "{summary}");
+    assert_eq!(counts(&summary), [0, 0, 0, 0, 0, 1, 0], "{summary}");
     let shown = app(&env, &old);
     assert_eq!(shown["status"], "removed", "{shown}");
     assert_eq!(shown["removed_reason"], "age_limit", "{shown}");
@@ -465,7 +465,7 @@ fn r_s4_a_child_leaves_the_queue_on_the_seventh_birthday_not_the_day_before() {
     assert!(!kinds(&env, &young).contains(&"removed".to_string()));
 
     let next = sweep(&env, "2026-06-11");
-    assert_eq!(counts(&next), [0, 0, 0, 0, 0, 1], "{next}");
+    assert_eq!(counts(&next), [0, 0, 0, 0, 0, 1, 0], "{next}");
     assert_eq!(field(&env, &young, "removed_reason"), "age_limit");
     assert_eq!(app_status(&env, &later), "queued");
     assert_eq!(position(&env, &later), 1);
@@ -533,7 +533,7 @@ fn r_s5_a_sweep_of_many_expiries_writes_one_notice_per_family_and_channel() {
 
     let summary = sweep(&env, "2026-03-27");
     // The round's window closes too, with nobody left to tell: all 40 took their places.
-    assert_eq!(counts(&summary), [1, 40, 40, 0, 0, 0], "{summary}");
+    assert_eq!(counts(&summary), [1, 40, 40, 0, 0, 0, 0], "{summary}");
     let rows = outbox(&env);
     assert_eq!(rows.len(), 80, "{rows:#?}");
     let ids: Vec<i64> = rows
@@ -576,7 +576,7 @@ fn r_s5_the_sweep_notifies_each_family_in_its_language() {
     assert!(outbox(&env).is_empty());
 
     let summary = sweep(&env, "2026-03-27");
-    assert_eq!(counts(&summary), [1, 1, 1, 0, 0, 1], "{summary}");
+    assert_eq!(counts(&summary), [1, 1, 1, 0, 0, 1, 0], "{summary}");
     let rows = outbox(&env);
     // One notice each, by e-mail and SMS: the expiry with its stop list for one, the removal for the other.
     assert_eq!(rows.len(), 4, "{rows:#?}");
@@ -729,7 +729,7 @@ fn fortnight() -> (TestEnv, Cast) {
     issued(&env, &x, places[0]);
     // Valid until 2 March; stop-listed until the 10th working day after (9 March is off): 17 March.
     let s = sweep(&env, "2026-03-13");
-    assert_eq!(counts(&s), [1, 1, 1, 0, 0, 0], "{s}");
+    assert_eq!(counts(&s), [1, 1, 1, 0, 0, 0, 0], "{s}");
     assert_eq!(field(&env, &x, "stop_list_until"), "2026-03-17");
 
     env.set_now("2026-03-13T10:00");
@@ -774,7 +774,7 @@ const NIGHTS: [&str; 11] = [
 fn r_s6_a_second_run_for_the_same_day_changes_nothing() {
     let (env, _) = fortnight();
     let first = sweep(&env, "2026-03-27");
-    assert_eq!(counts(&first), [1, 2, 2, 0, 1, 1], "{first}");
+    assert_eq!(counts(&first), [1, 2, 2, 0, 1, 1, 0], "{first}");
     assert_eq!(first["already_swept_at"], Value::Null, "{first}");
     let before = env.snapshot();
     let events = env.count("SELECT count(*) FROM journal");
@@ -788,7 +788,7 @@ fn r_s6_a_second_run_for_the_same_day_changes_nothing() {
     assert_eq!(env.count("SELECT count(*) FROM journal"), events);
 
     let again = sweep_at(&env, "2026-03-27", "2026-03-27T03:00");
-    assert_eq!(counts(&again), [0; 6], "{again}");
+    assert_eq!(counts(&again), [0; 7], "{again}");
     assert_eq!(
         again["already_swept_at"], "2026-03-27T01:30:00+05:00",
         "{again}"
@@ -802,7 +802,7 @@ fn r_s6_one_catch_up_after_the_nauryz_nights_equals_the_nightly_sweeps() {
     let (nightly, cast) = fortnight();
     let catch_up = fork(&nightly);
 
-    let mut total = [0u64; 6];
+    let mut total = [0u64; 7];
     for night in NIGHTS {
         let s = sweep(&nightly, night);
         for (t, n) in total.iter_mut().zip(counts(&s)) {
@@ -811,7 +811,7 @@ fn r_s6_one_catch_up_after_the_nauryz_nights_equals_the_nightly_sweeps() {
     }
     let once = sweep(&catch_up, "2026-03-27");
     assert_eq!(counts(&once), total, "{once}");
-    assert_eq!(total, [1, 2, 2, 0, 1, 1]);
+    assert_eq!(total, [1, 2, 2, 0, 1, 1, 0]);
     assert_eq!(outcome(&catch_up), outcome(&nightly));
 
     // And what both did.
@@ -881,7 +881,7 @@ fn r_s7_the_summary_has_exactly_the_counts_of_each_action() {
     assert_eq!(keys, expected, "{summary}");
     assert_eq!(summary["date"], "2026-03-27", "{summary}");
     assert_eq!(summary["dry_run"], false, "{summary}");
-    assert_eq!(counts(&summary), [1, 2, 2, 0, 1, 1], "{summary}");
+    assert_eq!(counts(&summary), [1, 2, 2, 0, 1, 1, 0], "{summary}");
 
     // The table names every count too; a bad date is bad input, no officer a usage error; neither writes.
     let (env, _) = fortnight();
@@ -928,7 +928,7 @@ fn r_s7_dry_run_prints_the_same_counts_and_writes_nothing() {
 
     let real = sweep(&env, "2026-03-27");
     assert_eq!(counts(&real), counts(&dry), "{dry} {real}");
-    assert_eq!(counts(&real), [1, 2, 2, 0, 1, 1], "{real}");
+    assert_eq!(counts(&real), [1, 2, 2, 0, 1, 1, 0], "{real}");
     assert_ne!(env.snapshot(), before);
 }
 
@@ -1321,7 +1321,7 @@ fn stats_agree_with_the_tables_for_any_period_and_hold_no_personal_data() {
     env.kezek(&["place", "withdraw", &gone.to_string(), "--yes"])
         .success();
     let night = sweep(&env, "2026-03-27");
-    assert_eq!(counts(&night), [0, 1, 1, 0, 0, 1], "{night}");
+    assert_eq!(counts(&night), [0, 1, 1, 0, 0, 1, 0], "{night}");
     assert_eq!(app_status(&env, &x), "stop_listed");
     assert_eq!(field(&env, &aged, "removed_reason"), "age_limit");
     audit_ok(&env);
