@@ -9,3 +9,5 @@ CREATE TABLE attendance (
     UNIQUE (org, child_iin, month)
 );
 CREATE INDEX attendance_child ON attendance (child_iin, month);
+-- `kezek integrity` (R-I4) finds each reported child's enrollments there, departed or not.
+CREATE INDEX enrollment_child_org ON enrollment (child_iin, org);

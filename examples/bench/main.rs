@@ -1,6 +1,6 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public,allocate]`
+//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public,allocate,integrity]`
 //!
 //! `--ops` measures only the operations named; without `import` it starts from the database the last full run
 //! imported (kept as `target/bench-SIZE/imported.db`).
@@ -16,6 +16,7 @@ use std::time::Instant;
 use kezek::crypto::PrivateKey;
 
 mod choice;
+mod integrity;
 
 struct Args {
     size: u64,
@@ -690,6 +691,9 @@ fn main() {
 
     if a.wants("allocate") {
         choice::measure(&b, &db, a.runs, &mut ops);
+    }
+    if a.wants("integrity") {
+        integrity::measure(&b, &db, a.runs, &mut ops);
     }
 
     // The table.
