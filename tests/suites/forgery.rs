@@ -83,6 +83,7 @@ fn build() -> Forged {
     let day = issue_day();
     let mut city = City::builder()
         .setting("min_age_years", 0) // R-C6 has its own tests
+        .setting("benefit_confirm_working_days", 60) // R-I1 has its own tests: no benefit annulled here
         .in_process()
         .in_tmpfs()
         .officers(3)
