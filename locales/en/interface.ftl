@@ -33,6 +33,7 @@ col-date = Date
 col-default = Default
 col-delta = Change
 col-departed_on = Departed
+col-detail = Detail
 col-details = Details
 col-dir = Directory
 col-cycle = Cycle

@@ -33,6 +33,7 @@ col-date = Күні
 col-default = Әдепкі
 col-delta = Өзгеріс
 col-departed_on = Шықты
+col-detail = Мәлімет
 col-details = Толығырақ
 col-dir = Каталог
 col-cycle = Цикл

@@ -33,6 +33,7 @@ col-date = Дата
 col-default = По умолчанию
 col-delta = Изменение
 col-departed_on = Выбыл
+col-detail = Сведения
 col-details = Подробности
 col-dir = Каталог
 col-cycle = Цикл

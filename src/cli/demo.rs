@@ -55,6 +55,12 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     let choice = demo.choice_day(last_day)?;
     show_choice(ctx, &choice, last_day)?;
+    let findings = demo.controls(last_day)?;
+    paragraph(
+        ctx,
+        &tr!("cli-demo-integrity", count = findings.len() as i64),
+    );
+    ctx.out.list(&findings)?;
 
     let published = demo.publish()?;
     paragraph(

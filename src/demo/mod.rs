@@ -3,6 +3,7 @@
 //! day by day (`month`). Each step returns what it did; `cli::demo` shows it.
 
 mod choice;
+mod controls;
 mod month;
 
 use std::path::{Path, PathBuf};
@@ -207,14 +208,19 @@ impl Demo {
 
     /// One file through the import pipeline, as `kezek ... import` takes it.
     fn import<I: Importer>(&mut self, name: &str, bytes: Vec<u8>) -> Result<ImportReport> {
+        let now = self.now.clone();
+        self.import_at::<I>(&now, name, bytes)
+    }
+
+    /// `import` at another time of the demo.
+    fn import_at<I: Importer>(
+        &mut self,
+        now: &Now,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<ImportReport> {
         let mut csv = I::from_bytes(name, bytes)?;
-        import::run::<I>(
-            &mut self.db,
-            &self.actor,
-            &self.now,
-            &mut csv,
-            Options::commit(),
-        )
+        import::run::<I>(&mut self.db, &self.actor, now, &mut csv, Options::commit())
     }
 
     /// The city as imported: organizations by district, the year's calendar, the queues and the head of the
