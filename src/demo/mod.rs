@@ -208,7 +208,7 @@ impl Demo {
 
     /// One file through the import pipeline, as `kezek ... import` takes it.
     fn import<I: Importer>(&mut self, name: &str, bytes: Vec<u8>) -> Result<ImportReport> {
-        let now = self.now.clone();
+        let now = self.now;
         self.import_at::<I>(&now, name, bytes)
     }
 
