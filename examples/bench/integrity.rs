@@ -55,7 +55,12 @@ pub(super) fn measure(b: &Bench, db: &Path, runs: usize, ops: &mut Vec<Op>) {
     seed(db, &template);
     let k = median(
         (0..runs)
-            .map(|_| timed(b.kezek_with_rss(&template).args(["integrity", "--format", "csv"])))
+            .map(|_| {
+                timed(
+                    b.kezek_with_rss(&template)
+                        .args(["integrity", "--format", "csv"]),
+                )
+            })
             .map(|(t, rss)| {
                 if let Some(mb) = rss {
                     println!("integrity: peak RSS {mb:.0} MB");
