@@ -299,27 +299,6 @@ fn the_verifier_s_own_tests_pass() {
     );
 }
 
-/// A general queue of a city of imported applications (registrations at the tests' pinned clock would be
-/// back-dated by R-V5's measure): its group year and numbers in queue order.
-fn imported_queue(env: &TestEnv) -> (i64, Vec<String>) {
-    let rows = env.json(&[
-        "application",
-        "list",
-        "--queue-type",
-        "general",
-        "--status",
-        "queued",
-    ]);
-    let rows = rows.as_array().unwrap();
-    let year = rows[0]["group_year"].as_i64().unwrap();
-    let queue = rows
-        .iter()
-        .filter(|r| r["group_year"] == year)
-        .map(|r| r["number"].as_str().unwrap().to_string())
-        .collect();
-    (year, queue)
-}
-
 /// R-C2, R-V5: preferences changed outside kezek before an allocation (an insider moving a child to a better
 /// kindergarten) are caught by the verifier too, which replays the run from the published preferences.
 #[test]
@@ -327,11 +306,7 @@ fn the_verifier_refuses_an_allocation_that_is_not_serial_dictatorship() {
     if !have("python3") {
         return;
     }
-    let env = City::builder()
-        .applications(Applications::Examples(40))
-        .build()
-        .env;
-    let (year, queue) = imported_queue(&env);
+    let (env, year, queue) = crate::choice::imported_city();
     let (a, b) = (queue[0].as_str(), queue[1].as_str());
     env.kezek(&["application", "prefer", a, "DS-001"]).success();
     env.kezek(&["application", "prefer", b, "DS-002"]).success();
