@@ -171,7 +171,7 @@ impl PrivateKey {
                 ),
             ));
         }
-        let text = fs::read_to_string(path).map_err(unreadable)?;
+        let text = crate::input::read_small("--key", path)?;
         PrivateKey::from_pem(&format!("--key {shown}"), &text)
     }
 

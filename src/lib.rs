@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod faults;
 pub mod generate;
+pub mod input;
 pub mod lang;
 pub mod public_check;
 pub mod publish;

@@ -20,8 +20,6 @@ cli-application-prompt-consent = Consent to process the child's data (egov or wr
 
 ## audit
 
-cli-audit-file-missing = { $flag }: file { $path }
-cli-audit-file-unreadable = { $flag }: cannot read { $path }: { $error }
 cli-audit-trust-needs-key = --trust: give the first officer's public key (PEM) to check a publication
 cli-audit-passed-over = note: the offer round at seq { $seq } passed over { $count } queued application(s) ahead of the last it notified, as it declared (R-D5: the child attends an organization; R-C6: under min_age_years); `--format json` lists them
 cli-audit-later-import = warning: application import at seq { $seq } after the first: { $rows } rows, { $backdated } back-dated more than { $minutes } minutes (R-V5)
@@ -115,8 +113,6 @@ cli-officer-wrote-keys = wrote { $private } (private, mode 0600) and { $public }
 cli-officer-rotated = officer { $id } now signs with key { $fingerprint }
 cli-officer-deactivate-confirm = Deactivate officer '{ $id }'?
 cli-officer-deactivated = officer { $id } deactivated
-cli-officer-key-missing = --public-key: file { $path }
-cli-officer-key-unreadable = --public-key: cannot read { $path }: { $error }
 
 ## output
 

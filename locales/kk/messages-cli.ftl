@@ -20,8 +20,6 @@ cli-application-prompt-consent = Баланың дербес деректері�
 
 ## audit
 
-cli-audit-file-missing = { $flag }: { $path } файлы
-cli-audit-file-unreadable = { $flag }: { $path } оқылмады: { $error }
 cli-audit-trust-needs-key = `--trust`: жарияланымды тексеру үшін бірінші қызметкердің ашық кілтін (PEM) көрсетіңіз
 cli-audit-passed-over = ескерту: { $seq } оқиғасындағы ұсыныс раунды соңғы хабарланғанның алдында кезекте тұрған { $count } өтінішті өзі жариялағандай өткізіп жіберді (R-D5: бала ұйымға барады; R-C6: бала `min_age_years` жасқа толмаған); тізімі — `--format json` ішінде
 cli-audit-later-import = назар аударыңыз: { $seq } оқиғасындағы өтініштер импорты біріншісінен кейін: { $rows } жол, оның { $backdated } жолы { $minutes } минуттан артық бұрынғы күнмен жазылған (R-V5)
@@ -137,8 +135,6 @@ cli-officer-wrote-keys = { $private } (жабық, рұқсаттары 0600) ж
 cli-officer-rotated = { $id } қызметкері енді { $fingerprint } кілтімен қол қояды
 cli-officer-deactivate-confirm = '{ $id }' қызметкерін өшіру керек пе?
 cli-officer-deactivated = { $id } қызметкері өшірілді
-cli-officer-key-missing = `--public-key`: { $path } файлы
-cli-officer-key-unreadable = `--public-key`: { $path } оқылмады: { $error }
 
 ## output
 

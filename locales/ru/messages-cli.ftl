@@ -24,8 +24,6 @@ cli-application-prompt-consent = Согласие на обработку пер
 
 ## audit
 
-cli-audit-file-missing = { $flag }: файл { $path }
-cli-audit-file-unreadable = { $flag }: не удаётся прочитать { $path }: { $error }
 cli-audit-trust-needs-key = `--trust`: для проверки публикации укажите открытый ключ первого сотрудника (PEM)
 cli-audit-passed-over = примечание: раунд предложений в событии { $seq } пропустил заявлений, стоявших в очереди впереди последнего уведомлённого: { $count }, как он и объявил (R-D5: ребёнок уже посещает организацию; R-C6: ребёнок младше `min_age_years`); список — в `--format json`
 cli-audit-later-import = предупреждение: импорт заявлений в событии { $seq } после первого: { $rows ->
@@ -233,8 +231,6 @@ cli-officer-wrote-keys = записаны { $private } (закрытый, пра
 cli-officer-rotated = сотрудник { $id } теперь подписывает ключом { $fingerprint }
 cli-officer-deactivate-confirm = Отключить сотрудника '{ $id }'?
 cli-officer-deactivated = сотрудник { $id } отключён
-cli-officer-key-missing = `--public-key`: файл { $path }
-cli-officer-key-unreadable = `--public-key`: не удаётся прочитать { $path }: { $error }
 
 ## output
 

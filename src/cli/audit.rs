@@ -84,21 +84,7 @@ pub struct Anchors {
 impl Anchors {
     /// The published head and the anchor, read from their files.
     pub fn load(&self) -> Result<(Option<SignedHead>, Option<Anchor>)> {
-        let read = |flag: &str, path: &PathBuf| {
-            std::fs::read_to_string(path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::NotFound(tr!(
-                    "cli-audit-file-missing",
-                    flag = flag.to_string(),
-                    path = path.display().to_string()
-                )),
-                _ => Error::bad(tr!(
-                    "cli-audit-file-unreadable",
-                    flag = flag.to_string(),
-                    path = path.display().to_string(),
-                    error = e.to_string()
-                )),
-            })
-        };
+        let read = |flag: &str, path: &PathBuf| crate::input::read_small(flag, path);
         let head = match &self.head {
             Some(path) => Some(SignedHead::parse("--head", &read("--head", path)?)?),
             None => None,

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use super::Ctx;
 use crate::crypto::{PrivateKey, PublicKey, MAX_BITS, MIN_BITS};
 use crate::domain::officer::NewOfficer;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{officers, Acting, Mode};
 use crate::tr;
 
@@ -148,16 +148,6 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
 
 /// The public key file of `--public-key`.
 fn read_public_key(path: &std::path::Path) -> Result<PublicKey> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(tr!(
-            "cli-officer-key-missing",
-            path = path.display().to_string()
-        )),
-        _ => Error::bad(tr!(
-            "cli-officer-key-unreadable",
-            path = path.display().to_string(),
-            error = e.to_string()
-        )),
-    })?;
+    let text = crate::input::read_small("--public-key", path)?;
     PublicKey::from_pem("--public-key", &text)
 }

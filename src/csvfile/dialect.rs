@@ -1,7 +1,6 @@
 //! How a CSV file is written (`csvfile`): its separator, told from the header row, and its encoding, UTF-8 or
 //! Windows-1251 (as Excel in Kazakhstan saves it), told while the file is digested; a UTF-16 file is refused.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -69,7 +68,7 @@ pub fn digest_file(path: &Path) -> Result<(u64, String)> {
 pub(super) fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
     use sha2::Digest;
     let name = path.display().to_string();
-    let mut file = File::open(path).map_err(|e| open_error(&name, e))?;
+    let mut file = crate::input::LineBound::new(crate::input::open_regular(&name, path)?);
     let mut hasher = sha2::Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut len = 0u64;
@@ -79,7 +78,9 @@ pub(super) fn digest_file_utf8(path: &Path) -> Result<(u64, String, bool)> {
     let mut decided = false;
     let mut cp1251 = true;
     loop {
-        let n = file.read(&mut buf).map_err(|e| open_error(&name, e))?;
+        let n = file.read(&mut buf).map_err(|e| {
+            crate::input::line_too_long(&name, &e).unwrap_or_else(|| open_error(&name, e))
+        })?;
         if n == 0 {
             break;
         }

@@ -13,6 +13,7 @@ mod demo;
 mod direction;
 mod district;
 mod global;
+mod input;
 mod integrity;
 mod interface;
 mod lang;
