@@ -191,20 +191,7 @@ fn r_c2_allocation_is_serial_dictatorship_in_queue_order() {
     publish(&env, "DS-001", "2022", 2);
     publish(&env, "DS-002", "2022", 2);
     publish(&env, "PS-001", "2022", 1);
-    let order: Vec<String> = env
-        .json(&[
-            "application",
-            "list",
-            "--queue-type",
-            "general",
-            "--group-year",
-            "2022",
-        ])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_str().unwrap().to_string())
-        .collect();
+    let order = queue_order(&env, "2022");
     let places = HashMap::from([
         ("DS-001".to_string(), 2),
         ("DS-002".to_string(), 2),
@@ -350,6 +337,23 @@ fn r_c5_a_sibling_must_be_of_the_same_applicant_born_within_31_days() {
     args.extend(["--sibling".to_string(), a.clone()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     refused(&env, &args, 3, "R-C5");
+}
+
+/// The numbers of the general queue of `year`, in queue order, as `application list` gives them.
+pub(crate) fn queue_order(env: &TestEnv, year: &str) -> Vec<String> {
+    env.json(&[
+        "application",
+        "list",
+        "--queue-type",
+        "general",
+        "--group-year",
+        year,
+    ])
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|r| r["number"].as_str().unwrap().to_string())
+    .collect()
 }
 
 /// A city of imported applications (a registration at the tests' pinned clock would be back-dated by R-V5's

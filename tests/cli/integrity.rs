@@ -555,20 +555,7 @@ fn r_i4_a_free_choice_place_given_far_down_the_queue_within_the_hour_is_found() 
     // The window closed at 20:00 untaken; at 20:30 the place goes to the last of twelve.
     env.set_now("2026-03-16T20:30");
     let last = numbers.last().unwrap();
-    let order: Vec<String> = env
-        .json(&[
-            "application",
-            "list",
-            "--queue-type",
-            "general",
-            "--group-year",
-            "2022",
-        ])
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["number"].as_str().unwrap().to_string())
-        .collect();
+    let order = crate::choice::queue_order(&env, "2022");
     let far = order.last().unwrap_or(last).clone();
     crate::place::issued(&env, &far, place);
     let all = findings(&env);

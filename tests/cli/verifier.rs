@@ -28,6 +28,21 @@ pub(crate) fn have(program: &str) -> bool {
     found
 }
 
+/// Runs a Python script beside the verifier (its functions importable), which must succeed.
+fn python_script(script: &str) {
+    let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args(["-c", script])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Runs the verifier: (exit code, stdout, stderr).
 pub(crate) fn verify(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new("python3")
@@ -406,17 +421,7 @@ for i, (applications, pools, expected) in enumerate(cases):
     got = sd(applications, pools)
     assert got == expected, f"case {i}: {got} != {expected}"
 "#;
-    let out = Command::new("python3")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .args(["-c", cases])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python_script(cases);
 }
 
 /// The verifier's Top Trading Cycles on the hand cases of `src/domain/exchange.rs`.
@@ -456,17 +461,7 @@ for i, (participants, expected) in enumerate(cases):
     got = ttc(participants)
     assert got == expected, f"case {i}: {got} != {expected}"
 "#;
-    let out = Command::new("python3")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .args(["-c", cases])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python_script(cases);
 }
 
 /// R-C4, R-V5: the demo's month ends with an exchange of two enrolled children's places; the verifier replays
@@ -587,15 +582,5 @@ v = state()
 v.apply(exchange([("A", 2), ("B", 1)], (("A", 1), ("B", 2), ("C", 9))), 5)
 assert v.failures == ["seq 5: the exchange names place 9, which the log never published (R-C4, R-V5)"], v.failures
 "#;
-    let out = Command::new("python3")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .args(["-c", script])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/verifier"))
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python_script(script);
 }
