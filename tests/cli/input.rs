@@ -18,44 +18,33 @@ fn quick(env: &TestEnv, args: &[&str], code: i32, needle: &str) {
     assert_eq!(env.snapshot(), before, "{args:?} changed the database");
 }
 
+/// `officer add` of officer `x` with the public key file `key`.
+fn officer_add(key: &str) -> Vec<&str> {
+    vec![
+        "officer",
+        "add",
+        "--id",
+        "x",
+        "--name",
+        "X Y",
+        "--district",
+        "Алмалинский",
+        "--public-key",
+        key,
+    ]
+}
+
 #[test]
 fn devices_directories_and_oversized_key_files_are_refused_at_once() {
     let env = TestEnv::with_officer();
     let (_, public) = env.keygen("other");
     let public = public.to_str().unwrap().to_string();
-    quick(
-        &env,
-        &[
-            "officer",
-            "add",
-            "--id",
-            "x",
-            "--name",
-            "X Y",
-            "--district",
-            "Алмалинский",
-            "--public-key",
-            "/dev/zero",
-        ],
-        65,
-        "/dev/zero",
-    );
+    quick(&env, &officer_add("/dev/zero"), 65, "/dev/zero");
     let big = env.path("big.pem");
     std::fs::write(&big, vec![b'A'; 200_000]).unwrap();
     quick(
         &env,
-        &[
-            "officer",
-            "add",
-            "--id",
-            "x",
-            "--name",
-            "X Y",
-            "--district",
-            "Алмалинский",
-            "--public-key",
-            big.to_str().unwrap(),
-        ],
+        &officer_add(big.to_str().unwrap()),
         65,
         "--public-key",
     );

@@ -23,6 +23,24 @@ fn publish_assert(
     ])
 }
 
+/// `org capacity ORG --group-year YEAR --places N`.
+fn capacity(
+    env: &crate::common::env::TestEnv,
+    org: &str,
+    year: &str,
+    places: &str,
+) -> assert_cmd::assert::Assert {
+    env.kezek(&[
+        "org",
+        "capacity",
+        org,
+        "--group-year",
+        year,
+        "--places",
+        places,
+    ])
+}
+
 #[test]
 fn r_i2_publishing_beyond_capacity_less_enrolled_and_open_places_is_refused() {
     let env = city();
@@ -67,16 +85,7 @@ fn r_i2_publishing_beyond_capacity_less_enrolled_and_open_places_is_refused() {
     publish(&env, "DS-001", "2022", 2);
     publish_assert(&env, "DS-001", "2022", "1").code(3);
     // Raising the capacity makes room.
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-001",
-        "--group-year",
-        "2022",
-        "--places",
-        "7",
-    ])
-    .success();
+    capacity(&env, "DS-001", "2022", "7").success();
     publish(&env, "DS-001", "2022", 1);
     env.kezek(&["audit", "verify"]).success();
 }
@@ -105,26 +114,8 @@ fn r_i2_capacities_import_all_or_nothing_and_bad_values_are_refused() {
         .success();
     publish(&env, "DS-001", "2022", 1);
     publish_assert(&env, "DS-001", "2022", "1").code(3);
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-404",
-        "--group-year",
-        "2022",
-        "--places",
-        "3",
-    ])
-    .code(4);
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-001",
-        "--group-year",
-        "20x2",
-        "--places",
-        "3",
-    ])
-    .code(65);
+    capacity(&env, "DS-404", "2022", "3").code(4);
+    capacity(&env, "DS-001", "20x2", "3").code(65);
 }
 
 /// R-I3: a month's attendance, all or nothing: an unknown organization, a bad IIN, a month in the future, more
@@ -237,16 +228,7 @@ fn r_i4_a_clean_city_reports_nothing() {
             .success();
         enrolled.push(number.clone());
     }
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-001",
-        "--group-year",
-        &year,
-        "--places",
-        "2",
-    ])
-    .success();
+    capacity(&env, "DS-001", &year, "2").success();
     let mut csv = String::from("org_code,child_iin,month,days_present\n");
     for number in &enrolled {
         let iin: String = env
@@ -280,26 +262,8 @@ fn r_i4_double_enrollment_over_capacity_and_places_held_back_are_found() {
         rusqlite::params![kid.iin, place],
     )
     .unwrap();
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-001",
-        "--group-year",
-        "2022",
-        "--places",
-        "0",
-    ])
-    .success();
-    env.kezek(&[
-        "org",
-        "capacity",
-        "DS-003",
-        "--group-year",
-        "2021",
-        "--places",
-        "10",
-    ])
-    .success();
+    capacity(&env, "DS-001", "2022", "0").success();
+    capacity(&env, "DS-003", "2021", "10").success();
     publish(&env, "DS-003", "2021", 2);
     let all = findings(&env);
     let double = all
