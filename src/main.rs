@@ -15,7 +15,11 @@ fn main() {
     kezek::lang::set(lang);
     let parsed = help::localized(kezek::Cli::command(), lang)
         .try_get_matches_from(&args)
-        .and_then(|matches| kezek::Cli::from_arg_matches(&matches));
+        .and_then(|matches| {
+            let mut cli = kezek::Cli::from_arg_matches(&matches)?;
+            cli.path = kezek::cli::command_path(&matches);
+            Ok(cli)
+        });
     let cli = match parsed {
         Ok(cli) => cli,
         // --help and --version go to stdout as clap prints them; they echo nothing typed.

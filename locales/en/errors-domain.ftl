@@ -137,6 +137,10 @@ err-trust-deactivate-unknown = R-A7: journal event { $seq } deactivates unknown 
 err-trust-head-unknown = R-A7: signed head { $seq } names officer '{ $officer }', whom the journal never registered
 err-trust-head-deactivated = R-A7: signed head { $seq } is signed by officer '{ $officer }', who was deactivated before it
 err-trust-head-untrusted = R-A7: signed head { $seq } is signed by officer '{ $officer }' with key { $fingerprint }, registered at journal event { $registered } and never covered by a head of another trusted officer
+err-trust-role-unknown = R-R3: journal event { $seq } sets the role of unknown officer '{ $officer }'
+err-trust-acted-unknown = R-R3: journal event { $seq } ({ $kind }) names officer '{ $officer }', whom the journal never registered
+err-trust-role-refused = R-R3: journal event { $seq } ({ $kind }) was made by officer '{ $officer }', whose role at that point ({ $role }, district { $district }) does not allow it
+err-trust-kind-unknown = R-R3: journal event { $seq } is of kind '{ $kind }', which no kezek command writes
 
 ## Keys (crypto.rs)
 
@@ -184,3 +188,17 @@ err-input-not-regular = { $what }: { $path } is not a regular file (a device, a 
 err-input-too-big = { $what }: { $path } is larger than { $max } bytes, more than any key or head
 err-input-not-text = { $what }: { $path } is not text (UTF-8)
 err-input-line-too-long = { $name }: line { $line } is longer than { $max } bytes; nothing was read past it
+
+## Roles and scopes (role.rs)
+
+err-role-unknown = { $field }: '{ $value }' is not a role: admin, officer, kindergarten or service
+err-role-refused = officer '{ $officer }' (role { $role }) may not run `kezek { $command }`: { $why }
+err-role-needs = it needs the role { $roles } (kezek officer roles)
+err-role-city-wide = a round over the whole city needs an officer of district `*`, and theirs is { $district }
+err-role-other-district = it reaches district { $district }, and theirs is { $own }
+err-role-other-org = it reaches organization { $org }, and theirs is { $own }
+err-role-kindergarten-org = --org: a kindergarten account names its organization (--org CODE)
+err-role-org-only-kindergarten = --org: only a kindergarten account names an organization, not one of role { $role }
+err-role-org-outside = --org: organization { $org } is in district { $org_district }, not in the officer's district { $district }
+err-role-no-org = organization { $org }
+err-role-city-wide-officer = --district: only an officer of role officer may have the district `*` (the whole city), not one of role { $role }

@@ -241,6 +241,9 @@ ui-man-extra = NOTES
 ui-man-version = VERSION
 ui-man-exit-status = EXIT STATUS
 ui-man-examples = EXAMPLES
+ui-man-role = ROLE
+ui-man-role-needs = Run by an officer of role { $roles } (R-R1); it reaches { $reach }. Any other role is refused before anything changes (exit 3).
+ui-man-role-none = Needs no officer: it changes no record of the city (R-R2).
 ui-man-exit-codes =
     0 done (and for a check: all is well)
     1 unexpected error (SQLite, input/output)

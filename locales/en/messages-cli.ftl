@@ -111,6 +111,12 @@ cli-notify-waiting = { $count } notifications waiting (not marked)
 cli-officer-generating = generating an RSA-{ $bits } key pair...
 cli-officer-wrote-keys = wrote { $private } (private, mode 0600) and { $public } (public)
 cli-officer-rotated = officer { $id } now signs with key { $fingerprint }
+cli-officer-role-set = officer { $id } now has the role { $role }
+cli-officer-role-required = --role: name the new officer's role: admin, officer, kindergarten or service (kezek officer roles)
+cli-officer-reach-administration = the city's administration
+cli-officer-reach-city = the whole city
+cli-officer-reach-district = the officer's district
+cli-officer-reach-org = an organization of the officer's district, or the kindergarten's own
 cli-officer-deactivate-confirm = Deactivate officer '{ $id }'?
 cli-officer-deactivated = officer { $id } deactivated
 

@@ -135,6 +135,10 @@ err-trust-deactivate-unknown = R-A7: { $seq } журнал оқиғасы бел
 err-trust-head-unknown = R-A7: қол қойылған { $seq } басы журнал ешқашан тіркемеген '{ $officer }' қызметкерін атайды
 err-trust-head-deactivated = R-A7: қол қойылған { $seq } басына '{ $officer }' қызметкері қол қойған, ол бұған дейін өшірілген
 err-trust-head-untrusted = R-A7: қол қойылған { $seq } басына '{ $officer }' қызметкері { $fingerprint } кілтімен қол қойған; бұл кілт { $registered } журнал оқиғасында тіркелген және оны басқа сенімді қызметкердің басы ешқашан растамаған
+err-trust-role-unknown = R-R3: журналдың { $seq } оқиғасы белгісіз қызметкердің '{ $officer }' рөлін өзгертеді
+err-trust-acted-unknown = R-R3: журналдың { $seq } оқиғасы ({ $kind }) журнал тіркемеген қызметкерді '{ $officer }' атайды
+err-trust-role-refused = R-R3: журналдың { $seq } оқиғасын ({ $kind }) қызметкер '{ $officer }' жасаған, ал оның сол кездегі рөлі ({ $role }, аудан { $district }) бұған рұқсат бермейді
+err-trust-kind-unknown = R-R3: журналдың { $seq } оқиғасының түрі '{ $kind }', оны `kezek` командаларының ешқайсысы жазбайды
 
 ## Кілттер (crypto.rs)
 
@@ -184,3 +188,17 @@ err-input-not-regular = { $what }: { $path } — кәдімгі файл еме�
 err-input-too-big = { $what }: { $path } файлы { $max } байттан үлкен — кез келген кілттен немесе журнал басынан үлкен
 err-input-not-text = { $what }: { $path } файлы мәтін емес (UTF-8)
 err-input-line-too-long = { $name }: { $line } жол { $max } байттан ұзын; файл одан әрі оқылмады
+
+## Рөлдер мен аймақтар (role.rs)
+
+err-role-unknown = { $field }: '{ $value }' — мұндай рөл жоқ: `admin`, `officer`, `kindergarten` немесе `service`
+err-role-refused = қызметкер '{ $officer }' (рөлі { $role }) `kezek { $command }` орындай алмайды: { $why }
+err-role-needs = { $roles } рөлі керек (`kezek officer roles`)
+err-role-city-wide = бүкіл қаланы қамтитын айналым `*` ауданының қызметкерін талап етеді, ал оның ауданы { $district }
+err-role-other-district = команда { $district } ауданын қозғайды, ал оның ауданы — { $own }
+err-role-other-org = команда { $org } ұйымын қозғайды, ал оның ұйымы — { $own }
+err-role-kindergarten-org = `--org`: балабақша тіркелгісі өз ұйымын атайды (`--org CODE`)
+err-role-org-only-kindergarten = `--org`: ұйымды тек балабақша тіркелгісі атайды, { $role } рөлі емес
+err-role-org-outside = `--org`: { $org } ұйымы { $org_district } ауданында, қызметкердің { $district } ауданында емес
+err-role-no-org = { $org } ұйымы
+err-role-city-wide-officer = `--district`: `*` ауданы (бүкіл қала) тек `officer` рөлінде болады, { $role } рөлінде емес

@@ -133,6 +133,12 @@ cli-notify-waiting = { $count } хабарлама жіберуді күтуде
 cli-officer-generating = RSA-{ $bits } кілттер жұбы жасалуда...
 cli-officer-wrote-keys = { $private } (жабық, рұқсаттары 0600) және { $public } (ашық) жазылды
 cli-officer-rotated = { $id } қызметкері енді { $fingerprint } кілтімен қол қояды
+cli-officer-role-set = { $id } қызметкерінің рөлі енді { $role }
+cli-officer-role-required = `--role`: жаңа қызметкердің рөлін атаңыз: `admin`, `officer`, `kindergarten` немесе `service` (`kezek officer roles`)
+cli-officer-reach-administration = қаланы басқару
+cli-officer-reach-city = бүкіл қала
+cli-officer-reach-district = қызметкердің ауданы
+cli-officer-reach-org = қызметкер ауданының ұйымы немесе өз балабақшасы
 cli-officer-deactivate-confirm = '{ $id }' қызметкерін өшіру керек пе?
 cli-officer-deactivated = { $id } қызметкері өшірілді
 

@@ -170,6 +170,10 @@ err-trust-deactivate-unknown = R-A7: событие журнала { $seq } от
 err-trust-head-unknown = R-A7: подписанная голова { $seq } называет сотрудника '{ $officer }', которого журнал не регистрировал
 err-trust-head-deactivated = R-A7: подписанная голова { $seq } подписана сотрудником '{ $officer }', отключённым до неё
 err-trust-head-untrusted = R-A7: подписанная голова { $seq } подписана сотрудником '{ $officer }' ключом { $fingerprint }, который зарегистрирован в событии журнала { $registered } и не заверен головой другого доверенного сотрудника
+err-trust-role-unknown = R-R3: событие журнала { $seq } меняет роль неизвестного сотрудника '{ $officer }'
+err-trust-acted-unknown = R-R3: событие журнала { $seq } ({ $kind }) называет сотрудника '{ $officer }', которого журнал не регистрировал
+err-trust-role-refused = R-R3: событие журнала { $seq } ({ $kind }) сделал сотрудник '{ $officer }', чья роль в тот момент ({ $role }, район { $district }) этого не разрешает
+err-trust-kind-unknown = R-R3: событие журнала { $seq } вида '{ $kind }', которого не пишет ни одна команда `kezek`
 
 ## Ключи (crypto.rs)
 
@@ -221,3 +225,17 @@ err-input-not-regular = { $what }: { $path } — не обычный файл (�
 err-input-too-big = { $what }: файл { $path } больше { $max } байт — больше любого ключа или головы журнала
 err-input-not-text = { $what }: файл { $path } — не текст (UTF-8)
 err-input-line-too-long = { $name }: строка { $line } длиннее { $max } байт; дальше файл не читался
+
+## Роли и области (role.rs)
+
+err-role-unknown = { $field }: '{ $value }' — нет такой роли: `admin`, `officer`, `kindergarten` или `service`
+err-role-refused = сотруднику '{ $officer }' (роль { $role }) нельзя выполнять `kezek { $command }`: { $why }
+err-role-needs = нужна роль { $roles } (`kezek officer roles`)
+err-role-city-wide = обход всего города требует сотрудника с районом `*`, а у него район { $district }
+err-role-other-district = команда затрагивает район { $district }, а его район — { $own }
+err-role-other-org = команда затрагивает организацию { $org }, а его организация — { $own }
+err-role-kindergarten-org = `--org`: учётная запись детского сада называет свою организацию (`--org CODE`)
+err-role-org-only-kindergarten = `--org`: организацию называет только учётная запись детского сада, а не роль { $role }
+err-role-org-outside = `--org`: организация { $org } находится в районе { $org_district }, а не в районе сотрудника { $district }
+err-role-no-org = организация { $org }
+err-role-city-wide-officer = `--district`: район `*` (весь город) бывает только у роли `officer`, а не у роли { $role }

@@ -229,6 +229,12 @@ cli-notify-waiting = { $count ->
 cli-officer-generating = создаётся пара ключей RSA-{ $bits }...
 cli-officer-wrote-keys = записаны { $private } (закрытый, права 0600) и { $public } (открытый)
 cli-officer-rotated = сотрудник { $id } теперь подписывает ключом { $fingerprint }
+cli-officer-role-set = у сотрудника { $id } теперь роль { $role }
+cli-officer-role-required = `--role`: назовите роль нового сотрудника: `admin`, `officer`, `kindergarten` или `service` (`kezek officer roles`)
+cli-officer-reach-administration = управление городом
+cli-officer-reach-city = весь город
+cli-officer-reach-district = район сотрудника
+cli-officer-reach-org = организация района сотрудника или свой детский сад
 cli-officer-deactivate-confirm = Отключить сотрудника '{ $id }'?
 cli-officer-deactivated = сотрудник { $id } отключён
 

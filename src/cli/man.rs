@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Command, CommandFactory};
 
 use super::{help, Cli, Ctx};
+use crate::domain::role;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::tr_in;
@@ -96,6 +97,10 @@ fn page(cmd: &Command, name: &str, lang: Lang) -> std::io::Result<String> {
     for line in tr_in!(lang, "ui-man-exit-codes").lines() {
         text.push_str(&format!("{}\n.br\n", roff_text(line)));
     }
+    if cmd.get_subcommands().next().is_none() && name != "kezek" {
+        text.push_str(&format!(".SH {}\n", tr_in!(lang, "ui-man-role")));
+        text.push_str(&format!("{}\n", roff_text(&role_of(name, lang))));
+    }
     if let Some((_, lines)) = EXAMPLES.iter().find(|(path, _)| *path == name) {
         text.push_str(&format!(".SH {}\n.nf\n", tr_in!(lang, "ui-man-examples")));
         for line in *lines {
@@ -104,6 +109,33 @@ fn page(cmd: &Command, name: &str, lang: Lang) -> std::io::Result<String> {
         text.push_str(".fi\n");
     }
     Ok(text)
+}
+
+/// Who may run the command of page `name` (R-R1), from the one table of roles.
+fn role_of(name: &str, lang: Lang) -> String {
+    let command = name.trim_start_matches("kezek-").replace('-', " ");
+    match role::COMMANDS
+        .iter()
+        .find(|c| c.command.replace('-', " ") == command)
+    {
+        Some(rule) => tr_in!(
+            lang,
+            "ui-man-role-needs",
+            roles = role::roles_of(rule),
+            reach = tr_in!(lang, reach_id(rule.reach))
+        ),
+        None => tr_in!(lang, "ui-man-role-none"),
+    }
+}
+
+/// The message id naming what a command reaches.
+pub fn reach_id(reach: role::Reach) -> &'static str {
+    match reach {
+        role::Reach::Administration => "cli-officer-reach-administration",
+        role::Reach::City => "cli-officer-reach-city",
+        role::Reach::District => "cli-officer-reach-district",
+        role::Reach::Org => "cli-officer-reach-org",
+    }
 }
 
 /// A section heading of clap_mangen in `lang` (headings of our own, already translated, pass as they are).

@@ -68,6 +68,21 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+    /// The command as typed, without flags (`direction issue`), from `command_path`: what the acting officer's
+    /// role must allow (R-R2).
+    #[arg(skip)]
+    pub path: String,
+}
+
+/// The command as typed, subcommand names only (`direction issue`), of parsed `matches`.
+pub fn command_path(matches: &clap::ArgMatches) -> String {
+    let mut names = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        names.push(name);
+        m = sub;
+    }
+    names.join(" ")
 }
 
 /// The global flags (SPEC §9), each with its environment variable.
@@ -271,6 +286,8 @@ fn ctx_lang_flag(global: &Global) -> Option<Lang> {
 /// What every handler gets: the global flags, the time, the renderer.
 pub struct Ctx {
     pub global: Global,
+    /// The command as typed (`direction issue`).
+    pub path: String,
     pub now: Now,
     pub out: Output,
 }
@@ -311,6 +328,7 @@ impl Ctx {
         Ok(Actor {
             acting: Acting::Officer(id),
             key: self.key()?,
+            command: self.path.clone(),
         })
     }
 
@@ -342,6 +360,7 @@ impl Ctx {
             None => Ok(Actor {
                 acting: Acting::FirstOfficer(new_id.to_string()),
                 key: self.key()?,
+                command: self.path.clone(),
             }),
         }
     }
@@ -369,6 +388,7 @@ pub fn run(mut cli: Cli) -> Result<()> {
     };
     let ctx = Ctx {
         global: cli.global,
+        path: cli.path,
         now,
         out,
     };

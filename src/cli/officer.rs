@@ -5,7 +5,8 @@ use clap::Subcommand;
 use super::Ctx;
 use crate::crypto::{PrivateKey, PublicKey, MAX_BITS, MIN_BITS};
 use crate::domain::officer::NewOfficer;
-use crate::error::Result;
+use crate::domain::role::{self, Role};
+use crate::error::{Error, Result};
 use crate::store::{officers, Acting, Mode};
 use crate::tr;
 
@@ -38,13 +39,47 @@ pub enum OfficerCommand {
         /// The officer's full name
         #[arg(long)]
         name: String,
-        /// The officer's district (one of `kezek district list`)
+        /// The officer's district (one of `kezek district list`; `*` for an officer who acts for the whole city)
         #[arg(long)]
         district: String,
         /// The officer's public key file (PEM, SubjectPublicKeyInfo, RSA of 2048 bits or more)
         #[arg(long, value_name = "FILE")]
         public_key: PathBuf,
+        /// The officer's role (R-R1): admin, officer, kindergarten or service; required but for the first
+        /// officer, who is an admin
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// The organization of a kindergarten account, in the officer's district
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
     },
+    /// Change an officer's role (R-R1, R-R3)
+    #[command(
+        long_about = "Change an officer's role and, for a kindergarten account, its organization (R-R1). The \
+        change is journaled and public, and trusted only when a head of an admin covers it (R-R3). The last \
+        active admin keeps the role. Roles: admin (officers, roles, settings, calendar, districts, \
+        organizations, purge, and everything else), officer (applications, places, rounds, directions of the \
+        organizations of their district; district `*` for the whole city), kindergarten (enrollment, departure \
+        and attendance of one organization, --org CODE), service (the sweep, the offer and allocation rounds)."
+    )]
+    SetRole {
+        /// The officer whose role changes
+        id: String,
+        /// The new role: admin, officer, kindergarten or service
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// The organization of a kindergarten account, in the officer's district
+        #[arg(long, value_name = "CODE")]
+        org: Option<String>,
+    },
+    /// Print what each role may run: the table of R-R1
+    #[command(
+        long_about = "Print, for every command that changes data, the roles that may run it and what it \
+        reaches: the city's administration, the whole city (an officer needs the district `*`), a district (an \
+        officer of that district) or an organization (an officer of its district, or its kindergarten account). \
+        Commands that only read need no officer. Reads only."
+    )]
+    Roles,
     /// Give an officer a new key (R-A7); another officer runs it
     #[command(
         long_about = "Give an officer a new public key, for a key that was lost or may have leaked (R-A7). \
@@ -96,13 +131,21 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             name,
             district,
             public_key,
+            role,
+            org,
         } => {
-            let officer = NewOfficer::check(&id, &name, &district)?;
             let key = read_public_key(&public_key)?;
             let mut db = ctx.open()?;
             // The very first officer acts as themselves, whatever KEZEK_OFFICER says (a cron line or a
             // profile may set it before anyone exists).
             let first = officers::list(&db)?.is_empty();
+            let role = match role {
+                Some(role) => Role::parse("--role", &role)?,
+                None if first => Role::Admin,
+                None => return Err(Error::usage(tr!("cli-officer-role-required"))),
+            };
+            let officer =
+                NewOfficer::check(&id, &name, &district)?.with_role(role, org.as_deref())?;
             let actor = ctx.actor_or_first(&officer.id, first)?;
             let first_key = match (&actor.acting, &actor.key) {
                 (Acting::FirstOfficer(_), Some(k)) => Some(k.public().clone()),
@@ -129,6 +172,17 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
             ));
             Ok(())
         }
+        OfficerCommand::SetRole { id, role, org } => {
+            let role = Role::parse("--role", &role)?;
+            let standing = ctx.change(|c| officers::set_role(c, &id, role, org.as_deref()))?;
+            ctx.out.status(&tr!(
+                "cli-officer-role-set",
+                id = id.clone(),
+                role = standing.role.as_str()
+            ));
+            Ok(())
+        }
+        OfficerCommand::Roles => ctx.out.list(&role_table()),
         OfficerCommand::List => {
             let db = ctx.open()?;
             ctx.out.list(&officers::list(&db)?)
@@ -150,4 +204,24 @@ pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
 fn read_public_key(path: &std::path::Path) -> Result<PublicKey> {
     let text = crate::input::read_small("--public-key", path)?;
     PublicKey::from_pem("--public-key", &text)
+}
+
+/// One line of `officer roles`.
+#[derive(Debug, Default, serde::Serialize)]
+struct RoleLine {
+    command: String,
+    roles: String,
+    reaches: String,
+}
+
+/// The table of R-R1, one line per changing command.
+fn role_table() -> Vec<RoleLine> {
+    role::COMMANDS
+        .iter()
+        .map(|c| RoleLine {
+            command: format!("kezek {}", c.command),
+            roles: role::roles_of(c),
+            reaches: tr!(super::man::reach_id(c.reach)),
+        })
+        .collect()
 }

@@ -141,6 +141,7 @@ impl NewDemo {
         let first = Actor {
             acting: Acting::FirstOfficer(officer.id.clone()),
             key: Some(key),
+            command: String::new(),
         };
         db.change(&first, &now, Mode::Commit, |c| {
             officers::add(c, &officer, &public, Some(&public))
@@ -148,6 +149,7 @@ impl NewDemo {
         let actor = Actor {
             acting: Acting::Officer(officer.id.clone()),
             key: first.key,
+            command: String::new(),
         };
         Ok(Demo {
             db,

@@ -25,6 +25,7 @@ pub mod preference;
 pub mod public;
 pub mod queue;
 pub mod record;
+pub mod role;
 pub mod settings;
 pub mod sweep;
 pub mod time;

@@ -58,7 +58,7 @@ pub fn visibility(table: &str) -> Visibility {
             "valid_until",
             "extended",
         ]),
-        "officer" => Visibility::Only(&["id", "district", "public_key", "active"]),
+        "officer" => Visibility::Only(&["id", "district", "public_key", "active", "role", "org"]),
         "org" | "calendar_day" | "setting" | "category" | "district" | "offer_round"
         | "sweep_run" | "allocation_run" | "exchange_run" => Visibility::Whole,
         _ => Visibility::KeyOnly,

@@ -12,16 +12,32 @@
 
 use std::collections::HashMap;
 
+use super::role::{Role, Standing};
 use crate::tr;
 
 /// What the journal says about officers and heads, in seq order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fact<'a> {
-    /// `officer.add` at `seq`: `officer` registered with the key `fingerprint`.
+    /// `officer.add` at `seq`: `officer` registered with the key `fingerprint`, in `standing` (an officer
+    /// registered before roles existed is an `admin`).
     Registered {
         seq: i64,
         officer: &'a str,
         fingerprint: &'a str,
+        standing: Standing,
+    },
+    /// `officer.set_role` at `seq`: `officer`'s role and organization are these from here on (R-R3).
+    RoleSet {
+        seq: i64,
+        officer: &'a str,
+        role: Role,
+        org: Option<&'a str>,
+    },
+    /// An event of `kind` made by `officer` at `seq`: their role then must allow it (R-R3).
+    Acted {
+        seq: i64,
+        officer: &'a str,
+        kind: &'a str,
     },
     /// `officer.rotate_key` at `seq`: `officer`'s key is `fingerprint` from here on.
     Rotated {
@@ -51,6 +67,7 @@ struct Officer {
     /// Every key the officer has had, oldest first; the last is the current one.
     keys: Vec<Key>,
     active: bool,
+    standing: Option<Standing>,
 }
 
 /// The trust chain being walked through the journal.
@@ -76,6 +93,7 @@ impl TrustChain {
                 seq,
                 officer,
                 fingerprint,
+                ref standing,
             } => {
                 if self.officers.contains_key(officer) {
                     return Err(Refusal(tr!(
@@ -107,6 +125,7 @@ impl TrustChain {
                             trusted: first,
                         }],
                         active: true,
+                        standing: Some(standing.clone()),
                     },
                 );
                 Ok(None)
@@ -141,7 +160,61 @@ impl TrustChain {
                 o.active = false;
                 Ok(None)
             }
+            Fact::RoleSet {
+                seq,
+                officer,
+                role,
+                org,
+            } => {
+                let standing = self
+                    .officers
+                    .get_mut(officer)
+                    .and_then(|o| o.standing.as_mut())
+                    .ok_or_else(|| {
+                        Refusal(tr!(
+                            "err-trust-role-unknown",
+                            seq = seq,
+                            officer = officer.to_string()
+                        ))
+                    })?;
+                standing.role = role;
+                standing.org = org.map(str::to_string);
+                Ok(None)
+            }
+            Fact::Acted { seq, officer, kind } => self.acted(seq, officer, kind).map(|_| None),
             Fact::Head { seq, officer } => self.head(seq, officer).map(Some),
+        }
+    }
+
+    /// An event by `officer`: their role at `seq` must allow its kind (R-R3).
+    fn acted(&self, seq: i64, officer: &str, kind: &str) -> Result<(), Refusal> {
+        let standing = self
+            .officers
+            .get(officer)
+            .and_then(|o| o.standing.as_ref())
+            .ok_or_else(|| {
+                Refusal(tr!(
+                    "err-trust-acted-unknown",
+                    seq = seq,
+                    officer = officer.to_string(),
+                    kind = kind.to_string()
+                ))
+            })?;
+        match standing.may_write(kind) {
+            Some(true) => Ok(()),
+            Some(false) => Err(Refusal(tr!(
+                "err-trust-role-refused",
+                seq = seq,
+                kind = kind.to_string(),
+                officer = officer.to_string(),
+                role = standing.role.as_str(),
+                district = standing.district.clone()
+            ))),
+            None => Err(Refusal(tr!(
+                "err-trust-kind-unknown",
+                seq = seq,
+                kind = kind.to_string()
+            ))),
         }
     }
 
@@ -172,7 +245,10 @@ impl TrustChain {
         }
         let fingerprint = key.fingerprint.clone();
         // This head covers every event up to `seq`: the keys of other officers registered so far are now vouched
-        // for by a trusted signer.
+        // for by a trusted signer, when that signer is an `admin` (R-R3).
+        if o.standing.as_ref().is_some_and(|s| s.role != Role::Admin) {
+            return Ok(fingerprint);
+        }
         for (id, other) in self.officers.iter_mut() {
             if id == signer {
                 continue;
@@ -216,11 +292,20 @@ impl TrustChain {
 mod tests {
     use super::*;
 
+    fn admin() -> Standing {
+        Standing {
+            role: Role::Admin,
+            district: "Алмалинский".into(),
+            org: None,
+        }
+    }
+
     fn reg<'a>(seq: i64, officer: &'a str, fingerprint: &'a str) -> Fact<'a> {
         Fact::Registered {
             seq,
             officer,
             fingerprint,
+            standing: admin(),
         }
     }
 
@@ -329,5 +414,86 @@ mod tests {
             .0
             .contains("not the trusted anchor A"));
         assert!(walk(Some("X"), &facts).is_ok());
+    }
+
+    #[test]
+    fn r_r3_an_event_outside_its_officer_s_role_at_that_seq_is_refused() {
+        let service = Standing {
+            role: Role::Service,
+            ..admin()
+        };
+        let mut facts = vec![
+            reg(1, "ivanova", "A"),
+            Fact::Acted {
+                seq: 1,
+                officer: "ivanova",
+                kind: "officer.add",
+            },
+            head(1, "ivanova"),
+            Fact::Registered {
+                seq: 2,
+                officer: "night",
+                fingerprint: "N",
+                standing: service.clone(),
+            },
+            head(2, "ivanova"),
+            Fact::Acted {
+                seq: 3,
+                officer: "night",
+                kind: "sweep.run",
+            },
+            head(3, "night"),
+        ];
+        assert!(walk(None, &facts).is_ok());
+        // The service account's role widened behind kezek's back does not change what the journal says.
+        facts.push(Fact::Acted {
+            seq: 4,
+            officer: "night",
+            kind: "settings.set",
+        });
+        let e = walk(None, &facts).unwrap_err();
+        assert!(e.0.starts_with("R-R3: journal event 4"), "{e:?}");
+        assert!(e.0.contains("service"), "{e:?}");
+        // Once an admin's event makes it an admin, it may.
+        facts.insert(
+            7,
+            Fact::RoleSet {
+                seq: 4,
+                officer: "night",
+                role: Role::Admin,
+                org: None,
+            },
+        );
+        assert!(walk(None, &facts).is_ok());
+        facts.push(Fact::Acted {
+            seq: 5,
+            officer: "night",
+            kind: "made.up",
+        });
+        assert!(walk(None, &facts).unwrap_err().0.contains("made.up"));
+    }
+
+    #[test]
+    fn r_r3_only_an_admin_s_head_vouches_for_a_new_key() {
+        let service = Standing {
+            role: Role::Service,
+            ..admin()
+        };
+        let facts = [
+            reg(1, "ivanova", "A"),
+            head(1, "ivanova"),
+            Fact::Registered {
+                seq: 2,
+                officer: "night",
+                fingerprint: "N",
+                standing: service,
+            },
+            head(2, "ivanova"),
+            reg(3, "sock", "S"),
+            head(3, "night"),
+            head(4, "sock"),
+        ];
+        let e = walk(None, &facts).unwrap_err();
+        assert!(e.0.contains("'sock'"), "{e:?}");
     }
 }

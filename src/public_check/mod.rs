@@ -17,6 +17,7 @@ use crate::crypto::{self, PublicKey};
 use crate::domain::canonical::is_canonical;
 use crate::domain::merkle::{leaf_hash, Frontier};
 use crate::domain::record::{table_of, ApplicationRow, Record, Row};
+use crate::domain::role::Standing;
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::audit::SignedHead;
@@ -318,6 +319,45 @@ impl Replay<'_> {
         let kind = record.kind.as_ref();
         let subject = record.subject.as_ref();
         let refused = |r: crate::domain::trust::Refusal| bad(format!("{at}: {}", r.0));
+        // The officer row this record leaves behind: its role, district and organization (R-R1); none before
+        // roles existed, whose officers are admins.
+        let officer_row = || -> Result<Option<Standing>> {
+            let Some(raw) = record.rows.iter().find(|r| table_of(r) == Some("officer")) else {
+                return Ok(None);
+            };
+            let row = Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
+            let (role, district, org) =
+                (row.field("role"), row.field("district"), row.field("org"));
+            Standing::recorded(
+                role.as_str(),
+                district.as_str().unwrap_or_default(),
+                org.as_str(),
+            )
+            .map(Some)
+            .ok_or_else(|| {
+                bad(format!(
+                    "{at}: {}",
+                    tr!(
+                        "err-audit-bad-role",
+                        seq = seq,
+                        kind = kind.to_string(),
+                        role = role.to_string()
+                    )
+                ))
+            })
+        };
+        // A role change is judged by the role its officer had before it (R-R3).
+        let acted = |chain: &mut TrustChain| -> Result<()> {
+            if let Some(officer) = record.officer.as_deref() {
+                chain
+                    .take(&Fact::Acted { seq, officer, kind })
+                    .map_err(refused)?;
+            }
+            Ok(())
+        };
+        if kind == "officer.set_role" {
+            acted(chain)?;
+        }
         match kind {
             "officer.add" | "officer.rotate_key" => {
                 let (officer, key) = keys
@@ -336,6 +376,11 @@ impl Replay<'_> {
                         seq,
                         officer: subject,
                         fingerprint: &fingerprint,
+                        standing: officer_row()?.unwrap_or(Standing {
+                            role: crate::domain::role::Role::Admin,
+                            district: String::new(),
+                            org: None,
+                        }),
                     }
                 } else {
                     Fact::Rotated {
@@ -346,6 +391,22 @@ impl Replay<'_> {
                 };
                 chain.take(&fact).map_err(refused)?;
             }
+            "officer.set_role" => {
+                let standing = officer_row()?.ok_or_else(|| {
+                    bad(format!(
+                        "{at}: {}",
+                        tr!("err-public-no-officer-row", seq = seq)
+                    ))
+                })?;
+                chain
+                    .take(&Fact::RoleSet {
+                        seq,
+                        officer: subject,
+                        role: standing.role,
+                        org: standing.org.as_deref(),
+                    })
+                    .map_err(refused)?;
+            }
             "officer.deactivate" => {
                 chain
                     .take(&Fact::Deactivated {
@@ -355,6 +416,9 @@ impl Replay<'_> {
                     .map_err(refused)?;
             }
             _ => {}
+        }
+        if kind != "officer.set_role" {
+            acted(chain)?;
         }
         // The acting officer signed a head covering this event (R-A5): it must be trusted and active here.
         if let Some(officer) = record.officer.as_deref() {

@@ -1,13 +1,15 @@
 //! One changing command: who acts (`Actor`), whether it is kept (`Mode`), and the open `Change` through which
 //! the command writes its rows and journals them, ending with the actor's signature over the chain head.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension, ToSql, Transaction};
 
 use super::access::{Access, Token};
 use super::journal::{self, Checkpoint, EventWriter, StateTable};
 use crate::crypto::{PrivateKey, PublicKey};
+use crate::domain::role::{Role, Standing, CITY_WIDE};
 use crate::domain::time::{format_moment, Now};
 use crate::error::{Error, Result};
 use crate::tr;
@@ -19,10 +21,12 @@ pub enum Acting {
     FirstOfficer(String),
 }
 
-/// The acting officer and the key that signs the command's chain head (R-A5).
+/// The acting officer, the key that signs the command's chain head (R-A5), and the command as typed
+/// (`direction issue`), which their role must allow (R-R2).
 pub struct Actor {
     pub acting: Acting,
     pub key: Option<PrivateKey>,
+    pub command: String,
 }
 
 impl Actor {
@@ -61,24 +65,30 @@ impl Access for Change<'_> {
 pub struct Change<'c> {
     tx: Transaction<'c>,
     officer: String,
+    standing: Standing,
+    command: String,
+    /// The district of each organization a scope check has looked up.
+    org_districts: RefCell<HashMap<String, Option<String>>>,
     now: Now,
     paused: Cell<bool>,
 }
 
 impl<'c> Change<'c> {
     /// Starts a change after checking the actor (R-A2): a known, active officer whose key is the registered
-    /// one; or, when no officer exists yet, the first officer.
+    /// one, and whose role allows the command (R-R2); or, when no officer exists yet, the first officer, an
+    /// `admin`.
     pub(super) fn begin(tx: Transaction<'c>, actor: &Actor, now: &Now) -> Result<Change<'c>> {
-        match &actor.acting {
+        let standing = match &actor.acting {
             Acting::Officer(id) => {
-                let row: Option<(String, bool)> = tx
+                type Row = (String, bool, Option<String>, String, Option<String>);
+                let row: Option<Row> = tx
                     .query_row(
-                        "SELECT public_key, active FROM officer WHERE id = ?1",
+                        "SELECT public_key, active, role, district, org FROM officer WHERE id = ?1",
                         [id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
                     )
                     .optional()?;
-                let Some((public_pem, active)) = row else {
+                let Some((public_pem, active, role, district, org)) = row else {
                     return Err(Error::refused(
                         "R-A2",
                         tr!("err-officers-unknown", id = id.to_string()),
@@ -99,6 +109,14 @@ impl<'c> Change<'c> {
                         ));
                     }
                 }
+                let standing = Standing {
+                    // An officer registered before roles existed is an admin (migration 0012).
+                    role: role.map_or(Ok(Role::Admin), |r| Role::parse("officer.role", &r))?,
+                    district,
+                    org,
+                };
+                standing.may_run(id, &actor.command)?;
+                standing
             }
             Acting::FirstOfficer(_) => {
                 let officers: i64 =
@@ -106,14 +124,76 @@ impl<'c> Change<'c> {
                 if officers > 0 {
                     return Err(Error::refused("R-A2", tr!("err-officers-name-actor")));
                 }
+                Standing {
+                    role: Role::Admin,
+                    district: CITY_WIDE.to_string(),
+                    org: None,
+                }
             }
-        }
+        };
         Ok(Change {
             tx,
             officer: actor.officer_id().to_string(),
+            standing,
+            command: actor.command.clone(),
+            org_districts: RefCell::new(HashMap::new()),
             now: *now,
             paused: Cell::new(false),
         })
+    }
+
+    /// The acting officer's role and scope.
+    pub fn standing(&self) -> &Standing {
+        &self.standing
+    }
+
+    /// The command as typed.
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    /// Whether the acting officer may reach a record of `district` (R-R1, R-R2): an application's.
+    pub fn may_reach_district(&self, district: &str) -> Result<()> {
+        self.standing
+            .may_reach_district(&self.officer, &self.command, district)
+    }
+
+    /// Whether the acting officer may reach a record of organization `org` (R-R1, R-R2): its places, its
+    /// directions, its attendance. An organization that does not exist is left to the command to report.
+    pub fn may_reach_org(&self, org: &str) -> Result<()> {
+        let scoped = match self.standing.role {
+            Role::Kindergarten => true,
+            Role::Officer => self.standing.district != CITY_WIDE,
+            Role::Admin | Role::Service => false,
+        };
+        if !scoped {
+            return Ok(());
+        }
+        let mut cache = self.org_districts.borrow_mut();
+        let district = match cache.get(org) {
+            Some(d) => d.clone(),
+            None => {
+                let d: Option<String> = self
+                    .tx
+                    .query_row("SELECT district FROM org WHERE code = ?1", [org], |r| {
+                        r.get(0)
+                    })
+                    .optional()?;
+                cache.insert(org.to_string(), d.clone());
+                d
+            }
+        };
+        match district {
+            Some(d) => self
+                .standing
+                .may_reach_org(&self.officer, &self.command, org, &d),
+            // Unknown to the city: the command's own check names it; a kindergarten account still may not.
+            None if self.standing.role == Role::Kindergarten => {
+                self.standing
+                    .may_reach_org(&self.officer, &self.command, org, "")
+            }
+            None => Ok(()),
+        }
     }
 
     /// The transaction, for the store's own reads and writes.

@@ -134,6 +134,7 @@ pub(in crate::store) fn insert(
     event: &mut EventWriter,
     batch: &NewPlaces,
 ) -> Result<Vec<i64>> {
+    change.may_reach_org(&batch.org)?;
     let tx = change.tx();
     // R-I2: never beyond the organization's capacity less its enrolled children and open places.
     super::capacity::check(tx, &batch.org, batch.group_year, i64::from(batch.count))?;
@@ -244,6 +245,7 @@ pub fn get(db: &impl Access, id: i64) -> Result<PlaceRow> {
 /// `place withdraw` (R-P6): only while nobody holds the place.
 pub fn withdraw(change: &Change, id: i64) -> Result<()> {
     let place = get(change.tx(), id)?;
+    change.may_reach_org(&place.org)?;
     let status = PlaceStatus::parse("status", &place.status)?;
     if !status.can_withdraw() {
         return Err(Error::refused(

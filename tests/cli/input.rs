@@ -29,6 +29,8 @@ fn officer_add(key: &str) -> Vec<&str> {
         "X Y",
         "--district",
         "Алмалинский",
+        "--role",
+        "officer",
         "--public-key",
         key,
     ]
@@ -71,6 +73,8 @@ fn devices_directories_and_oversized_key_files_are_refused_at_once() {
         "X Y",
         "--district",
         "Алмалинский",
+        "--role",
+        "officer",
         "--public-key",
         &public,
     ])

@@ -22,6 +22,7 @@ mod officer;
 mod org;
 mod place;
 mod public;
+mod roles;
 mod settings;
 mod sweep;
 mod tour;

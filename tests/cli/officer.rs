@@ -136,6 +136,8 @@ fn r_a2_once_an_officer_exists_adding_another_needs_an_acting_officer() {
             "С",
             "--district",
             "Д",
+            "--role",
+            "officer",
             "--public-key",
         ])
         .arg(&public)
@@ -252,6 +254,8 @@ fn officer_add_checks_its_fields_and_key() {
                 "С",
                 "--district",
                 "Медеуский",
+                "--role",
+                "officer",
                 "--public-key",
             ])
             .arg(public)

@@ -113,6 +113,8 @@ fn register_behind_kezek(env: &TestEnv, temp_key: &std::path::Path, public: &std
             "Нарушитель",
             "--district",
             "Медеуский",
+            "--role",
+            "admin",
         ])
         .arg("--public-key")
         .arg(public)

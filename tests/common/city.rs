@@ -76,7 +76,7 @@ pub fn officer_add(id: &str, public: &Path, key: Option<&Path>) -> Vec<String> {
     let o = roster(id);
     let mut args: Vec<String> = ["officer", "add", "--id", o.id, "--name", o.name]
         .into_iter()
-        .chain(["--district", o.district, "--public-key"])
+        .chain(["--district", o.district, "--role", "admin", "--public-key"])
         .map(String::from)
         .collect();
     args.push(public.display().to_string());
@@ -474,6 +474,7 @@ impl CityBuilder {
         let first = Actor {
             acting: Acting::FirstOfficer(OFFICERS[0].id.into()),
             key: Some(fixture_key(OFFICERS[0].id)),
+            command: String::new(),
         };
         let public = first.key.as_ref().expect("a key").public().clone();
         let officer = new_officer(&OFFICERS[0]);
@@ -651,6 +652,7 @@ pub fn actors(n: usize) -> Vec<Actor> {
         .map(|o| Actor {
             acting: Acting::Officer(o.id.into()),
             key: Some(fixture_key(o.id)),
+            command: String::new(),
         })
         .collect()
 }

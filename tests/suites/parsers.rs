@@ -1008,6 +1008,7 @@ impl Session {
             actor: Actor {
                 acting: Acting::Officer("ivanova".into()),
                 key: Some(fixture_key("ivanova")),
+                command: String::new(),
             },
             _env: city.env,
         }

@@ -1256,7 +1256,7 @@ fn build_city() -> City {
     }
     let (_, sadykov_pub) = r.env.key("sadykov");
     let add_sadykov = cli(
-        "officer add --id sadykov --name {} --district Медеуский --public-key {}",
+        "officer add --id sadykov --name {} --district Медеуский --role officer --public-key {}",
         &["Садыков Ерлан", &sadykov_pub.display().to_string()],
     );
     r.fail(add_sadykov, "text", 65);
@@ -1917,6 +1917,13 @@ fn build_city() -> City {
         "text",
         3,
     );
+    // Roles (R-R1): the table; a role changed, a bad role, a kindergarten without its organization.
+    r.all("officer roles", Scope::Nobody);
+    r.ok("officer set-role omarova --role service", "table");
+    r.ok("officer set-role omarova --role admin", "json");
+    r.fail("officer set-role omarova --role root", "csv", 2);
+    r.fail("officer set-role omarova --role kindergarten", "text", 2);
+    r.fail("officer set-role nobody --role officer", "table", 4);
     // Officers: deactivation asks, then works; an inactive officer changes nothing (R-A2).
     r.fail("officer deactivate omarova", "table", 2);
     r.ok("officer deactivate omarova --yes", "json");

@@ -131,6 +131,7 @@ pub(in crate::store) fn apply(
 pub fn prefer(change: &Change, number: &str, codes: &[String]) -> Result<Option<String>> {
     let tx = change.tx();
     let app = get(tx, number)?;
+    change.may_reach_district(&app.district)?;
     if !app.status().is_waiting() || app.status() == Status::Directed {
         return Err(Error::refused(
             "R-C1",

@@ -226,6 +226,7 @@ pub fn register_with(
         classes.get(c).copied()
     })?;
     crate::store::districts::check(change, "district", &app.district)?;
+    change.may_reach_district(&app.district)?;
     if let Some(existing) = active_number(change.tx(), &app.child_iin, app.queue_type)? {
         return Err(duplicate(&existing, &app.child_iin, app.queue_type));
     }
@@ -288,6 +289,7 @@ pub fn set_category(
 ) -> Result<(String, String)> {
     let tx = change.tx();
     let app = get(tx, number)?;
+    change.may_reach_district(&app.district)?;
     require_waiting(&app, "R-Q8", "err-applications-waiting-category")?;
     let today = change.now().today();
     let new_docs = docs
@@ -343,6 +345,7 @@ pub fn set_category(
 pub fn withdraw(change: &Change, number: &str, reason: &str) -> Result<()> {
     let tx = change.tx();
     let app = get(tx, number)?;
+    change.may_reach_district(&app.district)?;
     require_waiting(&app, "R-Q8", "err-applications-waiting-withdraw")?;
     tx.execute(
         "UPDATE application SET status = 'removed', removed_reason = 'withdrawn', stop_list_until = NULL,

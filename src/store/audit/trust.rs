@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::head::SignedHead;
 use crate::crypto::PublicKey;
+use crate::domain::role::Standing;
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
 use crate::store::journal::EventFields;
@@ -61,52 +62,105 @@ impl Officers {
         }
     }
 
-    /// Takes one (verified) event of the chain.
+    /// Takes one (verified) event of the chain: the officer facts it states, and that its officer's role at
+    /// this seq allows its kind (R-R3).
     pub(super) fn event(&mut self, seq: i64, e: &EventFields) -> Result<()> {
         if let Some(officer) = &e.officer {
             if !self.span.iter().any(|(o, _)| o == officer) {
                 self.span.push((officer.clone(), seq));
             }
         }
-        let fact = match e.kind.as_str() {
-            "officer.add" | "officer.rotate_key" | "officer.deactivate" => {
-                let details: serde_json::Value =
-                    serde_json::from_str(&e.details).unwrap_or_default();
-                for pem in ["public_key", "previous_public_key"] {
-                    if let Some(pem) = details.get(pem).and_then(|v| v.as_str()) {
-                        let key = PublicKey::from_pem("public_key", pem).map_err(|_| {
-                            Error::Tampered(tr!(
-                                "err-audit-bad-key",
-                                seq = seq,
-                                kind = e.kind.clone(),
-                                key = pem.to_string()
-                            ))
-                        })?;
-                        self.keys.insert(key.fingerprint(), key);
-                    }
-                }
-                let fingerprint = details
-                    .get("fingerprint")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                (e.kind.clone(), fingerprint)
+        let kind = e.kind.as_str();
+        // A role change is judged by the role its officer had before it; every other event after the facts it
+        // states (the first officer's own registration makes them the admin who registers themselves).
+        if kind == "officer.set_role" {
+            self.acted(seq, e)?;
+        }
+        if kind.starts_with("officer.") {
+            self.officer_event(seq, e)?;
+        }
+        if kind != "officer.set_role" {
+            self.acted(seq, e)?;
+        }
+        Ok(())
+    }
+
+    fn acted(&mut self, seq: i64, e: &EventFields) -> Result<()> {
+        match &e.officer {
+            Some(officer) => self
+                .chain
+                .take(&Fact::Acted {
+                    seq,
+                    officer,
+                    kind: &e.kind,
+                })
+                .map(|_| ())
+                .map_err(|r| Error::Tampered(r.0)),
+            None => Ok(()),
+        }
+    }
+
+    /// The facts of an `officer.*` event, from its details.
+    fn officer_event(&mut self, seq: i64, e: &EventFields) -> Result<()> {
+        let details: serde_json::Value = serde_json::from_str(&e.details).unwrap_or_default();
+        let text = |name: &str| details.get(name).and_then(|v| v.as_str());
+        for pem in ["public_key", "previous_public_key"] {
+            if let Some(pem) = text(pem) {
+                let key = PublicKey::from_pem("public_key", pem).map_err(|_| {
+                    Error::Tampered(tr!(
+                        "err-audit-bad-key",
+                        seq = seq,
+                        kind = e.kind.clone(),
+                        key = pem.to_string()
+                    ))
+                })?;
+                self.keys.insert(key.fingerprint(), key);
             }
-            _ => return Ok(()),
-        };
+        }
         let officer = e.subject.as_str();
-        let result = match fact.0.as_str() {
-            "officer.add" => self.chain.take(&Fact::Registered {
-                seq,
-                officer,
-                fingerprint: &fact.1,
-            }),
+        let fingerprint = text("fingerprint").unwrap_or_default();
+        let bad_role = || {
+            Error::Tampered(tr!(
+                "err-audit-bad-role",
+                seq = seq,
+                kind = e.kind.clone(),
+                role = text("role").unwrap_or_default().to_string()
+            ))
+        };
+        let result = match e.kind.as_str() {
+            "officer.add" => {
+                let standing = Standing::recorded(
+                    text("role"),
+                    text("district").unwrap_or_default(),
+                    text("org"),
+                )
+                .ok_or_else(bad_role)?;
+                self.chain.take(&Fact::Registered {
+                    seq,
+                    officer,
+                    fingerprint,
+                    standing,
+                })
+            }
             "officer.rotate_key" => self.chain.take(&Fact::Rotated {
                 seq,
                 officer,
-                fingerprint: &fact.1,
+                fingerprint,
             }),
-            _ => self.chain.take(&Fact::Deactivated { seq, officer }),
+            "officer.set_role" => {
+                let role = Standing::recorded(text("role"), "", None)
+                    .filter(|_| text("role").is_some())
+                    .ok_or_else(bad_role)?
+                    .role;
+                self.chain.take(&Fact::RoleSet {
+                    seq,
+                    officer,
+                    role,
+                    org: text("org"),
+                })
+            }
+            "officer.deactivate" => self.chain.take(&Fact::Deactivated { seq, officer }),
+            _ => return Ok(()),
         };
         result.map(|_| ()).map_err(|r| Error::Tampered(r.0))
     }

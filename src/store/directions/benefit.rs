@@ -26,6 +26,7 @@ pub fn confirm(change: &Change, number: &str, doc: &str) -> Result<DirectionView
     let today = change.now().today();
     let settings = reference::load_settings(tx)?;
     let d = load(tx, number)?;
+    change.may_reach_org(&d.org)?;
     let app = applications::get(tx, &d.application)?;
     let doc = Document::parse("--doc", doc, today)?;
     let confirmed: Option<String> = tx

@@ -173,6 +173,7 @@ pub fn issue(
     stale: Option<IssueReading>,
 ) -> Result<DirectionView> {
     let now = change.now().effective;
+    change.may_reach_org(&places::get(change.tx(), place_id)?.org)?;
     offers::close_windows(change, now)?;
     let reading = match stale {
         Some(reading) => reading,

@@ -31,6 +31,7 @@ pub fn extend(
 ) -> Result<DirectionView> {
     let tx = change.tx();
     let d = load(tx, number)?;
+    change.may_reach_org(&d.org)?;
     let today = change.now().today();
     let until = rules::extend(
         d.status()?,
@@ -113,6 +114,7 @@ fn undo(
 pub fn revoke(change: &Change, number: &str) -> Result<DirectionView> {
     let tx = change.tx();
     let d = load(tx, number)?;
+    change.may_reach_org(&d.org)?;
     if d.status()? != DirectionStatus::Issued {
         return Err(Error::refused(
             "R-D7",
@@ -146,6 +148,7 @@ pub fn revoke(change: &Change, number: &str) -> Result<DirectionView> {
 pub fn annul(change: &Change, number: &str, reason: &str) -> Result<DirectionView> {
     let tx = change.tx();
     let d = load(tx, number)?;
+    change.may_reach_org(&d.org)?;
     if d.status()? != DirectionStatus::Issued {
         return Err(Error::refused(
             "R-D7",
@@ -175,6 +178,7 @@ pub fn enroll(
 ) -> Result<DirectionView> {
     let tx = change.tx();
     let d = load(tx, number)?;
+    change.may_reach_org(&d.org)?;
     let today = change.now().today();
     let status = d.status()?;
     let until = d.valid_until()?;
@@ -302,6 +306,7 @@ fn leave_for_transfer(
 }
 
 pub fn depart(change: &Change, child_iin: &str, org: &str, date: NaiveDate) -> Result<Departure> {
+    change.may_reach_org(org)?;
     let tx = change.tx();
     let found: Option<(String, i64, String)> = tx
         .query_row(

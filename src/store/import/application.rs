@@ -64,6 +64,11 @@ impl Importer for Applications {
                 kept: kept_numbers(file)?,
                 districts: crate::store::districts::names(tx)?,
                 org_kinds: crate::store::applications::org_kinds(tx)?,
+                reach: (
+                    change.officer().to_string(),
+                    change.standing().clone(),
+                    change.command().to_string(),
+                ),
             },
         })
     }
@@ -166,6 +171,8 @@ struct ImportCheck {
     districts: Vec<String>,
     /// Every organization's kind, for the `preferences` column (R-C1).
     org_kinds: HashMap<String, crate::domain::org::OrgKind>,
+    /// The acting officer, their standing and the command, for the scope of each row's district (R-R1).
+    reach: (String, crate::domain::role::Standing, String),
 }
 
 impl ImportCheck {
@@ -218,6 +225,8 @@ impl ImportCheck {
             )?;
         }
         crate::domain::district::check("district", &app.district, &self.districts)?;
+        let (officer, standing, command) = &self.reach;
+        standing.may_reach_district(officer, command, &app.district)?;
         let key = child_key(&app.child_iin, app.queue_type);
         if let Some(first) = self.children.get(&key) {
             return Err(Error::refused(

@@ -50,6 +50,7 @@ impl Importer for AttendanceRows {
         if !self.orgs.contains(org) {
             return Err(Error::bad(tr!("err-attendance-org", org = org.to_string())));
         }
+        change.may_reach_org(org)?;
         let a = attendance::check(
             org,
             row.get("child_iin"),

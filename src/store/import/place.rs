@@ -33,7 +33,7 @@ impl Importer for Places {
     }
 
     fn check(&mut self, change: &Change, row: &Row) -> Result<NewPlaces> {
-        PlacesInput {
+        let batch = PlacesInput {
             org: row.get("org_code"),
             group_year: row.get("group_year"),
             language: row.get("language"),
@@ -41,7 +41,9 @@ impl Importer for Places {
             count: row.get("count"),
             release_date: Some(row.get("release_date")),
         }
-        .check_named("org_code", change.tx(), self.today)
+        .check_named("org_code", change.tx(), self.today)?;
+        change.may_reach_org(&batch.org)?;
+        Ok(batch)
     }
 
     fn write(&mut self, change: &Change, event: &mut EventWriter, batch: &NewPlaces) -> Result<()> {
