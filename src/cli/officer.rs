@@ -212,6 +212,8 @@ struct RoleLine {
     command: String,
     roles: String,
     reaches: String,
+    /// The journal event kinds the command writes, which the audits hold to these roles (R-R3).
+    kinds: String,
 }
 
 /// The table of R-R1, one line per changing command.
@@ -222,6 +224,7 @@ fn role_table() -> Vec<RoleLine> {
             command: format!("kezek {}", c.command),
             roles: role::roles_of(c),
             reaches: tr!(super::man::reach_id(c.reach)),
+            kinds: c.kinds.join(" "),
         })
         .collect()
 }
