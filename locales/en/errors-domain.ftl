@@ -5,6 +5,10 @@
 err-error-not-found = not found: { $what }
 err-error-audit-failed = audit failed: { $message }
 err-error-busy = database busy: another kezek process is writing to it; try again later
+err-error-read-only = database { $path } cannot be written here (its file, its directory or its disk is read-only): commands that only read it work, changes are refused; nothing was changed
+err-error-read-only-unnamed = the database cannot be written here (its file, its directory or its disk is read-only): nothing was changed
+err-error-disk-full = the disk holding { $path } is full: nothing was kept; free some space and run the command again
+err-error-disk-full-unnamed = the disk is full: nothing was kept; free some space and run the command again
 err-error-database = database: { $message }
 err-error-bad-rows = { $file }: { $count } bad row(s), nothing written:
 err-error-line = line { $line }: { $message }
