@@ -151,6 +151,7 @@ err-crypto-key-file = { $field }: key file { $path }
 err-crypto-key-unreadable = { $field }: cannot read { $path }: { $error }
 err-crypto-key-open = { $field }: { $path } may be read by others (mode { $mode }); run chmod 600 { $path }
 err-crypto-key-exists = { $field }: { $path } exists; kezek never overwrites a key (choose another directory)
+err-crypto-out-not-dir = --out: { $path } is a file, not a directory: name a directory for officer.key and officer.pub (it is created if missing)
 err-crypto-not-pem = { $field }: not a PEM file ({ $error })
 err-crypto-pem-tag = { $field }: expected a '{ $expected }' PEM block, found '{ $found }'
 err-crypto-bits = { $field }: an RSA key of { $bits } bits; kezek needs { $min } to { $max }

@@ -149,6 +149,7 @@ err-crypto-key-file = { $field }: { $path } кілт файлы
 err-crypto-key-unreadable = { $field }: { $path } оқылмады: { $error }
 err-crypto-key-open = { $field }: { $path } файлын басқалар оқи алады (рұқсаттар { $mode }); `chmod 600 { $path }` орындаңыз
 err-crypto-key-exists = { $field }: { $path } бар; kezek кілтті ешқашан қайта жазбайды (басқа каталог таңдаңыз)
+err-crypto-out-not-dir = `--out`: { $path } — каталог емес, файл: `officer.key` және `officer.pub` үшін каталогты көрсетіңіз (ол жоқ болса, құрылады)
 err-crypto-not-pem = { $field }: бұл PEM файлы емес ({ $error })
 err-crypto-pem-tag = { $field }: '{ $expected }' PEM блогы күтілген, '{ $found }' табылды
 err-crypto-bits = { $field }: RSA кілтінің ұзындығы { $bits } бит; kezek үшін { $min }–{ $max } бит керек

@@ -184,6 +184,7 @@ err-crypto-key-file = { $field }: файл ключа { $path }
 err-crypto-key-unreadable = { $field }: не удаётся прочитать { $path }: { $error }
 err-crypto-key-open = { $field }: файл { $path } доступен для чтения другим (права { $mode }); выполните `chmod 600 { $path }`
 err-crypto-key-exists = { $field }: { $path } уже существует; kezek никогда не перезаписывает ключ (выберите другой каталог)
+err-crypto-out-not-dir = `--out`: { $path } — файл, а не каталог: укажите каталог для `officer.key` и `officer.pub` (если его нет, он будет создан)
 err-crypto-not-pem = { $field }: это не файл PEM ({ $error })
 err-crypto-pem-tag = { $field }: ожидался блок PEM '{ $expected }', найден '{ $found }'
 err-crypto-bits = { $field }: ключ RSA длиной { $bits } бит; kezek нужен ключ от { $min } до { $max } бит
