@@ -190,24 +190,42 @@ impl PrivateKey {
         pem::encode(&pem::Pem::new("PRIVATE KEY", der.as_bytes()))
     }
 
-    /// Writes `officer.key` (mode 0600) and `officer.pub` into `dir`, refusing to overwrite either.
+    /// Writes `officer.key` (mode 0600) and `officer.pub` into `dir`, refusing to overwrite either. If the
+    /// second cannot be written (a full disk), the first is removed: a pair is written whole or not at all.
     pub fn write_pair(&self, dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+        let (key_path, pub_path) = pair_paths(dir)?;
         fs::create_dir_all(dir).map_err(|e| Error::io(format!("--out {}", dir.display()), e))?;
-        let key_path = dir.join("officer.key");
-        let pub_path = dir.join("officer.pub");
-        for p in [&key_path, &pub_path] {
-            if p.exists() {
-                return Err(Error::usage(tr!(
-                    "err-crypto-key-exists",
-                    field = "--out",
-                    path = p.display().to_string()
-                )));
-            }
-        }
         write_new(&key_path, self.to_pem().as_bytes(), 0o600)?;
-        write_new(&pub_path, self.public.pem.as_bytes(), 0o644)?;
+        write_new(&pub_path, self.public.pem.as_bytes(), 0o644).inspect_err(|_| {
+            let _ = fs::remove_file(&key_path);
+        })?;
         Ok((key_path, pub_path))
     }
+}
+
+/// The files of a key pair in `dir` (`officer.key`, `officer.pub`), once it is known that they can be written
+/// there: `dir` is a directory or does not exist yet, and holds neither file (exit 2 otherwise). Checked
+/// before a key is generated, and again as the files are created (never over an existing one).
+pub fn pair_paths(dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::usage(tr!(
+            "err-crypto-out-not-dir",
+            path = dir.display().to_string()
+        )));
+    }
+    let key_path = dir.join("officer.key");
+    let pub_path = dir.join("officer.pub");
+    for p in [&key_path, &pub_path] {
+        // A dangling link counts as a file: creating the key through it would write somewhere else.
+        if fs::symlink_metadata(p).is_ok() {
+            return Err(Error::usage(tr!(
+                "err-crypto-key-exists",
+                field = "--out",
+                path = p.display().to_string()
+            )));
+        }
+    }
+    Ok((key_path, pub_path))
 }
 
 /// Creates a file that must not exist yet, with the given mode from the start (never readable by others, even
@@ -220,9 +238,13 @@ pub fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         .mode(mode)
         .open(path)
         .map_err(|e| Error::io(&shown, e))?;
-    file.write_all(bytes).map_err(|e| Error::io(&shown, e))?;
-    file.sync_all().map_err(|e| Error::io(&shown, e))?;
-    Ok(())
+    // A file that could not be written whole (a full disk) is removed: nothing is left half-written.
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| {
+            let _ = fs::remove_file(path);
+            Error::io(&shown, e)
+        })
 }
 
 fn parse_pem(field: &str, text: &str, tag: &str) -> Result<pem::Pem> {

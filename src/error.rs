@@ -49,6 +49,14 @@ pub enum Error {
     /// Another process holds the database (exit 75).
     #[error("{}", crate::tr!("err-error-busy"))]
     Busy,
+    /// The database cannot be written here: its file, its directory or its disk is read-only (exit 75). Reads
+    /// work; a change is refused before it begins. `path` is the database, once known.
+    #[error("{}", read_only(.path.as_deref()))]
+    ReadOnly { path: Option<String> },
+    /// The disk is full (exit 75): the transaction rolled back, or the file being written was removed.
+    /// `path` is the database or the file that could not grow, once known.
+    #[error("{}", disk_full(.path.as_deref()))]
+    DiskFull { path: Option<String> },
     /// SQLite failed (exit 1).
     #[error("{}", crate::tr!("err-error-database", message = shown(.0)))]
     Sqlite(String),
@@ -65,6 +73,20 @@ pub enum Error {
     BrokenPipe,
     #[error("{}", shown(.0))]
     Internal(String),
+}
+
+fn read_only(path: Option<&str>) -> String {
+    match path {
+        Some(path) => crate::tr!("err-error-read-only", path = escaped(path)),
+        None => crate::tr!("err-error-read-only-unnamed"),
+    }
+}
+
+fn disk_full(path: Option<&str>) -> String {
+    match path {
+        Some(path) => crate::tr!("err-error-disk-full", path = escaped(path)),
+        None => crate::tr!("err-error-disk-full-unnamed"),
+    }
 }
 
 /// One line per bad row, `FILE:LINE: message`.
@@ -174,7 +196,9 @@ fn acts_on_terminal(c: char) -> bool {
 }
 
 impl Error {
-    /// SPEC §8: 0 done; 1 unexpected; 2 usage; 3 refused by a rule; 4 not found; 65 bad input; 75 busy.
+    /// SPEC §8: 0 done; 1 unexpected; 2 usage; 3 refused by a rule; 4 not found; 65 bad input; 75 busy. A
+    /// read-only database and a full disk are 75 too: like a busy one, they are the machine's state, not the
+    /// command's fault; nothing was changed, and the same command succeeds once the state is cleared.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::BrokenPipe => 0,
@@ -182,7 +206,7 @@ impl Error {
             Error::Refused { .. } => 3,
             Error::NotFound(_) => 4,
             Error::BadInput(_) | Error::BadRows { .. } | Error::Tampered(_) => 65,
-            Error::Busy => 75,
+            Error::Busy | Error::ReadOnly { .. } | Error::DiskFull { .. } => 75,
             Error::Sqlite(_) | Error::Constraint(_) | Error::Io { .. } | Error::Internal(_) => 1,
         }
     }
@@ -195,6 +219,20 @@ impl Error {
             Error::Refused { rule, message } => format!("{rule}: {message}"),
             Error::NotFound(m) => crate::tr!("err-error-not-found", what = m.clone()),
             other => other.to_string(),
+        }
+    }
+
+    /// The error of a command on the database at `path`: a read-only database or a full disk that did not
+    /// know which database it was learns it here.
+    pub fn on_database(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::ReadOnly { path: None } => Error::ReadOnly {
+                path: Some(path.display().to_string()),
+            },
+            Error::DiskFull { path: None } => Error::DiskFull {
+                path: Some(path.display().to_string()),
+            },
+            other => other,
         }
     }
 
@@ -213,9 +251,17 @@ impl Error {
         Error::Usage(message.into())
     }
 
+    /// An error of the file named by `context`. A full disk (or quota) says so, naming the file.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        if source.kind() == std::io::ErrorKind::BrokenPipe {
-            return Error::BrokenPipe;
+        use std::io::ErrorKind;
+        match source.kind() {
+            ErrorKind::BrokenPipe => return Error::BrokenPipe,
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                return Error::DiskFull {
+                    path: Some(context.into()),
+                }
+            }
+            _ => {}
         }
         Error::Io {
             context: context.into(),
@@ -235,6 +281,40 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write that finds the disk full (ENOSPC, as every write to /dev/full does) says so, naming the file,
+    /// with exit 75.
+    #[test]
+    fn a_full_disk_names_the_file_and_exits_75() {
+        use std::io::Write;
+        let mut full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let source = full
+            .write_all(b"x")
+            .and_then(|()| full.flush())
+            .unwrap_err();
+        let e = Error::io("out/officer.key", source);
+        assert!(
+            matches!(&e, Error::DiskFull { path: Some(p) } if p == "out/officer.key"),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 75);
+        assert!(
+            e.to_string()
+                .starts_with("the disk holding out/officer.key is full"),
+            "{e}"
+        );
+        // A file's full disk keeps its file's name when the command's database is known.
+        assert_eq!(
+            e.on_database(std::path::Path::new("k.db")).to_string(),
+            Error::DiskFull {
+                path: Some("out/officer.key".into())
+            }
+            .to_string()
+        );
+    }
 
     #[test]
     fn control_characters_in_messages_are_escaped() {

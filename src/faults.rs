@@ -98,6 +98,19 @@ pub fn pause() {
     let _ = Duration::ZERO;
 }
 
+/// A full disk for the tests (`KEZEK_TEST_MAX_PAGES`): the database may not grow beyond that many pages
+/// (SQLite's `max_page_count`, which never goes below the file's present size), so that a write needing one
+/// more page fails as on a full disk, with SQLite's own `SQLITE_FULL`, and goes through the same mapping and
+/// rollback. `None` in a build without the `faults` feature.
+pub fn max_pages() -> Option<u64> {
+    #[cfg(feature = "faults")]
+    return std::env::var("KEZEK_TEST_MAX_PAGES")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    #[cfg(not(feature = "faults"))]
+    None
+}
+
 /// Test-only trace of a changing command's write transaction: when `KEZEK_TEST_MARKS` names a file, `begin`
 /// (the write lock is held) and `commit` (the transaction is durable) are appended to it, so that the crash
 /// suite knows whether its kill landed inside the transaction. Nothing in a build without the `faults`

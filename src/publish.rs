@@ -175,11 +175,18 @@ fn compare(s: &Snapshot, f: &LogFile) -> Result<Existing> {
     })
 }
 
-/// Writes one log file from the database's records, through a temporary file and a rename.
+/// Writes one log file from the database's records, through a temporary file and a rename. A temporary file
+/// that could not be written whole (a full disk) is removed.
 fn write_log_file(s: &Snapshot, f: &LogFile) -> Result<()> {
     let tmp = f.path.with_extension("tmp");
+    write_log_file_through(s, f, &tmp).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn write_log_file_through(s: &Snapshot, f: &LogFile, tmp: &Path) -> Result<()> {
     let io = |e| Error::io(format!("{}", tmp.display()), e);
-    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).map_err(io)?);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(tmp).map_err(io)?);
     let mut expected = f.from;
     let mut last = None;
     publication::each_part(s, f.from, f.to, |seq, text| {
@@ -206,7 +213,7 @@ fn write_log_file(s: &Snapshot, f: &LogFile) -> Result<()> {
     }
     out.write_all(b"\n").map_err(io)?;
     out.into_inner().map_err(|e| io(e.into_error()))?;
-    std::fs::rename(&tmp, &f.path).map_err(|e| Error::io(format!("{}", f.path.display()), e))
+    std::fs::rename(tmp, &f.path).map_err(|e| Error::io(format!("{}", f.path.display()), e))
 }
 
 /// Refuses a DIR whose checkpoint is not one of this log's: a larger tree, or another root at its size.
@@ -303,12 +310,16 @@ fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead) -> Result<(Files, u
     Ok((Files { other, queue_names }, places.len()))
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, unless the file holds them already.
+/// Writes `bytes` to `path` through a temporary file and a rename, unless the file holds them already. A
+/// temporary file that could not be written whole (a full disk) is removed.
 fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
         return Ok(());
     }
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("{}", tmp.display()), e))?;
+    std::fs::write(&tmp, bytes).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(format!("{}", tmp.display()), e)
+    })?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("{}", path.display()), e))
 }

@@ -56,6 +56,11 @@ err-db-missing = database { $path }: create it with `kezek init`
 err-db-old-schema = database { $path } is at schema version { $version } of { $latest }: run `kezek init` to migrate it
 err-db-settings = database { $path }: could not set WAL, synchronous=FULL and foreign keys (got { $mode }, { $synchronous }, { $foreign_keys })
 err-db-not-kezek = --db: { $path } is not a kezek database
+err-db-not-a-file = --db: { $path } is a directory, not a database file: name the file (for example { $path }/kezek.db)
+err-db-not-regular = --db: { $path } is not a regular file: name a database file
+err-db-not-sqlite = --db: { $path } is not a SQLite database (its first bytes are not SQLite's): name the kezek database, or a new file for `kezek init`
+err-db-no-directory = directory { $dir } for --db { $path }: create it first, or name a database in an existing directory
+err-db-wal-unreadable = --db: { $path } cannot be read here: its write-ahead log { $path }-wal holds changes, and reading them needs { $path }-shm, which cannot be created in a directory this user cannot write; run a command on it once with write access
 err-db-no-key = --key (or KEZEK_KEY): the acting officer's private key is needed to sign this change
 err-db-foreign-key = foreign_key_check: { $table } row { $rowid } points to a missing { $parent }
 err-db-queue-counts = queue_day { $queue } { $year } { $class } day { $day }: counts { $kept } waiting, the applications are { $actual }

@@ -251,5 +251,5 @@ ui-man-exit-codes =
     3 refused by a rule: the message names the rule (R-…)
     4 not found: the application, direction, officer or file named does not exist
     65 bad input data: a field, a line of a file, or an audit that fails; nothing was written
-    75 database busy: another kezek process is writing; try again later
+    75 database busy (another kezek process is writing), read-only here, or on a full disk: nothing was changed; try again once that is cleared
 ui-import-finishing = all rows read; building the indexes, the journal's record and the public log, then saving

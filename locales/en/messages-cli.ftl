@@ -46,7 +46,7 @@ cli-db-backed-up = backed up { $db } to { $file }
 cli-db-purge-ahead = --before { $before } is after today ({ $today }): a purge reaches back, never ahead
 cli-db-purge-confirm = Anonymise the applications that ended before { $before }? This cannot be undone.
 cli-db-purged = purged { $applications } applications, { $notifications } notifications, { $enrollments } enrollments, { $directions } direction documents that ended before { $before }
-cli-db-purge-not-wiped = another process kept the database busy: its free space or write-ahead log may still hold purged values; run the same `kezek db purge` again later to wipe them
+cli-db-purge-not-wiped = another process kept the database busy, or the disk had no room to rebuild it: its free space or write-ahead log may still hold purged values; run the same `kezek db purge` again later to wipe them
 
 ## demo
 

@@ -5,6 +5,10 @@
 err-error-not-found = табылмады: { $what }
 err-error-audit-failed = аудит өтпеді: { $message }
 err-error-busy = дерекқор бос емес: оған басқа kezek процесі жазып жатыр; кейінірек қайталаңыз
+err-error-read-only = { $path } дерекқорына мұнда жазу мүмкін емес (оның файлы, каталогы немесе дискісі тек оқуға арналған): тек оқитын командалар жұмыс істейді, өзгерістерден бас тартылады; ештеңе өзгерген жоқ
+err-error-read-only-unnamed = дерекқорға мұнда жазу мүмкін емес (оның файлы, каталогы немесе дискісі тек оқуға арналған): ештеңе өзгерген жоқ
+err-error-disk-full = { $path } тұрған диск толы: ештеңе сақталған жоқ; орын босатып, команданы қайталаңыз
+err-error-disk-full-unnamed = диск толы: ештеңе сақталған жоқ; орын босатып, команданы қайталаңыз
 err-error-database = дерекқор: { $message }
 err-error-bad-rows = { $file }: { $count ->
    *[other] { $count } қате жол
@@ -149,6 +153,7 @@ err-crypto-key-file = { $field }: { $path } кілт файлы
 err-crypto-key-unreadable = { $field }: { $path } оқылмады: { $error }
 err-crypto-key-open = { $field }: { $path } файлын басқалар оқи алады (рұқсаттар { $mode }); `chmod 600 { $path }` орындаңыз
 err-crypto-key-exists = { $field }: { $path } бар; kezek кілтті ешқашан қайта жазбайды (басқа каталог таңдаңыз)
+err-crypto-out-not-dir = `--out`: { $path } — каталог емес, файл: `officer.key` және `officer.pub` үшін каталогты көрсетіңіз (ол жоқ болса, құрылады)
 err-crypto-not-pem = { $field }: бұл PEM файлы емес ({ $error })
 err-crypto-pem-tag = { $field }: '{ $expected }' PEM блогы күтілген, '{ $found }' табылды
 err-crypto-bits = { $field }: RSA кілтінің ұзындығы { $bits } бит; kezek үшін { $min }–{ $max } бит керек

@@ -74,6 +74,11 @@ err-db-missing = { $path } дерекқоры: оны `kezek init` команд�
 err-db-old-schema = { $path } дерекқорының сұлба нұсқасы { $latest } ішінен { $version }: оны жаңарту үшін `kezek init` командасын орындаңыз
 err-db-settings = { $path } дерекқоры: `WAL`, `synchronous=FULL` және сыртқы кілттерді қосу мүмкін болмады (алынғаны { $mode }, { $synchronous }, { $foreign_keys })
 err-db-not-kezek = `--db`: { $path } kezek дерекқоры емес
+err-db-not-a-file = `--db`: { $path } — дерекқор файлы емес, каталог: файлды көрсетіңіз (мысалы, { $path }/kezek.db)
+err-db-not-regular = `--db`: { $path } — қарапайым файл емес: дерекқор файлын көрсетіңіз
+err-db-not-sqlite = `--db`: { $path } — SQLite дерекқоры емес (оның алғашқы байттары SQLite байттары емес): kezek дерекқорын немесе `kezek init` үшін жаңа файлды көрсетіңіз
+err-db-no-directory = `--db` { $path } үшін { $dir } каталогы: алдымен оны құрыңыз немесе бар каталогтағы дерекқорды көрсетіңіз
+err-db-wal-unreadable = `--db`: { $path } мұнда оқылмайды: оның { $path }-wal алдын ала жазу журналында өзгерістер бар, оларды оқу үшін { $path }-shm файлы керек, ал оны бұл пайдаланушы жаза алмайтын каталогта құру мүмкін емес; оған жазу құқығымен кез келген команданы бір рет орындаңыз
 err-db-no-key = `--key` (немесе `KEZEK_KEY`): бұл өзгеріске қол қою үшін әрекет етуші қызметкердің жабық кілті қажет
 err-db-foreign-key = `foreign_key_check`: { $table } кестесінің { $rowid } жолы жоқ { $parent } жазбасына сілтейді
 err-db-queue-counts = `queue_day` { $queue } { $year } { $class }, { $day } күн: есептегіште { $kept } күтудегі өтініш, ал шын мәнінде — { $actual }

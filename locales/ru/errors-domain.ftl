@@ -5,6 +5,10 @@
 err-error-not-found = не найдено: { $what }
 err-error-audit-failed = аудит не пройден: { $message }
 err-error-busy = база данных занята: в неё пишет другой процесс kezek; повторите попытку позже
+err-error-read-only = в базу данных { $path } здесь нельзя писать (её файл, каталог или диск доступны только для чтения): команды, которые только читают, работают, изменения отклоняются; ничего не изменено
+err-error-read-only-unnamed = в базу данных здесь нельзя писать (её файл, каталог или диск доступны только для чтения): ничего не изменено
+err-error-disk-full = диск, на котором находится { $path }, заполнен: ничего не сохранено; освободите место и повторите команду
+err-error-disk-full-unnamed = диск заполнен: ничего не сохранено; освободите место и повторите команду
 err-error-database = база данных: { $message }
 err-error-bad-rows = { $file }: { $count ->
     [one] { $count } ошибочная строка
@@ -184,6 +188,7 @@ err-crypto-key-file = { $field }: файл ключа { $path }
 err-crypto-key-unreadable = { $field }: не удаётся прочитать { $path }: { $error }
 err-crypto-key-open = { $field }: файл { $path } доступен для чтения другим (права { $mode }); выполните `chmod 600 { $path }`
 err-crypto-key-exists = { $field }: { $path } уже существует; kezek никогда не перезаписывает ключ (выберите другой каталог)
+err-crypto-out-not-dir = `--out`: { $path } — файл, а не каталог: укажите каталог для `officer.key` и `officer.pub` (если его нет, он будет создан)
 err-crypto-not-pem = { $field }: это не файл PEM ({ $error })
 err-crypto-pem-tag = { $field }: ожидался блок PEM '{ $expected }', найден '{ $found }'
 err-crypto-bits = { $field }: ключ RSA длиной { $bits } бит; kezek нужен ключ от { $min } до { $max } бит

@@ -91,6 +91,11 @@ err-db-missing = база данных { $path }: создайте её кома
 err-db-old-schema = база данных { $path } имеет версию схемы { $version } из { $latest }: обновите её командой `kezek init`
 err-db-settings = база данных { $path }: не удалось включить `WAL`, `synchronous=FULL` и внешние ключи (получено { $mode }, { $synchronous }, { $foreign_keys })
 err-db-not-kezek = `--db`: { $path } — не база данных kezek
+err-db-not-a-file = `--db`: { $path } — каталог, а не файл базы данных: укажите файл (например, { $path }/kezek.db)
+err-db-not-regular = `--db`: { $path } — не обычный файл: укажите файл базы данных
+err-db-not-sqlite = `--db`: { $path } — не база данных SQLite (её первые байты не такие, как у SQLite): укажите базу данных kezek или новый файл для `kezek init`
+err-db-no-directory = каталог { $dir } для `--db` { $path }: сначала создайте его или укажите базу данных в существующем каталоге
+err-db-wal-unreadable = `--db`: { $path } здесь нельзя прочитать: в журнале предзаписи { $path }-wal есть изменения, а чтобы их прочитать, нужен файл { $path }-shm, который нельзя создать в каталоге, куда у этого пользователя нет права записи; выполните любую команду с правом записи
 err-db-no-key = `--key` (или `KEZEK_KEY`): для подписи этого изменения нужен закрытый ключ действующего сотрудника
 err-db-foreign-key = `foreign_key_check`: строка { $rowid } таблицы { $table } ссылается на отсутствующую запись { $parent }
 err-db-queue-counts = `queue_day` { $queue } { $year } { $class }, день { $day }: в счётчике { $kept ->

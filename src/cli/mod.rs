@@ -55,7 +55,7 @@ pub const DEFAULT_DB: &str = "./kezek.db";
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 done; 1 unexpected error; 2 usage error; 3 refused by a rule (the message names the rule);
-4 not found; 65 bad input data (or an audit that fails); 75 database busy (another process is writing).
+4 not found; 65 bad input data (or an audit that fails); 75 database busy, read-only or on a full disk (nothing was changed: try again once that is cleared).
 
 Every command that changes data is one transaction: on any error nothing is written. It names the acting
 officer (--officer) and signs the journal's new head with that officer's key (--key).";

@@ -111,6 +111,8 @@ pub enum OfficerCommand {
 pub fn run(ctx: &Ctx, command: OfficerCommand) -> Result<()> {
     match command {
         OfficerCommand::Keygen { out, bits } => {
+            // Refused before the key is generated, which takes a while.
+            crate::crypto::pair_paths(&out)?;
             ctx.out
                 .status(&tr!("cli-officer-generating", bits = bits as i64));
             let key = PrivateKey::generate(bits as usize)?;

@@ -34,6 +34,8 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Db {
     conn: Connection,
     path: PathBuf,
+    /// Opened for reading only: this process cannot write the file, its directory or its disk.
+    read_only: bool,
 }
 
 /// One consistent view of the database (a read transaction), for a command that reads several things.
@@ -63,6 +65,13 @@ impl Db {
     /// `kezek init`: creates the database file (mode 0600) if needed and applies the pending migrations in one
     /// exclusive transaction. Running it again is harmless.
     pub fn init(path: &Path, now: &Now, application_id: i64) -> Result<(Db, InitReport)> {
+        Db::init_at(path, now, application_id).map_err(|e| e.on_database(path))
+    }
+
+    fn init_at(path: &Path, now: &Now, application_id: i64) -> Result<(Db, InitReport)> {
+        if path.exists() {
+            check_file(path)?;
+        }
         // Two `init`s of one file take turns, from before the file is created to the end of the migrations:
         // the second finds the first one's work done and applies nothing again. (An advisory `flock` of the
         // file; SQLite's own locks are POSIX record locks, which it does not disturb.)
@@ -77,14 +86,17 @@ impl Db {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 (std::fs::File::open(path).map_err(io)?, false)
             }
-            Err(e) => return Err(io(e)),
+            Err(e) => return Err(cannot_create(path, e)),
         };
         file.lock().map_err(io)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        let mut db = Db::configure(conn, path)?;
+        if !created {
+            check_header(path)?;
+        }
+        let (conn, read_only) = connect(path)?;
+        if read_only {
+            return Err(Error::ReadOnly { path: None });
+        }
+        let mut db = Db::configure(conn, path, false)?;
         db.check_identity(created)?;
         // The version is read under the exclusive lock: two `init`s racing on a new file must not both apply
         // the migrations (the second one sees the first one's work and has nothing to do).
@@ -106,19 +118,24 @@ impl Db {
         Ok((db, report))
     }
 
-    /// Opens an existing, migrated database for any command but `init`.
+    /// Opens an existing, migrated database for any command but `init`: for reading and writing, or for
+    /// reading only when this process cannot write the file, its directory or its disk (a change is then
+    /// refused with `Error::ReadOnly`).
     pub fn open(path: &Path) -> Result<Db> {
+        Db::open_at(path).map_err(|e| e.on_database(path))
+    }
+
+    fn open_at(path: &Path) -> Result<Db> {
         if !path.exists() {
             return Err(Error::NotFound(tr!(
                 "err-db-missing",
                 path = path.display().to_string()
             )));
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        let db = Db::configure(conn, path)?;
+        check_file(path)?;
+        check_header(path)?;
+        let (conn, read_only) = connect(path)?;
+        let db = Db::configure(conn, path, read_only)?;
         db.check_identity(false)?;
         let version = db.user_version()?;
         if version < MIGRATIONS.len() {
@@ -133,14 +150,29 @@ impl Db {
     }
 
     /// Per-connection settings: foreign keys, WAL, `synchronous=FULL` (a command that said "done" survives a
-    /// power cut), a busy timeout. Each is read back, so a database that will not take them is refused.
-    fn configure(conn: Connection, path: &Path) -> Result<Db> {
+    /// power cut), a busy timeout. Each is read back, so a database that will not take them is refused. A
+    /// read-only connection takes the journal mode the file has: it writes nothing.
+    fn configure(conn: Connection, path: &Path, read_only: bool) -> Result<Db> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        if read_only {
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+            return Ok(Db {
+                conn,
+                path: path.to_path_buf(),
+                read_only,
+            });
+        }
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Statement journals (for statements that fire triggers or upserts) stay in memory, not in temp files.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        if let Some(pages) = crate::faults::max_pages() {
+            let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+        }
         let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         let foreign_keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") || synchronous != 2 || foreign_keys != 1 {
@@ -155,6 +187,7 @@ impl Db {
         Ok(Db {
             conn,
             path: path.to_path_buf(),
+            read_only,
         })
     }
 
@@ -235,15 +268,24 @@ impl Db {
         &self.path
     }
 
+    /// Whether the database was opened for reading only (see [`Db::open`]).
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// Runs `f` on one consistent snapshot of the database (a read transaction).
     pub fn snapshot<T>(&mut self, f: impl FnOnce(&Snapshot) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let snapshot = Snapshot(tx);
-        let out = f(&snapshot)?;
-        snapshot.0.finish()?;
-        Ok(out)
+        let path = self.path.clone();
+        let run = || {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let snapshot = Snapshot(tx);
+            let out = f(&snapshot)?;
+            snapshot.0.finish()?;
+            Ok(out)
+        };
+        run().map_err(|e: Error| e.on_database(&path))
     }
 
     /// Runs one changing command: `BEGIN IMMEDIATE`, check the actor (R-A2), run `f`, which records its journal
@@ -256,9 +298,24 @@ impl Db {
         mode: Mode,
         f: impl FnOnce(&Change) -> Result<T>,
     ) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly { path: None }.on_database(&self.path));
+        }
         if mode == Mode::Commit && actor.key.is_none() {
             return Err(Error::usage(tr!("err-db-no-key")));
         }
+        let path = self.path.clone();
+        self.change_in_transaction(actor, now, mode, f)
+            .map_err(|e| e.on_database(&path))
+    }
+
+    fn change_in_transaction<T>(
+        &mut self,
+        actor: &Actor,
+        now: &Now,
+        mode: Mode,
+        f: impl FnOnce(&Change) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -279,12 +336,11 @@ impl Db {
     /// with mode 0600 and never overwrites a file.
     pub fn backup(&self, to: &Path) -> Result<()> {
         crate::crypto::write_new(to, &[], 0o600)?;
-        self.conn
-            .backup(rusqlite::MAIN_DB, to, None)
-            .inspect_err(|_| {
-                let _ = std::fs::remove_file(to);
-            })?;
-        Ok(())
+        self.conn.backup(rusqlite::MAIN_DB, to, None).map_err(|e| {
+            let _ = std::fs::remove_file(to);
+            // A full disk is the copy's: it is the file that grows.
+            Error::from(e).on_database(to)
+        })
     }
 
     /// SQLite's own checks: `integrity_check` and `foreign_key_check`. Returns the problems found.
@@ -314,18 +370,182 @@ impl Db {
     }
 }
 
+/// SQLite's files begin with these 16 bytes.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses a `--db` that names a directory or anything but a regular file (exit 2).
+fn check_file(path: &Path) -> Result<()> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::io(format!("--db {}", path.display()), e))?;
+    let path = path.display().to_string();
+    if meta.is_dir() {
+        return Err(Error::usage(tr!("err-db-not-a-file", path = path)));
+    }
+    if !meta.is_file() {
+        return Err(Error::usage(tr!("err-db-not-regular", path = path)));
+    }
+    Ok(())
+}
+
+/// Refuses a file that is not a SQLite database at all (exit 65): a text file, a CSV, a key. An empty file is a
+/// database with nothing in it yet, as SQLite sees it.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let io = |e| Error::io(format!("--db {}", path.display()), e);
+    let mut head = Vec::with_capacity(SQLITE_HEADER.len());
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(SQLITE_HEADER.len() as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    if head.is_empty() || head == SQLITE_HEADER {
+        Ok(())
+    } else {
+        Err(not_sqlite(path))
+    }
+}
+
+fn not_sqlite(path: &Path) -> Error {
+    Error::bad(tr!("err-db-not-sqlite", path = path.display().to_string()))
+}
+
+/// Why `init` could not create the file: a missing directory is named (exit 4), a directory or disk this
+/// process cannot write makes the database read-only (exit 75).
+fn cannot_create(path: &Path, e: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound | ErrorKind::NotADirectory => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Error::NotFound(tr!(
+                "err-db-no-directory",
+                dir = dir.display().to_string(),
+                path = path.display().to_string()
+            ))
+        }
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+            Error::ReadOnly { path: None }
+        }
+        _ => Error::io(format!("--db {}", path.display()), e),
+    }
+}
+
+/// A connection to the database at `path`, and whether it is read-only. SQLite opens a file it may not write
+/// for reading only by itself; a WAL database whose directory it may not write (where the `-wal` and `-shm`
+/// files live) it cannot even read that way, and [`reader`] opens it.
+fn connect(path: &Path) -> Result<(Connection, bool)> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match first_read(&conn) {
+        Ok(()) => {
+            let read_only = conn.is_readonly(rusqlite::MAIN_DB)?;
+            Ok((conn, read_only))
+        }
+        Err(e) if cannot_write(&e) => {
+            drop(conn);
+            Ok((reader(path)?, true))
+        }
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Err(not_sqlite(path))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A read-only connection to the database at `path`, for a process that may not write it, or its directory
+/// (the audit's parallel readers use it too). SQLite reads a WAL database through its `-shm` file; when that
+/// file does not exist and cannot be created, and no write-ahead log holds changes, every committed change is in
+/// the file itself, and it is read as the file on read-only media it then is (SQLite's `immutable`).
+pub(crate) fn reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match first_read(&conn) {
+        Ok(()) => return Ok(conn),
+        Err(e) if !cannot_write(&e) => return Err(e.into()),
+        Err(_) => {}
+    }
+    drop(conn);
+    if log_holds_changes(path) {
+        return Err(Error::Io {
+            context: tr!("err-db-wal-unreadable", path = path.display().to_string()),
+            source: std::io::ErrorKind::PermissionDenied.into(),
+        });
+    }
+    let conn = Connection::open_with_flags(
+        immutable_uri(path)?,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    first_read(&conn)?;
+    Ok(conn)
+}
+
+/// Reads the schema, which makes SQLite open the file, and for a WAL database its `-wal` and `-shm` files.
+fn first_read(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(drop)
+}
+
+/// SQLite's answers when a file, or the files beside it, cannot be created or written.
+fn cannot_write(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied)
+    )
+}
+
+/// Whether the write-ahead log beside `path` holds anything (changes not yet copied into the file).
+fn log_holds_changes(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).is_ok_and(|m| m.len() > 0)
+}
+
+/// `file:///ABSOLUTE/PATH?immutable=1`, the path's bytes percent-encoded but for the unreserved ones.
+fn immutable_uri(path: &Path) -> Result<String> {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    let absolute = std::fs::canonicalize(path)
+        .map_err(|e| Error::io(format!("--db {}", path.display()), e))?;
+    let mut uri = String::from("file://");
+    for &b in absolute.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            let _ = write!(uri, "%{b:02X}");
+        }
+    }
+    uri.push_str("?immutable=1");
+    Ok(uri)
+}
+
 fn user_version(conn: &Connection) -> Result<usize> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(v as usize)
 }
 
-/// SQLite's errors as kezek's: a busy or locked database is `Busy` (exit 75), a constraint that refused a row is
+/// SQLite's errors as kezek's: a busy or locked database is `Busy`, a read-only one `ReadOnly`, a full disk
+/// `DiskFull` (exit 75; `Db` names the database), a constraint that refused a row is
 /// `Constraint` (an import reports it as a bad row), anything else is `Sqlite`.
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: None },
+            Some(ErrorCode::DiskFull) => Error::DiskFull { path: None },
             Some(ErrorCode::ConstraintViolation) => Error::Constraint(e.to_string()),
             _ => Error::Sqlite(e.to_string()),
         }
@@ -357,6 +577,47 @@ mod tests {
             None,
         );
         assert_eq!(Error::from(busy).exit_code(), 75);
+        // A full disk and a read-only database are 75 too, and learn the database's name from `Db`.
+        for (code, text) in [
+            (
+                rusqlite::ffi::SQLITE_FULL,
+                "the disk holding /srv/k.db is full",
+            ),
+            (
+                rusqlite::ffi::SQLITE_READONLY,
+                "database /srv/k.db cannot be written",
+            ),
+        ] {
+            let e = Error::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+            .on_database(Path::new("/srv/k.db"));
+            assert_eq!(e.exit_code(), 75, "{e}");
+            assert!(e.to_string().contains(text), "{e}");
+        }
+    }
+
+    /// The URI of a read-only database read as immutable keeps every byte of its path, `?`, `#` and `%` too.
+    #[test]
+    fn an_immutable_uri_encodes_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a b?#%Я.db");
+        std::fs::write(&path, b"").unwrap();
+        let uri = immutable_uri(&path).unwrap();
+        assert!(
+            uri.ends_with("/a%20b%3F%23%25%D0%AF.db?immutable=1"),
+            "{uri}"
+        );
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .unwrap();
+        assert_eq!(
+            conn.path().map(Path::new),
+            Some(std::fs::canonicalize(&path).unwrap().as_path())
+        );
     }
 
     /// Two `init`s racing on a new file both succeed: the second sees the first one's migrations under the

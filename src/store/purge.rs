@@ -46,7 +46,8 @@ pub struct PurgeReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PurgeRun {
     pub report: PurgeReport,
-    /// False when another process kept the database busy: the purge is done, the wipe is not (run it again).
+    /// False when another process kept the database busy, or the disk had no room to rebuild it: the purge is
+    /// done, the wipe is not (run it again).
     pub wiped: bool,
 }
 
@@ -126,14 +127,16 @@ pub fn erase_what_is_deleted(db: &impl Access) -> Result<()> {
 /// the free space of the file also holds what earlier changes left behind (the old versions of a row that
 /// grew or shrank, the index entries of an application that left the queue or of a child who departed);
 /// the rebuilt file holds live rows only, and the truncated log no pages from before. Returns false when
-/// another process kept the database busy (a writer) or part of the log in use (a reader); the purge itself
+/// another process kept the database busy (a writer) or part of the log in use (a reader), or the disk had no
+/// room for the rebuilt copy; the purge itself
 /// is done, and running it again later finishes the wipe.
 pub fn wipe_free_space(db: &impl Access) -> Result<bool> {
     let conn = access::conn(db);
+    // A full disk (VACUUM needs room for a copy) leaves the wipe for later too: the purge itself is committed.
     let busy = |e: &rusqlite::Error| {
         matches!(
             e.sqlite_error_code(),
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull)
         )
     };
     // The rebuilt copy is made in a temporary file rather than in memory: a city's database can be large.

@@ -12,6 +12,7 @@ mod db;
 mod demo;
 mod direction;
 mod district;
+mod faults;
 mod global;
 mod input;
 mod integrity;

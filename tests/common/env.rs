@@ -153,7 +153,13 @@ impl TestEnv {
 
     /// The binary with a cleared environment: database, clock and (if set) the acting officer and key.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("kezek").expect("the kezek binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// [`TestEnv::cmd`] as a `std::process::Command`, for what assert_cmd does not offer (running as another
+    /// user).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kezek"));
         cmd.env_clear()
             .current_dir(self.dir.path())
             .env("KEZEK_DB", &self.db)

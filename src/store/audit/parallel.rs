@@ -2,22 +2,18 @@
 //! per range, each shown to see the same journal head as the chain's snapshot.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::rows::{verify_table, KeyRange};
 use super::RowSplit;
 use crate::error::Result;
-use crate::store::db::{BUSY_TIMEOUT, SCAN_MMAP_BYTES};
+use crate::store::db::{reader, SCAN_MMAP_BYTES};
 use crate::store::journal::{last_event, StateTable, APPLICATION, STATE_TABLES};
 
 /// A read-only connection to the same file whose read transaction sees the journal ending at `head`, or `None`
 /// when a writer committed in between.
 fn open_at_head(path: &str, head: Option<(i64, [u8; 32])>) -> Result<Option<Connection>> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let conn = reader(std::path::Path::new(path))?;
     let _: i64 = conn.query_row(
         &format!("PRAGMA mmap_size = {}", SCAN_MMAP_BYTES),
         [],
