@@ -636,6 +636,21 @@ fn journal(db: &Path) -> Vec<(i64, Vec<u8>)> {
     rows.collect::<rusqlite::Result<_>>().expect("the journal")
 }
 
+/// Restores the replica into `out` again and again until it holds the primary's whole journal.
+fn restore_caught_up(litestream: &Replicator, out: &Path) {
+    let last = journal(&litestream.db).len();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let _ = std::fs::remove_file(out);
+        litestream.restore(out);
+        if journal(out).len() == last {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the replica never caught up");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// A count of rows matching one parameter.
 fn count(conn: &Connection, sql: &str, param: impl rusqlite::ToSql) -> i64 {
     conn.query_row(sql, [param], |r| r.get(0))
@@ -848,18 +863,8 @@ fn r_o1_db_purge_and_db_backup_under_litestream_never_wait_on_it_nor_make_it_sta
         .success();
     env.kezek_args(register_args(0, 4)).success();
     // Everything reaches the replica in the generation Litestream began with.
-    let last = journal(&env.db).len();
     let restored = env.path("restored.db");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let _ = std::fs::remove_file(&restored);
-        litestream.restore(&restored);
-        if journal(&restored).len() == last {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the replica never caught up");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    restore_caught_up(&litestream, &restored);
     litestream.kill();
     assert_eq!(
         litestream.count("new generation"),
@@ -869,6 +874,58 @@ fn r_o1_db_purge_and_db_backup_under_litestream_never_wait_on_it_nor_make_it_sta
     );
     kezek_on(&env, &restored, &["db", "check"]).success();
     kezek_on(&env, &backup, &["db", "check"]).success();
+}
+
+#[test]
+fn r_o1_the_officers_drill_checks_the_database_a_backup_and_the_replica() {
+    let Some(bin) = litestream() else { return };
+    let env = office();
+    let replica = env.path("replica");
+    let litestream = Replicator::start(&bin, &env.db, &replica, "100ms");
+    for serial in 1..=3 {
+        env.kezek_args(register_args(2, serial)).success();
+    }
+    let head = env.write("latest.txt", &env.stdout(&["audit", "head"]));
+    restore_caught_up(&litestream, &env.path("caught-up.db"));
+    let drill = |work: &str| {
+        Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ops/drill.sh"))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("KEZEK_BIN", assert_cmd::cargo::cargo_bin("kezek"))
+            .env("LITESTREAM_BIN", &bin)
+            .arg("--db")
+            .arg(&env.db)
+            .arg("--config")
+            .arg(env.path("litestream.yml"))
+            .arg("--head")
+            .arg(&head)
+            .arg("--work")
+            .arg(env.path(work))
+            .output()
+            .expect("run drill.sh")
+    };
+    let passed = drill("drill");
+    let out = String::from_utf8_lossy(&passed.stdout);
+    assert!(
+        passed.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    for step in [
+        "drill 1: the database passes db check",
+        "drill 2: the backup",
+        "drill 3: the replica passes db check",
+        "drill 3: the replica reaches seq",
+    ] {
+        assert!(out.contains(step), "{step:?} missing from:\n{out}");
+    }
+    // A database edited behind kezek's back fails the first step, and the drill stops there.
+    env.conn()
+        .execute("UPDATE application SET child_name = 'Подменённое Имя'", [])
+        .unwrap();
+    let failed = drill("drill-after-edit");
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("drill 1: FAILED"));
 }
 
 #[test]
