@@ -15,6 +15,7 @@
 use rusqlite::Connection;
 
 use crate::error::Result;
+use crate::faults::{self, Fault};
 
 /// Litestream's tables, as `sqlite_schema` holds them after its `CREATE TABLE IF NOT EXISTS`.
 pub const LITESTREAM_TABLES: [(&str, &str); 2] = [
@@ -40,6 +41,9 @@ pub fn is_litestream_table(kind: &str, name: &str, table: &str, sql: Option<&str
 
 /// Whether the database carries Litestream's tables, that is, is or was replicated by Litestream.
 pub fn is_replicated(conn: &Connection) -> Result<bool> {
+    if faults::active(Fault::CheckpointsUnderLitestream) {
+        return Ok(false);
+    }
     let found: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (?1, ?2)",
         [LITESTREAM_TABLES[0].0, LITESTREAM_TABLES[1].0],
