@@ -24,16 +24,20 @@ pub enum Fault {
     SignatureAlwaysValid,
     /// Lists, exports and refusals show IINs in full instead of masked (the personal-data suite).
     IinsUnmasked,
+    /// kezek takes a database Litestream replicates for one it does not: commits checkpoint, `db purge`
+    /// truncates the log (the replication suite).
+    CheckpointsUnderLitestream,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 6] = [
+    pub const ALL: [Fault; 7] = [
         Fault::ImportCommitsEvery1000,
         Fault::ImportKeepsGoodRows,
         Fault::ReadOutsideTransaction,
         Fault::AuditSkipsRows,
         Fault::SignatureAlwaysValid,
         Fault::IinsUnmasked,
+        Fault::CheckpointsUnderLitestream,
     ];
 
     /// The name `KEZEK_FAULT` uses.
@@ -45,6 +49,7 @@ impl Fault {
             Fault::AuditSkipsRows => "audit-skips-rows",
             Fault::SignatureAlwaysValid => "signature-always-valid",
             Fault::IinsUnmasked => "iins-unmasked",
+            Fault::CheckpointsUnderLitestream => "checkpoints-under-litestream",
         }
     }
 }

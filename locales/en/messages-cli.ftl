@@ -47,6 +47,7 @@ cli-db-purge-ahead = --before { $before } is after today ({ $today }): a purge r
 cli-db-purge-confirm = Anonymise the applications that ended before { $before }? This cannot be undone.
 cli-db-purged = purged { $applications } applications, { $notifications } notifications, { $enrollments } enrollments, { $directions } direction documents that ended before { $before }
 cli-db-purge-not-wiped = another process kept the database busy, or the disk had no room to rebuild it: its free space or write-ahead log may still hold purged values; run the same `kezek db purge` again later to wipe them
+cli-db-purge-replicated = the database is replicated by Litestream: its write-ahead log is left to Litestream, which folds it into the rebuilt file; the replica keeps the purged values until its `retention` (litestream.yml) has passed
 
 ## demo
 

@@ -15,7 +15,8 @@ pub enum DbCommand {
     /// Copy the database with SQLite's online backup (consistent while others write)
     #[command(
         long_about = "Copy the database to FILE with SQLite's online backup API: the copy is consistent \
-        even while other processes write. FILE is created with mode 0600 and is never overwritten."
+        even while other processes write (one read transaction, which holds up no writer: officers and \
+        Litestream go on). FILE is created with mode 0600 and is never overwritten."
     )]
     Backup {
         /// The file to write (must not exist)
@@ -37,7 +38,9 @@ pub enum DbCommand {
         the direction as purged). Statistics keep working (queue type, group year, class, dates and statuses \
         stay) and so does `audit verify` (the purge is one journaled change). The purge overwrites what it \
         removes (SQLite secure_delete), then rebuilds the database file (VACUUM) and empties its write-ahead \
-        log, so that no purged value is left in the bytes of the file. Asks for confirmation on a terminal unless --yes; without a terminal and \
+        log, so that no purged value is left in the bytes of the file. On a database that Litestream \
+        replicates, the log is left to Litestream, and the replica keeps the purged values until its retention \
+        has passed (R-O1). Asks for confirmation on a terminal unless --yes; without a terminal and \
         without --yes it refuses (exit 2)."
     )]
     Purge {
@@ -90,6 +93,9 @@ pub fn run(ctx: &Ctx, command: DbCommand) -> Result<()> {
             ));
             if !run.wiped {
                 ctx.out.status(&tr!("cli-db-purge-not-wiped"));
+            }
+            if run.replicated {
+                ctx.out.status(&tr!("cli-db-purge-replicated"));
             }
             ctx.out.object(&report)
         }

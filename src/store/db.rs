@@ -10,6 +10,7 @@ use super::access::{Access, Token};
 
 use super::change::{Actor, Change, Mode};
 use super::migrations::{self, MIGRATIONS};
+use super::replication;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
 use crate::tr;
@@ -151,7 +152,9 @@ impl Db {
 
     /// Per-connection settings: foreign keys, WAL, `synchronous=FULL` (a command that said "done" survives a
     /// power cut), a busy timeout. Each is read back, so a database that will not take them is refused. A
-    /// read-only connection takes the journal mode the file has: it writes nothing.
+    /// read-only connection takes the journal mode the file has: it writes nothing. The busy timeout also lets a
+    /// command wait out Litestream's short write locks (Litestream asks for 5 seconds); on a database Litestream
+    /// replicates, a commit never checkpoints: the log is Litestream's to fold in (R-O1).
     fn configure(conn: Connection, path: &Path, read_only: bool) -> Result<Db> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         if read_only {
@@ -183,6 +186,9 @@ impl Db {
                 synchronous = synchronous,
                 foreign_keys = foreign_keys
             )));
+        }
+        if replication::is_replicated(&conn)? {
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         Ok(Db {
             conn,
@@ -336,11 +342,33 @@ impl Db {
     /// with mode 0600 and never overwrites a file.
     pub fn backup(&self, to: &Path) -> Result<()> {
         crate::crypto::write_new(to, &[], 0o600)?;
-        self.conn.backup(rusqlite::MAIN_DB, to, None).map_err(|e| {
+        self.backup_in_one_step(to).map_err(|e| {
             let _ = std::fs::remove_file(to);
             // A full disk is the copy's: it is the file that grows.
-            Error::from(e).on_database(to)
+            e.on_database(to)
         })
+    }
+
+    /// Copies every page in one step, that is in one read transaction: a copy made a hundred pages at a time
+    /// starts over whenever another connection commits between two steps, and under load (officers, or
+    /// Litestream's own writes to its tables, R-O1) it might never end. A read transaction in WAL mode blocks
+    /// no writer; a step that finds the database locked (a checkpoint restarting the log) is retried for the
+    /// busy timeout.
+    fn backup_in_one_step(&self, to: &Path) -> Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
+        let mut dst = Connection::open(to)?;
+        let backup = Backup::new(&self.conn, &mut dst)?;
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => return Ok(()),
+                StepResult::More => {}
+                _ if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                _ => return Err(Error::Busy),
+            }
+        }
     }
 
     /// SQLite's own checks: `integrity_check` and `foreign_key_check`. Returns the problems found.

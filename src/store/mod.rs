@@ -3,7 +3,7 @@
 //! The house: `db` opens the file (pragmas, identity, backup); `migrations` applies `sql/` and replays it for the
 //! audit; `change` is one command's transaction, actor and signature; `access` is how the rest of kezek reads
 //! (`&impl Access`: a `Db`, a `Snapshot` or a `Change`) without ever holding a connection; `journal` writes and
-//! hashes events; `audit` proves the database against them. The other modules are the queries and writes of
+//! hashes events; `audit` proves the database against them; `replication` is what kezek knows of Litestream. The other modules are the queries and writes of
 //! one concept each (applications, places, directions, ...); `import` takes a whole CSV file into them, all or
 //! nothing. Rules live in `crate::domain`; a store function reads the facts, asks the domain, and writes what
 //! it decided, journaled through the `Change`.
@@ -35,6 +35,7 @@ pub mod places;
 pub mod publication;
 pub mod purge;
 pub mod reference;
+pub mod replication;
 pub mod stats;
 pub mod sweep;
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::change::{Actor, Change, Mode};
 use super::db::Db;
 use super::journal::{APPLICATION, ATTENDANCE, DIRECTION, ENROLLMENT, NOTIFICATION};
+use super::replication;
 use crate::crypto;
 use crate::domain::time::Now;
 use crate::error::{Error, Result};
@@ -49,6 +50,9 @@ pub struct PurgeRun {
     /// False when another process kept the database busy, or the disk had no room to rebuild it: the purge is
     /// done, the wipe is not (run it again).
     pub wiped: bool,
+    /// True when Litestream replicates the database (R-O1): the file was rebuilt, but its write-ahead log is left
+    /// to Litestream's checkpoints, and the replica keeps what it copied until its retention ends.
+    pub replicated: bool,
 }
 
 /// `kezek db purge`: overwrite what is deleted (`erase_what_is_deleted`), anonymise in one journaled change
@@ -57,8 +61,13 @@ pub struct PurgeRun {
 pub fn run(db: &mut Db, actor: &Actor, now: &Now, before: NaiveDate) -> Result<PurgeRun> {
     erase_what_is_deleted(db)?;
     let report = db.change(actor, now, Mode::Commit, |c| purge(c, before))?;
-    let wiped = wipe_free_space(db)?;
-    Ok(PurgeRun { report, wiped })
+    let replicated = replication::is_replicated(access::conn(db))?;
+    let wiped = wipe_free_space(db, !replicated)?;
+    Ok(PurgeRun {
+        report,
+        wiped,
+        replicated,
+    })
 }
 
 /// The redaction record of a signed direction document, purged on `purged`: the header, the document's own
@@ -122,15 +131,21 @@ pub fn erase_what_is_deleted(db: &impl Access) -> Result<()> {
     Ok(())
 }
 
-/// After the purge's transaction, on its connection: rebuilds the database file (`VACUUM`), then copies the
-/// write-ahead log into it and truncates the log. `secure_delete` zeroes what the purge itself removes, but
-/// the free space of the file also holds what earlier changes left behind (the old versions of a row that
-/// grew or shrank, the index entries of an application that left the queue or of a child who departed);
-/// the rebuilt file holds live rows only, and the truncated log no pages from before. Returns false when
-/// another process kept the database busy (a writer) or part of the log in use (a reader), or the disk had no
-/// room for the rebuilt copy; the purge itself
-/// is done, and running it again later finishes the wipe.
-pub fn wipe_free_space(db: &impl Access) -> Result<bool> {
+/// After the purge's transaction, on its connection: rebuilds the database file (`VACUUM`), then, with
+/// `truncate_log`, copies the write-ahead log into it and truncates the log. `secure_delete` zeroes what the
+/// purge itself removes, but the free space of the file also holds what earlier changes left behind (the old
+/// versions of a row that grew or shrank, the index entries of an application that left the queue or of a child
+/// who departed); the rebuilt file holds live rows only, and the truncated log no pages from before. Returns
+/// false when another process kept the database busy (a writer) or part of the log in use (a reader), or the
+/// disk had no room for the rebuilt copy; the purge itself is done, and running it again later finishes the
+/// wipe.
+///
+/// Without `truncate_log` (a database Litestream replicates, R-O1) the log is left to Litestream: a truncating
+/// checkpoint would hold SQLite's write lock while it waits for Litestream's read transaction, stalling every
+/// officer for the busy timeout, and if it ever got through it would pull the log from under Litestream, which
+/// then starts its replica over with a full snapshot. Litestream checkpoints the rebuilt pages into the file
+/// itself, after it has copied them.
+pub fn wipe_free_space(db: &impl Access, truncate_log: bool) -> Result<bool> {
     let conn = access::conn(db);
     // A full disk (VACUUM needs room for a copy) leaves the wipe for later too: the purge itself is committed.
     let busy = |e: &rusqlite::Error| {
@@ -147,6 +162,9 @@ pub fn wipe_free_space(db: &impl Access) -> Result<bool> {
         Err(e) => return Err(e.into()),
     };
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    if !truncate_log {
+        return Ok(vacuumed);
+    }
     let emptied = match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
         r.get::<_, i64>(0)
     }) {

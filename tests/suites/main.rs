@@ -11,4 +11,5 @@ mod hostile;
 mod parsers;
 mod privacy;
 mod race;
+mod replication;
 mod tamper;

@@ -16,6 +16,7 @@ use crate::store::journal::{
     head_message, to_hash, Checkpoint, EventFields, EventHasher, KeyOrd, RowMap,
 };
 use crate::store::migrations::{self, expected_schema, schema_of, seeded_rows, MIGRATION_KIND};
+use crate::store::replication::is_litestream_table;
 use crate::tr;
 
 /// The columns of a journal event, as `verify` reads them.
@@ -37,9 +38,12 @@ pub(super) fn verify_chain(
     rows: std::thread::ScopedJoinHandle<'_, Option<Result<u64>>>,
 ) -> Result<VerifyReport> {
     // 0. The schema is the one the migrations create: a trigger, index or view added behind kezek's back could
-    // change what kezek itself writes and signs.
+    // change what kezek itself writes and signs. Litestream's two tables are allowed, exactly as Litestream
+    // creates them (R-O1): a plain table of its own changes nothing kezek writes.
     let expected = expected_schema()?;
-    let actual = schema_of(conn)?;
+    let mut actual = schema_of(conn)?;
+    actual
+        .retain(|(kind, name, table, sql)| !is_litestream_table(kind, name, table, sql.as_deref()));
     if actual != expected {
         let differs = actual
             .iter()
