@@ -15,7 +15,10 @@ personal data. It checks, from the published files alone:
   6. every allocation run made exactly the directions serial dictatorship over the published
      preferences gives, in queue order (R-C2, R-C5);
   7. every exchange run moved exactly the children Top Trading Cycles moves, in queue order, over the
-     participants it publishes and their published preferences (R-C4).
+     participants it publishes and their published preferences (R-C4);
+  8. every record was made by an officer whose role at that seq allows its kind, roles following the
+     log's officer.add and officer.set_role records and a table of roles written here, not read from the
+     publication; only an admin vouches for a new key (R-R3). --print-roles prints that table.
 
 Exit codes: 0 all checks hold; 65 a check failed (each failure names the file, line or seq and the
 rule); 2 usage error.
@@ -610,6 +613,117 @@ def is_number(value):
 
 
 # --------------------------------------------------------------------------------------------
+# Roles (R-R1, R-R3)
+# --------------------------------------------------------------------------------------------
+
+ROLES = ("admin", "officer", "kindergarten", "service")
+CITY_WIDE = "*"  # the district of an officer who acts for the whole city
+
+# What a command reaches, in the words of `kezek officer roles` (English).
+ADMINISTRATION = "the city's administration"
+CITY = "the whole city"  # a round over the city: an officer needs the district `*`
+DISTRICT = "the officer's district"
+ORG = "an organization of the officer's district, or the kindergarten's own"
+
+# Every command that changes data, in the order of `kezek --help`: the roles besides admin that may run it,
+# what it reaches, and every journal event kind it writes. Written here by hand from SPEC §16, never read from a
+# publication: a publication cannot widen a role by saying so. `kezek officer roles --format json` prints kezek's
+# own table, and `--print-roles` prints this one in the same form, so that anyone (and kezek's tests) can see
+# that the two are the same.
+COMMANDS = (
+    ("officer add", (), ADMINISTRATION, ("officer.add",)),
+    ("officer set-role", (), ADMINISTRATION, ("officer.set_role",)),
+    ("officer rotate-key", (), ADMINISTRATION, ("officer.rotate_key",)),
+    ("officer deactivate", (), ADMINISTRATION, ("officer.deactivate",)),
+    ("org add", (), ADMINISTRATION, ("org.add",)),
+    ("org import", (), ADMINISTRATION, ("org.import",)),
+    ("org capacity", (), ADMINISTRATION, ("org.capacity",)),
+    ("org capacity-import", (), ADMINISTRATION, ("capacity.import",)),
+    ("calendar add", (), ADMINISTRATION, ("calendar.add",)),
+    ("calendar remove", (), ADMINISTRATION, ("calendar.remove",)),
+    ("calendar import", (), ADMINISTRATION, ("calendar.import",)),
+    ("settings set", (), ADMINISTRATION, ("settings.set",)),
+    ("district add", (), ADMINISTRATION, ("district.add",)),
+    ("application register", ("officer",), DISTRICT, ("application.register",)),
+    ("application import", ("officer",), DISTRICT, ("application.import",)),
+    ("application set-category", ("officer",), DISTRICT, ("application.set_category",)),
+    ("application withdraw", ("officer",), DISTRICT, ("application.withdraw",)),
+    ("application prefer", ("officer",), DISTRICT, ("application.prefer",)),
+    ("place publish", ("officer",), ORG, ("place.publish",)),
+    ("place import", ("officer",), ORG, ("place.import",)),
+    ("place withdraw", ("officer",), ORG, ("place.withdraw",)),
+    ("offer", ("officer", "service"), CITY, ("offer.window_closed", "offer.round")),
+    ("allocate", ("officer", "service"), CITY, ("offer.window_closed", "allocation.run")),
+    ("exchange", ("officer",), CITY, ("exchange.run",)),
+    ("direction issue", ("officer",), ORG, ("offer.window_closed", "direction.issue")),
+    ("direction extend", ("officer",), ORG, ("direction.extend",)),
+    ("direction revoke", ("officer",), ORG, ("direction.revoke",)),
+    ("direction annul", ("officer",), ORG, ("direction.annul",)),
+    ("direction enroll", ("officer", "kindergarten"), ORG, ("direction.enroll",)),
+    ("direction confirm-benefit", ("officer",), ORG, ("direction.confirm_benefit",)),
+    ("attendance import", ("kindergarten",), ORG, ("attendance.import",)),
+    ("child depart", ("kindergarten",), ORG, ("child.depart",)),
+    ("notify export", ("officer",), CITY, ("notify.sent",)),
+    (
+        "sweep",
+        ("service",),
+        CITY,
+        ("offer.window_closed", "sweep.expire", "sweep.benefit", "sweep.stop_list_end", "sweep.age_limit", "sweep.run"),
+    ),
+    ("db purge", (), ADMINISTRATION, ("db.purge",)),
+)
+
+
+def role_table():
+    """The table as `kezek officer roles --format json` prints it: command, roles, reaches, kinds."""
+    lines = []
+    for command, roles, reach, kinds in COMMANDS:
+        names = ["admin"] + [f"officer ({CITY_WIDE})" if r == "officer" and reach == CITY else r for r in roles]
+        lines.append({"command": f"kezek {command}", "roles": ", ".join(names), "reaches": reach, "kinds": " ".join(kinds)})
+    return lines
+
+
+def may_write(role, district, kind):
+    """Whether an officer of `role` in `district` may write a journal event of `kind` (R-R3): admin writes every
+    kind a command writes; any other role, a kind written by a command it may run, and an officer a kind of a
+    round over the whole city only with the district `*`. None when no command writes `kind`."""
+    writers = [c for c in COMMANDS if kind in c[3]]
+    if not writers:
+        return None
+    if role == "admin":
+        return True
+    return any(
+        role in roles and not (reach == CITY and role == "officer" and district != CITY_WIDE)
+        for _, roles, reach, _ in writers
+    )
+
+
+def recorded_standing(record):
+    """The standing (role, district, org) that the first officer row of a record leaves behind, None without
+    such a row. A role absent or null is admin: the officers registered before roles existed, whom kezek made
+    admins. A role that is not one of ROLES raises ValueError."""
+    row = next((r for r in record["rows"] if r["table"] == "officer"), None)
+    if row is None:
+        return None
+    fields = row.get("fields")
+    fields = fields if isinstance(fields, dict) else {}
+
+    def text(name):
+        value = fields.get(name)
+        return value if isinstance(value, str) else None
+
+    role = text("role")
+    if role is None:
+        role = "admin"
+    elif role not in ROLES:
+        raise ValueError(
+            f"R-R3: journal event {record['seq']} ({record['kind']}) gives the role '{canonical(fields['role']).decode()}', "
+            "which kezek does not know"
+        )
+    return (role, text("district") or "", text("org"))
+
+
+# --------------------------------------------------------------------------------------------
 # The verifier
 # --------------------------------------------------------------------------------------------
 
@@ -724,6 +838,7 @@ class Verifier:
                     record = None
                 if record is not None and seq <= cp["tree_size"]:
                     try:
+                        self.apply_trust(record, seq, f"{where} (seq {seq})")
                         self.apply(record, seq, where)
                     except Invalid as e:
                         self.fail(f"{where} (seq {seq})", e.message)
@@ -732,6 +847,8 @@ class Verifier:
         self.summary["records"] = seq
         self.summary["allocation_runs_checked"] = self.allocation_runs
         self.summary["exchange_runs_checked"] = self.exchange_runs
+        self.summary["role_events_checked"] = self.role_events
+        self.summary["role_changes"] = self.role_changes
         self.broken = broken
         if broken > MAX_BROKEN_LINES:
             self.fail("log/", f"... {broken - MAX_BROKEN_LINES} more broken line(s)")
@@ -752,8 +869,11 @@ class Verifier:
         self.passed_over = 0
         self.allocation_runs = 0
         self.exchange_runs = 0
-        # Trust chain state: officer -> {"fingerprint", "der", "trusted", "active"}.
+        # Trust chain state: officer -> {"fingerprint", "der", "trusted", "active", "standing"}, the standing
+        # being (role, district, org), or None for an officer whose key came without an officer.add.
         self.officers = {}
+        self.role_events = 0  # records held to their officer's role (R-R3)
+        self.role_changes = 0  # role changes that took effect
         self.anchor_seen = False
         self.key_seqs_seen = set()
 
@@ -802,6 +922,66 @@ class Verifier:
     def capture_trust(self, seq):
         self.trust_at[seq] = {o: dict(s) for o, s in self.officers.items()}
 
+    def apply_trust(self, record, seq, where):
+        """The record's facts about officers, and its officer's role (R-A7, R-R3), in the order `kezek audit
+        public` takes them: a role change is judged by the role its officer had before it, and takes effect only
+        when allowed; any other record after its own officer facts (so the first officer's officer.add, made by
+        that officer, is allowed by the role it gives)."""
+        kind = record["kind"]
+        if kind == "officer.set_role":
+            refusal = self.role_refusal(record, seq)
+            if refusal is not None:
+                self.fail(where, refusal)
+            self.set_role(record, seq, allowed=refusal is None)
+        elif kind.startswith("officer."):
+            self.apply_officer(record, seq)
+        if kind != "officer.set_role":
+            refusal = self.role_refusal(record, seq)
+            if refusal is not None:
+                self.fail(where, refusal)
+
+    def role_refusal(self, record, seq):
+        """Why the record's officer, in the role they had at `seq`, could not have made it (R-R3); None when
+        they could, or when the record has no officer (a migration)."""
+        actor, kind = record["officer"], record["kind"]
+        if actor is None:
+            return None
+        self.role_events += 1
+        o = self.officers.get(actor)
+        if o is None or o["standing"] is None:
+            return f"R-R3: journal event {seq} ({kind}) names officer '{actor}', whom the journal never registered"
+        role, district, _ = o["standing"]
+        allowed = may_write(role, district, kind)
+        if allowed is None:
+            return f"R-R3: journal event {seq} is of kind '{kind}', which no kezek command writes"
+        if not allowed:
+            return (
+                f"R-R3: journal event {seq} ({kind}) was made by officer '{actor}', whose role at that point "
+                f"({role}, district {district}) does not allow it"
+            )
+        if kind == "officer.set_role" and not (o["trusted"] and o["active"]):
+            # A role change counts only when covered by the head of an admin trusted at that point (R-R3).
+            why = "whose key is not trusted at that point" if not o["trusted"] else "who was deactivated before it"
+            return f"R-R3: journal event {seq} (officer.set_role) was made by officer '{actor}', {why} (R-A7)"
+        return None
+
+    def set_role(self, record, seq, allowed):
+        """officer.set_role: the officer's role and organization from here on, as the officer row the record
+        leaves behind shows them; the district stays (R-R1, R-R3)."""
+        subject = record["subject"]
+        try:
+            standing = recorded_standing(record)
+        except ValueError as e:
+            raise Invalid(f"seq {seq}", str(e)) from None
+        if standing is None:
+            raise Invalid(f"seq {seq}", f"seq {seq}: an officer.set_role record without the officer's row (R-V1)")
+        o = self.officers.get(subject)
+        if o is None or o["standing"] is None:
+            raise Invalid(f"seq {seq}", f"R-R3: journal event {seq} sets the role of unknown officer '{subject}'")
+        if allowed:
+            self.role_changes += 1
+            o["standing"] = (standing[0], o["standing"][1], standing[2])
+
     def apply_officer(self, record, seq):
         kind, subject, actor = record["kind"], record["subject"], record["officer"]
         where = f"seq {seq}"
@@ -840,7 +1020,9 @@ class Verifier:
                     )
             else:
                 by = self.officers.get(actor)
-                trusted = bool(by and by["trusted"] and by["active"] and actor != subject)
+                # Only an admin vouches for a key (R-R3).
+                role = by["standing"][0] if by and by["standing"] else None
+                trusted = bool(by and by["trusted"] and by["active"] and actor != subject and role == "admin")
                 if not trusted:
                     why = (
                         "the officer themself"
@@ -848,6 +1030,8 @@ class Verifier:
                         else "not a trusted officer"
                         if not by or not by["trusted"]
                         else "inactive"
+                        if not by["active"]
+                        else f"not an admin but {role or 'without a role'}, R-R3"
                     )
                     self.warn(
                         where,
@@ -855,11 +1039,21 @@ class Verifier:
                     )
             old = self.officers.get(subject)
             active = True if kind == "officer.add" else (old["active"] if old else True)
+            if kind == "officer.add":
+                # The role, district and organization the officer row shows (R-R1); an officer registered
+                # before roles existed, or a record without the row, is an admin.
+                try:
+                    standing = recorded_standing(record) or ("admin", "", None)
+                except ValueError as e:
+                    raise Invalid(where, str(e)) from None
+            else:
+                standing = old["standing"] if old else None
             self.officers[subject] = {
                 "der": entry["der"],
                 "fingerprint": entry["fingerprint"],
                 "trusted": trusted,
                 "active": active,
+                "standing": standing,
             }
         elif kind == "officer.deactivate":
             if subject in self.officers:
@@ -1002,8 +1196,6 @@ class Verifier:
 
     def apply(self, record, seq, where=None):
         kind = record["kind"]
-        if kind.startswith("officer."):
-            self.apply_officer(record, seq)
         if kind == "offer.round":
             self.check_offer_round(record, seq)
         if kind == "allocation.run":
@@ -1419,7 +1611,7 @@ def parse_args(argv):
         epilog="Exit codes: 0 every check holds; 65 a check failed (the message names the file, line or seq "
         "and the rule); 2 usage error.",
     )
-    p.add_argument("dir", metavar="DIR", help="the publication's directory")
+    p.add_argument("dir", metavar="DIR", nargs="?", help="the publication's directory")
     p.add_argument("--trust", metavar="PEM", help="pin the anchor: the first officer's public key (PEM)")
     p.add_argument(
         "--previous", metavar="CHECKPOINT", action="append", default=[], help="an earlier checkpoint file to hold to"
@@ -1430,7 +1622,17 @@ def parse_args(argv):
     p.add_argument("--receipt", metavar="SEQ:LEAF_HEX", action="append", default=[], help="a family's receipt")
     p.add_argument("--inclusion", metavar="FILE", action="append", default=[], help="a `kezek proof inclusion` JSON")
     p.add_argument("--json", action="store_true", help="print a machine summary on stdout")
+    p.add_argument(
+        "--print-roles",
+        action="store_true",
+        help="print the table of roles the verifier holds every record to (R-R1), as `kezek officer roles "
+        "--format json` prints kezek's, and exit",
+    )
     args = p.parse_args(argv)
+    if args.print_roles:
+        return args
+    if args.dir is None:
+        p.error("the publication's directory DIR is required")
     if not os.path.isdir(args.dir):
         p.error(f"{args.dir} is not a directory")
     receipts = []
@@ -1456,6 +1658,9 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.print_roles:
+        print(json.dumps(role_table(), ensure_ascii=False, indent=2))
+        return EX_OK
     v = Verifier(
         args.dir,
         trust_der=args.trust_der,
@@ -1499,6 +1704,11 @@ def main(argv=None):
             print(f"exchanges:   {s['exchange_runs_checked']} run(s) replayed by Top Trading Cycles (R-C4)")
         if "places_checked" in s:
             print(f"places:      {s['places_checked']} checked")
+        if s.get("role_events_checked"):
+            print(
+                f"roles:       {s['role_events_checked']} record(s) held to their officer's role (R-R3); "
+                f"{s['role_changes']} role change(s)"
+            )
         extra = []
         for label, items in (
             ("previous checkpoint", args.previous),

@@ -347,13 +347,21 @@ class Publication:
         )
         return seq
 
-    def key(self, kind, subject, by, keyname):
+    def key(self, kind, subject, by, keyname, role=None, district="Алмалинский", org=None):
+        """An officer.add or officer.rotate_key; with a role, the officer row shows it (and org) as kezek writes
+        them since roles exist, without one as before."""
         pem = read_key(f"{keyname}.pub").replace("\n", "\r\n")
-        row = {"fields": {"active": 1, "district": "Алмалинский", "id": subject, "public_key": pem}, "key": subject}
+        row = {"fields": {"active": 1, "district": district, "id": subject, "public_key": pem}, "key": subject}
+        if role is not None:
+            row["fields"].update(role=role, org=org)
         row["table"] = "officer"
         seq = self.add(kind, by, [row], subject)
         fp = kv.fingerprint(kv.pem_to_der(pem))
         self.officers.append({"officer": subject, "fingerprint": fp, "public_key": pem, "seq": seq, "kind": kind})
+
+    def set_role(self, subject, by, role, org=None, district="Алмалинский"):
+        fields = {"active": 1, "district": district, "id": subject, "org": org, "role": role}
+        return self.add("officer.set_role", by, [{"fields": fields, "key": subject, "table": "officer"}], subject)
 
     def apps(self, kind, by, apps):
         return self.add(kind, by, [{"fields": a, "key": a["number"], "table": "application"} for a in apps])
@@ -462,7 +470,9 @@ def run(argv):
     return code, out.getvalue(), err.getvalue()
 
 
-class PublicationTest(unittest.TestCase):
+class PublicationCase(unittest.TestCase):
+    """A temporary directory to write publications into and verify them."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.dir = os.path.join(self.tmp.name, "pub")
@@ -480,6 +490,8 @@ class PublicationTest(unittest.TestCase):
         self.assertEqual(code, 65, out + err)
         self.assertIn(text, err)
 
+
+class PublicationTest(PublicationCase):
     def test_a_sound_publication_verifies(self):
         p = city()
         offer(p, ["DDO.2022.000011.1", "DDO.2022.000001.1"])
@@ -671,6 +683,174 @@ class PublicationTest(unittest.TestCase):
         self.assertEqual(run([os.path.join(self.tmp.name, "missing")])[0], 2)
         os.makedirs(self.dir)
         self.assertFails(run([self.dir]), "checkpoint")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Roles (R-R1, R-R3)
+# ---------------------------------------------------------------------------------------------------
+
+
+class RoleTableTest(unittest.TestCase):
+    def test_r_r1_admin_writes_every_known_kind_and_the_others_only_their_commands_kinds(self):
+        kinds = {k for _, _, _, ks in kv.COMMANDS for k in ks}
+        for kind in kinds:
+            self.assertTrue(kv.may_write("admin", "Алмалинский", kind), kind)
+        self.assertIsNone(kv.may_write("admin", "Алмалинский", "made.up"))
+        self.assertIsNone(kv.may_write("service", "Алмалинский", "schema.migrate"))
+        self.assertTrue(kv.may_write("service", "Алмалинский", "sweep.run"))
+        self.assertFalse(kv.may_write("service", "Алмалинский", "settings.set"))
+        self.assertFalse(kv.may_write("service", "Алмалинский", "application.register"))
+        self.assertTrue(kv.may_write("kindergarten", "Алмалинский", "direction.enroll"))
+        self.assertFalse(kv.may_write("kindergarten", "Алмалинский", "direction.issue"))
+        self.assertTrue(kv.may_write("officer", "Алмалинский", "application.register"))
+        self.assertFalse(kv.may_write("officer", "Алмалинский", "officer.set_role"))
+
+    def test_r_r1_a_round_over_the_city_needs_an_officer_of_district_star(self):
+        self.assertFalse(kv.may_write("officer", "Алмалинский", "offer.round"))
+        self.assertTrue(kv.may_write("officer", "*", "offer.round"))
+        self.assertTrue(kv.may_write("service", "Алмалинский", "offer.round"))
+        # offer.window_closed is written by the city's rounds and by `direction issue`, which a district's
+        # officer may run.
+        self.assertTrue(kv.may_write("officer", "Алмалинский", "offer.window_closed"))
+        self.assertFalse(kv.may_write("officer", "Алмалинский", "sweep.run"))
+
+    def test_r_r1_the_table_prints_as_kezek_officer_roles_does(self):
+        code, out, err = run(["--print-roles"])
+        self.assertEqual((code, err), (0, ""))
+        table = json.loads(out)
+        self.assertEqual(table, kv.role_table())
+        self.assertEqual(len(table), len(kv.COMMANDS))
+        offer = next(line for line in table if line["command"] == "kezek offer")
+        self.assertEqual(
+            offer,
+            {
+                "command": "kezek offer",
+                "roles": "admin, officer (*), service",
+                "reaches": "the whole city",
+                "kinds": "offer.window_closed offer.round",
+            },
+        )
+        for _, roles, _, kinds in kv.COMMANDS:
+            self.assertNotIn("admin", roles)
+            self.assertTrue(set(roles) <= set(kv.ROLES))
+            self.assertEqual(len(set(kinds)), len(kinds))
+
+    def test_r_r1_a_row_without_a_role_is_an_admin_s_and_an_unknown_role_is_refused(self):
+        def record(fields):
+            return {"seq": 7, "kind": "officer.add", "rows": [{"fields": fields, "key": "x", "table": "officer"}]}
+
+        self.assertEqual(kv.recorded_standing(record({"district": "Медеуский"})), ("admin", "Медеуский", None))
+        self.assertEqual(kv.recorded_standing(record(None)), ("admin", "", None))
+        self.assertEqual(
+            kv.recorded_standing(record({"district": "Медеуский", "org": "DS-1", "role": "kindergarten"})),
+            ("kindergarten", "Медеуский", "DS-1"),
+        )
+        self.assertIsNone(kv.recorded_standing({"seq": 7, "kind": "officer.add", "rows": []}))
+        with self.assertRaises(ValueError) as e:
+            kv.recorded_standing(record({"role": "boss"}))
+        self.assertEqual(str(e.exception), "R-R3: journal event 7 (officer.add) gives the role '\"boss\"', which kezek does not know")
+
+
+def roles_city():
+    """city() with a service account `night`, an officer `city` of district `*` and a kindergarten account
+    `kg`, all registered by the admin ivanova (sadykov is an officer of Алмалинский before roles existed: an
+    admin)."""
+    p = city()
+    p.key("officer.add", "night", "ivanova", "omarova", role="service")
+    p.key("officer.add", "city", "ivanova", "omarova", role="officer", district="*")
+    p.key("officer.add", "kg", "ivanova", "omarova", role="kindergarten", org="DS-001")
+    return p
+
+
+class RolesTest(PublicationCase):
+    def test_r_r3_an_honest_city_with_roles_and_a_role_change_verifies(self):
+        p = roles_city()
+        p.add("sweep.run", "night", [])
+        offer(p, ["DDO.2022.000011.1"], by="city")
+        p.add("direction.enroll", "kg", [{"key": "NAP.2026.000001", "table": "direction"}])
+        p.add("settings.set", "sadykov", [])
+        p.set_role("kg", "ivanova", "officer")
+        p.add("application.withdraw", "kg", [])
+        code, out, err = self.verify(p, signer="night", keyname="omarova")
+        self.assertEqual((code, err), (0, ""), out)
+        self.assertIn("role change(s)", out)
+        summary = json.loads(run([self.dir, "--json"])[1])
+        self.assertEqual(summary["role_events_checked"], len(p.records) - 1)
+        self.assertEqual(summary["role_changes"], 1)
+
+    def test_r_r3_a_record_outside_its_officer_s_role_is_refused_naming_seq_kind_officer_and_role(self):
+        p = roles_city()
+        seq = p.add("settings.set", "night", [])
+        self.assertFails(
+            self.verify(p),
+            f"line {seq} (seq {seq}): R-R3: journal event {seq} (settings.set) was made by officer 'night', whose role "
+            "at that point (service, district Алмалинский) does not allow it",
+        )
+
+    def test_r_r3_a_district_s_officer_runs_no_round_over_the_city(self):
+        p = roles_city()
+        p.key("officer.add", "omarova", "ivanova", "omarova", role="officer")
+        seq = offer(p, ["DDO.2022.000011.1"], by="omarova")
+        self.assertFails(self.verify(p), f"R-R3: journal event {seq} (offer.round) was made by officer 'omarova'")
+
+    def test_r_r3_an_unknown_kind_or_officer_is_refused(self):
+        p = roles_city()
+        seq = p.add("made.up", "ivanova", [])
+        self.assertFails(self.verify(p), f"R-R3: journal event {seq} is of kind 'made.up', which no kezek command writes")
+        p = roles_city()
+        seq = p.add("settings.set", "ghost", [])
+        self.assertFails(
+            self.verify(p), f"R-R3: journal event {seq} (settings.set) names officer 'ghost', whom the journal never registered"
+        )
+
+    def test_r_r3_a_role_change_is_judged_by_the_role_before_it(self):
+        # An admin widens the service account: what it did before is still refused, what it does after is not.
+        p = roles_city()
+        before = p.add("settings.set", "night", [])
+        p.set_role("night", "ivanova", "admin")
+        p.add("settings.set", "night", [])
+        result = self.verify(p)
+        self.assertFails(result, f"R-R3: journal event {before} (settings.set)")
+        self.assertEqual(result[2].count("FAIL:"), 1, result[2])
+        # The service account cannot widen itself: refused, and the change does not take effect.
+        p = roles_city()
+        change = p.set_role("night", "night", "admin")
+        after = p.add("settings.set", "night", [])
+        result = self.verify(p)
+        self.assertFails(result, f"R-R3: journal event {change} (officer.set_role) was made by officer 'night', whose role")
+        self.assertIn(f"R-R3: journal event {after} (settings.set)", result[2])
+
+    def test_r_r3_a_role_changed_by_an_admin_whose_key_nobody_vouched_for_is_refused(self):
+        p = roles_city()
+        p.key("officer.add", "intruder", "intruder", "sadykov", role="admin")
+        change = p.set_role("night", "intruder", "admin")
+        p.add("settings.set", "night", [])
+        result = self.verify(p, signer="night", keyname="omarova")
+        self.assertFails(
+            result,
+            f"R-R3: journal event {change} (officer.set_role) was made by officer 'intruder', whose key is not trusted",
+        )
+        self.assertIn("registered by 'intruder' (the officer themself)", result[2])
+
+    def test_r_r3_only_an_admin_vouches_for_a_key(self):
+        # night (service) widened behind kezek's back registers a key: refused, and that key is not trusted.
+        p = roles_city()
+        p.key("officer.add", "sock", "night", "sadykov", role="admin")
+        result = self.verify(p, signer="sock", keyname="sadykov")
+        self.assertFails(result, f"R-R3: journal event {len(p.records)} (officer.add) was made by officer 'night'")
+        self.assertFails(result, "R-A7: officer sock's key is not trusted")
+        self.assertIn("registered by 'night' (not an admin but service, R-R3)", result[2])
+
+    def test_r_r3_a_role_change_of_an_unknown_officer_or_to_an_unknown_role_is_refused(self):
+        p = roles_city()
+        seq = p.set_role("ghost", "ivanova", "service")
+        self.assertFails(self.verify(p), f"R-R3: journal event {seq} sets the role of unknown officer 'ghost'")
+        p = roles_city()
+        seq = p.set_role("night", "ivanova", "boss")
+        self.assertFails(self.verify(p), f"R-R3: journal event {seq} (officer.set_role) gives the role '\"boss\"'")
+        p = roles_city()
+        seq = p.add("officer.set_role", "ivanova", [], "night")
+        self.assertFails(self.verify(p), f"seq {seq}: an officer.set_role record without the officer's row (R-V1)")
 
 
 if __name__ == "__main__":

@@ -409,7 +409,7 @@ fn r_r1_the_service_account_runs_the_night_and_nothing_else() {
 }
 
 /// A new officer's `officer add` arguments.
-fn add_args(id: &str, public: &Path, role: &str, org: Option<&str>) -> Vec<String> {
+pub(crate) fn add_args(id: &str, public: &Path, role: &str, org: Option<&str>) -> Vec<String> {
     let mut args: Vec<String> = ["officer", "add", "--id", id, "--name", "Сотрудник Тестовый"]
         .into_iter()
         .chain(["--district", "Алмалинский", "--role", role, "--public-key"])
@@ -505,7 +505,7 @@ fn r_r3_a_role_change_is_journaled_public_and_checked_by_both_audits() {
 
 /// `night`, a service account, made an admin behind kezek's back: it changes a setting, and the edit is undone
 /// so that every row has its recorded digest again.
-fn widened(restore: bool) -> TestEnv {
+pub(crate) fn widened(restore: bool) -> TestEnv {
     let env = city();
     let (key, public) = env.keygen("night");
     env.kezek_args(add_args("night", &public, "service", None))

@@ -584,3 +584,148 @@ assert v.failures == ["seq 5: the exchange names place 9, which the log never pu
 "#;
     python_script(script);
 }
+
+/// R-R1, R-R3: the verifier holds records to a table of roles of its own, never read from a publication; it is
+/// the binary's table (`officer roles`), line by line, so that the two cannot drift apart.
+#[test]
+fn r_r3_the_verifier_s_table_of_roles_is_the_binary_s() {
+    if !have("python3") {
+        return;
+    }
+    let env = TestEnv::bare();
+    let kezek = env.json(&["officer", "roles"]);
+    let out = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .args([SCRIPT, "--print-roles"])
+        .output()
+        .expect("run python3");
+    assert!(out.status.success(), "{out:?}");
+    let verifier: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (kezek, verifier) = (kezek.as_array().unwrap(), verifier.as_array().unwrap());
+    for (k, v) in kezek.iter().zip(verifier) {
+        assert_eq!(
+            k, v,
+            "the verifier's line differs from `kezek officer roles`"
+        );
+    }
+    assert_eq!(kezek.len(), verifier.len());
+}
+
+/// Runs `args` as officer `id` with the private key `key`.
+fn as_officer(env: &TestEnv, id: &str, key: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    env.cmd()
+        .env("KEZEK_OFFICER", id)
+        .env("KEZEK_KEY", key)
+        .args(args)
+        .assert()
+}
+
+/// R-R3: a city where every role does its part, and an admin changes a role, verifies both with `audit public`
+/// and with the verifier, which counts the role change and every record it held to its officer's role.
+#[test]
+fn r_r3_the_verifier_accepts_a_city_of_several_roles_and_a_role_change() {
+    if !have("python3") {
+        return;
+    }
+    use crate::roles::add_args;
+    let mut env = City::builder()
+        .applications(Applications::Examples(usize::MAX))
+        .build()
+        .env;
+    let (_, sadykov) = env.key("sadykov");
+    env.kezek_args(add_args("sadykov", &sadykov, "officer", None))
+        .success();
+    let (night, public) = env.keygen("night");
+    env.kezek_args(add_args("night", &public, "service", None))
+        .success();
+    let (kg, public) = env.keygen("kg");
+    env.kezek_args(add_args("kg", &public, "kindergarten", Some("DS-005")))
+        .success();
+    // The district's officer publishes a place of its kindergarten and issues the direction the night's offer
+    // round led to; the kindergarten enrolls the child.
+    env.act_as("sadykov");
+    let place = crate::place::publish(&env, "DS-005", "2023", 1)[0];
+    let round = as_officer(&env, "night", &night, &["offer", "--format", "json"]).success();
+    let round: serde_json::Value = serde_json::from_slice(&round.get_output().stdout).unwrap();
+    assert_eq!(round["notified"], 1, "{round}");
+    let direction = crate::place::issued(&env, &first_of_2023(&env, "notified"), place);
+    as_officer(
+        &env,
+        "kg",
+        &kg,
+        &[
+            "direction",
+            "enroll",
+            direction["number"].as_str().unwrap(),
+            // The head of the queue is out of turn (R-D8).
+            "--benefit-doc-date",
+            "2026-03-10",
+        ],
+    )
+    .success();
+    // The kindergarten's account becomes an officer of its district, and publishes a place as one.
+    env.act_as("ivanova");
+    env.kezek(&["officer", "set-role", "kg", "--role", "officer"])
+        .success();
+    let args = [
+        "place",
+        "publish",
+        "--org",
+        "DS-005",
+        "--group-year",
+        "2023",
+        "--language",
+        "ru",
+        "--count",
+        "1",
+    ];
+    as_officer(&env, "kg", &kg, &args).success();
+
+    let dir = publish(&env, "pub");
+    env.kezek_args(["audit".as_ref(), "public".as_ref(), dir.as_os_str()])
+        .success();
+    let (code, out, err) = verify(&dir, &["--json"]);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["role_changes"], 1, "{out}");
+    assert_eq!(
+        summary["role_events_checked"].as_i64().unwrap(),
+        env.count("SELECT count(*) FROM journal WHERE officer IS NOT NULL"),
+        "{out}"
+    );
+}
+
+/// R-R3: a service account widened to an admin behind kezek's back (an SQL edit of its row, undone after use)
+/// changes a setting. The publication is signed and every row has its digest, but the log says who acted in
+/// which role: `audit public` and the verifier both refuse it, with the same words.
+#[test]
+fn r_r3_the_verifier_refuses_a_role_widened_behind_kezek_s_back_as_audit_public_does() {
+    if !have("python3") {
+        return;
+    }
+    let env = crate::roles::widened(true);
+    let dir = publish(&env, "pub");
+    let log = std::fs::read_to_string(dir.join("log/000000.jsonl")).unwrap();
+    let seq = log
+        .lines()
+        .position(|l| {
+            l.contains("\"kind\":\"settings.set\"") && l.contains("\"officer\":\"night\"")
+        })
+        .expect("night's setting")
+        + 1;
+    let says = format!(
+        "R-R3: journal event {seq} (settings.set) was made by officer 'night', whose role at that point \
+         (service, district Алмалинский) does not allow it"
+    );
+    let assert = env
+        .kezek_args(["audit".as_ref(), "public".as_ref(), dir.as_os_str()])
+        .code(65);
+    let text = crate::common::env::stderr(&assert);
+    assert!(text.contains(&says), "{text}");
+    let (code, out, err) = verify(&dir, &[]);
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(
+        err.contains(&format!("000000.jsonl: line {seq} (seq {seq}): {says}")),
+        "{err}"
+    );
+}
