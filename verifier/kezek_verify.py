@@ -619,11 +619,11 @@ def is_number(value):
 ROLES = ("admin", "officer", "kindergarten", "service")
 CITY_WIDE = "*"  # the district of an officer who acts for the whole city
 
-# What a command reaches, in the words of `kezek officer roles` (English).
-ADMINISTRATION = "the city's administration"
-CITY = "the whole city"  # a round over the city: an officer needs the district `*`
-DISTRICT = "the officer's district"
-ORG = "an organization of the officer's district, or the kindergarten's own"
+# What a command reaches, as `kezek officer roles --format json` codes it.
+ADMINISTRATION = "administration"
+CITY = "city"  # a round over the city: an officer needs the district `*`
+DISTRICT = "district"
+ORG = "org"
 
 # Every command that changes data, in the order of `kezek --help`: the roles besides admin that may run it,
 # what it reaches, and every journal event kind it writes. Written here by hand from SPEC §16, never read from a

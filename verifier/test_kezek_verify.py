@@ -726,7 +726,7 @@ class RoleTableTest(unittest.TestCase):
             {
                 "command": "kezek offer",
                 "roles": "admin, officer (*), service",
-                "reaches": "the whole city",
+                "reaches": "city",
                 "kinds": "offer.window_closed offer.round",
             },
         )

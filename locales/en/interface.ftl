@@ -3,6 +3,11 @@
 
 ## col
 
+col-command = Command
+col-roles = Roles
+col-reaches = Reaches
+col-kinds = Journal events
+col-role = Role
 col-about = About
 col-active = Active
 col-added_at = Added
@@ -163,6 +168,10 @@ col-working = Working
 
 ## val
 
+val-administration = the city's administration
+val-city = the whole city
+val-district = the officer's district
+val-org = an organization of the officer's district, or the kindergarten's own
 val-age_limit = age limit
 val-annulled = annulled
 val-directed = directed

@@ -3,6 +3,11 @@
 
 ## col
 
+col-command = Команда
+col-roles = Рөлдер
+col-reaches = Қамтиды
+col-kinds = Журнал оқиғалары
+col-role = Рөл
 col-about = Жазба туралы
 col-active = Белсенді
 col-added_at = Қосылды
@@ -163,6 +168,10 @@ col-working = Жұмыс күні
 
 ## val
 
+val-administration = қаланы басқару
+val-city = бүкіл қала
+val-district = қызметкердің ауданы
+val-org = қызметкер ауданының ұйымы немесе өз балабақшасы
 val-age_limit = шекті жас
 val-annulled = жойылды
 val-directed = жолдама берілді

@@ -3,6 +3,11 @@
 
 ## col
 
+col-command = Команда
+col-roles = Роли
+col-reaches = Затрагивает
+col-kinds = События журнала
+col-role = Роль
 col-about = О записи
 col-active = Активен
 col-added_at = Добавлен
@@ -163,6 +168,10 @@ col-working = Рабочий
 
 ## val
 
+val-administration = управление городом
+val-city = весь город
+val-district = район сотрудника
+val-org = организация района сотрудника или свой детский сад
 val-age_limit = предельный возраст
 val-annulled = аннулировано
 val-directed = направлено

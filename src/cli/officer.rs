@@ -225,7 +225,7 @@ fn role_table() -> Vec<RoleLine> {
         .map(|c| RoleLine {
             command: format!("kezek {}", c.command),
             roles: role::roles_of(c),
-            reaches: tr!(super::man::reach_id(c.reach)),
+            reaches: c.reach.code().to_string(),
             kinds: c.kinds.join(" "),
         })
         .collect()

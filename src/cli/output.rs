@@ -217,7 +217,7 @@ fn header(key: &str) -> String {
 }
 
 /// The columns whose values are codes, shown in words in tables (JSON and CSV keep the codes).
-const CODED: [&str; 12] = [
+const CODED: [&str; 13] = [
     "status",
     "queue_type",
     "priority_class",
@@ -230,6 +230,7 @@ const CODED: [&str; 12] = [
     "close_reason",
     "kind",
     "reason",
+    "reaches",
 ];
 
 /// A cell as a table shows it: a code of a coded column, and yes or no, in words of the interface's language.

@@ -70,6 +70,18 @@ pub enum Reach {
     Org,
 }
 
+impl Reach {
+    /// The reach as `officer roles` codes it in JSON and CSV (a table shows it in words).
+    pub fn code(self) -> &'static str {
+        match self {
+            Administration => "administration",
+            City => "city",
+            District => "district",
+            Org => "org",
+        }
+    }
+}
+
 /// One changing command: who may run it, what it reaches, and the journal event kinds it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandRule {
