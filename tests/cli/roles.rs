@@ -82,15 +82,12 @@ impl Base {
 }
 
 fn add(env: &TestEnv, id: &str, public: &Path, district: &str, role: &str, org: Option<&str>) {
-    let mut args: Vec<String> = ["officer", "add", "--id", id, "--name", "Сотрудник Тестовый"]
-        .into_iter()
-        .chain(["--district", district, "--role", role, "--public-key"])
-        .map(String::from)
-        .collect();
-    args.push(public.display().to_string());
-    if let Some(org) = org {
-        args.extend(["--org".into(), org.into()]);
-    }
+    let mut args = add_args(id, public, role, org);
+    let at = args
+        .iter()
+        .position(|a| a == "--district")
+        .expect("--district");
+    args[at + 1] = district.to_string();
     env.kezek_args(args).success();
 }
 
