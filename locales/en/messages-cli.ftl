@@ -21,7 +21,7 @@ cli-application-prompt-consent = Consent to process the child's data (egov or wr
 ## audit
 
 cli-audit-trust-needs-key = --trust: give the first officer's public key (PEM) to check a publication
-cli-audit-passed-over = note: the offer round at seq { $seq } passed over { $count } queued application(s) ahead of the last it notified, as it declared (R-D5: the child attends an organization; R-C6: under min_age_years); `--format json` lists them
+cli-audit-passed-over = note: the offer round at seq { $seq } passed over { $count } queued application(s) ahead of the last it notified, as it declared (R-D5: the child attends an organization; R-C6: under min_age_years; R-C5: twins with no kindergarten holding a place for each); `--format json` lists them
 cli-audit-later-import = warning: application import at seq { $seq } after the first: { $rows } rows, { $backdated } back-dated more than { $minutes } minutes (R-V5)
 cli-audit-publication-ok = publication ok: { $records } records, root { $root }, signed by { $signer }; { $queues } queues of { $applications } applications and { $rounds } offer rounds replayed{ $consistent }
 cli-audit-consistent = ; consistent with the checkpoint of { $records } records
