@@ -97,19 +97,95 @@ const FIRST_PRIORITY: [(&str, &str); 7] = [
 pub const APPLICATION_HEADER: &str =
     "registered_at,child_iin,child_name,applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent";
 
-/// Writes `count` applications registered before `now`, as `application import` CSV.
-pub fn applications(
-    out: &mut impl Write,
-    seed: u64,
-    count: u64,
+/// One generated family's application: what `application import` reads in a row, or what an officer types in
+/// at `application register`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    pub registered_at: DateTime<FixedOffset>,
+    pub child_iin: String,
+    pub child_name: String,
+    pub applicant_iin: String,
+    pub applicant_name: String,
+    pub phone: String,
+    pub email: String,
+    pub district: &'static str,
+    pub queue_type: &'static str,
+    pub language: &'static str,
+    /// The benefit category, `""` for none.
+    pub category: &'static str,
+    /// `KIND:NUMBER:DATE` each: the category's document, and a sanatorium child's medical conclusion.
+    pub docs: Vec<String>,
+    pub consent: String,
+}
+
+impl Family {
+    /// The row of `application import` (columns of [`APPLICATION_HEADER`]).
+    pub fn csv_row(&self) -> String {
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            format_moment(&self.registered_at),
+            self.child_iin,
+            self.child_name,
+            self.applicant_iin,
+            self.applicant_name,
+            self.phone,
+            self.email,
+            self.district,
+            self.queue_type,
+            self.language,
+            self.category,
+            self.docs.join(";"),
+            self.consent,
+        )
+    }
+}
+
+/// Families registered before `now`, in registration order, from `seed`: the same seed always gives the same
+/// families.
+pub struct Families {
+    rng: StdRng,
     now: DateTime<FixedOffset>,
-) -> Result<()> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let today = now.date_naive();
-    let mut serials: HashMap<NaiveDate, u32> = HashMap::new();
-    let io = |e| Error::io(crate::tr!("err-generate-csv"), e);
-    writeln!(out, "{APPLICATION_HEADER}").map_err(io)?;
-    for i in 0..count {
+    serials: HashMap<NaiveDate, u32>,
+    next: u64,
+    end: u64,
+    count: u64,
+    batch: u32,
+}
+
+impl Families {
+    pub fn new(seed: u64, count: u64, now: DateTime<FixedOffset>) -> Families {
+        Families {
+            rng: StdRng::seed_from_u64(seed),
+            now,
+            serials: HashMap::new(),
+            next: 0,
+            end: count,
+            count,
+            batch: 0,
+        }
+    }
+
+    /// Families of another batch for the same city: batch `k` (1 to 8) numbers its children's IINs from serial
+    /// `k * 1000 + 1` and its e-mails `parent<k>-<i>@mail.kz`, so that they never meet those of batch 0 (the
+    /// default, which stays under a thousand children born on one day up to 365,000 families).
+    pub fn batch(mut self, k: u32) -> Families {
+        assert!(k <= 8, "a batch of families is 0 to 8");
+        self.batch = k;
+        self
+    }
+}
+
+impl Iterator for Families {
+    type Item = Family;
+
+    fn next(&mut self) -> Option<Family> {
+        if self.next >= self.end {
+            return None;
+        }
+        let (i, count, now) = (self.next, self.count, self.now);
+        self.next += 1;
+        let rng = &mut self.rng;
+        let today = now.date_naive();
         // Registrations in time order over five years, in office-like hours; each child registered within its
         // first three years and born at most six years before `now`, so six group years wait.
         let span_days = 5 * 365;
@@ -126,7 +202,7 @@ pub fn applications(
         let birth =
             oldest + Duration::days(rng.gen_range(0..=(youngest - oldest).num_days().max(0)));
         let female = rng.gen_bool(0.5);
-        let serial = serials.entry(birth).or_insert(0);
+        let serial = self.serials.entry(birth).or_insert(self.batch * 1000);
         let child_iin = loop {
             *serial += 1;
             if let Some(iin) = Iin::build(birth, female, *serial) {
@@ -160,7 +236,10 @@ pub fn applications(
             rng.gen_range(0..10),
             rng.gen_range(0..10_000_000)
         );
-        let email = format!("parent{i}@mail.kz");
+        let email = match self.batch {
+            0 => format!("parent{i}@mail.kz"),
+            k => format!("parent{k}-{i}@mail.kz"),
+        };
         let district = DISTRICTS[rng.gen_range(0..DISTRICTS.len())];
         let sanatorium = rng.gen_bool(0.05);
         let language = if rng.gen_bool(0.6) { "kk" } else { "ru" };
@@ -189,14 +268,40 @@ pub fn applications(
         } else {
             format!("written:{}", registered.date_naive())
         };
-        writeln!(
-            out,
-            "{},{child_iin},{child_name},{applicant_iin},{applicant_name},{phone},{email},{district},{},{language},{category},{},{consent}",
-            format_moment(&registered),
-            if sanatorium { "sanatorium" } else { "general" },
-            docs.join(";"),
-        )
-        .map_err(io)?;
+        Some(Family {
+            registered_at: registered,
+            child_iin,
+            child_name,
+            applicant_iin,
+            applicant_name,
+            phone,
+            email,
+            district,
+            queue_type: if sanatorium { "sanatorium" } else { "general" },
+            language,
+            category,
+            docs,
+            consent,
+        })
+    }
+}
+
+/// Writes `count` applications registered before `now`, as `application import` CSV.
+pub fn applications(
+    out: &mut impl Write,
+    seed: u64,
+    count: u64,
+    now: DateTime<FixedOffset>,
+) -> Result<()> {
+    write_csv(out, Families::new(seed, count, now))
+}
+
+/// Writes `families` as `application import` CSV, header first.
+pub fn write_csv(out: &mut impl Write, families: impl IntoIterator<Item = Family>) -> Result<()> {
+    let io = |e| Error::io(crate::tr!("err-generate-csv"), e);
+    writeln!(out, "{APPLICATION_HEADER}").map_err(io)?;
+    for family in families {
+        writeln!(out, "{}", family.csv_row()).map_err(io)?;
     }
     Ok(())
 }

@@ -1255,6 +1255,7 @@ class Verifier:
                 fields = check_application(row["fields"], row["key"], seq)
                 if fields["status"] == "notified":
                     notified.setdefault((fields["queue_type"], fields["group_year"]), []).append(row["key"])
+        chosen_all = {n for ns in notified.values() for n in ns}
         rounds = {}
         for row in record["rows"]:
             fields = row.get("fields")
@@ -1309,7 +1310,19 @@ class Verifier:
                     self.fail(where, f"R-D5: the round lists {n} as passed over, but it was not queued in {qname}")
                 if n in numbers:
                     self.fail(where, f"R-D5: the round lists {n} as passed over and notifies it")
-            ranked = [rank[n] for n in numbers if n in rank]
+            # Twins notified together (R-C5) take their turn at the first of them in the queue; the round
+            # publishes them (siblings), and every one it lists must be notified by it.
+            together = run_list(fields.get("siblings"), is_texts)
+            for group in together:
+                for n in group:
+                    if n not in chosen_all:
+                        self.fail(where, f"R-C5: the round lists {n} among the twins it notified together, but did not notify it")
+
+            def turn(n):
+                group = next((g for g in together if n in g), [n])
+                return min(rank[m] for m in group if m in rank)
+
+            ranked = [turn(n) for n in numbers if n in rank]
             if not ranked:
                 continue
             last = max(ranked)
@@ -1325,7 +1338,8 @@ class Verifier:
                     self.fail(
                         where,
                         f"R-Q2: notified {last_number} but passed over {n}, queued ahead of it in {qname}, and the "
-                        "round does not publish it as passed over (R-D5: only a child attending an organization is)",
+                        "round does not publish it as passed over (R-D5, R-C6, R-C5: only a child attending an "
+                        "organization, one under the minimum age, or twins without places together are)",
                     )
                 else:
                     self.warn(

@@ -21,9 +21,15 @@ SELECT count(*) FROM enrollment e WHERE e.departed_on IS NULL AND e.enrolled_on 
   AND EXISTS (SELECT 1 FROM attendance r WHERE r.org = e.org AND r.month IN ('2026-01', '2026-02'))
   AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.org = e.org AND a.child_iin = e.child_iin
                     AND a.month IN ('2026-01', '2026-02') AND a.days_present > 0);
-SELECT count(*) FROM place p JOIN org o ON o.code = p.org WHERE p.status = 'free' AND p.release_date <= '2026-03-06';
+SELECT count(*) FROM place p JOIN org o ON o.code = p.org WHERE p.status = 'free' AND p.release_date <= '2026-03-06'
+  AND p.group_year <= 2024;
 SELECT count(*) FROM journal WHERE kind = 'application.register'
   AND CAST(strftime('%s', effective_at) AS INTEGER) < CAST(strftime('%s', recorded_at) AS INTEGER) - 600;
+WITH imports AS (SELECT seq, recorded_at, row_number() OVER (ORDER BY seq) AS k FROM journal
+                 WHERE kind = 'application.import')
+SELECT i.seq, count(*) FROM imports i JOIN journal_row r ON r.seq = i.seq AND r.tbl = 'application'
+  JOIN application a ON a.number = r.key
+WHERE i.k > 1 AND a.registered_unix < CAST(strftime('%s', i.recorded_at) AS INTEGER) - 600 GROUP BY i.seq;
 SELECT officer, count(*) FROM journal WHERE kind = 'application.register' GROUP BY officer;
 ";
 

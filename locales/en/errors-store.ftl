@@ -181,6 +181,7 @@ err-public-not-signed = { $what }: not signed by officer '{ $officer }''s truste
 err-public-round-unregistered = { $at }: seq { $seq }: the offer round notified { $number }, which the log never registered (R-V5)
 err-public-round-not-queued = { $at }: seq { $seq }: the offer round notified { $number }, which was { $status } and not queued (R-P3, R-V5)
 err-public-round-passed-over = { $at }: seq { $seq }: the offer round notified { $after } but passed over { $number }, queued ahead of it (R-Q2, R-P3, R-V5)
+err-public-round-siblings = { $at }: seq { $seq }: the offer round lists { $number } among the twins it notified together, but did not notify it (R-C5, R-V5)
 err-public-queue-empty = { $path }: nobody waits in this queue by the log (R-V5)
 err-public-queue-missing = { $path }: missing: applications wait in this queue (R-V5)
 err-public-queue-line = { $path }:{ $line }: '{ $got }' where the log gives '{ $want }' (R-V5, R-Q2)

@@ -122,6 +122,7 @@ col-recipient = Recipient
 col-recorded_at = Recorded
 col-records = Records
 col-records_added = Records added
+col-registered = New applications
 col-registered_at = Registered
 col-release_date = Released
 col-removed = Removed

@@ -199,6 +199,7 @@ err-public-not-signed = { $what }: '{ $officer }' қызметкерінің с�
 err-public-round-unregistered = { $at }: `seq` { $seq }: ұсыныс раунды журнал ешқашан тіркемеген { $number } өтінішіне хабарлады (R-V5)
 err-public-round-not-queued = { $at }: `seq` { $seq }: ұсыныс раунды `queued` емес, { $status } күйіндегі { $number } өтінішіне хабарлады (R-P3, R-V5)
 err-public-round-passed-over = { $at }: `seq` { $seq }: ұсыныс раунды { $after } өтінішіне хабарлады, бірақ кезекте одан алда тұрған { $number } өтінішін өткізіп жіберді (R-Q2, R-P3, R-V5)
+err-public-round-siblings = { $at }: `seq` { $seq }: ұсыныс раунды { $number } өтінішін бірге хабарланған егіздердің қатарында атайды, бірақ оған хабарламаған (R-C5, R-V5)
 err-public-queue-empty = { $path }: журнал бойынша бұл кезекте ешкім күтпейді (R-V5)
 err-public-queue-missing = { $path }: файл жоқ, ал бұл кезекте өтініштер күтуде (R-V5)
 err-public-queue-line = { $path }:{ $line }: '{ $got }', ал журнал бойынша '{ $want }' болуы керек (R-V5, R-Q2)

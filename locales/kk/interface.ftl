@@ -122,6 +122,7 @@ col-recipient = Алушы
 col-recorded_at = Жазылды
 col-records = Жазбалар
 col-records_added = Қосылған жазбалар
+col-registered = Жаңа өтініштер
 col-registered_at = Тіркелді
 col-release_date = Босайды
 col-removed = Шығарылды

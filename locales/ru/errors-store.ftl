@@ -231,6 +231,7 @@ err-public-not-signed = { $what }: не подписано доверенным 
 err-public-round-unregistered = { $at }: `seq` { $seq }: раунд предложений уведомил заявление { $number }, которое журнал не регистрировал (R-V5)
 err-public-round-not-queued = { $at }: `seq` { $seq }: раунд предложений уведомил заявление { $number }, которое было в статусе { $status }, а не `queued` (R-P3, R-V5)
 err-public-round-passed-over = { $at }: `seq` { $seq }: раунд предложений уведомил { $after }, но пропустил { $number }, стоявшее в очереди впереди (R-Q2, R-P3, R-V5)
+err-public-round-siblings = { $at }: `seq` { $seq }: раунд предложений называет { $number } среди близнецов, уведомлённых вместе, но не уведомил его (R-C5, R-V5)
 err-public-queue-empty = { $path }: по журналу в этой очереди никто не ждёт (R-V5)
 err-public-queue-missing = { $path }: файла нет, а в этой очереди ждут заявления (R-V5)
 err-public-queue-line = { $path }:{ $line }: '{ $got }', а по журналу должно быть '{ $want }' (R-V5, R-Q2)

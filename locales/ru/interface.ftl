@@ -122,6 +122,7 @@ col-recipient = Получатель
 col-recorded_at = Записано
 col-records = Записи
 col-records_added = Добавлено записей
+col-registered = Новых заявлений
 col-registered_at = Зарегистрировано
 col-release_date = Освобождается
 col-removed = Снято

@@ -35,11 +35,32 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         ))
     };
     imported(demo.import_orgs()?, "cli-demo-imported-orgs");
+    let accounts = demo.add_accounts()?;
+    ctx.out.status(&tr!(
+        "cli-demo-accounts",
+        count = accounts.len() as i64,
+        list = accounts
+            .iter()
+            .map(|(id, role, district, org)| match org {
+                Some(org) => format!("{id} ({}, {org})", role.as_str()),
+                None => format!("{id} ({}, {district})", role.as_str()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     imported(demo.import_calendar()?, "cli-demo-imported-days");
     imported(
         demo.import_applications()?,
         "cli-demo-imported-applications",
     );
+    let before = demo.before_month()?;
+    ctx.out.status(&tr!(
+        "cli-demo-founded",
+        founded = demo.founded().today().to_string(),
+        enrolled = before.enrolled_on.to_string(),
+        org = before.org.clone(),
+        year = before.group_year
+    ));
     let city = demo.city()?;
     show_city(ctx, &city, demo.now())?;
 
@@ -55,12 +76,11 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
     let choice = demo.choice_day(last_day)?;
     show_choice(ctx, &choice, last_day)?;
-    let findings = demo.controls(last_day)?;
-    paragraph(
-        ctx,
-        &tr!("cli-demo-integrity", count = findings.len() as i64),
-    );
-    ctx.out.list(&findings)?;
+    let controls = demo.controls(last_day, &before)?;
+    show_controls(ctx, &controls, &before, demo.counters())?;
+    if demo.now().effective < demo.now().real {
+        paragraph(ctx, &tr!("cli-demo-pinned-past"));
+    }
 
     let published = demo.publish()?;
     paragraph(
@@ -84,10 +104,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         tr!("cli-demo-try"),
         demo.path().display(),
         demo.key_path().display(),
-        chrono::NaiveDate::parse_from_str(&month.last_day, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.succ_opt())
-            .map_or_else(|| month.last_day.clone(), |d| d.to_string()),
+        controls.morning,
         city.largest.group_year,
         city.head.first().map(|a| a.number.as_str()).unwrap_or("NUMBER"),
     ));
@@ -232,4 +249,85 @@ fn show_choice(ctx: &Ctx, choice: &demo::ChoiceDay, day: chrono::NaiveDate) -> R
         ),
     );
     ctx.out.list(&x.swaps)
+}
+
+/// The controls against abuse: what the demo planted, case by case, and the report that finds it (SPEC §13).
+fn show_controls(
+    ctx: &Ctx,
+    c: &demo::Controls,
+    before: &demo::Prologue,
+    counters: demo::Counters,
+) -> Result<()> {
+    let mut lines = vec![tr!("cli-demo-controls")];
+    let mut case = |text: String| lines.push(format!("  - {text}"));
+    if let Some(d) = &c.over {
+        case(tr!(
+            "cli-demo-plant-over",
+            org = d.org.clone(),
+            places = d.places,
+            year = d.group_year,
+            enrolled = d.enrolled
+        ));
+    }
+    if let Some(d) = &c.held_back {
+        case(tr!(
+            "cli-demo-plant-held",
+            org = d.org.clone(),
+            places = d.places,
+            year = d.group_year
+        ));
+    }
+    if let Some((org, month)) = &c.ghost {
+        case(tr!(
+            "cli-demo-plant-ghost",
+            org = org.clone(),
+            month = month.clone()
+        ));
+    }
+    case(tr!(
+        "cli-demo-plant-absent",
+        org = before.org.clone(),
+        since = before.enrolled_on.format("%Y-%m").to_string()
+    ));
+    case(tr!(
+        "cli-demo-plant-benefit",
+        officer = demo::CLERK.0,
+        benefit = counters.clerk.1 as i64,
+        total = counters.clerk.0 as i64,
+        own_benefit = counters.officer.1 as i64,
+        own_total = counters.officer.0 as i64
+    ));
+    let (rows, from, to) = c.late_import;
+    case(tr!(
+        "cli-demo-plant-backdated",
+        rows = rows as i64,
+        from = from.to_string(),
+        to = to.to_string()
+    ));
+    let s = &c.scheme;
+    case(tr!(
+        "cli-demo-plant-scheme",
+        state = s.state_org.clone(),
+        closes = s.closes_at.get(11..16).unwrap_or_default().to_string(),
+        first = s.first.clone(),
+        private = s.private_org.clone(),
+        again = s.again.clone(),
+        position = s.position as i64,
+        morning = c.morning.to_string()
+    ));
+    let (org, year, count, released) = &c.late;
+    case(tr!(
+        "cli-demo-plant-late",
+        org = org.clone(),
+        count = i64::from(*count),
+        year = *year,
+        released = released.to_string()
+    ));
+    lines.push(tr!(
+        "cli-demo-integrity",
+        morning = c.morning.to_string(),
+        count = c.findings.len() as i64
+    ));
+    paragraph(ctx, &lines.join("\n"));
+    ctx.out.list(&c.findings)
 }

@@ -163,9 +163,13 @@ pub enum Command {
         release date has come, and notifies that many queued, eligible applications from the head of the \
         queue: they become notified, with an offer window until the end of today's window (offer_window, \
         09:00-20:00), and an e-mail and an SMS go to the outbox. When at least one is notified, those places \
-        become offered; otherwise they stay free. Private organizations' places are never offered. Windows \
-        that ended are closed first (R-P4): their notified applications wait again at the same position and \
-        their untaken places go to free choice. Never asks."
+        become offered; otherwise they stay free. Private organizations' places are never offered. Linked \
+        siblings (twins, R-C5) are notified together at the position of the first of them, when one \
+        organization of the round has a place for each (the organization where one of them already holds a \
+        direction, if one does); otherwise none of them is: they keep their positions, the round publishes them \
+        as passed over, and the places go on down the queue. A twin stop-listed or under the minimum age holds \
+        the others back. Windows that ended are closed first (R-P4): their notified applications wait again at \
+        the same position and their untaken places go to free choice. Never asks."
     )]
     Offer,
     /// Directions by ranked preferences: serial dictatorship in queue order (R-C2)

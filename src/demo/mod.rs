@@ -1,6 +1,8 @@
 //! `kezek demo`'s sample city, built with the same store functions the commands use: the organizations and the
-//! calendar of `examples/`, a queue migrated from an older system (generated), then a month of the queue walked
-//! day by day (`month`). Each step returns what it did; `cli::demo` shows it.
+//! calendar of `examples/` and a queue migrated from an older system (generated), on the day the city moved to
+//! kezek some months before the demo's month; what happened before the month (`controls`); then the month of
+//! the queue walked day by day (`month`), its last evening of choice (`choice`) and of controls against abuse
+//! (`controls`). Each step returns what it did; `cli::demo` shows it.
 
 mod choice;
 mod controls;
@@ -12,12 +14,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 pub use choice::ChoiceDay;
-pub use month::DayRow;
+pub use controls::{Controls, Declared, Prologue, Scheme};
+pub use month::{Counters, DayRow};
 
 use crate::crypto::PrivateKey;
 use crate::domain::application::{ApplicationListRow, ApplicationView, QueueType, Status};
 use crate::domain::calendar::{DayKind, DayReason, WorkingCalendar};
 use crate::domain::officer::NewOfficer;
+use crate::domain::role::Role;
 use crate::domain::settings::Settings;
 use crate::domain::time::{local, Now};
 use crate::error::{Error, Result};
@@ -41,21 +45,45 @@ pub const DAYS: u64 = 22;
 const ORGS_CSV: &[u8] = include_bytes!("../../examples/orgs.csv");
 const CALENDAR_CSV: &[u8] = include_bytes!("../../examples/calendar.csv");
 
+/// How long before the demo's month the city moved its queue to kezek.
+const FOUNDED_DAYS_BEFORE: i64 = 120;
+
 /// A demo database, created, with no officer yet.
 pub struct NewDemo {
     db: Db,
     now: Now,
+    founded: Now,
     path: PathBuf,
 }
 
-/// The demo city and its officer, who makes every change.
+/// The demo city and its officers: the demo officer makes every change but the registrations of a second
+/// district officer (`clerk`).
 pub struct Demo {
     db: Db,
     now: Now,
+    /// When the city moved its queue to kezek: the migration, months before the demo's month.
+    founded: Now,
     path: PathBuf,
     actor: Actor,
+    clerk: Actor,
+    /// The service account that runs the nights (R-R1), once `add_accounts` registered it.
+    night: Option<Actor>,
     key_path: PathBuf,
+    /// The month's registrations at the counters (after `walk_month`).
+    counters: Counters,
 }
+
+/// The demo officer: id, name, district.
+pub const OFFICER: (&str, &str, &str) = ("demo", "Демо Офицер", "Алмалинский");
+
+/// An account of the demo city: id, role, district and, for a kindergarten, its organization.
+pub type Account = (String, Role, String, Option<String>);
+
+/// The organization whose kindergarten account the demo registers.
+const KINDERGARTEN: &str = "DS-001";
+
+/// The second officer of the demo, of another district, who registers families at the counter.
+pub const CLERK: (&str, &str, &str) = ("zhanova", "Жанова Сауле", "Ауэзовский");
 
 /// Organizations of one district, by kind.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -123,27 +151,36 @@ impl NewDemo {
         }
         remove_earlier(path)?;
         let now = demo_time(now);
-        let (db, _) = Db::init(path, &now, DEMO_APPLICATION_ID)?;
+        let founded = founding_time(&now);
+        let (db, _) = Db::init(path, &founded, DEMO_APPLICATION_ID)?;
         Ok(NewDemo {
             db,
             now,
+            founded,
             path: path.to_path_buf(),
         })
     }
 
-    /// The demo officer: a new RSA key pair beside the database, and the officer registered with it.
+    /// The demo officer: a new RSA key pair beside the database, and the officer registered with it; then the
+    /// second officer, registered by the first (its key stays in memory).
     pub fn add_officer(self) -> Result<Demo> {
-        let NewDemo { mut db, now, path } = self;
+        let NewDemo {
+            mut db,
+            now,
+            founded,
+            path,
+        } = self;
         let key = PrivateKey::generate(2048)?;
         let (key_path, _) = key.write_pair(&keys_dir(&path))?;
-        let officer = NewOfficer::check("demo", "Демо Офицер", "Алмалинский")?;
+        let (id, name, district) = OFFICER;
+        let officer = NewOfficer::check(id, name, district)?;
         let public = key.public().clone();
         let first = Actor {
             acting: Acting::FirstOfficer(officer.id.clone()),
             key: Some(key),
             command: String::new(),
         };
-        db.change(&first, &now, Mode::Commit, |c| {
+        db.change(&first, &founded, Mode::Commit, |c| {
             officers::add(c, &officer, &public, Some(&public))
         })?;
         let actor = Actor {
@@ -151,12 +188,27 @@ impl NewDemo {
             key: first.key,
             command: String::new(),
         };
+        let clerk_key = PrivateKey::generate(2048)?;
+        let (id, name, district) = CLERK;
+        let clerk = NewOfficer::check(id, name, district)?.with_role(Role::Officer, None)?;
+        db.change(&actor, &founded, Mode::Commit, |c| {
+            officers::add(c, &clerk, clerk_key.public(), None)
+        })?;
+        let clerk = Actor {
+            acting: Acting::Officer(clerk.id),
+            key: Some(clerk_key),
+            command: String::new(),
+        };
         Ok(Demo {
             db,
             now,
+            founded,
             path,
             actor,
+            clerk,
+            night: None,
             key_path,
+            counters: Counters::default(),
         })
     }
 }
@@ -190,28 +242,94 @@ impl Demo {
         &self.now
     }
 
-    /// Imports `examples/orgs.csv`.
+    /// When the city moved its queue to kezek, months before the demo's month.
+    pub fn founded(&self) -> &Now {
+        &self.founded
+    }
+
+    /// The month's registrations at the counters, by officer.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// The city's accounts besides the demo officer and the clerk (R-R1): an officer of every other district, the
+    /// kindergarten account of `DS-001` and the service account that runs the nights, each with a key of its own
+    /// made for the run and kept in memory only. Returns each new account as (id, role, district, org).
+    pub fn add_accounts(&mut self) -> Result<Vec<Account>> {
+        let districts = crate::store::districts::names(&self.db)?;
+        let mut accounts: Vec<Account> = districts
+            .iter()
+            .filter(|d| d.as_str() != OFFICER.2 && d.as_str() != CLERK.2)
+            .enumerate()
+            .map(|(i, d)| {
+                (
+                    format!("district-{}", i + 1),
+                    Role::Officer,
+                    d.clone(),
+                    None,
+                )
+            })
+            .collect();
+        let ds001 = orgs::list(&self.db, None, None)?
+            .into_iter()
+            .find(|o| o.code == KINDERGARTEN)
+            .ok_or_else(|| Error::Internal(format!("no {KINDERGARTEN} in the demo")))?;
+        accounts.push((
+            "ds-001".into(),
+            Role::Kindergarten,
+            ds001.district,
+            Some(KINDERGARTEN.into()),
+        ));
+        accounts.push(("night".into(), Role::Service, OFFICER.2.into(), None));
+        // The keys on both cores at once: RSA key generation is most of the cost.
+        let keys = std::thread::scope(|s| {
+            let made: Vec<_> = accounts
+                .iter()
+                .map(|_| s.spawn(|| PrivateKey::generate(2048)))
+                .collect();
+            made.into_iter()
+                .map(|h| h.join().expect("key generation"))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        let founded = self.founded;
+        for ((id, role, district, org), key) in accounts.iter().zip(&keys) {
+            let officer = NewOfficer::check(id, &format!("Учётная запись {id}"), district)?
+                .with_role(*role, org.as_deref())?;
+            self.db.change(&self.actor, &founded, Mode::Commit, |c| {
+                officers::add(c, &officer, key.public(), None)
+            })?;
+        }
+        let night = keys.into_iter().last().expect("the service account's key");
+        self.night = Some(Actor {
+            acting: Acting::Officer("night".into()),
+            key: Some(night),
+            command: String::new(),
+        });
+        Ok(accounts)
+    }
+
+    /// Imports `examples/orgs.csv`, on the day the city moved to kezek.
     pub fn import_orgs(&mut self) -> Result<ImportReport> {
         self.import::<Orgs>("examples/orgs.csv", ORGS_CSV.to_vec())
     }
 
-    /// Imports `examples/calendar.csv`.
+    /// Imports `examples/calendar.csv`, on the day the city moved to kezek.
     pub fn import_calendar(&mut self) -> Result<ImportReport> {
         self.import::<CalendarDays>("examples/calendar.csv", CALENDAR_CSV.to_vec())
     }
 
-    /// Imports a generated queue, as migrated from an older system: registration times (and so positions) are
-    /// kept.
+    /// Imports a generated queue, as migrated from an older system on the day the city moved to kezek:
+    /// registration times (and so positions) are kept.
     pub fn import_applications(&mut self) -> Result<ImportReport> {
         let mut generated = Vec::new();
-        generate::applications(&mut generated, SEED, APPLICATIONS, self.now.effective)?;
+        generate::applications(&mut generated, SEED, APPLICATIONS, self.founded.effective)?;
         self.import::<Applications>("generated applications", generated)
     }
 
-    /// One file through the import pipeline, as `kezek ... import` takes it.
+    /// One file through the import pipeline, as `kezek ... import` takes it, on the day the city moved to kezek.
     fn import<I: Importer>(&mut self, name: &str, bytes: Vec<u8>) -> Result<ImportReport> {
-        let now = self.now;
-        self.import_at::<I>(&now, name, bytes)
+        let founded = self.founded;
+        self.import_at::<I>(&founded, name, bytes)
     }
 
     /// `import` at another time of the demo.
@@ -360,6 +478,34 @@ fn queue_counts(db: &Db) -> Result<Vec<QueueCount>> {
 /// The demo walks a working day: `--now` (or the clock) if it falls on one before the offer window closes,
 /// else 10:00 on the next working day.
 fn demo_time(now: &Now) -> Now {
+    let calendar = example_calendar();
+    let (_, closes) = offers::window(now.today(), &Settings::default());
+    if calendar.is_working_day(now.today()) && now.effective < closes {
+        return *now;
+    }
+    let day = calendar.add_working_days(now.today(), 1);
+    at_ten(day, now)
+}
+
+/// The day the city moved to kezek: 10:00 on the first working day from `FOUNDED_DAYS_BEFORE` days before the
+/// month.
+fn founding_time(now: &Now) -> Now {
+    let calendar = example_calendar();
+    let before = now.today() - chrono::Duration::days(FOUNDED_DAYS_BEFORE);
+    let day = calendar.add_working_days(before - chrono::Duration::days(1), 1);
+    at_ten(day, now)
+}
+
+fn at_ten(day: NaiveDate, now: &Now) -> Now {
+    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("10:00");
+    Now {
+        effective: local(day.and_time(ten)),
+        real: now.real,
+    }
+}
+
+/// The working calendar of `examples/calendar.csv` with the built-in holidays, before the database has it.
+fn example_calendar() -> WorkingCalendar {
     let declared = String::from_utf8_lossy(CALENDAR_CSV)
         .lines()
         .skip(1)
@@ -370,17 +516,7 @@ fn demo_time(now: &Now) -> Now {
             Some((date, kind, String::new()))
         })
         .collect::<Vec<_>>();
-    let calendar = WorkingCalendar::new(declared);
-    let (_, closes) = offers::window(now.today(), &Settings::default());
-    if calendar.is_working_day(now.today()) && now.effective < closes {
-        return *now;
-    }
-    let day = calendar.add_working_days(now.today(), 1);
-    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("10:00");
-    Now {
-        effective: local(day.and_time(ten)),
-        real: now.real,
-    }
+    WorkingCalendar::new(declared)
 }
 
 fn parse_day(text: &str) -> NaiveDate {

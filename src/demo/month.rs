@@ -5,15 +5,16 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use super::{parse_day, Demo, DAYS, SEED};
+use super::{parse_day, Demo, CLERK, DAYS, OFFICER, SEED};
 use crate::crypto::PrivateKey;
-use crate::domain::application::{Language, QueueType, Status};
+use crate::domain::application::{Language, QueueType, RegistrationInput, Status};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::place::{PlaceStatus, PlaceType};
 use crate::domain::settings::Settings;
 use crate::domain::time::{local, Now};
 use crate::error::{Error, Result};
+use crate::generate::{Families, Family};
 use crate::store::{applications, directions, offers, orgs, places, reference, sweep};
 use crate::store::{Actor, Change, Db, Mode};
 
@@ -21,6 +22,7 @@ use crate::store::{Actor, Change, Db, Mode};
 #[derive(Debug, Default, Serialize)]
 pub struct DayRow {
     pub date: String,
+    pub registered: usize,
     pub published: usize,
     pub notified: u64,
     pub directions: usize,
@@ -32,11 +34,31 @@ pub struct DayRow {
     pub removed: u64,
 }
 
+/// The registrations of the month at the counters, by officer: (registrations, of them in a benefit class).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counters {
+    pub officer: (usize, usize),
+    pub clerk: (usize, usize),
+}
+
+/// New families at the counters, for each officer.
+struct Desk {
+    officer: Families,
+    clerk: Families,
+    counted: Counters,
+}
+
 impl Demo {
     /// Walks the working days from the demo's time: every night the sweep, every morning places and an offer
-    /// round, during the day families take places (or let the window pass), a few directions are revoked,
-    /// children arrive. `day_done` is called after each day.
+    /// round, from the second day new families at the counters, during the day families take places (or let the
+    /// window pass), a few directions are revoked, children arrive. `day_done` is called after each day.
     pub fn walk_month(&mut self, day_done: &dyn Fn()) -> Result<Vec<DayRow>> {
+        let start = self.now.effective;
+        let mut desk = Desk {
+            officer: Families::new(SEED + 31, 3 * DAYS, start).batch(1),
+            clerk: Families::new(SEED + 32, DAYS, start).batch(2),
+            counted: Counters::default(),
+        };
         let db = &mut self.db;
         let all_orgs = orgs::list(&*db, None, None)?;
         let of_kind = |k: &str| {
@@ -48,6 +70,8 @@ impl Demo {
         };
         let walk = Walk {
             actor: &self.actor,
+            clerk: &self.clerk,
+            night: self.night.as_ref().unwrap_or(&self.actor),
             key: self.actor.key.as_ref().expect("the demo officer's key"),
             start: &self.now,
             settings: reference::load_settings(&*db)?,
@@ -66,6 +90,9 @@ impl Demo {
             };
             walk.night(db, day, &mut row)?;
             walk.morning(db, &mut rng, day, i, &mut row)?;
+            if i > 0 {
+                row.registered = walk.counters(db, day, i, &mut desk)?;
+            }
             let issued = walk.midday(db, &mut rng, day)?;
             row.directions = issued.len();
             row.revoked = walk.afternoon(db, &mut rng, day, &issued)?;
@@ -74,6 +101,7 @@ impl Demo {
             day_done();
             day = walk.calendar.add_working_days(day, 1);
         }
+        self.counters = desk.counted;
         Ok(rows)
     }
 }
@@ -81,6 +109,10 @@ impl Demo {
 /// What every day of the walk uses.
 struct Walk<'a> {
     actor: &'a Actor,
+    /// The second district officer, at the counter.
+    clerk: &'a Actor,
+    /// The service account, which runs the nights (R-R1).
+    night: &'a Actor,
     key: &'a PrivateKey,
     start: &'a Now,
     settings: Settings,
@@ -96,6 +128,17 @@ impl Walk<'_> {
     fn change<T>(
         &self,
         db: &mut Db,
+        when: (NaiveDate, u32, u32),
+        f: impl FnOnce(&Change) -> Result<T>,
+    ) -> Result<T> {
+        self.change_as(db, self.actor, when, f)
+    }
+
+    /// One change by `actor` at a local time of `day`.
+    fn change_as<T>(
+        &self,
+        db: &mut Db,
+        actor: &Actor,
         (day, hour, minute): (NaiveDate, u32, u32),
         f: impl FnOnce(&Change) -> Result<T>,
     ) -> Result<T> {
@@ -104,12 +147,76 @@ impl Walk<'_> {
             effective: local(day.and_time(t)),
             real: self.start.real,
         };
-        db.change(self.actor, &at, Mode::Commit, f)
+        db.change(actor, &at, Mode::Commit, f)
+    }
+
+    /// Late morning at the counters, after the round: the demo officer registers three families of its
+    /// district, as they come; the clerk one of hers, in a benefit class on two days of three ("a large family",
+    /// a certificate nobody checks at the counter: R-I4 `benefit_share`). Returns how many were registered.
+    fn counters(&self, db: &mut Db, day: NaiveDate, i: u64, desk: &mut Desk) -> Result<usize> {
+        let mut registered = 0;
+        for minute in [0, 10, 20] {
+            let Some(family) = desk.officer.next() else {
+                break;
+            };
+            let benefit = !family.category.is_empty();
+            if self.register(db, self.actor, (day, 11, minute), &family, OFFICER.2)? {
+                registered += 1;
+                desk.counted.officer.0 += 1;
+                desk.counted.officer.1 += usize::from(benefit);
+            }
+        }
+        if let Some(mut family) = desk.clerk.next() {
+            if !i.is_multiple_of(3) && family.category.is_empty() {
+                family.category = "large_family";
+                let issued = day - chrono::Duration::days(6);
+                family.docs.insert(
+                    0,
+                    format!("large_family_certificate:{}:{issued}", 40_000 + i),
+                );
+            }
+            let benefit = !family.category.is_empty();
+            if self.register(db, self.clerk, (day, 11, 40), &family, CLERK.2)? {
+                registered += 1;
+                desk.counted.clerk.0 += 1;
+                desk.counted.clerk.1 += usize::from(benefit);
+            }
+        }
+        Ok(registered)
+    }
+
+    /// `application register` of a generated family, by `actor`, in `district`; false when a rule refuses it.
+    fn register(
+        &self,
+        db: &mut Db,
+        actor: &Actor,
+        when: (NaiveDate, u32, u32),
+        family: &Family,
+        district: &str,
+    ) -> Result<bool> {
+        let input = RegistrationInput {
+            child_iin: &family.child_iin,
+            child_name: &family.child_name,
+            applicant_iin: &family.applicant_iin,
+            applicant_name: &family.applicant_name,
+            phone: &family.phone,
+            email: &family.email,
+            district,
+            queue_type: family.queue_type,
+            language: family.language,
+            category: (!family.category.is_empty()).then_some(family.category),
+            docs: family.docs.iter().map(String::as_str).collect(),
+            consent: &family.consent,
+        };
+        let registered = refused(self.change_as(db, actor, when, |c| {
+            applications::register(c, &input, &self.settings)
+        }))?;
+        Ok(registered.is_some())
     }
 
     /// The night before: the sweep processes the day as of its start.
     fn night(&self, db: &mut Db, day: NaiveDate, row: &mut DayRow) -> Result<()> {
-        let swept = self.change(db, (day, 1, 30), |c| {
+        let swept = self.change_as(db, self.night, (day, 1, 30), |c| {
             sweep::sweep(c, day, &self.settings, &self.calendar)
         })?;
         row.expired = swept.summary.directions_expired;

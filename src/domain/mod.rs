@@ -18,6 +18,7 @@ pub mod iin;
 pub mod integrity;
 pub mod merkle;
 pub mod notify;
+pub mod offer;
 pub mod officer;
 pub mod org;
 pub mod place;

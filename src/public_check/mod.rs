@@ -49,7 +49,8 @@ pub struct PublicReport {
     /// Exchange runs replayed by Top Trading Cycles (R-C4).
     pub exchange_runs: usize,
     /// Queued applications ahead of the last one an offer round notified that the round passed over and said so
-    /// (R-D5: the child attends an organization; R-C6: under the minimum age); any other is refused.
+    /// (R-D5: the child attends an organization; R-C6: under the minimum age; R-C5: twins with no organization
+    /// holding a place for each); any other is refused.
     pub passed_over: Vec<PassedOver>,
     /// `--explain NUMBER`: the position explained from the publication alone (R-V7).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,8 @@ use crate::error::Result;
 use crate::tr;
 
 /// An offer round (R-P3): the applications it notified, in each queue, are the head of that queue's `queued`
-/// applications in R-Q2 order as they stood before it, in that order. One passed over is listed (R-D5).
+/// applications in R-Q2 order as they stood before it, in that order. One passed over is listed (R-D5, R-C6,
+/// R-C5); twins notified together (R-C5) take their turn at the first of them.
 pub(super) fn offer_round(
     record: &Record,
     seq: i64,
@@ -28,12 +29,28 @@ pub(super) fn offer_round(
     }
     report.offer_rounds += 1;
     // The applications the round itself says it passed over (R-D5: the child attends an organization; R-C6: the
-    // child is under the minimum age).
+    // child is under the minimum age; R-C5: twins with no organization holding a place for each).
     let declared: Vec<String> = record
         .rows_of("offer_round")
         .filter_map(|r| r.field("passed_over").as_str().map(str::to_string))
         .flat_map(|list| serde_json::from_str::<Vec<String>>(&list).unwrap_or_default())
         .collect();
+    // The twins the round notified together (R-C5): a group's members take their turn at the first of them.
+    let together: Vec<Vec<String>> = record
+        .rows_of("offer_round")
+        .filter_map(|r| r.field("siblings").as_str().map(str::to_string))
+        .flat_map(|list| serde_json::from_str::<Vec<Vec<String>>>(&list).unwrap_or_default())
+        .collect();
+    for member in together.iter().flatten() {
+        if !notified.contains(member) {
+            return Err(bad(tr!(
+                "err-public-round-siblings",
+                at = at.to_string(),
+                seq = seq,
+                number = member.clone()
+            )));
+        }
+    }
     let mut queues: BTreeMap<(String, i64), Vec<&str>> = BTreeMap::new();
     for n in &notified {
         let app = apps.get(n).ok_or_else(|| {
@@ -65,13 +82,28 @@ pub(super) fn offer_round(
             .filter(|(_, a)| a.status == "queued")
             .map(|(n, _)| *n)
             .collect();
-        let last = queued
+        let rank: HashMap<&str, usize> = queued
             .iter()
-            .rposition(|n| chosen.contains(&n.as_str()))
-            .expect("the notified are queued");
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
+        // A notified application's turn: its own rank, or its group's first member's.
+        let turn = |n: &str| -> usize {
+            let own = rank[n];
+            together
+                .iter()
+                .find(|g| g.iter().any(|m| m == n))
+                .and_then(|g| g.iter().filter_map(|m| rank.get(m.as_str())).min())
+                .map_or(own, |&first| first.min(own))
+        };
+        let last = chosen
+            .iter()
+            .map(|n| turn(n))
+            .max()
+            .expect("a queue with someone notified");
         for (i, n) in queued[..=last].iter().enumerate() {
             if !chosen.contains(&n.as_str()) {
-                let after = queued[i..=last]
+                let after = queued[i..]
                     .iter()
                     .find(|q| chosen.contains(&q.as_str()))
                     .map(|q| q.to_string())
@@ -331,4 +363,88 @@ fn notified_by<'r>(record: &'r Record) -> impl Iterator<Item = String> + 'r {
         .rows_of("application")
         .filter(|r| r.field("status") == "notified")
         .filter_map(|r| r.key_str().map(|k| k.into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    /// Queued applications of general 2022 registered in the order given.
+    fn queue(numbers: &[&str]) -> HashMap<String, App> {
+        numbers
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let at = format!("2026-01-01T09:{i:02}:00+05:00");
+                let app = App {
+                    queue_type: "general".into(),
+                    group_year: 2022,
+                    class: "general".into(),
+                    at: DateTime::parse_from_rfc3339(&at).unwrap(),
+                    registered_at: at,
+                    status: "queued".into(),
+                    preferences: None,
+                };
+                (n.to_string(), app)
+            })
+            .collect()
+    }
+
+    /// An offer round of general 2022 notifying `numbers`, with its published lists.
+    fn round(numbers: &[&str], passed_over: Option<&str>, siblings: Option<&str>) -> String {
+        let text =
+            |v: Option<&str>| v.map_or("null".to_string(), |v| serde_json::to_string(v).unwrap());
+        let mut rows = vec![format!(
+            r#"{{"fields":{{"group_year":2022,"notified":{},"passed_over":{},"places":{},"queue_type":"general","siblings":{}}},"key":1,"table":"offer_round"}}"#,
+            numbers.len(),
+            text(passed_over),
+            numbers.len(),
+            text(siblings)
+        )];
+        for n in numbers {
+            rows.push(format!(
+                r#"{{"fields":{{"group_year":2022,"number":"{n}","priority_class":"general","queue_type":"general","registered_at":"2026-01-01T09:00:00+05:00","status":"notified"}},"key":"{n}","table":"application"}}"#
+            ));
+        }
+        format!(
+            r#"{{"effective_at":"2026-03-16T10:00:00+05:00","kind":"offer.round","officer":"o","recorded_at":"2026-03-16T10:00:00+05:00","rows":[{}],"seq":5,"subject":"1"}}"#,
+            rows.join(",")
+        )
+    }
+
+    fn check(record: &str, apps: &HashMap<String, App>) -> Result<PublicReport> {
+        let record = Record::parse(record).unwrap();
+        let mut report = PublicReport::default();
+        offer_round(&record, 5, "log:5", apps, 3, &mut report).map(|()| report)
+    }
+
+    #[test]
+    fn r_c5_twins_notified_together_take_their_turn_at_the_first_of_them() {
+        // A and C are twins; B, between them, is not notified: the round published the twins.
+        let apps = queue(&["A", "B", "C"]);
+        let twins = round(&["A", "C"], None, Some(r#"[["A","C"]]"#));
+        assert!(check(&twins, &apps).is_ok());
+        // The same round without its list of twins skipped B.
+        let err = check(&round(&["A", "C"], None, None), &apps)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("R-Q2") && err.contains("passed over B"),
+            "{err}"
+        );
+        // A list of twins the round did not notify whole.
+        let err = check(&round(&["A"], None, Some(r#"[["A","C"]]"#)), &apps)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("R-C5") && err.contains('C'), "{err}");
+    }
+
+    #[test]
+    fn r_c5_twins_without_places_together_are_passed_over_and_say_so() {
+        let apps = queue(&["A", "B", "C"]);
+        let report = check(&round(&["C"], Some(r#"["A","B"]"#), None), &apps).unwrap();
+        assert_eq!(report.passed_over.len(), 2);
+        assert!(check(&round(&["C"], None, None), &apps).is_err());
+    }
 }

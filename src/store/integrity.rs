@@ -119,17 +119,21 @@ pub fn findings(db: &impl Access, today: NaiveDate) -> Result<Vec<Finding>> {
             );
         }
     }
-    // Places released long ago, still free and never offered, while children of their queue wait.
+    // Places released long ago, still free and never offered, while children of their queue wait: of a group
+    // year whose oldest children (born on 1 January) have reached min_age_years, for the round offers nobody
+    // younger (R-C6), so that a place for babies is not "late" but waiting for them to grow.
     let late = (today - Duration::days(LATE_DAYS)).to_string();
+    let oldest_offerable = i64::from(today.year()) - i64::from(settings.min_age_years);
     let mut stmt = conn.prepare(
         "SELECT p.org, p.group_year, count(*), min(p.release_date) FROM place p JOIN org o ON o.code = p.org
          WHERE p.status = 'free' AND o.kind IN ('state', 'sanatorium') AND p.release_date <= ?1
+           AND p.group_year <= ?2
            AND EXISTS (SELECT 1 FROM queue_day q WHERE q.group_year = p.group_year AND q.waiting > 0
                          AND q.queue_type = CASE p.place_type WHEN 'sanatorium' THEN 'sanatorium' ELSE 'general' END)
          GROUP BY p.org, p.group_year ORDER BY p.org, p.group_year",
     )?;
     let late_places: Vec<(String, i64, i64, String)> = stmt
-        .query_map([&late], |r| {
+        .query_map(params![late, oldest_offerable], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -183,6 +187,43 @@ pub fn findings(db: &impl Access, today: NaiveDate) -> Result<Vec<Finding>> {
         &[&i64::from(settings.backdate_minutes)],
     )? {
         add("backdated_registration", number, times);
+    }
+    // R-V5: every application import after the first with rows registered before the import was recorded by
+    // more than backdate_minutes. The first is the city's migration, whose old registration times are the point;
+    // a later one is how a back-dated registration would come in unseen.
+    let mut stmt = conn.prepare(
+        "WITH imports AS (SELECT seq, subject, recorded_at, row_number() OVER (ORDER BY seq) AS k FROM journal
+                          WHERE kind = 'application.import')
+         SELECT i.seq, i.subject, i.recorded_at, count(*),
+                sum(a.registered_unix < CAST(strftime('%s', i.recorded_at) AS INTEGER) - 60 * ?1),
+                min(a.registered_at), max(a.registered_at)
+         FROM imports i JOIN journal_row r ON r.seq = i.seq AND r.tbl = 'application'
+           JOIN application a ON a.number = r.key
+         WHERE i.k > 1 GROUP BY i.seq HAVING sum(a.registered_unix < CAST(strftime('%s', i.recorded_at) AS INTEGER) - 60 * ?1) > 0
+         ORDER BY i.seq",
+    )?;
+    type LateImport = (i64, String, String, i64, i64, String, String);
+    let imports: Vec<LateImport> = stmt
+        .query_map([i64::from(settings.backdate_minutes)], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (seq, file, recorded, rows, backdated, first, last) in imports {
+        add(
+            "backdated_registration",
+            format!("application import at seq {seq}"),
+            format!(
+                "{backdated} of {rows} rows of {file}, an import after the first, registered from {first} to {last}, recorded {recorded}"
+            ),
+        );
     }
     // Officers registering benefit classes at more than twice the city's share.
     let mut stmt = conn.prepare(

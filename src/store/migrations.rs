@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../sql/0011_benefit_confirmation.sql"),
     ),
     ("0012_roles", include_str!("../../sql/0012_roles.sql")),
+    (
+        "0013_offer_siblings",
+        include_str!("../../sql/0013_offer_siblings.sql"),
+    ),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

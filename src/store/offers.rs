@@ -4,16 +4,19 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
 
-use super::applications;
+use super::applications::{self, AppRow};
 use super::change::Change;
+use super::directions;
 use super::journal::{APPLICATION, OFFER_ROUND, PLACE};
 use super::outbox;
 use super::reference;
+use crate::domain::application::age_on;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::notify::Fact;
+use crate::domain::offer;
 use crate::domain::place::PlaceType;
 use crate::domain::settings::Settings;
-use crate::domain::time::{format_moment, local, parse_moment};
+use crate::domain::time::{format_moment, local, parse_date, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::access::{self, Access};
 use crate::tr;
@@ -136,6 +139,72 @@ pub fn enrolled_at(db: &impl Access, child_iin: &str) -> Result<Option<String>> 
         .optional()?)
 }
 
+/// R-C6, R-D5: whether a queued application may be offered a place today: the child is old enough, and
+/// attends no organization unless this is a transfer (R-C3).
+fn may_be_offered(
+    db: &impl Access,
+    app: &AppRow,
+    today: NaiveDate,
+    settings: &Settings,
+) -> Result<bool> {
+    let birth = parse_date("child_birth_date", &app.child_birth_date)?;
+    let old_enough = age_on(birth, today) >= settings.min_age_years as i32;
+    Ok(old_enough && (app.transfer || enrolled_at(db, &app.child_iin)?.is_none()))
+}
+
+/// R-C5: the other members of `app`'s sibling group as the round decides on them: those still waiting, and the
+/// organizations where one holds a live direction.
+fn siblings(
+    tx: &rusqlite::Transaction,
+    group: &str,
+    app: &AppRow,
+    today: NaiveDate,
+    settings: &Settings,
+) -> Result<offer::Siblings<String>> {
+    let members: Vec<AppRow> = applications::sibling_group(tx, group)?
+        .into_iter()
+        .filter(|m| m.number != app.number)
+        .collect();
+    let mut waiting = Vec::new();
+    for m in members {
+        let state = match m.status.as_str() {
+            "queued" if may_be_offered(tx, &m, today, settings)? => offer::MemberState::Offerable,
+            "queued" => offer::MemberState::Ineligible,
+            "notified" | "stop_listed" => offer::MemberState::Held,
+            _ => continue,
+        };
+        waiting.push(offer::Member {
+            key: m.number,
+            state,
+        });
+    }
+    Ok(offer::Siblings {
+        waiting,
+        directed_to: directions::sibling_orgs(tx, app)?,
+    })
+}
+
+/// The free places of one queue's round (R-P3: state and sanatorium organizations, released by today), counted
+/// by organization.
+fn places_by_org(
+    tx: &rusqlite::Transaction,
+    place_type: &str,
+    group_year: i64,
+    today: NaiveDate,
+) -> Result<Vec<(String, u64)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT p.org, count(*) FROM place p JOIN org o ON o.code = p.org
+             WHERE p.status = 'free' AND o.kind IN ('state', 'sanatorium') AND p.release_date <= ?1
+               AND p.place_type = ?2 AND p.group_year = ?3
+             GROUP BY p.org ORDER BY p.org",
+        )?
+        .query_map(params![today.to_string(), place_type, group_year], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// `kezek offer` (R-P3): reads the settings and the calendar inside the change, then `offer_round`.
 pub fn run_round(change: &Change) -> Result<OfferReport> {
     let settings = reference::load_settings(change)?;
@@ -186,33 +255,37 @@ pub fn offer_round(
     };
     for (place_type, group_year, places) in queues {
         let queue_type = PlaceType::parse("place_type", &place_type)?.queue_type();
-        let mut chosen: Vec<String> = Vec::new();
-        let mut passed_over: Vec<String> = Vec::new();
+        let by_org = places_by_org(tx, &place_type, group_year, today)?;
+        let mut round: offer::Round<String> = offer::Round::new(by_org);
         applications::for_each_in_queue_order(
             tx,
             queue_type.as_str(),
             group_year,
             settings.general_per_first_priority,
             |app, _, _| {
-                if app.status == "queued" {
-                    // R-C6: no offer before the minimum age; R-D5, R-C3: a child attending an organization
-                    // waits only by a transfer application. Both are passed over, and the round says so.
-                    let birth =
-                        crate::domain::time::parse_date("child_birth_date", &app.child_birth_date)?;
-                    let old_enough = crate::domain::application::age_on(birth, today)
-                        >= settings.min_age_years as i32;
-                    if old_enough && (app.transfer || enrolled_at(tx, &app.child_iin)?.is_none()) {
-                        chosen.push(app.number);
-                    } else {
-                        passed_over.push(app.number);
-                    }
+                if app.status == "queued" && !round.has_decided(&app.number) {
+                    let eligible = may_be_offered(tx, &app, today, settings)?;
+                    let siblings = match &app.sibling_group {
+                        Some(group) => Some(siblings(tx, group, &app, today, settings)?),
+                        None => None,
+                    };
+                    round.consider(offer::Candidate {
+                        key: app.number,
+                        eligible,
+                        siblings,
+                    });
                 }
-                Ok((chosen.len() as u64) < places)
+                Ok(!round.is_full())
             },
         )?;
-        // Published with the round (R-V5): a check of the publication tells them from a skip.
-        let passed_over = (!chosen.is_empty() && !passed_over.is_empty())
-            .then(|| serde_json::to_string(&passed_over).expect("numbers serialize"));
+        let picked = round.finish();
+        let chosen = picked.notified;
+        // Published with the round (R-V5): a check of the publication tells them from a skip, and the twins
+        // notified together from a child notified out of turn.
+        let passed_over = (!chosen.is_empty() && !picked.passed_over.is_empty())
+            .then(|| serde_json::to_string(&picked.passed_over).expect("numbers serialize"));
+        let together = (!chosen.is_empty() && !picked.together.is_empty())
+            .then(|| serde_json::to_string(&picked.together).expect("numbers serialize"));
         let mut summary = RoundSummary {
             round: None,
             queue_type: queue_type.as_str().into(),
@@ -224,8 +297,8 @@ pub fn offer_round(
         if !chosen.is_empty() {
             tx.execute(
                 "INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified,
-                                          passed_over)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                          passed_over, siblings)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     queue_type.as_str(),
                     group_year,
@@ -234,7 +307,8 @@ pub fn offer_round(
                     format_moment(&closes),
                     places as i64,
                     chosen.len() as i64,
-                    passed_over
+                    passed_over,
+                    together
                 ],
             )?;
             let round = tx.last_insert_rowid();

@@ -637,6 +637,95 @@ fn r_c4_exchange_carries_out_top_trading_cycles() {
     assert_eq!(env.json(&["exchange"])["cycles"], 0);
 }
 
+/// The lists the latest offer round published: (passed_over, siblings).
+fn latest_round(env: &TestEnv) -> (Option<String>, Option<String>) {
+    env.conn()
+        .query_row(
+            "SELECT passed_over, siblings FROM offer_round ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+/// R-C5: the offer round notifies twins together, at the first one's position, when one kindergarten has a place
+/// for each of them; when none has, neither is offered a place that would split them: both keep their positions
+/// and the places go on down the queue.
+#[test]
+fn r_c5_the_offer_round_notifies_twins_together_or_neither() {
+    let mut env = city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = first.register(&env);
+    let x = Kid::new("2022-06-10", 3).register(&env);
+    let b = register(&env, &first.twin(2), &["--sibling", &a]);
+    let y = Kid::new("2022-07-10", 5).register(&env);
+    // Two places, one in each of two kindergartens: none holds a place for both twins.
+    publish(&env, "DS-001", "2022", 1);
+    publish(&env, "DS-002", "2022", 1);
+    let round = crate::place::offer(&env);
+    assert_eq!(round["notified"], 2, "{round}");
+    for (number, status) in [
+        (&a, "queued"),
+        (&x, "notified"),
+        (&b, "queued"),
+        (&y, "notified"),
+    ] {
+        assert_eq!(app_status(&env, number), status, "{number}");
+    }
+    let (passed_over, siblings) = latest_round(&env);
+    assert_eq!(passed_over, Some(format!("[\"{a}\",\"{b}\"]")));
+    assert_eq!(siblings, None);
+    assert_eq!(
+        crate::place::app(&env, &a)["queue_position"],
+        1,
+        "the twins keep their positions"
+    );
+
+    // The next working day, after the night closed the window: two places in one kindergarten. Both twins are
+    // notified, the second one ahead of x, who waits between them in the queue.
+    env.set_now("2026-03-17T01:30");
+    env.kezek(&["sweep"]).success();
+    env.set_now("2026-03-17T10:00");
+    let both = publish(&env, "DS-003", "2022", 2);
+    let round = crate::place::offer(&env);
+    assert_eq!(round["notified"], 2, "{round}");
+    for (number, status) in [
+        (&a, "notified"),
+        (&x, "queued"),
+        (&b, "notified"),
+        (&y, "queued"),
+    ] {
+        assert_eq!(app_status(&env, number), status, "{number}");
+    }
+    let (passed_over, siblings) = latest_round(&env);
+    assert_eq!(passed_over, None);
+    assert_eq!(siblings, Some(format!("[[\"{a}\",\"{b}\"]]")));
+    crate::place::issued(&env, &a, both[0]);
+    crate::place::issued(&env, &b, both[1]);
+    env.kezek(&["audit", "verify"]).success();
+}
+
+/// R-C5: a twin whose sibling already holds a direction is offered a place only in that kindergarten.
+#[test]
+fn r_c5_the_offer_round_offers_a_twin_only_its_sibling_s_kindergarten() {
+    let mut env = city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = first.register(&env);
+    let b = register(&env, &first.twin(2), &["--sibling", &a]);
+    let x = Kid::new("2022-06-10", 3).register(&env);
+    // The first twin's family took a private kindergarten's place (the twins are old enough): b waits alone.
+    let private = publish(&env, "PS-001", "2022", 1);
+    crate::place::issued(&env, &a, private[0]);
+    env.set_now("2026-03-17T10:00");
+    publish(&env, "DS-001", "2022", 1);
+    let round = crate::place::offer(&env);
+    assert_eq!(round["notified"], 1, "{round}");
+    assert_eq!(app_status(&env, &b), "queued");
+    assert_eq!(app_status(&env, &x), "notified");
+    let (passed_over, _) = latest_round(&env);
+    assert_eq!(passed_over, Some(format!("[\"{b}\"]")));
+}
+
 /// R-C5: after an offer round, a twin's direction goes to the organization its sibling was directed to.
 #[test]
 fn r_c5_twins_offered_places_are_directed_to_one_organization() {

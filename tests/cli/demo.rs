@@ -1,11 +1,12 @@
-//! `kezek demo`: builds a sample city from examples/, shows it, and can be rerun.
+//! `kezek demo`: builds a sample city from examples/, shows it, plants every finding of the integrity report,
+//! and can be rerun.
 
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::env::{stderr, TestEnv};
 
 #[test]
-fn demo_builds_a_verifiable_sample_city_and_can_be_rerun() {
+fn r_i4_demo_builds_a_verifiable_sample_city_with_every_finding_and_can_be_rerun() {
     let env = TestEnv::bare();
     let demo_db = env.path("kezek-demo.db");
     let run = || {
@@ -55,6 +56,39 @@ fn demo_builds_a_verifiable_sample_city_and_can_be_rerun() {
         .map(|d| d.trim_end_matches(['(', ')', ':']).to_string())
         .expect("the month's last day");
     assert!(now > last_day, "{now} after {last_day}");
+    // R-I4: the demo planted one case of every finding; the report on its database, at the demo's clock, finds
+    // each (and the late import among the back-dated registrations), and the database still proves it was
+    // changed only through kezek.
+    let integrity = env
+        .cmd()
+        .env("KEZEK_DB", &demo_db)
+        .env("KEZEK_NOW", &now)
+        .args(["integrity", "--format", "json"])
+        .assert()
+        .success();
+    let report: serde_json::Value =
+        serde_json::from_slice(&integrity.get_output().stdout).expect("the report's JSON");
+    let findings = report["findings"].as_array().expect("findings");
+    for code in kezek::domain::integrity::CODES {
+        assert!(
+            findings.iter().any(|f| f["code"] == *code),
+            "{code} planted and found: {report}"
+        );
+    }
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "backdated_registration"
+                && f["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("application import"))),
+        "{report}"
+    );
+    env.cmd()
+        .env("KEZEK_DB", &demo_db)
+        .args(["db", "check"])
+        .assert()
+        .success();
     let sweep = env
         .cmd()
         .env("KEZEK_DB", &demo_db)

@@ -390,6 +390,79 @@ fn r_i4_late_publication_and_backdated_registration_are_found() {
     );
 }
 
+/// R-I4, R-C6: places of a group year whose children are all under `min_age_years` stay free because no child
+/// of it may be offered one yet: not a late publication.
+#[test]
+fn r_i4_places_for_children_too_young_for_an_offer_are_not_late() {
+    let env = city();
+    Kid::new("2025-01-10", 1).register(&env);
+    Kid::new("2022-05-10", 2).register(&env);
+    for (org, year) in [("DS-004", "2025"), ("DS-005", "2022")] {
+        env.kezek(&[
+            "place",
+            "publish",
+            "--org",
+            org,
+            "--group-year",
+            year,
+            "--language",
+            "ru",
+            "--count",
+            "1",
+            "--release-date",
+            "2026-03-01",
+        ])
+        .success();
+    }
+    let late: Vec<String> = findings(&env)
+        .into_iter()
+        .filter(|f| f.0 == "late_publication")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(late, ["DS-005 2022"]);
+}
+
+/// R-I4, R-V5: an application import after the city's first, with registrations older than its recording by
+/// more than `backdate_minutes`, is one finding naming the import and its back-dated rows; the first import (the
+/// migration) is not one.
+#[test]
+fn r_i4_a_later_import_of_back_dated_registrations_is_found() {
+    let (env, _, _) = crate::choice::imported_city();
+    assert!(
+        !codes(&env).contains(&"backdated_registration".to_string()),
+        "the migration itself"
+    );
+    let csv = format!(
+        "registered_at,child_iin,child_name,applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent\n\
+         2023-02-01T10:00:00+06:00,{},Ахметов Тимур,{},Ахметова Асель,+77011112233,late1@mail.kz,Медеуский,general,ru,,,egov\n\
+         2023-03-01T10:00:00+06:00,{},Ахметова Дана,{},Ахметова Асель,+77011112233,late1@mail.kz,Медеуский,general,ru,,,egov\n",
+        crate::common::iin("2022-05-10", false, 9001),
+        crate::common::iin("1990-05-05", true, 9001),
+        crate::common::iin("2022-06-10", true, 9002),
+        crate::common::iin("1990-05-05", true, 9001),
+    );
+    let file = env.write("paper-list.csv", &csv);
+    env.kezek(&["application", "import", file.to_str().unwrap()])
+        .success();
+    let found: Vec<_> = findings(&env)
+        .into_iter()
+        .filter(|f| f.0 == "backdated_registration")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.starts_with("application import at seq "),
+        "{found:?}"
+    );
+    assert!(
+        found[0].2.starts_with("2 of 2 rows of ")
+            && found[0]
+                .2
+                .contains("paper-list.csv, an import after the first")
+            && found[0].2.contains("2023-02-01T10:00:00+06:00"),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn r_i4_an_officer_registering_an_unusual_share_of_benefit_classes_is_found() {
     let mut env = city();

@@ -395,6 +395,40 @@ fn the_verifier_replays_twins_served_together() {
     assert!(err.contains("the root of the log's first"), "{err}");
 }
 
+/// R-C5: an offer round notifies twins together at the first one's position, ahead of a child between them in
+/// the queue. The verifier accepts it from the round's published twins, and refuses the round once they are
+/// erased: the child between them was passed over.
+#[test]
+fn the_verifier_replays_twins_notified_together() {
+    if !have("python3") {
+        return;
+    }
+    use crate::place::Kid;
+    let env = crate::place::city();
+    let first = Kid::new("2022-05-10", 1);
+    let a = first.register(&env);
+    let between = Kid::new("2022-06-10", 3).register(&env);
+    let b = first.twin(2).register_with(&env, &["--sibling", &a]);
+    crate::place::publish(&env, "DS-001", "2022", 2);
+    assert_eq!(crate::place::offer(&env)["notified"], 2);
+    assert_eq!(crate::place::app_status(&env, &b), "notified");
+    let dir = publish(&env, "pub");
+    let (code, out, err) = verify(&dir, &[]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let erased = tampered(&env, &dir, "erased", "log/000000.jsonl", |bytes| {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let at = text.find(",\"siblings\":\"").expect("the round's siblings");
+        let end = at + text[at..].find("\"]]\"").unwrap() + 4;
+        *bytes = format!("{},\"siblings\":null{}", &text[..at], &text[end..]).into_bytes();
+    });
+    let (code, out, err) = verify(&erased, &[]);
+    assert_eq!(code, 65, "{out}\n{err}");
+    assert!(
+        err.contains(&format!("R-Q2: notified {b} but passed over {between}")),
+        "{err}"
+    );
+}
+
 /// The verifier's serial dictatorship on the hand cases of `src/domain/allocation.rs`.
 #[test]
 fn the_verifier_s_serial_dictatorship_gives_the_hand_cases() {

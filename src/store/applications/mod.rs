@@ -18,7 +18,8 @@ pub use queue::{
     class_counts, for_each_in_queue_order, list, list_each, positions, queues_waiting, ListFilter,
 };
 pub use rows::{
-    find, find_by_iin, find_by_name, get, load, show, show_with_category, AppRow, ChildKey,
+    find, find_by_iin, find_by_name, get, load, show, show_with_category, sibling_group, AppRow,
+    ChildKey,
 };
 pub use writes::{category_classes, register, register_with, run_register, set_category, withdraw};
 

@@ -111,6 +111,16 @@ pub fn get(db: &impl Access, number: &str) -> Result<AppRow> {
     })
 }
 
+/// R-C5: every application of a sibling group (its first member's number), in registration order.
+pub fn sibling_group(db: &impl Access, group: &str) -> Result<Vec<AppRow>> {
+    let conn = access::conn(db);
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE sibling_group = ?1 ORDER BY registered_unix, number"
+    ))?;
+    let rows = stmt.query_map([group], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// `application show`: one application with its queue and class positions.
 pub fn show(db: &impl Access, number: &str) -> Result<ApplicationView> {
     let k = load_settings(db)?.general_per_first_priority;

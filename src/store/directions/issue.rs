@@ -54,7 +54,7 @@ fn next_number(conn: &Connection, year: i32) -> Result<String> {
 
 /// R-C5: the organizations of the live directions (issued, or enrolled with no departure) of the other members
 /// of the application's sibling group.
-fn sibling_orgs(conn: &Connection, app: &AppRow) -> Result<Vec<String>> {
+pub fn sibling_orgs(conn: &Connection, app: &AppRow) -> Result<Vec<String>> {
     let Some(group) = &app.sibling_group else {
         return Ok(Vec::new());
     };

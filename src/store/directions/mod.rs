@@ -11,7 +11,7 @@ mod rows;
 mod verify;
 
 pub use benefit::{confirm as confirm_benefit, sweep_unconfirmed};
-pub use issue::{issue, issue_allocated, run_issue, write_exchanged, IssueReading};
+pub use issue::{issue, issue_allocated, run_issue, sibling_orgs, write_exchanged, IssueReading};
 pub use lifecycle::{annul, depart, enroll, extend, revoke, Departure};
 pub use rows::{
     application_of, completed_service, list, printable, show, DirectionFilter, DirectionListRow,
