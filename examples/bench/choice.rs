@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use super::{copy_db, median, timed, Bench, Op};
+use super::{changing, copy_db, Bench, Op, Sql};
 
 /// A seeded xorshift, the same numbers on every machine.
 struct Random(u64);
@@ -80,52 +80,31 @@ fn seed(db: &Path, template: &Path) -> usize {
 pub(super) fn measure(b: &Bench, db: &Path, runs: usize, ops: &mut Vec<Op>) {
     let template = b.dir.join("allocate-template.db");
     let applications = seed(db, &template);
-    let work = b.dir.join("allocate.db");
-    let k = median(
-        (0..runs)
-            .map(|_| {
-                copy_db(&template, &work);
-                timed(b.kezek(&work).arg("allocate")).0
-            })
-            .collect(),
-    );
-    let made: i64 = rusqlite::Connection::open(&work)
-        .and_then(|c| c.query_row("SELECT count(*) FROM direction", [], |r| r.get(0)))
-        .expect("count");
-    println!("allocate: {applications} applications with 4 preferences over {PLACES} places: {made} directions");
+    println!("allocate: {applications} applications with 4 preferences over {PLACES} places");
     // sqlite3: read the same preferences in queue order, write the same directions (their signed documents
-    // copied from kezek's run), the places and applications they change.
-    let s = b.sqlite3.then(|| {
-        median(
-            (0..runs)
-                .map(|_| {
-                    let fresh = b.dir.join("allocate-sqlite.db");
-                    copy_db(&template, &fresh);
-                    timed(&mut b.sqlite(
-                        &fresh,
-                        &format!(
-                            "PRAGMA synchronous=FULL; ATTACH '{}' AS k; BEGIN IMMEDIATE;
-                             SELECT count(*), sum(length(preferences)) FROM (SELECT number, preferences
-                               FROM application WHERE preferences IS NOT NULL AND status IN ('queued', 'notified')
-                               ORDER BY queue_type, group_year, priority_class, registered_unix, number);
-                             INSERT INTO direction SELECT * FROM k.direction;
-                             UPDATE place SET status = 'directed' WHERE id IN (SELECT place_id FROM k.direction);
-                             UPDATE application SET status = 'directed'
-                               WHERE number IN (SELECT application FROM k.direction);
-                             COMMIT;",
-                            work.display()
-                        ),
-                    ))
-                    .0
-                })
-                .collect(),
-        )
-    });
-    ops.push(Op {
-        name: "allocate",
-        kezek: k,
-        baseline: s,
-    });
+    // copied from kezek's run, `d`), the places and applications they change.
+    let state = "SELECT count(*), sum(length(preferences)) FROM (SELECT number, preferences
+           FROM application WHERE preferences IS NOT NULL AND status IN ('queued', 'notified')
+           ORDER BY queue_type, group_year, priority_class, registered_unix, number);
+         INSERT INTO direction SELECT * FROM d.direction;
+         UPDATE place SET status = 'directed' WHERE id IN (SELECT place_id FROM d.direction);
+         UPDATE application SET status = 'directed' WHERE number IN (SELECT application FROM d.direction);";
+    ops.push(changing(
+        b,
+        "allocate",
+        &template,
+        runs,
+        |work| {
+            let mut cmd = b.kezek_with_rss(work);
+            cmd.arg("allocate");
+            cmd
+        },
+        Sql {
+            minimal: state,
+            state,
+            skip: &["direction", "place", "application", "queue_day"],
+        },
+    ));
     in_memory();
 }
 

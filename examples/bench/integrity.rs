@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::{copy_db, median, timed, Bench, Op};
+use super::{copy_db, median, median_rss, remove_db, timed, Bench, Op};
 
 const ENROLLED: i64 = 200_000;
 
@@ -59,19 +59,13 @@ fn seed(db: &Path, template: &Path) {
 pub(super) fn measure(b: &Bench, db: &Path, runs: usize, ops: &mut Vec<Op>) {
     let template = b.dir.join("integrity.db");
     seed(db, &template);
-    let k = median(
+    let k = median_rss(
         (0..runs)
             .map(|_| {
                 timed(
                     b.kezek_with_rss(&template)
                         .args(["integrity", "--format", "csv"]),
                 )
-            })
-            .map(|(t, rss)| {
-                if let Some(mb) = rss {
-                    println!("integrity: peak RSS {mb:.0} MB");
-                }
-                t
             })
             .collect(),
     );
@@ -82,9 +76,6 @@ pub(super) fn measure(b: &Bench, db: &Path, runs: usize, ops: &mut Vec<Op>) {
                 .collect(),
         )
     });
-    ops.push(Op {
-        name: "integrity",
-        kezek: k,
-        baseline: s,
-    });
+    ops.push(Op::new("integrity", k, s));
+    remove_db(&template);
 }

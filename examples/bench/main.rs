@@ -1,9 +1,14 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m] [--runs 5] [--json FILE] [--ops import,lookup,...,list,public,allocate,integrity]`
+//! `cargo run --release --example bench -- [--size 100k|1m|10m] [--runs 5] [--json FILE] [--ops import,lookup,...]`
 //!
-//! `--ops` measures only the operations named; without `import` it starts from the database the last full run
-//! imported (kept as `target/bench-SIZE/imported.db`).
+//! The operations: import, lookup, find, offer, sweep, stats, verify, list, publish, proof, audit-public,
+//! explain (`public` names the last four), allocate, integrity. `--ops` measures only the operations named;
+//! without `import` it starts from the database the last run imported (kept as `target/bench-SIZE/imported.db`).
+//!
+//! Each changing operation (import, offer, sweep, allocate) has two baselines: sqlite3 doing the minimal SQL, and
+//! sqlite3 writing the same rows kezek wrote (`samework.rs`). Every kezek run of a second or more runs under
+//! `/usr/bin/time` for its peak RSS; the millisecond commands get one more run for it.
 //!
 //! It builds the kezek binary, generates a seeded synthetic city (printing the SHA-256 of each file), and
 //! measures each operation next to its baseline, the median of `--runs` runs, as wall time of whole processes.
@@ -17,6 +22,7 @@ use kezek::crypto::PrivateKey;
 
 mod choice;
 mod integrity;
+mod samework;
 
 struct Args {
     size: u64,
@@ -27,7 +33,11 @@ struct Args {
 
 impl Args {
     fn wants(&self, op: &str) -> bool {
-        self.ops.as_ref().is_none_or(|o| o.iter().any(|x| x == op))
+        const PUBLIC: [&str; 4] = ["publish", "proof", "audit-public", "explain"];
+        self.ops.as_ref().is_none_or(|o| {
+            o.iter()
+                .any(|x| x == op || (x == "public" && PUBLIC.contains(&op)))
+        })
     }
 }
 
@@ -39,14 +49,14 @@ fn args() -> Args {
             .and_then(|i| all.get(i + 1))
             .cloned()
     };
-    let size = match value("--size").as_deref().unwrap_or("100k") {
-        "1m" | "1M" => 1_000_000,
-        "100k" => 100_000,
-        other => other
-            .replace('k', "000")
-            .parse()
-            .expect("--size 100k|1m or a number"),
-    };
+    let size = value("--size")
+        .unwrap_or_else(|| "100k".into())
+        .to_lowercase();
+    let size = match size.strip_suffix('m') {
+        Some(millions) => millions.parse::<u64>().map(|m| m * 1_000_000),
+        None => size.replace('k', "000").parse(),
+    }
+    .expect("--size 100k|1m|10m or a number");
     Args {
         size,
         runs: value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5),
@@ -115,8 +125,9 @@ impl Bench {
         self.kezek_via(db, false)
     }
 
-    /// kezek under `/usr/bin/time`, which reports its peak RSS (the import only: the wrapper's own fork and exec
-    /// would be timed too, which matters for the commands that take milliseconds).
+    /// kezek under `/usr/bin/time`, which reports its peak RSS (the commands that take a second or more: the
+    /// wrapper's own fork and exec would be timed too, which matters for the commands that take milliseconds;
+    /// those get one more run for it).
     fn kezek_with_rss(&self, db: &Path) -> Command {
         self.kezek_via(db, self.time_v)
     }
@@ -146,13 +157,7 @@ impl Bench {
 
     /// A kezek database with the officer and the organizations, not timed.
     fn fresh(&self, db: &Path) {
-        for f in [
-            db.to_path_buf(),
-            db.with_extension("db-wal"),
-            db.with_extension("db-shm"),
-        ] {
-            let _ = std::fs::remove_file(f);
-        }
+        remove_db(db);
         run(self.kezek(db).arg("init"));
         run(self
             .kezek(db)
@@ -176,14 +181,18 @@ impl Bench {
     }
 }
 
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
 fn copy_db(from: &Path, to: &Path) {
     let conn = rusqlite::Connection::open(from).expect("open");
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .expect("checkpoint");
     drop(conn);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", to.display()));
-    }
+    remove_db(to);
     std::fs::copy(from, to).expect("copy the database");
     // The copy's pages are written out before the timed command starts: a commit's fsync would otherwise wait
     // for the whole file's write-back and time the copy, not the command.
@@ -192,10 +201,110 @@ fn copy_db(from: &Path, to: &Path) {
         .expect("sync the copy");
 }
 
+/// Renames a database (checkpointed first), so that the copy it came from can be reused without a second one.
+fn move_db(from: &Path, to: &Path) {
+    let conn = rusqlite::Connection::open(from).expect("open");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+    drop(conn);
+    remove_db(to);
+    std::fs::rename(from, to).expect("rename the database");
+    remove_db(from);
+}
+
 struct Op {
     name: &'static str,
     kezek: f64,
+    /// kezek's peak RSS in MB, the largest of its runs, when /usr/bin/time is there.
+    rss: Option<f64>,
+    /// sqlite3 doing the minimal SQL.
     baseline: Option<f64>,
+    /// sqlite3 writing the rows kezek wrote (the changing operations, `samework.rs`).
+    samework: Option<f64>,
+}
+
+impl Op {
+    fn new(name: &'static str, (kezek, rss): (f64, Option<f64>), baseline: Option<f64>) -> Op {
+        Op {
+            name,
+            kezek,
+            rss,
+            baseline,
+            samework: None,
+        }
+    }
+}
+
+/// The median of the runs' times, and the largest of their peak RSS.
+fn median_rss(runs: Vec<(f64, Option<f64>)>) -> (f64, Option<f64>) {
+    let rss = runs.iter().filter_map(|r| r.1).reduce(f64::max);
+    (median(runs.into_iter().map(|r| r.0).collect()), rss)
+}
+
+/// What sqlite3 runs next to a changing operation: `minimal` in a transaction; and the same work: `state` (the
+/// statements that change the rows kezek changes) and the rows kezek's run wrote to every table but `skip`. Both
+/// may read kezek's finished database as `d`.
+struct Sql<'a> {
+    minimal: &'a str,
+    state: &'a str,
+    skip: &'a [&'a str],
+}
+
+/// A changing operation measured three ways, each run from a fresh copy of `template`: kezek (`kezek`, given the
+/// copy) and the two baselines of `sql`. Removes its copies and `template` when done.
+fn changing(
+    b: &Bench,
+    name: &'static str,
+    template: &Path,
+    runs: usize,
+    kezek: impl Fn(&Path) -> Command,
+    sql: Sql,
+) -> Op {
+    let Sql {
+        minimal,
+        state,
+        skip,
+    } = sql;
+    let work = b.dir.join(format!("{name}.db"));
+    let done = b.dir.join(format!("{name}-done.db"));
+    let k = median_rss(
+        (0..runs)
+            .map(|_| {
+                copy_db(template, &work);
+                timed(&mut kezek(&work))
+            })
+            .collect(),
+    );
+    let mut op = Op::new(name, k, None);
+    if b.sqlite3 {
+        move_db(&work, &done);
+        let same = samework::script(template, &done, skip, state, false);
+        println!(
+            "{name}, same work: sqlite3 writes {} and copies {}",
+            skip.join(", "),
+            samework::describe(&same.copied)
+        );
+        let minimal = format!(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; ATTACH '{}' AS d; BEGIN IMMEDIATE;\n{minimal}\nCOMMIT;",
+            done.display()
+        );
+        let sqlite = |sql: &str| {
+            median(
+                (0..runs)
+                    .map(|_| {
+                        copy_db(template, &work);
+                        timed(&mut b.sqlite(&work, sql)).0
+                    })
+                    .collect(),
+            )
+        };
+        op.baseline = Some(sqlite(&minimal));
+        op.samework = Some(sqlite(&same.sql));
+    }
+    for db in [&work, &done, template] {
+        remove_db(db);
+    }
+    op
 }
 
 fn main() {
@@ -254,68 +363,18 @@ fn main() {
         time_v,
     };
     let mut ops: Vec<Op> = Vec::new();
-    let mut peak_rss: f64 = 0.0;
-    let mut sweep_writes: Option<f64> = None;
-    let mut sweep_journal_only: Option<f64> = None;
 
-    // import: validated and journaled, into an empty database; baseline: .import into the same shape of table.
-    let db = b.dir.join("kezek.db");
-    let imported = b.dir.join("imported.db");
-    if !a.wants("import") {
-        assert!(
-            imported.exists(),
-            "{} does not exist: run the import first (--ops import, or no --ops)",
-            imported.display()
-        );
-        copy_db(&imported, &db);
-    }
-    let mut k_times = Vec::new();
-    for _ in 0..a.runs * usize::from(a.wants("import")) {
-        b.fresh(&db);
-        let (t, rss) = timed(
-            b.kezek_with_rss(&db)
-                .args(["application", "import"])
-                .arg(&apps),
-        );
-        k_times.push(t);
-        peak_rss = peak_rss.max(rss.unwrap_or(0.0));
-    }
+    // The imported database: the import's, or the one the last import left. The operations after it read it
+    // or work on copies of it.
+    let db = b.dir.join("imported.db");
     if a.wants("import") {
-        copy_db(&db, &imported);
+        ops.push(import(&b, &apps, &db, a.runs));
     }
-    let mut s_times = Vec::new();
-    if b.sqlite3 && a.wants("import") {
-        let base = b.dir.join("baseline.db");
-        for _ in 0..a.runs {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", base.display()));
-            }
-            run(&mut b.sqlite(&base, BASELINE_SCHEMA));
-            let start = Instant::now();
-            run(Command::new("sqlite3")
-                .arg(&base)
-                .args([
-                    "-cmd",
-                    "PRAGMA journal_mode=WAL",
-                    "-cmd",
-                    "PRAGMA synchronous=FULL",
-                    "-cmd",
-                    "PRAGMA foreign_keys=ON",
-                ])
-                .arg(format!(
-                    ".import --csv --skip 1 {} application_csv",
-                    apps.display()
-                )));
-            s_times.push(start.elapsed().as_secs_f64());
-        }
-    }
-    if a.wants("import") {
-        ops.push(Op {
-            name: "import",
-            kezek: median(k_times),
-            baseline: (!s_times.is_empty()).then(|| median(s_times)),
-        });
-    }
+    assert!(
+        db.exists(),
+        "{} does not exist: run the import first (--ops import, or no --ops)",
+        db.display()
+    );
     let size_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
 
     // The worst-placed child: the last general application of the largest queue.
@@ -370,160 +429,31 @@ fn main() {
                 );
             }
         }
-        let k = median(k_runs);
-        let s = b.sqlite3.then(|| median(s_runs));
-        ops.push(Op {
+        let rss = timed(b.kezek_with_rss(&db).args(&args)).1;
+        ops.push(Op::new(
             name,
-            kezek: k,
-            baseline: s,
-        });
-    }
-
-    // offer: 2,000 places of the largest queue over the whole queue.
-    let places = b.dir.join("places.csv");
-    let mut rows = String::from("org_code,group_year,language,place_type,count,release_date\n");
-    for i in 1..=32 {
-        rows.push_str(&format!(
-            "DS-{i:03},{gy},{},regular,{},2026-03-16\n",
-            if i % 2 == 0 { "kk" } else { "ru" },
-            2000 / 32 + usize::from(i <= 2000 % 32)
+            (median(k_runs), rss),
+            b.sqlite3.then(|| median(s_runs)),
         ));
     }
-    std::fs::write(&places, rows).expect("places.csv");
-    let (plen, psha) = kezek::csvfile::digest_file(&places).expect("digest");
-    println!("places.csv: 2000 places, {plen} bytes, sha256 {psha}");
-    run(b.kezek(&db).args(["place", "import"]).arg(&places));
-    let template = b.dir.join("offer-template.db");
-    copy_db(&db, &template);
-    if a.wants("offer") {
-        let work = b.dir.join("offer.db");
-        let k = median(
-            (0..a.runs)
-                .map(|_| {
-                    copy_db(&template, &work);
-                    timed(b.kezek(&work).arg("offer")).0
-                })
-                .collect(),
-        );
-        let s = b.sqlite3.then(|| {
-        median((0..a.runs).map(|_| {
-            copy_db(&template, &work);
-            timed(&mut b.sqlite(&work, &format!(
-                "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
-                 INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified)
-                   VALUES ('{qt}', {gy}, '{NOW}', '{NOW}', '{NOW}', 2000, 2000);
-                 UPDATE application SET status = 'notified', offer_round = last_insert_rowid() WHERE number IN (
-                   SELECT number FROM application WHERE queue_type = '{qt}' AND group_year = {gy} AND status = 'queued'
-                   ORDER BY CASE priority_class WHEN 'out_of_turn' THEN 0 ELSE 1 END, registered_unix, number LIMIT 2000);
-                 UPDATE place SET status = 'offered', offer_round = (SELECT max(id) FROM offer_round)
-                   WHERE status = 'free' AND group_year = {gy};
-                 COMMIT;"
-            ))).0
-        }).collect())
-    });
-        ops.push(Op {
-            name: "offer",
-            kezek: k,
-            baseline: s,
-        });
-    }
 
+    if a.wants("offer") {
+        ops.push(offer(&b, &db, a.runs, &qt, gy));
+    }
     if a.wants("sweep") {
-        // sweep: 10% of the issued directions expire. The directions are seeded with SQL on a copy (signing 100k
-        // documents would take minutes and is not what is measured); the sweep does its whole work on them.
-        let issued = (a.size / 10).max(1000);
-        let expiring = issued / 10;
-        let template = b.dir.join("sweep-template.db");
-        copy_db(&db, &template);
-        {
-            let conn = rusqlite::Connection::open(&template).expect("open");
-            conn.execute_batch(&format!(
-            "BEGIN;
-             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
-               FROM application WHERE status = 'queued' AND queue_type = 'general' LIMIT {issued};
-             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
-               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '{NOW}' FROM chosen ORDER BY n;
-             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
-                 document, signature)
-               SELECT printf('NAP.2026.%06d', n), number,
-                 (SELECT max(id) FROM place) - {issued} + n, 'issued', '2026-03-16T11:00:00+05:00',
-                 CASE WHEN n <= {expiring} THEN '2026-03-20' ELSE '2026-04-30' END, 'bench', 'bench', 'seeded', x'00'
-               FROM chosen;
-             UPDATE application SET status = 'directed' WHERE number IN (SELECT number FROM chosen);
-             COMMIT;"
-        ))
-        .expect("seed the directions");
-        }
-        let work = b.dir.join("sweep.db");
-        let k = median(
-            (0..a.runs)
-                .map(|_| {
-                    copy_db(&template, &work);
-                    timed(b.kezek(&work).args([
-                        "--now",
-                        "2026-03-27T01:30",
-                        "sweep",
-                        "--date",
-                        "2026-03-27",
-                    ]))
-                    .0
-                })
-                .collect(),
-        );
-        let s = b.sqlite3.then(|| {
-        median((0..a.runs).map(|_| {
-            copy_db(&template, &work);
-            timed(&mut b.sqlite(&work, "PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
-                 UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09',
-                   expired_count = expired_count + 1
-                 WHERE number IN (SELECT application FROM direction WHERE status = 'issued' AND valid_until < '2026-03-27');
-                 UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00'
-                 WHERE status = 'issued' AND valid_until < '2026-03-27';
-                 COMMIT;")).0
-        }).collect())
-    });
-        println!("sweep: {expiring} of {issued} issued directions expire");
-        // What limits the sweep: sqlite3 writing the rows kezek writes (the places too, two notifications and
-        // five journal rows per expired direction, with random digests), as few set-wise statements.
-        let floor = |notify: bool| {
-            let sql = sweep_writes_sql(notify);
-            b.sqlite3.then(|| {
-                median(
-                    (0..a.runs)
-                        .map(|_| {
-                            copy_db(&template, &work);
-                            timed(&mut b.sqlite(&work, &sql)).0
-                        })
-                        .collect(),
-                )
-            })
-        };
-        sweep_writes = floor(true);
-        sweep_journal_only = floor(false);
-        if let (Some(w), Some(j)) = (sweep_writes, sweep_journal_only) {
-            println!("sweep: sqlite3 writing the rows kezek writes takes {w:.3} s; without the notifications {j:.3} s");
-        }
-        ops.push(Op {
-            name: "sweep",
-            kezek: k,
-            baseline: s,
-        });
+        ops.push(sweep(&b, &db, a.size, a.runs));
     }
 
     // stats and verify over the whole database.
     if a.wants("stats") {
-        let k = median(
+        let k = median_rss(
             (0..a.runs)
-                .map(|_| timed(b.kezek(&db).args(["stats", "--format", "csv"])).0)
+                .map(|_| timed(b.kezek_with_rss(&db).args(["stats", "--format", "csv"])))
                 .collect(),
         );
         let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg("-csv").arg(&db).arg(
         "SELECT queue_type, group_year, priority_class, count(*) FROM application WHERE status IN ('queued','notified','stop_listed') GROUP BY 1, 2, 3")).0).collect()));
-        ops.push(Op {
-            name: "stats",
-            kezek: k,
-            baseline: s,
-        });
+        ops.push(Op::new("stats", k, s));
     }
 
     let events: f64 = rusqlite::Connection::open(&db)
@@ -534,32 +464,27 @@ fn main() {
         })
         .expect("count") as f64;
     if a.wants("verify") {
-        let k = median(
+        let k = median_rss(
             (0..a.runs)
-                .map(|_| timed(b.kezek(&db).args(["audit", "verify"])).0)
+                .map(|_| timed(b.kezek_with_rss(&db).args(["audit", "verify"])))
                 .collect(),
         );
         let s = b.sqlite3.then(|| median((0..a.runs).map(|_| timed(Command::new("sqlite3").arg("-readonly").arg(&db).arg(
         "SELECT count(*), sum(length(hash)) FROM journal; SELECT count(*), sum(length(digest)) FROM journal_row;")).0).collect()));
-        ops.push(Op {
-            name: "verify",
-            kezek: k,
-            baseline: s,
-        });
+        ops.push(Op::new("verify", k, s));
     }
 
     // A list of every application (R-L4): `application list --format csv` next to sqlite3 writing the same
     // columns in queue order, its peak RSS, and how soon `| head -1` has its line.
-    let mut list_figures = None;
+    let mut first_line = None;
     if a.wants("list") {
-        let k = median(
+        let k = median_rss(
             (0..a.runs)
                 .map(|_| {
                     timed(
-                        b.kezek(&db)
+                        b.kezek_with_rss(&db)
                             .args(["application", "list", "--format", "csv"]),
                     )
-                    .0
                 })
                 .collect(),
         );
@@ -568,18 +493,8 @@ fn main() {
              NULL AS class_position, registered_at, expired_count, stop_list_until, removed_reason, \
              substr(child_iin, 1, 6) || '*****' || substr(child_iin, 12) AS child_iin, district, language \
              FROM application ORDER BY queue_type, group_year, priority_class, registered_unix, number")).0).collect()));
-        ops.push(Op {
-            name: "list (csv)",
-            kezek: k,
-            baseline: s,
-        });
-        let rss =
-            timed(
-                b.kezek_via(&db, b.time_v)
-                    .args(["application", "list", "--format", "csv"]),
-            )
-            .1;
-        let first_line = median(
+        ops.push(Op::new("list (csv)", k, s));
+        first_line = Some(median(
             (0..a.runs)
                 .map(|_| {
                     use std::io::BufRead;
@@ -600,34 +515,270 @@ fn main() {
                     secs
                 })
                 .collect(),
-        );
-        list_figures = Some((rss, first_line));
+        ));
     }
 
-    // The public log (R-V3..R-V7): publish the whole log into an empty directory (baseline: sqlite3 writing the
-    // same records and the waiting applications in queue order to files), a proof as a whole process, `audit
-    // public` of the publication (rows checked per second), and the explanation of the last child of the
-    // largest queue.
-    let mut public_rate = None;
-    if a.wants("public") {
-        let out = b.dir.join("pub");
-        let k = median(
+    let public_rate = public(&a, &b, &db, events, &mut ops);
+
+    if a.wants("allocate") {
+        choice::measure(&b, &db, a.runs, &mut ops);
+    }
+    if a.wants("integrity") {
+        integrity::measure(&b, &db, a.runs, &mut ops);
+    }
+
+    // The table.
+    let secs = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.3}"));
+    let ratio = |k: f64, x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.2}", k / x));
+    println!("\n| op | kezek s | kezek peak RSS MB | minimal SQL s | ratio | same work s | ratio |\n|---|---|---|---|---|---|---|");
+    for op in &ops {
+        println!(
+            "| {} | {:.3} | {} | {} | {} | {} | {} |",
+            op.name,
+            op.kezek,
+            op.rss.map_or("-".to_string(), |r| format!("{r:.0}")),
+            secs(op.baseline),
+            ratio(op.kezek, op.baseline),
+            secs(op.samework),
+            ratio(op.kezek, op.samework),
+        );
+    }
+    let per_app = size_bytes as f64 / a.size as f64;
+    let verify_rate = ops
+        .iter()
+        .find(|o| o.name == "verify")
+        .map(|o| events / o.kezek);
+    if let Some(rate) = verify_rate {
+        println!("\njournaled rows verified per second: {rate:.0}");
+    }
+    if let Some(first) = first_line {
+        println!(
+            "application list --format csv: first line of `| head -1` after {:.1} ms",
+            first * 1000.0
+        );
+    }
+    if let Some(rate) = public_rate {
+        println!("public rows checked per second by `audit public`: {rate:.0}");
+    }
+    let peak_rss = ops.iter().filter_map(|o| o.rss).reduce(f64::max);
+    if let Some(rss) = peak_rss {
+        println!("largest peak RSS of a kezek command: {rss:.0} MB");
+    }
+    println!("database: {per_app:.0} bytes per application");
+    if let Some(path) = &a.json {
+        let mut ops_json = serde_json::Map::new();
+        for op in &ops {
+            ops_json.insert(
+                op.name.into(),
+                serde_json::json!({
+                    "kezek_s": op.kezek,
+                    "peak_rss_mb": op.rss,
+                    "baseline_s": op.baseline,
+                    "ratio": op.baseline.map(|b| op.kezek / b),
+                    "samework_s": op.samework,
+                    "samework_ratio": op.samework.map(|b| op.kezek / b),
+                }),
+            );
+        }
+        let report = serde_json::json!({
+            "size": a.size,
+            "runs": a.runs,
+            "ops": ops_json,
+            "verify_events_per_s": verify_rate,
+            "audit_public_rows_per_s": public_rate,
+            "list_csv_first_line_s": first_line,
+            "peak_rss_mb": peak_rss,
+            "bytes_per_application": per_app,
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&report).expect("JSON"))
+            .expect("write --json");
+        println!("figures written to {}", path.display());
+    }
+}
+
+/// import: validated and journaled, into a database with the officer and the organizations. Baselines: sqlite3
+/// `.import` into an unindexed table of the CSV's columns, then as many indexes as kezek's application table
+/// (sqlite3 at its best); and sqlite3 writing the rows kezek wrote, indexes and triggers built after the load.
+fn import(b: &Bench, apps: &Path, db: &Path, runs: usize) -> Op {
+    let start = b.dir.join("import-start.db");
+    b.fresh(&start);
+    let k = median_rss(
+        (0..runs)
+            .map(|_| {
+                copy_db(&start, db);
+                timed(
+                    b.kezek_with_rss(db)
+                        .args(["application", "import"])
+                        .arg(apps),
+                )
+            })
+            .collect(),
+    );
+    let mut op = Op::new("import", k, None);
+    if !b.sqlite3 {
+        return op;
+    }
+    let base = b.dir.join("baseline.db");
+    op.baseline = Some(median(
+        (0..runs)
+            .map(|_| {
+                remove_db(&base);
+                run(&mut b.sqlite(&base, BASELINE_TABLE));
+                let start = Instant::now();
+                run(Command::new("sqlite3")
+                    .arg(&base)
+                    .args([
+                        "-cmd",
+                        "PRAGMA synchronous=FULL",
+                        "-cmd",
+                        "PRAGMA foreign_keys=ON",
+                        "-cmd",
+                        &format!("PRAGMA cache_size=-{}", kezek::store::db::BULK_CACHE_KIB),
+                        "-cmd",
+                        "PRAGMA threads=2",
+                        "-cmd",
+                        &format!(".import --csv --skip 1 {} application_csv", apps.display()),
+                    ])
+                    .arg(BASELINE_INDEXES));
+                start.elapsed().as_secs_f64()
+            })
+            .collect(),
+    ));
+    remove_db(&base);
+    let same = samework::script(&start, db, &[], "", true);
+    println!(
+        "import, same work: sqlite3 loads {}",
+        samework::describe(&same.copied)
+    );
+    let work = b.dir.join("import-samework.db");
+    op.samework = Some(median(
+        (0..runs)
+            .map(|_| {
+                copy_db(&start, &work);
+                timed(&mut b.sqlite(&work, &same.sql)).0
+            })
+            .collect(),
+    ));
+    remove_db(&work);
+    op
+}
+
+/// offer: 2,000 places of the largest queue over the whole queue.
+fn offer(b: &Bench, db: &Path, runs: usize, qt: &str, gy: i64) -> Op {
+    let places = b.dir.join("places.csv");
+    let mut rows = String::from("org_code,group_year,language,place_type,count,release_date\n");
+    for i in 1..=32 {
+        rows.push_str(&format!(
+            "DS-{i:03},{gy},{},regular,{},2026-03-16\n",
+            if i % 2 == 0 { "kk" } else { "ru" },
+            2000 / 32 + usize::from(i <= 2000 % 32)
+        ));
+    }
+    std::fs::write(&places, rows).expect("places.csv");
+    let (plen, psha) = kezek::csvfile::digest_file(&places).expect("digest");
+    println!("places.csv: 2000 places, {plen} bytes, sha256 {psha}");
+    let template = b.dir.join("offer-template.db");
+    copy_db(db, &template);
+    run(b.kezek(&template).args(["place", "import"]).arg(&places));
+    let state = format!(
+        "INSERT INTO offer_round (queue_type, group_year, held_at, opens_at, closes_at, places, notified)
+           VALUES ('{qt}', {gy}, '{NOW}', '{NOW}', '{NOW}', 2000, 2000);
+         UPDATE application SET status = 'notified', offer_round = last_insert_rowid() WHERE number IN (
+           SELECT number FROM application WHERE queue_type = '{qt}' AND group_year = {gy} AND status = 'queued'
+           ORDER BY CASE priority_class WHEN 'out_of_turn' THEN 0 ELSE 1 END, registered_unix, number LIMIT 2000);
+         UPDATE place SET status = 'offered', offer_round = (SELECT max(id) FROM offer_round)
+           WHERE status = 'free' AND group_year = {gy};"
+    );
+    changing(
+        b,
+        "offer",
+        &template,
+        runs,
+        |work| {
+            let mut cmd = b.kezek_with_rss(work);
+            cmd.arg("offer");
+            cmd
+        },
+        Sql {
+            minimal: &state,
+            state: &state,
+            skip: &["application", "place", "offer_round", "queue_day"],
+        },
+    )
+}
+
+/// sweep: 10% of the issued directions expire, a tenth of the applications having one (1,000,000 issued at
+/// 10,000,000 applications). The directions are seeded with SQL on a copy (signing them would take hours and is
+/// not what is measured); the sweep does its whole work on them.
+fn sweep(b: &Bench, db: &Path, size: u64, runs: usize) -> Op {
+    let issued = (size / 10).max(1000);
+    let expiring = issued / 10;
+    let template = b.dir.join("sweep-template.db");
+    copy_db(db, &template);
+    rusqlite::Connection::open(&template)
+        .and_then(|conn| conn.execute_batch(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
+               FROM application WHERE status = 'queued' AND queue_type = 'general' LIMIT {issued};
+             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
+               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '{NOW}' FROM chosen ORDER BY n;
+             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer, signed_by,
+                 document, signature)
+               SELECT printf('NAP.2026.%06d', n), number,
+                 (SELECT max(id) FROM place) - {issued} + n, 'issued', '2026-03-16T11:00:00+05:00',
+                 CASE WHEN n <= {expiring} THEN '2026-03-20' ELSE '2026-04-30' END, 'bench', 'bench', 'seeded', x'00'
+               FROM chosen;
+             UPDATE application SET status = 'directed' WHERE number IN (SELECT number FROM chosen);
+             COMMIT;"
+        )))
+        .expect("seed the directions");
+    println!("sweep: {expiring} of {issued} issued directions expire");
+    changing(
+        b,
+        "sweep",
+        &template,
+        runs,
+        |work| {
+            let mut cmd = b.kezek_with_rss(work);
+            cmd.args(["--now", "2026-03-27T01:30", "sweep", "--date", "2026-03-27"]);
+            cmd
+        },
+        Sql {
+            minimal: "UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09',
+           expired_count = expired_count + 1
+         WHERE number IN (SELECT application FROM direction WHERE status = 'issued' AND valid_until < '2026-03-27');
+         UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00'
+         WHERE status = 'issued' AND valid_until < '2026-03-27';",
+            state: SWEEP_STATE,
+            skip: &["application", "direction", "place", "queue_day"],
+        },
+    )
+}
+
+/// The public log (R-V3..R-V7): publish the whole log into an empty directory (baseline: sqlite3 writing the
+/// same records and the waiting applications in queue order to files), a proof as a whole process, `audit
+/// public` of the publication (its rows checked per second, returned), and the explanation of the last child of
+/// the largest queue.
+fn public(a: &Args, b: &Bench, db: &Path, events: f64, ops: &mut Vec<Op>) -> Option<f64> {
+    let out = b.dir.join("pub");
+    if a.wants("publish") || a.wants("audit-public") {
+        let k = median_rss(
             (0..a.runs)
                 .map(|_| {
                     let _ = std::fs::remove_dir_all(&out);
-                    timed(b.kezek(&db).arg("publish").arg(&out)).0
+                    timed(b.kezek_with_rss(db).arg("publish").arg(&out))
                 })
                 .collect(),
         );
         let s = b.sqlite3.then(|| {
             let records = b.dir.join("records.txt");
-            median(
+            let s = median(
                 (0..a.runs)
                     .map(|_| {
                         let start = Instant::now();
                         run(Command::new("sqlite3")
                             .arg("-readonly")
-                            .arg(&db)
+                            .arg(db)
                             .args(["-cmd", &format!(".output {}", records.display())])
                             .arg(
                                 "SELECT text FROM public_record ORDER BY seq, part; \
@@ -638,35 +789,38 @@ fn main() {
                         start.elapsed().as_secs_f64()
                     })
                     .collect(),
-            )
+            );
+            let _ = std::fs::remove_file(&records);
+            s
         });
-        ops.push(Op {
-            name: "publish",
-            kezek: k,
-            baseline: s,
-        });
+        ops.push(Op::new("publish", k, s));
+    }
+    if a.wants("proof") {
         let k = median(
             (0..a.runs)
-                .map(|_| timed(b.kezek(&db).args(["proof", "inclusion", "--seq", "3"])).0)
+                .map(|_| timed(b.kezek(db).args(["proof", "inclusion", "--seq", "3"])).0)
                 .collect(),
         );
-        ops.push(Op {
-            name: "proof inclusion",
-            kezek: k,
-            baseline: None,
-        });
-        let k = median(
+        let rss = timed(
+            b.kezek_with_rss(db)
+                .args(["proof", "inclusion", "--seq", "3"]),
+        )
+        .1;
+        ops.push(Op::new("proof inclusion", (k, rss), None));
+    }
+    let mut rate = None;
+    if a.wants("audit-public") {
+        let k = median_rss(
             (0..a.runs)
-                .map(|_| timed(b.kezek(&db).args(["audit", "public"]).arg(&out)).0)
+                .map(|_| timed(b.kezek_with_rss(db).args(["audit", "public"]).arg(&out)))
                 .collect(),
         );
-        public_rate = Some(events / k);
-        ops.push(Op {
-            name: "audit public",
-            kezek: k,
-            baseline: None,
-        });
-        let last: String = rusqlite::Connection::open(&db)
+        rate = Some(events / k.0);
+        ops.push(Op::new("audit public", k, None));
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    if a.wants("explain") {
+        let last: String = rusqlite::Connection::open(db)
             .and_then(|c| {
                 c.query_row(
                     "SELECT number FROM application WHERE (queue_type, group_year) = \
@@ -677,140 +831,36 @@ fn main() {
                 )
             })
             .expect("the last child of the largest queue");
-        let k = median(
+        let k = median_rss(
             (0..a.runs)
-                .map(|_| timed(b.kezek(&db).args(["application", "explain", &last])).0)
+                .map(|_| timed(b.kezek_with_rss(db).args(["application", "explain", &last])))
                 .collect(),
         );
-        ops.push(Op {
-            name: "application explain",
-            kezek: k,
-            baseline: None,
-        });
+        ops.push(Op::new("application explain", k, None));
     }
-
-    if a.wants("allocate") {
-        choice::measure(&b, &db, a.runs, &mut ops);
-    }
-    if a.wants("integrity") {
-        integrity::measure(&b, &db, a.runs, &mut ops);
-    }
-
-    // The table.
-    println!("\n| op | kezek s | baseline s | ratio |\n|---|---|---|---|");
-    for op in &ops {
-        match op.baseline {
-            Some(base) => println!(
-                "| {} | {:.3} | {:.3} | {:.2} |",
-                op.name,
-                op.kezek,
-                base,
-                op.kezek / base
-            ),
-            None => println!("| {} | {:.3} | - | - |", op.name, op.kezek),
-        }
-    }
-    let per_app = size_bytes as f64 / a.size as f64;
-    let verify_rate = ops
-        .iter()
-        .find(|o| o.name == "verify")
-        .map(|o| events / o.kezek);
-    if let Some(rate) = verify_rate {
-        println!("\njournaled rows verified per second: {rate:.0}");
-    }
-    if let Some((rss, first)) = list_figures {
-        println!(
-            "application list --format csv: peak RSS {} MB; first line of `| head -1` after {:.1} ms",
-            rss.map_or("-".to_string(), |r| format!("{r:.0}")),
-            first * 1000.0
-        );
-    }
-    if let Some(rate) = public_rate {
-        println!("public rows checked per second by `audit public`: {rate:.0}");
-    }
-    if a.wants("import") {
-        println!("peak RSS of the import: {peak_rss:.0} MB; database: {per_app:.0} bytes per application");
-    }
-    if let Some(path) = &a.json {
-        let mut ops_json = serde_json::Map::new();
-        for op in &ops {
-            ops_json.insert(
-                op.name.into(),
-                serde_json::json!({
-                    "kezek_s": op.kezek,
-                    "baseline_s": op.baseline,
-                    "ratio": op.baseline.map(|b| op.kezek / b),
-                }),
-            );
-        }
-        let report = serde_json::json!({
-            "size": a.size,
-            "ops": ops_json,
-            "verify_events_per_s": verify_rate,
-            "audit_public_rows_per_s": public_rate,
-            "list_csv_peak_rss_mb": list_figures.and_then(|f| f.0),
-            "list_csv_first_line_s": list_figures.map(|f| f.1),
-            "sweep_writes_baseline_s": sweep_writes,
-            "sweep_journal_only_baseline_s": sweep_journal_only,
-            "peak_rss_mb": a.wants("import").then_some(peak_rss),
-            "bytes_per_application": per_app,
-        });
-        std::fs::write(path, serde_json::to_string_pretty(&report).expect("JSON"))
-            .expect("write --json");
-        println!("figures written to {}", path.display());
-    }
+    rate
 }
 
-/// The rows a sweep writes, written by sqlite3 alone: the two UPDATEs of the baseline, the places freed, two
-/// notifications (e-mail and SMS of the one notice) and five journal rows per expired direction, with random
-/// digests and no hashing. Without `notify`, the state rows and their three journal rows only: what the
-/// journal costs by itself.
-fn sweep_writes_sql(notify: bool) -> String {
-    let (notifications, their_digests) = if notify {
-        (SWEEP_NOTIFICATIONS, SWEEP_NOTIFICATION_DIGESTS)
-    } else {
-        ("", "")
-    };
-    format!("{SWEEP_STATE}{notifications}{SWEEP_JOURNAL}{their_digests};\nCOMMIT;")
-}
-
-const SWEEP_STATE: &str = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; BEGIN IMMEDIATE;
-CREATE TEMP TABLE e AS SELECT number, application, place_id FROM direction
+/// The rows a sweep changes, as set-wise statements (the same-work baseline's state; `e` holds the expired
+/// directions): the applications stop-listed, the directions expired, their places freed.
+const SWEEP_STATE: &str = "CREATE TEMP TABLE e AS SELECT number, application, place_id FROM direction
   WHERE status = 'issued' AND valid_until < '2026-03-27';
 UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09', expired_count = expired_count + 1
   WHERE number IN (SELECT application FROM e);
 UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00', close_reason = 'expired'
   WHERE number IN (SELECT number FROM e);
-UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM e);
-";
+UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM e);";
 
-const SWEEP_NOTIFICATIONS: &str =
-    "INSERT INTO notification (application, kind, channel, recipient, language, subject, body, created_at)
-  SELECT e.application, 'expired', c.channel, 'parent@mail.kz', 'ru', 'Срок направления истёк',
-    'Срок направления по заявлению ' || e.application || ' истёк: направление ' || e.number ||
-    ' закрыто; заявление в стоп-листе до 09.04.2026 включительно, затем снова в очереди на прежнем месте.',
-    '2026-03-27T01:30:00+05:00'
-  FROM e, (SELECT 'email' AS channel UNION ALL SELECT 'sms') c;
-";
-
-const SWEEP_JOURNAL: &str = "INSERT INTO journal (seq, effective_at, recorded_at, officer, kind, subject, details, hash)
-  SELECT max(seq) + 1, '2026-03-27T01:30:00+05:00', '2026-03-27T01:30:00+05:00', 'bench', 'sweep.expire',
-    '2026-03-27', '{}', randomblob(32) FROM journal;
-INSERT INTO journal_row (seq, tbl, key, digest)
-  SELECT (SELECT max(seq) FROM journal), 'direction', number, randomblob(32) FROM e
-  UNION ALL SELECT (SELECT max(seq) FROM journal), 'place', place_id, randomblob(32) FROM e
-  UNION ALL SELECT (SELECT max(seq) FROM journal), 'application', application, randomblob(32) FROM e";
-
-const SWEEP_NOTIFICATION_DIGESTS: &str = "
-  UNION ALL SELECT (SELECT max(seq) FROM journal), 'notification', id, randomblob(32) FROM notification
-    WHERE id > (SELECT max(id) FROM notification) - 2 * (SELECT count(*) FROM e)";
-
-/// The baseline's table: the columns of the CSV, with as many secondary indexes as kezek's application table.
-const BASELINE_SCHEMA: &str = "
+/// The minimal baseline's table: the columns of the CSV, loaded without an index.
+const BASELINE_TABLE: &str = "
 PRAGMA journal_mode = WAL;
 CREATE TABLE application_csv (
     registered_at TEXT, child_iin TEXT, child_name TEXT, applicant_iin TEXT, applicant_name TEXT, phone TEXT,
     email TEXT, district TEXT, queue_type TEXT, language TEXT, category TEXT, docs TEXT, consent TEXT);
+";
+
+/// Its indexes, built after the load: as many secondary indexes as kezek's application table.
+const BASELINE_INDEXES: &str = "
 CREATE UNIQUE INDEX csv_one_active ON application_csv (child_iin, queue_type);
 CREATE INDEX csv_child ON application_csv (child_iin);
 CREATE INDEX csv_name ON application_csv (child_name, registered_at);
