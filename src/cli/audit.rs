@@ -109,7 +109,6 @@ pub fn run(ctx: &Ctx, command: AuditCommand) -> Result<()> {
     match command {
         AuditCommand::Verify(anchors) => {
             let mut db = ctx.open()?;
-            db.use_scan_mmap()?;
             let report = anchors.verify(&mut db)?;
             ctx.out.status(&tr!(
                 "msg-audit-ok",

@@ -38,7 +38,6 @@ pub fn run(ctx: &Ctx, args: SweepArgs) -> Result<()> {
     let actor = ctx.actor()?;
     let mut db = ctx.open()?;
     db.use_bulk_cache()?;
-    db.use_scan_mmap()?;
     let outcome = db.change(&actor, &ctx.now, mode, |c| sweep::run(c, day))?;
     let s = outcome.summary;
     let message = match (&outcome.first_run_at, s.is_empty()) {

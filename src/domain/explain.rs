@@ -60,6 +60,8 @@ pub struct Explainer {
     ahead: u64,
     k: u64,
     started: bool,
+    /// Whether the rows taken since the last record's end changed the queue.
+    touched: bool,
     then: Option<u64>,
     last: Option<u64>,
     moves: Vec<Move>,
@@ -101,6 +103,7 @@ impl Explainer {
             ahead: 0,
             k: 3,
             started: false,
+            touched: false,
             then: None,
             last: None,
             moves: Vec::new(),
@@ -184,18 +187,29 @@ impl Explainer {
 
     /// Takes one public record (R-V1), in seq order.
     pub fn record(&mut self, record: &Record) {
-        let mut touched = false;
-        // Each application row as a member of this queue or not, parsed on two threads for a large record, then
+        let rows: Vec<&str> = record.rows.iter().map(|r| r.get()).collect();
+        self.rows(&rows);
+        self.end(
+            record.seq,
+            &record.effective_at,
+            &record.kind,
+            &record.subject,
+        );
+    }
+
+    /// Takes some of the rows of a record, in their order (a large record comes in batches: `record_parts`).
+    pub fn rows(&mut self, rows: &[&str]) {
+        // Each application row as a member of this queue or not, parsed on two threads for a large batch, then
         // applied in order.
-        let rows = map_rows(&record.rows, |raw| match table_of(raw) {
+        let changes = map_rows(rows, |raw: &&str| match table_of(raw) {
             Some("application") => {
-                let row = ApplicationRow::parse(raw).ok()?;
+                let row: ApplicationRow = serde_json::from_str(raw).ok()?;
                 let fields = row.fields?;
                 let member = fields.and_then(|f| self.member_of(f, &row.key));
                 Some(Change::Member(row.key, member))
             }
             Some("setting") => {
-                let row = Row::parse(raw).ok()?;
+                let row: Row = serde_json::from_str(raw).ok()?;
                 (row.key.get() == "\"general_per_first_priority\"")
                     .then(|| row.field("value").as_str().and_then(|v| v.parse().ok()))
                     .flatten()
@@ -203,20 +217,25 @@ impl Explainer {
             }
             _ => None,
         });
-        for change in rows.into_iter().flatten() {
+        for change in changes.into_iter().flatten() {
             match change {
                 Change::Interleave(k) => {
-                    touched |= self.k != k;
+                    self.touched |= self.k != k;
                     self.k = k;
                 }
-                Change::Member(number, member) => touched |= self.change(&number, member),
+                Change::Member(number, member) => self.touched |= self.change(&number, member),
             }
         }
+    }
+
+    /// The end of a record whose rows were taken: the position after it, and the move it made.
+    pub fn end(&mut self, seq: i64, effective_at: &str, kind: &str, subject: &str) {
+        let touched = std::mem::take(&mut self.touched);
         if !touched {
             return;
         }
         let now = self.position();
-        let at = record.effective_at.as_ref();
+        let at = effective_at;
         if !self.started {
             let reached = match self.since {
                 Some(since) => DateTime::parse_from_rfc3339(at).is_ok_and(|t| t > since),
@@ -238,10 +257,10 @@ impl Explainer {
         let delta = now.unwrap_or(0) as i64 - self.last.unwrap_or(0) as i64;
         if delta != 0 && now.is_some() && self.last.is_some() {
             self.moves.push(Move {
-                seq: record.seq,
+                seq,
                 effective_at: at.to_string(),
-                kind: record.kind.to_string(),
-                subject: record.subject.to_string(),
+                kind: kind.to_string(),
+                subject: subject.to_string(),
                 delta,
             });
         }

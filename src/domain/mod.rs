@@ -26,6 +26,7 @@ pub mod preference;
 pub mod public;
 pub mod queue;
 pub mod record;
+pub mod record_parts;
 pub mod role;
 pub mod settings;
 pub mod sweep;

@@ -64,11 +64,8 @@ fn shown<'de, D: serde::Deserializer<'de>>(
 
 /// The table of a row, read from the end of its text: canonical JSON puts `table` last. Only for rows of a
 /// record whose form is checked (or trusted).
-pub fn table_of(row: &RawValue) -> Option<&str> {
-    let (_, table) = row
-        .get()
-        .strip_suffix("\"}")?
-        .rsplit_once(",\"table\":\"")?;
+pub fn table_of(row: &str) -> Option<&str> {
+    let (_, table) = row.strip_suffix("\"}")?.rsplit_once(",\"table\":\"")?;
     Some(table)
 }
 
@@ -111,7 +108,7 @@ impl<'a> Record<'a> {
     ) -> impl Iterator<Item = Result<ApplicationRow<'a>, String>> + '_ {
         self.rows
             .iter()
-            .filter(|raw| table_of(raw) == Some("application"))
+            .filter(|raw| table_of(raw.get()) == Some("application"))
             .map(|raw| {
                 serde_json::from_str(raw.get())
                     .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
@@ -128,18 +125,15 @@ impl<'a> Record<'a> {
 
 /// `each` over the rows, in their order, on two threads when there are many: a record of a million imported
 /// rows is parsed in half the time. What `each` makes of the rows is applied afterwards, in order, by the caller.
-pub fn map_rows<'a, T: Send>(
-    rows: &[&'a RawValue],
-    each: impl Fn(&'a RawValue) -> T + Sync,
-) -> Vec<T> {
+pub fn map_rows<R: Sync, T: Send>(rows: &[R], each: impl Fn(&R) -> T + Sync) -> Vec<T> {
     const ALONE: usize = 4096;
     if rows.len() < ALONE {
-        return rows.iter().map(|r| each(r)).collect();
+        return rows.iter().map(&each).collect();
     }
     let (first, second) = rows.split_at(rows.len() / 2);
     std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().map(|r| each(r)).collect::<Vec<T>>());
-        let mut out: Vec<T> = first.iter().map(|r| each(r)).collect();
+        let other = scope.spawn(|| second.iter().map(&each).collect::<Vec<T>>());
+        let mut out: Vec<T> = first.iter().map(&each).collect();
         out.extend(other.join().expect("a parsing thread ends"));
         out
     })
@@ -241,7 +235,7 @@ mod tests {
                 .queue_type,
             "general"
         );
-        let tables: Vec<Option<&str>> = record.rows.iter().map(|r| table_of(r)).collect();
+        let tables: Vec<Option<&str>> = record.rows.iter().map(|r| table_of(r.get())).collect();
         assert_eq!(
             tables,
             [Some("application"), Some("place"), Some("enrollment")]

@@ -323,7 +323,11 @@ impl Replay<'_> {
         // The officer row this record leaves behind: its role, district and organization (R-R1); none before
         // roles existed, whose officers are admins.
         let officer_row = || -> Result<Option<Standing>> {
-            let Some(raw) = record.rows.iter().find(|r| table_of(r) == Some("officer")) else {
+            let Some(raw) = record
+                .rows
+                .iter()
+                .find(|r| table_of(r.get()) == Some("officer"))
+            else {
                 return Ok(None);
             };
             let row = Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
@@ -435,7 +439,7 @@ impl Replay<'_> {
         let (mut rows, mut backdated) = (0, 0);
         apps.reserve(record.rows.len());
         for raw in &record.rows {
-            match table_of(raw) {
+            match table_of(raw.get()) {
                 Some(table @ ("place" | "org")) => allocations.take(table, raw),
                 Some("setting") => {
                     let row =

@@ -26,9 +26,6 @@ pub const BULK_CACHE_KIB: i64 = 32 * 1024;
 /// SQLite's sorting threads takes up to the cache's size for its runs, on top of the cache itself.
 pub const SORT_CACHE_KIB: i64 = 16 * 1024;
 
-/// The memory map of whole-table scans, in bytes.
-pub const SCAN_MMAP_BYTES: i64 = 4 << 30;
-
 /// How long a command waits for another writer before it gives up with exit 75.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -247,16 +244,6 @@ impl Db {
         let _: i64 = self
             .conn
             .query_row("PRAGMA threads = 2", [], |r| r.get(0))?;
-        Ok(())
-    }
-
-    /// Memory-mapped reads for commands that scan whole tables (the audit): no system call per page.
-    pub fn use_scan_mmap(&self) -> Result<()> {
-        let _: i64 =
-            self.conn
-                .query_row(&format!("PRAGMA mmap_size = {SCAN_MMAP_BYTES}"), [], |r| {
-                    r.get(0)
-                })?;
         Ok(())
     }
 

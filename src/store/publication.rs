@@ -8,7 +8,9 @@ use super::access::{self, Access};
 use super::audit::{latest_head, SignedHead};
 use super::journal::{tree_node, tree_root};
 use crate::crypto::PublicKey;
+use crate::domain::explain::Explainer;
 use crate::domain::merkle::{self, Hash};
+use crate::domain::record_parts::RecordParts;
 use crate::error::{Error, Result};
 use crate::tr;
 
@@ -19,32 +21,6 @@ pub fn checkpoint(db: &impl Access) -> Result<SignedHead> {
         return Err(Error::NotFound(tr!("err-publish-old-head", seq = head.seq)));
     }
     Ok(head)
-}
-
-/// Streams the public records of events `from..=to`, each whole, in seq order.
-pub fn each_record(
-    db: &impl Access,
-    from: i64,
-    to: i64,
-    mut each: impl FnMut(i64, &str) -> Result<()>,
-) -> Result<()> {
-    let mut current: Option<(i64, String)> = None;
-    each_part(db, from, to, |seq, text| {
-        match &mut current {
-            Some((s, buf)) if *s == seq => buf.push_str(text),
-            _ => {
-                if let Some((s, buf)) = current.take() {
-                    each(s, &buf)?;
-                }
-                current = Some((seq, text.to_string()));
-            }
-        }
-        Ok(())
-    })?;
-    if let Some((s, buf)) = current {
-        each(s, &buf)?;
-    }
-    Ok(())
 }
 
 /// Streams the public records of events `from..=to` in the parts they are stored in (R-V1: at most 64 KiB
@@ -194,7 +170,7 @@ pub fn explain(
     since_text: &str,
 ) -> Result<crate::domain::explain::Explanation> {
     let app = super::applications::get(db, number)?;
-    let mut explainer = crate::domain::explain::Explainer::new(
+    let mut explainer = Explainer::new(
         number,
         (app.queue_type.clone(), app.group_year),
         since,
@@ -204,17 +180,31 @@ pub fn explain(
         access::conn(db).query_row("SELECT coalesce(max(seq), 0) FROM public_record", [], |r| {
             r.get(0)
         })?;
-    each_record(db, 1, last, |seq, text| {
-        let record = crate::domain::record::Record::parse(text).map_err(|e| {
-            Error::Tampered(tr!(
-                "err-publish-bad-record",
-                seq = seq,
-                error = e.to_string()
-            ))
-        })?;
-
-        explainer.record(&record);
+    // Each record in its parts, its rows taken in batches (R-O2: an import's record is never held whole).
+    let mut current: Option<(i64, RecordParts)> = None;
+    let bad = |seq: i64, error: String| {
+        Error::Tampered(tr!("err-publish-bad-record", seq = seq, error = error))
+    };
+    let end = |explainer: &mut Explainer, seq: i64, parts: RecordParts| -> Result<()> {
+        let (head, tail) = parts.finish().map_err(|e| bad(seq, e))?;
+        if tail.seq != seq {
+            return Err(bad(seq, format!("the record says seq {}", tail.seq)));
+        }
+        explainer.end(seq, &head.effective_at, &head.kind, &tail.subject);
         Ok(())
+    };
+    each_part(db, 1, last, |seq, text| {
+        if current.as_ref().is_some_and(|(s, _)| *s != seq) {
+            let (s, parts) = current.take().expect("a record");
+            end(&mut explainer, s, parts)?;
+        }
+        let (_, parts) = current.get_or_insert_with(|| (seq, RecordParts::new()));
+        parts
+            .feed(text, &mut |rows: &[&str]| explainer.rows(rows))
+            .map_err(|e| bad(seq, e))
     })?;
+    if let Some((s, parts)) = current {
+        end(&mut explainer, s, parts)?;
+    }
     Ok(explainer.finish())
 }

@@ -68,7 +68,6 @@ pub fn check_database(
     published: Option<&SignedHead>,
     anchor: Option<&Anchor>,
 ) -> Result<VerifyReport> {
-    db.use_scan_mmap()?;
     let mut problems = db.sqlite_checks()?;
     problems.extend(check_queue_counts(db)?);
     if let Some(first) = problems.first() {

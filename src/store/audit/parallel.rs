@@ -7,18 +7,13 @@ use rusqlite::{Connection, OptionalExtension};
 use super::rows::{verify_table, KeyRange};
 use super::RowSplit;
 use crate::error::Result;
-use crate::store::db::{reader, SCAN_MMAP_BYTES};
+use crate::store::db::reader;
 use crate::store::journal::{last_event, StateTable, APPLICATION, STATE_TABLES};
 
 /// A read-only connection to the same file whose read transaction sees the journal ending at `head`, or `None`
 /// when a writer committed in between.
 fn open_at_head(path: &str, head: Option<(i64, [u8; 32])>) -> Result<Option<Connection>> {
     let conn = reader(std::path::Path::new(path))?;
-    let _: i64 = conn.query_row(
-        &format!("PRAGMA mmap_size = {}", SCAN_MMAP_BYTES),
-        [],
-        |r| r.get(0),
-    )?;
     conn.execute_batch("BEGIN")?;
     Ok((last_event(&conn)? == head).then_some(conn))
 }
