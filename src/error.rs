@@ -6,7 +6,7 @@ use std::fmt;
 use std::fmt::Write as _;
 
 /// A bad row of an input file, reported with its line number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RowError {
     pub line: u64,
     pub message: String,
@@ -36,13 +36,18 @@ pub enum Error {
     /// Malformed input: a field, a value or a file (exit 65).
     #[error("{}", shown(.0))]
     BadInput(String),
-    /// An input file with bad rows; nothing was written (exit 65).
+    /// An input file with `count` bad rows, the first `SHOWN_BAD_ROWS` of them in `rows`; nothing was written
+    /// (exit 65).
     #[error(
         "{}\n{}",
-        crate::tr!("err-error-bad-rows", file = escaped(.file), count = .rows.len() as i64),
-        render_rows(.file, .rows)
+        crate::tr!("err-error-bad-rows", file = escaped(.file), count = *.count as i64),
+        render_rows(.file, .rows, *.count)
     )]
-    BadRows { file: String, rows: Vec<RowError> },
+    BadRows {
+        file: String,
+        count: u64,
+        rows: Vec<RowError>,
+    },
     /// The journal or the state tables do not verify (exit 65).
     #[error("{}", crate::tr!("err-error-audit-failed", message = shown(.0)))]
     Tampered(String),
@@ -89,13 +94,27 @@ fn disk_full(path: Option<&str>) -> String {
     }
 }
 
-/// One line per bad row, `FILE:LINE: message`.
-fn render_rows(file: &str, rows: &[RowError]) -> String {
+/// The bad rows of a file an error lists at most: a file of millions of bad rows is refused in bounded memory,
+/// with the first of them and how many more there are.
+pub const SHOWN_BAD_ROWS: usize = 1_000;
+
+/// One line per bad row, `FILE:LINE: message`, and a last line with how many more there are when `count`
+/// exceeds the rows listed.
+fn render_rows(file: &str, rows: &[RowError], count: u64) -> String {
     let file = escaped(file);
-    rows.iter()
+    let mut lines: Vec<String> = rows
+        .iter()
         .map(|r| format!("{file}:{}: {}", r.line, shown(&r.message)))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    let more = count.saturating_sub(rows.len() as u64);
+    if more > 0 {
+        lines.push(crate::tr!(
+            "err-error-bad-rows-more",
+            count = more as i64,
+            shown = rows.len() as i64
+        ));
+    }
+    lines.join("\n")
 }
 
 /// The characters of a quoted value a message shows in full; a longer one is cut there, its length given.
@@ -334,6 +353,7 @@ mod tests {
     fn row_reports_escape_their_messages_and_file_names_but_keep_one_line_per_row() {
         let e = Error::BadRows {
             file: "a\nb.csv".into(),
+            count: 2,
             rows: vec![
                 RowError {
                     line: 2,
@@ -400,6 +420,7 @@ mod tests {
         assert_eq!(e.unrendered(), format!("R-X: '{value}\n'"));
         let rows = Error::BadRows {
             file: "f".into(),
+            count: 1,
             rows: vec![RowError {
                 line: 2,
                 message: e.unrendered(),

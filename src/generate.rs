@@ -1,7 +1,7 @@
 //! A seeded synthetic city: applications with valid IINs, a realistic spread of birth years (six group years),
 //! classes (about 1% out of turn, 10% first priority), 5% sanatorium, both languages, registration times over
-//! five years. It writes the CSV that `application import` reads; `kezek demo` and the benchmark use it, and
-//! the same seed always gives the same file.
+//! five years (more for a country: see `YEARLY`). It writes the CSV that `application import` reads; `kezek
+//! demo` and the benchmark use it, and the same seed always gives the same file.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -187,8 +187,10 @@ impl Iterator for Families {
         let rng = &mut self.rng;
         let today = now.date_naive();
         // Registrations in time order over five years, in office-like hours; each child registered within its
-        // first three years and born at most six years before `now`, so six group years wait.
-        let span_days = 5 * 365;
+        // first three years and born at most six years before `now`, so six group years wait. A country's file
+        // (more than 4,000,000) spans as many years as keep each year's numbers under R-Q7's 999,999: about
+        // 800,000 registrations a year, twice Kazakhstan's births; its children of the earlier years are older.
+        let span_days = 365 * count.div_ceil(YEARLY).max(5) as i64;
         let day_offset = ((i as f64 + rng.gen::<f64>()) / count as f64 * span_days as f64) as i64;
         let registered_day = today - Duration::days(span_days - day_offset);
         let seconds = rng.gen_range(8 * 3600..21 * 3600);
@@ -196,8 +198,11 @@ impl Iterator for Families {
             registered_day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds(seconds);
         let registered = crate::domain::time::local(registered).min(now - Duration::seconds(1));
         let registered_day = registered.date_naive();
-        let oldest =
-            (today - Duration::days(6 * 365 - 30)).max(registered_day - Duration::days(3 * 365));
+        let oldest = if (today - registered_day).num_days() <= 5 * 365 {
+            (today - Duration::days(6 * 365 - 30)).max(registered_day - Duration::days(3 * 365))
+        } else {
+            registered_day - Duration::days(3 * 365)
+        };
         let youngest = registered_day - Duration::days(1);
         let birth =
             oldest + Duration::days(rng.gen_range(0..=(youngest - oldest).num_days().max(0)));
@@ -285,6 +290,9 @@ impl Iterator for Families {
         })
     }
 }
+
+/// Registrations a year at most in a country's file (R-Q7 numbers 999,999 a year).
+const YEARLY: u64 = 800_000;
 
 /// Writes `count` applications registered before `now`, as `application import` CSV.
 pub fn applications(

@@ -11,6 +11,7 @@ err-error-disk-full = the disk holding { $path } is full: nothing was kept; free
 err-error-disk-full-unnamed = the disk is full: nothing was kept; free some space and run the command again
 err-error-database = database: { $message }
 err-error-bad-rows = { $file }: { $count } bad row(s), nothing written:
+err-error-bad-rows-more = … and { $count } more bad row(s), not listed: the first { $shown } are above; correct them and run the command again to see the next
 err-error-line = line { $line }: { $message }
 err-error-characters = ({ $count ->
     [one] { $count } character

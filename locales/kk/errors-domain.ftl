@@ -13,6 +13,7 @@ err-error-database = дерекқор: { $message }
 err-error-bad-rows = { $file }: { $count ->
    *[other] { $count } қате жол
   }, ештеңе жазылмады:
+err-error-bad-rows-more = … және тағы { $count } қате жол көрсетілмеді: жоғарыда алғашқы { $shown } жол; оларды түзетіп, келесілерін көру үшін команданы қайталаңыз
 err-error-line = { $line }-жол: { $message }
 err-error-characters = ({ $count ->
    *[other] { $count } таңба

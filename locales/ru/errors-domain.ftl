@@ -15,6 +15,11 @@ err-error-bad-rows = { $file }: { $count ->
     [few] { $count } ошибочные строки
    *[many] { $count } ошибочных строк
   }, ничего не записано:
+err-error-bad-rows-more = … и ещё { $count ->
+    [one] { $count } ошибочная строка, не показана
+    [few] { $count } ошибочные строки, не показаны
+   *[many] { $count } ошибочных строк, не показаны
+  }: выше первые { $shown }; исправьте их и повторите команду, чтобы увидеть следующие
 err-error-line = строка { $line }: { $message }
 err-error-characters = ({ $count ->
     [one] { $count } символ

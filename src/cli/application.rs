@@ -36,7 +36,8 @@ pub enum ApplicationCommand {
         (docs: KIND:NUMBER:DATE items separated by ';'; consent: egov or written, optionally :DATE). Each row \
         is checked as a registration at its own registration time, which is kept, and so is its number when \
         given, so nobody's position changes. Duplicates inside the file and against the database are refused. \
-        One transaction: any bad row and nothing is written, every bad row reported by line (exit 65). \
+        One transaction: any bad row and nothing is written, every bad row reported by line \
+        (exit 65; past 1,000 bad rows, the first 1,000 and how many more). \
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
         checked on a second thread while the first writes them and the search indexes are built once at the \
         end: a million rows take seconds and about 140 MB of memory, with the same outcome."

@@ -37,7 +37,8 @@ pub enum CalendarCommand {
     #[command(
         long_about = "Import declared days from a CSV file with the columns date,kind,name (kind holiday \
         or workday). One transaction: any bad row and nothing is written; every bad row is reported by line \
-        number (exit 65). --dry-run checks only."
+        number (exit 65; past 1,000 bad rows, the first 1,000 and \
+        how many more). --dry-run checks only."
     )]
     Import(super::ImportArgs),
     /// Show a year's days off on weekdays, weekend holidays, transfers and declared days

@@ -32,7 +32,8 @@ pub enum OrgCommand {
     #[command(long_about = "Import organizations from a CSV file with the columns \
         code,name,kind,district[,phone][,address] (UTF-8, a header row, columns in any order, unknown columns \
         refused). One transaction: a file with any bad row writes nothing and every bad row is reported by \
-        line number and reason (exit 65). --dry-run checks everything and writes nothing. A progress bar shows \
+        line number and reason (exit 65; past 1,000 bad rows, the first 1,000 and \
+        how many more). --dry-run checks everything and writes nothing. A progress bar shows \
         on a terminal.")]
     Import(super::ImportArgs),
     /// Declare an organization's capacity for a group year (R-I2)
@@ -58,7 +59,8 @@ pub enum OrgCommand {
         long_about = "Import capacities from a CSV file with the columns org_code,group_year,places, each \
         as `org capacity` declares one (R-I2). One transaction: a file with any bad row (an unknown \
         organization, a count out of range, an organization and year given twice) writes nothing and every bad \
-        row is reported by line number and reason (exit 65). --dry-run checks everything and writes nothing."
+        row is reported by line number and reason (exit 65; past 1,000 bad rows, the first 1,000 and \
+        how many more). --dry-run checks everything and writes nothing."
     )]
     CapacityImport(super::ImportArgs),
     /// List organizations

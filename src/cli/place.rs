@@ -39,7 +39,8 @@ pub enum PlaceCommand {
     /// Import places from CSV: org_code,group_year,language,place_type,count,release_date (R-P2)
     #[command(long_about = "Import places from CSV with the columns \
         org_code,group_year,language,place_type,count,release_date (R-P2). One transaction: a file with any bad \
-        row writes nothing and every bad row is reported by line number and reason (exit 65). --dry-run \
+        row writes nothing and every bad row is reported by line number and reason \
+        (exit 65; past 1,000 bad rows, the first 1,000 and how many more). --dry-run \
         validates only. A progress bar shows on a terminal.")]
     Import(super::ImportArgs),
     /// List places

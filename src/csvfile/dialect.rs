@@ -132,6 +132,7 @@ pub(super) fn utf16_refused(name: &str, head: &[u8]) -> Result<()> {
     if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
         return Err(Error::BadRows {
             file: name.to_string(),
+            count: 1,
             rows: vec![RowError {
                 line: 1,
                 message: crate::tr!("err-csvfile-utf16"),

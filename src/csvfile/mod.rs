@@ -171,6 +171,7 @@ impl CsvFile {
         }
         let refuse = |line: u64, message: String| Error::BadRows {
             file: name.clone(),
+            count: 1,
             rows: vec![RowError { line, message }],
         };
         if len == 0 {

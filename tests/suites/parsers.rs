@@ -874,7 +874,7 @@ fn csv_files_of_any_bytes_never_panic_and_report_lines_of_the_file() {
         |bytes| {
             let line_ends = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64;
             let check_rows = |e: &Error| -> Result<(), TestCaseError> {
-                let Error::BadRows { file, rows } = e else {
+                let Error::BadRows { file, rows, .. } = e else {
                     return Err(TestCaseError::fail(format!(
                         "not a report of bad rows: {e:?}"
                     )));
@@ -1294,7 +1294,7 @@ fn import_property(city: &mut Session, importer: &'static Importer, variant: &st
                     prop_assert_eq!(report.file.as_str(), "input.csv");
                     imported.set(imported.get() + 1);
                 }
-                Err(Error::BadRows { file, rows }) => {
+                Err(Error::BadRows { file, rows, .. }) => {
                     prop_assert_eq!(file.as_str(), "input.csv");
                     prop_assert!(!rows.is_empty());
                     for row in &rows {

@@ -4,7 +4,7 @@
 
 use super::Importer;
 use crate::csvfile::{CsvFile, Row};
-use crate::error::{Error, Result, RowError};
+use crate::error::{Error, Result, RowError, SHOWN_BAD_ROWS};
 use crate::faults::{self, Fault};
 use crate::store::change::Change;
 use crate::store::journal::EventWriter;
@@ -71,13 +71,13 @@ impl<'r, 't> Rows<'r, 't> {
 /// the database refuses by a constraint (a check kezek lacks must not end an import with an internal error: the
 /// file is still refused whole). Any other error stops at once. `each` learns whether every row so far was
 /// good, so that it writes only while the file may still be taken whole. Ends with `Error::BadRows` listing
-/// every bad row, else with the number of rows.
+/// the bad rows (the first `SHOWN_BAD_ROWS`, and how many), else with the number of rows.
 pub fn each_row(
     file: &mut CsvFile,
     progress: &dyn Fn(u64),
     mut each: impl FnMut(&Row, bool) -> Result<()>,
 ) -> Result<u64> {
-    let mut bad: Vec<RowError> = Vec::new();
+    let mut bad = BadRows::default();
     let mut good = 0u64;
     file.for_each(|row, byte| {
         progress(byte);
@@ -157,12 +157,12 @@ pub fn each_row_split<T: Send>(
             }
             read
         });
-        let (mut bad, mut good) = (Vec::new(), 0u64);
+        let (mut bad, mut good) = (BadRows::default(), 0u64);
         for mut batch in receive {
             for (line, byte, checked) in batch.iter_mut() {
                 progress(*byte);
                 match checked {
-                    Checked::Bad(e) => bad.push(e.clone()),
+                    Checked::Bad(e) => bad.push(std::mem::take(e)),
                     Checked::Stop(e) => {
                         return Err(std::mem::replace(e, Error::Internal(String::new())))
                     }
@@ -186,8 +186,29 @@ pub fn each_row_split<T: Send>(
     })
 }
 
+/// The bad rows of a file: the first `SHOWN_BAD_ROWS` with their reasons, and how many there are, so that a
+/// file of ten million bad rows is refused in bounded memory.
+#[derive(Default)]
+struct BadRows {
+    shown: Vec<RowError>,
+    count: u64,
+}
+
+impl BadRows {
+    fn push(&mut self, e: RowError) {
+        self.count += 1;
+        if self.shown.len() < SHOWN_BAD_ROWS {
+            self.shown.push(e);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
 /// Whether an import still writes: only while every row so far was good.
-fn keeps_writing(bad: &[RowError]) -> bool {
+fn keeps_writing(bad: &BadRows) -> bool {
     bad.is_empty() || faults::active(Fault::ImportKeepsGoodRows)
 }
 
@@ -216,14 +237,15 @@ fn row_error(line: u64, e: Error) -> Result<RowError> {
     }
 }
 
-/// The end of an import loop: the number of rows taken, or every bad row.
-fn bad_rows(file: &str, good: u64, bad: Vec<RowError>) -> Result<u64> {
+/// The end of an import loop: the number of rows taken, or the bad rows.
+fn bad_rows(file: &str, good: u64, bad: BadRows) -> Result<u64> {
     if bad.is_empty() {
         Ok(good)
     } else {
         Err(Error::BadRows {
             file: file.to_string(),
-            rows: bad,
+            count: bad.count,
+            rows: bad.shown,
         })
     }
 }
@@ -285,5 +307,46 @@ mod tests {
         assert!(matches!(plain, Err(Error::BadRows { ref rows, .. }) if rows.len() == 3));
         assert_eq!(plain_written, vec!["a".to_string()]);
         assert_eq!(split_written, plain_written);
+    }
+
+    /// A file of more bad rows than an error lists is refused with the first of them and how many there are,
+    /// by both loops: its bad rows are never all kept in memory.
+    #[test]
+    fn a_file_of_many_bad_rows_is_refused_with_the_first_and_their_count() {
+        let rows = SHOWN_BAD_ROWS + 2_500;
+        let mut text = String::from("k,v\n");
+        for k in 0..rows {
+            text.push_str(&format!("{k},x\n"));
+        }
+        let check = |row: &Row| -> Result<()> {
+            Err(Error::bad(format!("v: '{}' is refused", row.get("k"))))
+        };
+        let mut file =
+            CsvFile::from_bytes("t.csv", text.clone().into_bytes(), &["k", "v"], &[]).unwrap();
+        let plain = each_row(&mut file, &|_| {}, |row, _| check(row));
+        let mut file = CsvFile::from_bytes("t.csv", text.into_bytes(), &["k", "v"], &[]).unwrap();
+        let split = each_row_split(&mut file, &|_| {}, check, |_| Ok(()));
+        for result in [plain, split] {
+            let e = result.unwrap_err();
+            let Error::BadRows {
+                count,
+                rows: ref shown,
+                ..
+            } = e
+            else {
+                panic!("expected bad rows, got {e:?}");
+            };
+            assert_eq!(count, rows as u64);
+            assert_eq!(shown.len(), SHOWN_BAD_ROWS);
+            assert_eq!(shown[0].line, 2);
+            let text = e.to_string();
+            assert!(
+                text.starts_with(&format!("t.csv: {rows} bad row(s)")),
+                "{}",
+                &text[..80]
+            );
+            assert_eq!(text.lines().count(), 1 + SHOWN_BAD_ROWS + 1);
+            assert!(text.ends_with(&format!("… and 2500 more bad row(s), not listed: the first {SHOWN_BAD_ROWS} are above; correct them and run the command again to see the next")), "{}", text.lines().last().unwrap());
+        }
     }
 }
