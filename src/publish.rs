@@ -41,10 +41,20 @@ pub struct PublishReport {
     pub places: usize,
 }
 
-/// The files of a publication other than the log, as bytes, before anything is written.
+/// The files of a publication other than the log and the queues, as bytes, before anything is written; and
+/// the queues that have anyone waiting, whose files are written as they are read.
 struct Files {
     other: Vec<(PathBuf, Vec<u8>)>,
-    queue_names: Vec<String>,
+    queues: Vec<(String, i64)>,
+}
+
+impl Files {
+    fn queue_names(&self) -> Vec<String> {
+        self.queues
+            .iter()
+            .map(|(queue_type, group_year)| format!("{queue_type}-{group_year}.csv"))
+            .collect()
+    }
 }
 
 /// One file of the log: its path and the seqs it holds.
@@ -90,6 +100,17 @@ pub fn publish(db: &mut Db, dir: &Path) -> Result<PublishReport> {
                 write_log_file(s, f)?;
             }
         }
+        let k = reference::load_settings(s)?.general_per_first_priority;
+        let queue_names = files.queue_names();
+        for ((queue_type, group_year), name) in files.queues.iter().zip(&queue_names) {
+            write_queue_file(
+                s,
+                &dir.join("queues").join(name),
+                queue_type,
+                *group_year,
+                k,
+            )?;
+        }
         for (path, bytes) in &files.other {
             write_if_changed(path, bytes)?;
         }
@@ -97,7 +118,7 @@ pub fn publish(db: &mut Db, dir: &Path) -> Result<PublishReport> {
         if let Ok(entries) = std::fs::read_dir(dir.join("queues")) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name.ends_with(".csv") && !files.queue_names.contains(&name) {
+                if name.ends_with(".csv") && !queue_names.contains(&name) {
                     std::fs::remove_file(entry.path())
                         .map_err(|e| Error::io(format!("{}", entry.path().display()), e))?;
                 }
@@ -110,7 +131,7 @@ pub fn publish(db: &mut Db, dir: &Path) -> Result<PublishReport> {
             root: checkpoint.root.clone().unwrap_or_default(),
             log_files: log.len(),
             records_added: (size - published).max(0),
-            queues: files.queue_names.len(),
+            queues: queue_names.len(),
             places,
         })
     })
@@ -246,38 +267,7 @@ fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead) -> Result<(Files, u
         .expect("keys serialize");
     officers.push(b'\n');
     other.push((dir.join("officers.json"), officers));
-    let k = reference::load_settings(s)?.general_per_first_priority;
-    let mut queue_names = Vec::new();
-    for (queue_type, group_year) in applications::queues_waiting(s)? {
-        let name = format!("{queue_type}-{group_year}.csv");
-        let mut csv = csv::Writer::from_writer(Vec::new());
-        csv.write_record([
-            "number",
-            "priority_class",
-            "registered_at",
-            "status",
-            "queue_position",
-            "class_position",
-        ])
-        .map_err(|e| Error::Internal(e.to_string()))?;
-        applications::for_each_in_queue_order(s, &queue_type, group_year, k, |app, pos, class| {
-            csv.write_record([
-                app.number.as_str(),
-                app.priority_class.as_str(),
-                app.registered_at.as_str(),
-                app.status.as_str(),
-                &pos.to_string(),
-                &class.to_string(),
-            ])
-            .map_err(|e| Error::Internal(e.to_string()))?;
-            Ok(true)
-        })?;
-        let bytes = csv
-            .into_inner()
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        other.push((dir.join("queues").join(&name), bytes));
-        queue_names.push(name);
-    }
+    let queues = applications::queues_waiting(s)?;
     let places = places::list(s, &PlaceFilter::default())?;
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record([
@@ -307,7 +297,93 @@ fn gather(s: &Snapshot, dir: &Path, checkpoint: &SignedHead) -> Result<(Files, u
         csv.into_inner()
             .map_err(|e| Error::Internal(e.to_string()))?,
     ));
-    Ok((Files { other, queue_names }, places.len()))
+    Ok((Files { other, queues }, places.len()))
+}
+
+/// Writes the file of one queue (R-V3) as it is read, in queue order, through a temporary file: a queue of
+/// millions is never held in memory (R-O2). A file that holds the same bytes already is left alone.
+fn write_queue_file(
+    s: &Snapshot,
+    path: &Path,
+    queue_type: &str,
+    group_year: i64,
+    k: u32,
+) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let written = (|| -> Result<()> {
+        let file =
+            std::fs::File::create(&tmp).map_err(|e| Error::io(format!("{}", tmp.display()), e))?;
+        let mut csv = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        csv.write_record([
+            "number",
+            "priority_class",
+            "registered_at",
+            "status",
+            "queue_position",
+            "class_position",
+        ])
+        .map_err(|e| csv_error(&tmp, e))?;
+        applications::for_each_in_queue_order(s, queue_type, group_year, k, |app, pos, class| {
+            csv.write_record([
+                app.number.as_str(),
+                app.priority_class.as_str(),
+                app.registered_at.as_str(),
+                app.status.as_str(),
+                &pos.to_string(),
+                &class.to_string(),
+            ])
+            .map_err(|e| csv_error(&tmp, e))?;
+            Ok(true)
+        })?;
+        let file = csv
+            .into_inner()
+            .map_err(|e| Error::io(format!("{}", tmp.display()), e.into_error()))?;
+        file.into_inner()
+            .map_err(|e| Error::io(format!("{}", tmp.display()), e.into_error()))?
+            .sync_all()
+            .map_err(|e| Error::io(format!("{}", tmp.display()), e))
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    if same_bytes(&tmp, path) {
+        return std::fs::remove_file(&tmp).map_err(|e| Error::io(format!("{}", tmp.display()), e));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("{}", path.display()), e))
+}
+
+/// An error of writing a CSV file: the file's, when it is the disk's.
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io(format!("{}", path.display()), e),
+        other => Error::Internal(format!("{other:?}")),
+    }
+}
+
+/// Whether two files hold the same bytes, read a block at a time.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(fa), Ok(fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    if fa.metadata().ok().map(|m| m.len()) != fb.metadata().ok().map(|m| m.len()) {
+        return false;
+    }
+    let (mut ra, mut rb) = (std::io::BufReader::new(fa), std::io::BufReader::new(fb));
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return rb.read(&mut bb[..1]).is_ok_and(|m| m == 0);
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename, unless the file holds them already. A

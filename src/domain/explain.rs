@@ -33,10 +33,12 @@ pub struct Explanation {
     pub moves: Vec<Move>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A waiting member of the queue, as small as it can be kept (a country's largest queue has millions): its
+/// class and its registration instant (seconds, nanoseconds); its number is its key in `members`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Member {
     class: PriorityClass,
-    key: (DateTime<FixedOffset>, String),
+    at: (i64, u32),
 }
 
 /// What one row of a record changes in the queue.
@@ -54,7 +56,7 @@ pub struct Explainer {
     since: Option<DateTime<FixedOffset>>,
     since_text: String,
     /// The waiting members of the queue.
-    members: HashMap<String, Member>,
+    members: HashMap<Box<str>, Member>,
     counts: ClassCounts,
     /// Members of the application's class ahead of it (while it waits).
     ahead: u64,
@@ -112,7 +114,7 @@ impl Explainer {
 
     /// The application's position in the queue as it stands.
     fn position(&self) -> Option<u64> {
-        let me = self.members.get(&self.number)?;
+        let me = self.members.get(self.number.as_str())?;
         Some(position(
             me.class,
             self.ahead + 1,
@@ -121,43 +123,51 @@ impl Explainer {
         ))
     }
 
-    /// Whether `m` is ahead of the application in its own class.
-    fn is_ahead(&self, m: &Member) -> bool {
+    /// Whether `m`, numbered `number`, is ahead of the application in its own class: registered earlier, or
+    /// at the same instant with a smaller number.
+    fn is_ahead(&self, number: &str, m: &Member) -> bool {
         self.members
-            .get(&self.number)
-            .is_some_and(|me| m.class == me.class && m.key < me.key)
+            .get(self.number.as_str())
+            .is_some_and(|me| m.class == me.class && (m.at, number) < (me.at, self.number.as_str()))
     }
 
     /// One member of the queue changes from what it was to `member` (`None`: not waiting in this queue).
     fn change(&mut self, number: &str, member: Option<Member>) -> bool {
-        let before = self.members.get(number);
-        if before == member.as_ref() {
+        let before = self.members.get(number).copied();
+        if before == member {
             return false;
         }
-        if let Some(b) = before.cloned() {
+        if let Some(b) = before {
             *count(&mut self.counts, b.class) -= 1;
-            if number != self.number && self.is_ahead(&b) {
+            if number != self.number && self.is_ahead(number, &b) {
                 self.ahead -= 1;
             }
         }
         match member {
             Some(m) => {
                 *count(&mut self.counts, m.class) += 1;
-                if number != self.number && self.is_ahead(&m) {
+                if number != self.number && self.is_ahead(number, &m) {
                     self.ahead += 1;
                 }
-                self.members.insert(number.to_string(), m);
+                match self.members.get_mut(number) {
+                    Some(slot) => *slot = m,
+                    None => {
+                        self.members.insert(number.into(), m);
+                    }
+                }
             }
             None => {
                 self.members.remove(number);
             }
         }
         if number == self.number {
-            self.ahead = match self.members.get(&self.number) {
+            self.ahead = match self.members.get(self.number.as_str()) {
                 Some(me) => self
                     .members
-                    .values()
-                    .filter(|m| m.class == me.class && m.key < me.key)
+                    .iter()
+                    .filter(|(n, m)| {
+                        m.class == me.class && (m.at, n.as_ref()) < (me.at, self.number.as_str())
+                    })
                     .count() as u64,
                 None => 0,
             };
@@ -166,7 +176,7 @@ impl Explainer {
     }
 
     /// What a row of the application table makes of its application in this queue.
-    fn member_of(&self, fields: ApplicationFields, number: &str) -> Option<Member> {
+    fn member_of(&self, fields: ApplicationFields) -> Option<Member> {
         let waiting = fields.queue_type == self.queue.0
             && fields.group_year == self.queue.1
             && matches!(
@@ -176,12 +186,10 @@ impl Explainer {
         if !waiting {
             return None;
         }
+        let at = DateTime::parse_from_rfc3339(&fields.registered_at).ok()?;
         Some(Member {
             class: class_of(&fields.priority_class)?,
-            key: (
-                DateTime::parse_from_rfc3339(&fields.registered_at).ok()?,
-                number.to_string(),
-            ),
+            at: (at.timestamp(), at.timestamp_subsec_nanos()),
         })
     }
 
@@ -205,7 +213,7 @@ impl Explainer {
             Some("application") => {
                 let row: ApplicationRow = serde_json::from_str(raw).ok()?;
                 let fields = row.fields?;
-                let member = fields.and_then(|f| self.member_of(f, &row.key));
+                let member = fields.and_then(|f| self.member_of(f));
                 Some(Change::Member(row.key, member))
             }
             Some("setting") => {
