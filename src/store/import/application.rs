@@ -162,7 +162,7 @@ struct ImportCheck {
     now: DateTime<FixedOffset>,
     /// Children by queue type (`child_key`), with the line they appear on.
     children: HashMap<u64, u64>,
-    /// Numbers taken (`number_key`), with the line that took them.
+    /// Numbers the file's rows keep, once taken (`number_key`), with the line that took them.
     numbers: HashMap<u64, u64>,
     next_seq: HashMap<(QueueType, i32), u32>,
     /// The numbers rows of the file keep (`kept_numbers`).
@@ -278,12 +278,12 @@ impl ImportCheck {
                     (None, Some(conn)) => last_seq(conn, app.queue_type, year)?,
                     (None, None) => 0,
                 } + 1;
+                // A number given is never one a row of the file keeps (`kept` holds them all), and the numbers
+                // given rise, so they are not remembered one by one: a file of ten million rows without numbers
+                // keeps no map of them (R-O2).
                 while self
-                    .numbers
-                    .contains_key(&number_key(app.queue_type, year, seq, 1))
-                    || self
-                        .kept
-                        .contains(&number_key(app.queue_type, year, seq, 1))
+                    .kept
+                    .contains(&number_key(app.queue_type, year, seq, 1))
                 {
                     seq += 1;
                 }
@@ -291,8 +291,6 @@ impl ImportCheck {
                     return Err(Error::bad(tr!("err-import-numbers-exhausted", year = year)));
                 }
                 self.next_seq.insert((app.queue_type, year), seq);
-                self.numbers
-                    .insert(number_key(app.queue_type, year, seq, 1), row.line);
                 format_number(app.queue_type, year, seq)
             }
         };
