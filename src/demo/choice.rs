@@ -7,7 +7,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use super::{Demo, SEED};
-use crate::domain::application::{Language, QueueType, RegistrationInput, Status};
+use crate::domain::application::{Language, QueueType, Status};
 use crate::domain::direction::DirectionStatus;
 use crate::domain::place::PlaceType;
 use crate::domain::time::{local, Now};
@@ -138,27 +138,11 @@ fn transfer(
     wants: &str,
     settings: &crate::domain::settings::Settings,
 ) -> Result<String> {
-    let app = applications::get(c, number)?;
-    let consent = format!("{}:{}", app.consent, c.now().today());
-    let input = RegistrationInput {
-        child_iin: &app.child_iin,
-        child_name: &app.child_name,
-        applicant_iin: &app.applicant_iin,
-        applicant_name: &app.applicant_name,
-        phone: &app.phone,
-        email: &app.email,
-        district: &app.district,
-        queue_type: &app.queue_type,
-        language: &app.language,
-        category: None,
-        docs: Vec::new(),
-        consent: &consent,
-    };
     let prefer = [wants.to_string()];
     let choice = applications::Choice {
         prefer: &prefer,
         sibling: None,
         transfer: true,
     };
-    applications::register_with(c, &input, &choice, settings)
+    super::register_again(c, number, &choice, settings)
 }

@@ -16,7 +16,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{Demo, SEED};
-use crate::domain::application::{Language, QueueType, RegistrationInput, Status};
+use crate::domain::application::{Language, QueueType, Status};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::direction::DirectionStatus;
 use crate::domain::integrity::Finding;
@@ -415,23 +415,7 @@ fn register_again(
     number: &str,
     settings: &crate::domain::settings::Settings,
 ) -> Result<(String, u64)> {
-    let app = applications::get(c, number)?;
-    let consent = format!("{}:{}", app.consent, c.now().today());
-    let input = RegistrationInput {
-        child_iin: &app.child_iin,
-        child_name: &app.child_name,
-        applicant_iin: &app.applicant_iin,
-        applicant_name: &app.applicant_name,
-        phone: &app.phone,
-        email: &app.email,
-        district: &app.district,
-        queue_type: &app.queue_type,
-        language: &app.language,
-        category: None,
-        docs: Vec::new(),
-        consent: &consent,
-    };
-    let again = applications::register(c, &input, settings)?;
+    let again = super::register_again(c, number, &applications::Choice::default(), settings)?;
     let position = applications::show(c, &again)?.queue_position.unwrap_or(0);
     Ok((again, position))
 }

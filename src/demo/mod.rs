@@ -522,3 +522,30 @@ fn example_calendar() -> WorkingCalendar {
 fn parse_day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
 }
+
+/// The child of application `number` registered again by its family, with `choice`, the consent renewed today
+/// and no benefit: a return to the queue (R-Q6) or a transfer (R-C3).
+fn register_again(
+    c: &crate::store::Change,
+    number: &str,
+    choice: &crate::store::applications::Choice,
+    settings: &Settings,
+) -> Result<String> {
+    let app = crate::store::applications::get(c, number)?;
+    let consent = format!("{}:{}", app.consent, c.now().today());
+    let input = crate::domain::application::RegistrationInput {
+        child_iin: &app.child_iin,
+        child_name: &app.child_name,
+        applicant_iin: &app.applicant_iin,
+        applicant_name: &app.applicant_name,
+        phone: &app.phone,
+        email: &app.email,
+        district: &app.district,
+        queue_type: &app.queue_type,
+        language: &app.language,
+        category: None,
+        docs: Vec::new(),
+        consent: &consent,
+    };
+    crate::store::applications::register_with(c, &input, choice, settings)
+}
