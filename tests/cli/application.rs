@@ -2371,3 +2371,36 @@ fn import_reports_bad_phones_emails_and_iins_without_their_values() {
     }
     assert_eq!(env.snapshot(), before, "nothing written");
 }
+
+/// R-Q6 in a file loaded into an empty table, where the unique index finds repeated children after the load:
+/// every repeat is listed with its line and the line the child first appears on, in file order, whatever the
+/// order of the children's IINs; nothing is written.
+#[test]
+fn r_q6_every_repeated_child_of_a_file_loaded_into_an_empty_table_is_listed_with_its_first_line() {
+    let env = TestEnv::with_officer();
+    let (a, b) = (Child::new("2022-07-15", 31), Child::new("2021-05-01", 12));
+    let (c, d) = (Child::new("2023-02-02", 40), Child::new("2022-01-10", 25));
+    let lines = [
+        b.csv("2026-02-01T09:00", ""),
+        a.csv("2026-02-02T09:00", ""),
+        c.csv("2026-02-03T09:00", ""),
+        b.csv("2026-02-04T09:00", ""),
+        a.csv("2026-02-05T09:00", ""),
+        d.csv("2026-02-06T09:00", ""),
+        b.csv("2026-02-07T09:00", ""),
+    ];
+    let file = write_csv(&env, "repeats.csv", &lines);
+    let text = stderr(&import(&env, &file, &[]).code(65));
+    let listed: Vec<&str> = text.lines().filter(|l| l.contains("R-Q6")).collect();
+    assert_eq!(listed.len(), 3, "{text}");
+    for (listed, (line, first)) in listed.iter().zip([(5, 2), (6, 3), (8, 2)]) {
+        assert!(listed.starts_with(&at(&file, line)), "{listed}");
+        assert!(
+            listed.contains(&format!("appears already on line {first}")),
+            "{listed}"
+        );
+    }
+    assert!(text.contains("3 bad row(s)"), "{text}");
+    assert_eq!(apps(&env), 0);
+    env.cmd().args(["db", "check"]).assert().success();
+}

@@ -58,7 +58,7 @@ impl Importer for Applications {
                 classes: category_classes(tx)?,
                 settings: reference::load_settings(tx)?,
                 now: change.now().effective,
-                children: HashMap::new(),
+                children: Some(HashMap::new()),
                 numbers: HashMap::new(),
                 next_seq: HashMap::new(),
                 kept: kept_numbers(file)?,
@@ -85,12 +85,15 @@ impl Importer for Applications {
     /// Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
     /// queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
     /// application exists yet, so the rows are checked against the file alone, on a second thread, while this
-    /// one writes.
+    /// one writes. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a
+    /// map of every child: a file of ten million rows is checked in bounded memory (R-O2).
     fn rows(&mut self, rows: Rows<'_, '_>) -> Result<u64> {
         let tx = rows.change().tx();
         if !bulk::is_empty(tx, "application")? {
             return rows.in_order(self);
         }
+        let again = rows.file().reopen()?;
+        self.check.children = None;
         let set_aside = SetAside::begin(
             tx,
             "application",
@@ -122,7 +125,9 @@ impl Importer for Applications {
         )?;
         // The file's maps are done with: their memory goes back before the index sorts take theirs.
         self.check.forget_the_file();
-        set_aside.restore(tx)?;
+        if let Err(e) = set_aside.restore(tx) {
+            return Err(repeated_children(tx, again)?.unwrap_or(e));
+        }
         let mut counts = tx.prepare(
             "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO UPDATE SET waiting = waiting + excluded.waiting",
@@ -160,8 +165,9 @@ struct ImportCheck {
     classes: HashMap<String, PriorityClass>,
     settings: Settings,
     now: DateTime<FixedOffset>,
-    /// Children by queue type (`child_key`), with the line they appear on.
-    children: HashMap<u64, u64>,
+    /// Children by queue type (`child_key`), with the line they appear on; `None` when the unique index finds
+    /// them after the load (`repeated_children`).
+    children: Option<HashMap<u64, u64>>,
     /// Numbers the file's rows keep, once taken (`number_key`), with the line that took them.
     numbers: HashMap<u64, u64>,
     next_seq: HashMap<(QueueType, i32), u32>,
@@ -178,7 +184,7 @@ struct ImportCheck {
 impl ImportCheck {
     /// Frees what it remembers of the file's rows.
     fn forget_the_file(&mut self) {
-        self.children = HashMap::new();
+        self.children = None;
         self.numbers = HashMap::new();
         self.next_seq = HashMap::new();
         self.kept = HashSet::new();
@@ -228,16 +234,8 @@ impl ImportCheck {
         let (officer, standing, command) = &self.reach;
         standing.may_reach_district(officer, command, &app.district)?;
         let key = child_key(&app.child_iin, app.queue_type);
-        if let Some(first) = self.children.get(&key) {
-            return Err(Error::refused(
-                "R-Q6",
-                tr!(
-                    "err-import-child-repeated",
-                    child = mask(&app.child_iin),
-                    first = *first as i64,
-                    queue = app.queue_type.as_str()
-                ),
-            ));
+        if let Some(first) = self.children.as_ref().and_then(|c| c.get(&key)) {
+            return Err(child_repeated(&app.child_iin, app.queue_type, *first));
         }
         if let Some(conn) = existing {
             if let Some(number) = active_number(conn, &app.child_iin, app.queue_type)? {
@@ -294,9 +292,76 @@ impl ImportCheck {
                 format_number(app.queue_type, year, seq)
             }
         };
-        self.children.insert(key, row.line);
+        if let Some(children) = self.children.as_mut() {
+            children.insert(key, row.line);
+        }
         Ok((number, app))
     }
+}
+
+/// R-Q6: a child on a second line of the file in the same queue type.
+fn child_repeated(child_iin: &str, queue_type: QueueType, first: u64) -> Error {
+    Error::refused(
+        "R-Q6",
+        tr!(
+            "err-import-child-repeated",
+            child = mask(child_iin),
+            first = first as i64,
+            queue = queue_type.as_str()
+        ),
+    )
+}
+
+/// After a load into an empty table whose unique index of waiting children would not build: the rows of the
+/// file that repeat a child, found by a second pass over it, as the bad rows of the file (`None` when no child
+/// repeats, and the index failed for another reason). Only the children the database finds repeated are
+/// remembered.
+fn repeated_children(tx: &Connection, mut file: CsvFile) -> Result<Option<Error>> {
+    let mut repeated: HashMap<u64, Option<u64>> = HashMap::new();
+    let mut query = tx.prepare(
+        "SELECT child_iin, queue_type FROM application WHERE status NOT IN ('removed', 'enrolled')
+         GROUP BY child_iin, queue_type HAVING count(*) > 1",
+    )?;
+    let mut found = query.query([])?;
+    while let Some(r) = found.next()? {
+        let (iin, queue_type): (String, String) = (r.get(0)?, r.get(1)?);
+        let queue_type = QueueType::parse("queue_type", &queue_type)?;
+        repeated.insert(child_key(&iin, queue_type), None);
+    }
+    if repeated.is_empty() {
+        return Ok(None);
+    }
+    let (mut shown, mut count) = (Vec::new(), 0u64);
+    file.for_each(|row, _| {
+        let Ok(row) = row else { return Ok(()) };
+        let (Ok(iin), Ok(queue_type)) = (
+            crate::domain::iin::Iin::parse("child_iin", row.get("child_iin")),
+            QueueType::parse("queue_type", row.get("queue_type")),
+        ) else {
+            return Ok(());
+        };
+        let Some(first) = repeated.get_mut(&child_key(&iin.digits, queue_type)) else {
+            return Ok(());
+        };
+        match first {
+            None => *first = Some(row.line),
+            Some(first) => {
+                count += 1;
+                if shown.len() < crate::error::SHOWN_BAD_ROWS {
+                    shown.push(crate::error::RowError {
+                        line: row.line,
+                        message: child_repeated(&iin.digits, queue_type, *first).unrendered(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Some(Error::BadRows {
+        file: file.name.clone(),
+        count,
+        rows: shown,
+    }))
 }
 
 /// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never

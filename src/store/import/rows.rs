@@ -37,6 +37,11 @@ impl<'r, 't> Rows<'r, 't> {
         self.change
     }
 
+    /// The file whose rows these are (for a second pass over it: `CsvFile::reopen`).
+    pub fn file(&self) -> &CsvFile {
+        self.file
+    }
+
     /// Each row checked, then written while every row so far was good, on this thread. The count is the sum
     /// of `Importer::counted` over the rows.
     pub fn in_order<I: Importer>(self, importer: &mut I) -> Result<u64> {
