@@ -221,39 +221,7 @@ pub fn sweep(
     }
 
     // R-S4: waiting children who reached the maximum age.
-    let limit = age_limit_birth_date(day, settings);
-    let aged: Vec<String> = tx
-        .prepare(
-            "SELECT number FROM application WHERE child_birth_date <= ?1
-               AND status IN ('queued', 'notified', 'stop_listed') ORDER BY +number",
-        )?
-        .query_map([limit.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if !aged.is_empty() {
-        let mut event = change.begin_event(
-            "sweep.age_limit",
-            &day.to_string(),
-            serde_json::json!({ "date": day.to_string(), "born_on_or_before": limit.to_string(), "applications": aged.len() }),
-        )?;
-        let mut remove = tx.prepare_cached(
-            "UPDATE application SET status = 'removed', removed_reason = 'age_limit', stop_list_until = NULL,
-                offer_round = NULL, removed_at = ?2 WHERE number = ?1",
-        )?;
-        for number in &aged {
-            remove.execute(params![number, now])?;
-            event.touch(APPLICATION, number)?;
-            outbox::notify(
-                change,
-                &mut event,
-                number,
-                Fact::Removed {
-                    reason: "age_limit".into(),
-                },
-            )?;
-        }
-        summary.removed_age_limit = aged.len() as u64;
-        event.finish()?;
-    }
+    summary.removed_age_limit = remove_aged(change, day, settings, &now)?;
 
     // R-S6: the day is recorded once; a later run for it reports what it found (nothing, normally).
     let first_run_at: Option<String> = tx
@@ -285,6 +253,97 @@ pub fn sweep(
         first_run_at,
         max_expirations: settings.max_expirations,
     })
+}
+
+/// How many over-age applications R-S4 removes at a time: a first night that ages out millions (a country's
+/// queue migrated with years of history) holds one part in memory, not the whole list (R-O2).
+const AGED_PER_PART: usize = 8192;
+
+/// A waiting application R-S4 removes, with where its notice goes, and its place in the birth-date index that the
+/// parts are read in.
+struct Aged {
+    number: String,
+    contact: Contact,
+    birth_date: String,
+    name: String,
+}
+
+/// R-S4: removes the waiting applications of children born on or before the age limit of `day`, in parts read
+/// from the birth-date index, each written set-wise and notified, all in one event. Gives how many.
+fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) -> Result<u64> {
+    let tx = change.tx();
+    let limit = age_limit_birth_date(day, settings).to_string();
+    // The next part after `after` (birth date, name, number), in the index's order.
+    let mut part = tx.prepare(
+        "SELECT number, email, phone, language, child_birth_date, child_name FROM application
+         WHERE child_birth_date <= ?1 AND status IN ('queued', 'notified', 'stop_listed')
+           AND (child_birth_date, child_name, number) > (?2, ?3, ?4)
+         ORDER BY child_birth_date, child_name, number LIMIT ?5",
+    )?;
+    let mut read_after = |after: (&str, &str, &str)| -> Result<Vec<Aged>> {
+        let rows = part.query_map(
+            params![limit, after.0, after.1, after.2, AGED_PER_PART as i64],
+            |r| {
+                Ok(Aged {
+                    number: r.get(0)?,
+                    contact: Contact {
+                        email: r.get(1)?,
+                        phone: r.get(2)?,
+                        language: r.get(3)?,
+                    },
+                    birth_date: r.get(4)?,
+                    name: r.get(5)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let mut aged = read_after(("", "", ""))?;
+    if aged.is_empty() {
+        return Ok(0);
+    }
+    let mut event = change.begin_event(
+        "sweep.age_limit",
+        &day.to_string(),
+        serde_json::json!({ "date": day.to_string(), "born_on_or_before": limit }),
+    )?;
+    let now_value = Value::Text(now.to_string());
+    let mut removed = 0u64;
+    while !aged.is_empty() {
+        let numbers: Vec<&str> = aged.iter().map(|a| a.number.as_str()).collect();
+        let list = Value::Text(serde_json::to_string(&numbers).expect("numbers serialize"));
+        set_wise(
+            tx,
+            "UPDATE application SET status = 'removed', removed_reason = 'age_limit', stop_list_until = NULL,
+                offer_round = NULL, removed_at = ?2 WHERE number IN (SELECT value FROM json_each(?1))",
+            &[&list, &now_value],
+            aged.len(),
+        )?;
+        event.touch_where(
+            APPLICATION,
+            " AND number IN (SELECT value FROM json_each(?1))",
+            &[&list],
+        )?;
+        let notices: Vec<Notice> = aged
+            .iter()
+            .map(|a| Notice {
+                number: &a.number,
+                contact: &a.contact,
+                fact: Fact::Removed {
+                    reason: "age_limit".into(),
+                },
+            })
+            .collect();
+        outbox::notify_all(change, &mut event, &notices)?;
+        removed += aged.len() as u64;
+        let last = aged.last().expect("a part is not empty");
+        aged = read_after((&last.birth_date, &last.name, &last.number))?;
+    }
+    event.set_details(&serde_json::json!({
+        "date": day.to_string(), "born_on_or_before": limit, "applications": removed
+    }))?;
+    event.finish()?;
+    Ok(removed)
 }
 
 /// Runs a statement that changes rows set-wise, and checks it changed as many as meant.

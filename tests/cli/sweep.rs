@@ -1445,3 +1445,60 @@ fn stats_agree_with_the_tables_for_any_period_and_hold_no_personal_data() {
         }
     }
 }
+
+/// R-S4 on a night that ages out more applications than the sweep holds in memory at once (a queue migrated
+/// with years of history): every waiting one leaves, each with its notice, in one event whose details count
+/// them all, and the audit holds; a second night finds none left.
+#[test]
+fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
+    let mut env = city();
+    let rows = 8192 + 700;
+    let mut csv = Vec::new();
+    kezek::generate::applications(&mut csv, 5, rows, kezek::generate::default_now())
+        .expect("generate applications");
+    let file = env.write("many.csv", &String::from_utf8(csv).unwrap());
+    env.set_now("2026-03-16T09:00");
+    env.kezek(&["application", "import", file.to_str().unwrap()])
+        .success();
+    let waiting = |env: &TestEnv| -> i64 {
+        env.conn()
+            .query_row(
+                "SELECT count(*) FROM application WHERE status IN ('queued', 'notified', 'stop_listed')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(waiting(&env), rows as i64);
+    let notices_before: i64 = env
+        .conn()
+        .query_row("SELECT count(*) FROM notification", [], |r| r.get(0))
+        .unwrap();
+    // Every child of the file is seven by 2034.
+    env.set_now("2034-01-02T01:30");
+    let summary = sweep(&env, "2034-01-02");
+    assert_eq!(summary["removed_age_limit"], rows, "{summary}");
+    assert_eq!(waiting(&env), 0);
+    let conn = env.conn();
+    let (removed, notices, details): (i64, i64, String) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM application WHERE removed_reason = 'age_limit'),
+                    (SELECT count(*) FROM notification),
+                    (SELECT details FROM journal WHERE kind = 'sweep.age_limit')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(removed, rows as i64);
+    assert_eq!(
+        notices - notices_before,
+        2 * rows as i64,
+        "an e-mail and an SMS each"
+    );
+    let details: Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(details["applications"], rows, "{details}");
+    drop(conn);
+    audit_ok(&env);
+    let again = sweep(&env, "2034-01-03");
+    assert_eq!(again["removed_age_limit"], 0, "{again}");
+}

@@ -166,6 +166,17 @@ impl<'t> EventWriter<'t> {
         self.seq
     }
 
+    /// Replaces the event's details, for a change that learns them as it goes (how many rows a sweep removed in
+    /// parts); the hash, computed by `finish`, covers the final ones.
+    pub fn set_details(&mut self, details: &serde_json::Value) -> Result<()> {
+        self.fields.details = details.to_string();
+        self.tx.execute(
+            "UPDATE journal SET details = ?2 WHERE seq = ?1",
+            params![self.seq, self.fields.details],
+        )?;
+        Ok(())
+    }
+
     /// Records the current state of one row (its digest, or NULL if it no longer exists).
     pub fn touch(&mut self, table: StateTable, key: &dyn ToSql) -> Result<()> {
         let public = self.record.is_some().then_some(&mut self.public);
