@@ -259,48 +259,56 @@ pub fn sweep(
 /// queue migrated with years of history) holds one part in memory, not the whole list (R-O2).
 const AGED_PER_PART: usize = 8192;
 
-/// A waiting application R-S4 removes, with where its notice goes, and its place in the birth-date index that the
-/// parts are read in.
+/// A waiting application R-S4 removes, with where its notice goes.
 struct Aged {
     number: String,
     contact: Contact,
-    birth_date: String,
-    name: String,
 }
 
-/// R-S4: removes the waiting applications of children born on or before the age limit of `day`, in parts read
-/// from the birth-date index, each written set-wise and notified, all in one event. Gives how many.
+/// The columns R-S4 reads of an application it removes, and the condition that it is waiting and over age
+/// (`?1`: the limit birth date).
+const AGED_COLUMNS: &str = "number, email, phone, language";
+
+/// R-S4: removes the waiting applications of children born on or before the age limit of `day`, in key order,
+/// in parts each written set-wise and notified, all in one event. Gives how many. A usual night's few are found
+/// by the birth-date index; a night that ages out more than a part (a queue migrated with years of history)
+/// walks the key from part to part instead, so that each part's rows lie together in the table.
 fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) -> Result<u64> {
     let tx = change.tx();
     let limit = age_limit_birth_date(day, settings).to_string();
-    // The next part after `after` (birth date, name, number), in the index's order.
-    let mut part = tx.prepare(
-        "SELECT number, email, phone, language, child_birth_date, child_name FROM application
-         WHERE child_birth_date <= ?1 AND status IN ('queued', 'notified', 'stop_listed')
-           AND (child_birth_date, child_name, number) > (?2, ?3, ?4)
-         ORDER BY child_birth_date, child_name, number LIMIT ?5",
-    )?;
-    let mut read_after = |after: (&str, &str, &str)| -> Result<Vec<Aged>> {
-        let rows = part.query_map(
-            params![limit, after.0, after.1, after.2, AGED_PER_PART as i64],
-            |r| {
-                Ok(Aged {
-                    number: r.get(0)?,
-                    contact: Contact {
-                        email: r.get(1)?,
-                        phone: r.get(2)?,
-                        language: r.get(3)?,
-                    },
-                    birth_date: r.get(4)?,
-                    name: r.get(5)?,
-                })
-            },
-        )?;
+    let read = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<Vec<Aged>> {
+        let mut stmt = tx.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, |r| {
+            Ok(Aged {
+                number: r.get(0)?,
+                contact: Contact {
+                    email: r.get(1)?,
+                    phone: r.get(2)?,
+                    language: r.get(3)?,
+                },
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
-    let mut aged = read_after(("", "", ""))?;
+    let by_index = format!(
+        "SELECT {AGED_COLUMNS} FROM application
+         WHERE child_birth_date <= ?1 AND status IN ('queued', 'notified', 'stop_listed')
+         ORDER BY +number LIMIT ?2"
+    );
+    // `+` keeps the planner on the key: the part after `?2`, in key order.
+    let by_key = format!(
+        "SELECT {AGED_COLUMNS} FROM application
+         WHERE number > ?2 AND +child_birth_date <= ?1 AND +status IN ('queued', 'notified', 'stop_listed')
+         ORDER BY number LIMIT ?3"
+    );
+    let part = AGED_PER_PART as i64;
+    let mut aged = read(&by_index, &[&limit, &(part + 1)])?;
     if aged.is_empty() {
         return Ok(0);
+    }
+    let in_parts = aged.len() > AGED_PER_PART;
+    if in_parts {
+        aged = read(&by_key, &[&limit, &"", &part])?;
     }
     let mut event = change.begin_event(
         "sweep.age_limit",
@@ -336,8 +344,10 @@ fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) 
             .collect();
         outbox::notify_all(change, &mut event, &notices)?;
         removed += aged.len() as u64;
-        let last = aged.last().expect("a part is not empty");
-        aged = read_after((&last.birth_date, &last.name, &last.number))?;
+        aged = match (in_parts, aged.last()) {
+            (true, Some(last)) => read(&by_key, &[&limit, &last.number, &part])?,
+            _ => Vec::new(),
+        };
     }
     event.set_details(&serde_json::json!({
         "date": day.to_string(), "born_on_or_before": limit, "applications": removed
