@@ -5,7 +5,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 
 use super::change::Change;
-use super::journal::{APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
+use super::journal::{EventWriter, APPLICATION, DIRECTION, PLACE, SWEEP_RUN};
 use super::offers;
 use super::outbox::{self, Contact, Notice};
 use super::reference;
@@ -98,102 +98,16 @@ pub fn sweep(
             &day.to_string(),
             serde_json::json!({ "date": day.to_string(), "directions": expiring.len() }),
         )?;
-        // The rows are written set-wise, a statement per kind of change over JSON lists of keys, and recorded
-        // read back in key order; the notifications follow, direction by direction, as the families get them.
-        let mut directions = Vec::new();
-        let mut places = Vec::new();
-        let mut removed = Vec::new();
-        let mut stopped = Vec::new();
-        let mut notices = Vec::new();
-        for d in &expiring {
-            directions.push(serde_json::json!(d.number));
-            places.push(serde_json::json!(d.place_id));
-            summary.directions_expired += 1;
-            // A private direction's application left the queue when it was issued (R-D4).
-            if d.status != "directed" {
-                continue;
-            }
-            let count = d.expired_count + 1;
-            let last_valid = parse_date("valid_until", &d.valid_until)?;
-            let after = after_expiry(count as u32, last_valid, calendar, settings);
-            match after {
-                AfterExpiry::Removed => {
-                    removed.push(serde_json::json!([d.application, count]));
-                    summary.removed_expired_twice += 1;
-                }
-                AfterExpiry::StopListed { until } => {
-                    stopped.push(serde_json::json!([d.application, until.to_string(), count]));
-                    summary.stop_listed += 1;
-                }
-            }
-            // R-S5: one notice of the expiry and of what follows it.
-            notices.push(Notice {
-                number: &d.application,
-                contact: &d.contact,
-                fact: Fact::Expired {
-                    direction: d.number.clone(),
-                    after,
-                    expired_count: count as u32,
-                },
-            });
-        }
-        let list = |items: Vec<serde_json::Value>| {
-            Value::Text(serde_json::Value::Array(items).to_string())
-        };
-        let (directions, places) = (list(directions), list(places));
-        let (removed, stopped) = (list(removed), list(stopped));
-        let now_value = Value::Text(now.clone());
-        set_wise(
-            tx,
-            "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired'
-             WHERE number IN (SELECT value FROM json_each(?1))",
-            &[&directions, &now_value],
-            expiring.len(),
-        )?;
-        set_wise(
-            tx,
-            "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
-            &[&places],
-            expiring.len(),
-        )?;
-        let (removed_count, stopped_count) = (
-            summary.removed_expired_twice as usize,
-            summary.stop_listed as usize,
-        );
-        set_wise(
-            tx,
-            "UPDATE application SET status = 'removed', removed_reason = 'expired_twice',
-                expired_count = j.value ->> 1, offer_round = NULL, removed_at = ?2
-             FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
-            &[&removed, &now_value],
-            removed_count,
-        )?;
-        set_wise(
-            tx,
-            "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1,
-                expired_count = j.value ->> 2, offer_round = NULL
-             FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
-            &[&stopped],
-            stopped_count,
-        )?;
-        event.touch_where(
-            DIRECTION,
-            " AND number IN (SELECT value FROM json_each(?1))",
-            &[&directions],
-        )?;
-        event.touch_where(
-            PLACE,
-            " AND id IN (SELECT value FROM json_each(?1))",
-            &[&places],
-        )?;
-        for changed in [&removed, &stopped] {
-            event.touch_where(
-                APPLICATION,
-                " AND number IN (SELECT value ->> 0 FROM json_each(?1))",
-                &[changed],
+        for part in expiring.chunks(SWEEP_PART) {
+            expire(
+                change,
+                &mut event,
+                part,
+                (settings, calendar),
+                &now,
+                &mut summary,
             )?;
         }
-        outbox::notify_all(change, &mut event, &notices)?;
         event.finish()?;
     }
 
@@ -255,9 +169,119 @@ pub fn sweep(
     })
 }
 
-/// How many over-age applications R-S4 removes at a time: a first night that ages out millions (a country's
-/// queue migrated with years of history) holds one part in memory, not the whole list (R-O2).
-const AGED_PER_PART: usize = 8192;
+/// R-S2 for one part of the expiring directions: their rows written set-wise, a statement per kind of change
+/// over JSON lists of keys, recorded in `event` read back in key order, and the families notified.
+fn expire(
+    change: &Change,
+    event: &mut EventWriter,
+    part: &[Expiring],
+    (settings, calendar): (&Settings, &WorkingCalendar),
+    now: &str,
+    summary: &mut SweepSummary,
+) -> Result<()> {
+    let tx = change.tx();
+    // The notifications follow the rows, direction by direction, as the families get them.
+    let mut directions = Vec::new();
+    let mut places = Vec::new();
+    let mut removed = Vec::new();
+    let mut stopped = Vec::new();
+    let mut notices = Vec::new();
+    for d in part {
+        directions.push(serde_json::json!(d.number));
+        places.push(serde_json::json!(d.place_id));
+        summary.directions_expired += 1;
+        // A private direction's application left the queue when it was issued (R-D4).
+        if d.status != "directed" {
+            continue;
+        }
+        let count = d.expired_count + 1;
+        let last_valid = parse_date("valid_until", &d.valid_until)?;
+        let after = after_expiry(count as u32, last_valid, calendar, settings);
+        match after {
+            AfterExpiry::Removed => {
+                removed.push(serde_json::json!([d.application, count]));
+                summary.removed_expired_twice += 1;
+            }
+            AfterExpiry::StopListed { until } => {
+                stopped.push(serde_json::json!([d.application, until.to_string(), count]));
+                summary.stop_listed += 1;
+            }
+        }
+        // R-S5: one notice of the expiry and of what follows it.
+        notices.push(Notice {
+            number: &d.application,
+            contact: &d.contact,
+            fact: Fact::Expired {
+                direction: d.number.clone(),
+                after,
+                expired_count: count as u32,
+            },
+        });
+    }
+    let list =
+        |items: Vec<serde_json::Value>| Value::Text(serde_json::Value::Array(items).to_string());
+    let (directions, places) = (list(directions), list(places));
+    let (removed, stopped) = (list(removed), list(stopped));
+    let now_value = Value::Text(now.to_string());
+    set_wise(
+        tx,
+        "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired'
+         WHERE number IN (SELECT value FROM json_each(?1))",
+        &[&directions, &now_value],
+        part.len(),
+    )?;
+    set_wise(
+        tx,
+        "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
+        &[&places],
+        part.len(),
+    )?;
+    let (removed_count, stopped_count) = (
+        summary.removed_expired_twice as usize,
+        summary.stop_listed as usize,
+    );
+    set_wise(
+        tx,
+        "UPDATE application SET status = 'removed', removed_reason = 'expired_twice',
+            expired_count = j.value ->> 1, offer_round = NULL, removed_at = ?2
+         FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
+        &[&removed, &now_value],
+        removed_count,
+    )?;
+    set_wise(
+        tx,
+        "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1,
+            expired_count = j.value ->> 2, offer_round = NULL
+         FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
+        &[&stopped],
+        stopped_count,
+    )?;
+    event.touch_where(
+        DIRECTION,
+        " AND number IN (SELECT value FROM json_each(?1))",
+        &[&directions],
+    )?;
+    event.touch_where(
+        PLACE,
+        " AND id IN (SELECT value FROM json_each(?1))",
+        &[&places],
+    )?;
+    for changed in [&removed, &stopped] {
+        event.touch_where(
+            APPLICATION,
+            " AND number IN (SELECT value ->> 0 FROM json_each(?1))",
+            &[changed],
+        )?;
+    }
+    outbox::notify_all(change, event, &notices)?;
+    Ok(())
+}
+
+/// How many rows the sweep changes in one statement (R-S2's expired directions, R-S4's over-age applications):
+/// a first night that ages out millions (a country's queue migrated with years of history) holds one part in
+/// memory, not the whole list, and so does SQLite's statement journal, which keeps every page a statement
+/// changes until it ends (R-O2).
+const SWEEP_PART: usize = 2048;
 
 /// A waiting application R-S4 removes, with where its notice goes.
 struct Aged {
@@ -301,12 +325,12 @@ fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) 
          WHERE number > ?2 AND +child_birth_date <= ?1 AND +status IN ('queued', 'notified', 'stop_listed')
          ORDER BY number LIMIT ?3"
     );
-    let part = AGED_PER_PART as i64;
+    let part = SWEEP_PART as i64;
     let mut aged = read(&by_index, &[&limit, &(part + 1)])?;
     if aged.is_empty() {
         return Ok(0);
     }
-    let in_parts = aged.len() > AGED_PER_PART;
+    let in_parts = aged.len() > SWEEP_PART;
     if in_parts {
         aged = read(&by_key, &[&limit, &"", &part])?;
     }

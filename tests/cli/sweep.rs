@@ -1452,7 +1452,7 @@ fn stats_agree_with_the_tables_for_any_period_and_hold_no_personal_data() {
 #[test]
 fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
     let mut env = city();
-    let rows = 8192 + 700;
+    let rows = 2048 * 4 + 700;
     let mut csv = Vec::new();
     kezek::generate::applications(&mut csv, 5, rows, kezek::generate::default_now())
         .expect("generate applications");
