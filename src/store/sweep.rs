@@ -220,6 +220,7 @@ fn expire(
     }
     let list =
         |items: Vec<serde_json::Value>| Value::Text(serde_json::Value::Array(items).to_string());
+    let (removed_count, stopped_count) = (removed.len(), stopped.len());
     let (directions, places) = (list(directions), list(places));
     let (removed, stopped) = (list(removed), list(stopped));
     let now_value = Value::Text(now.to_string());
@@ -236,10 +237,6 @@ fn expire(
         &[&places],
         part.len(),
     )?;
-    let (removed_count, stopped_count) = (
-        summary.removed_expired_twice as usize,
-        summary.stop_listed as usize,
-    );
     set_wise(
         tx,
         "UPDATE application SET status = 'removed', removed_reason = 'expired_twice',

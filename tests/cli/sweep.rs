@@ -1502,3 +1502,55 @@ fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
     let again = sweep(&env, "2034-01-03");
     assert_eq!(again["removed_age_limit"], 0, "{again}");
 }
+
+/// R-S2 on a night when more directions expire than the sweep changes in one statement: every one expires, its
+/// place is free again and its application stop-listed. (The directions are seeded with SQL, as the benchmark
+/// seeds them: signing thousands would take minutes; the sweep does its whole work on them.)
+#[test]
+fn r_s2_a_night_that_expires_thousands_of_directions_expires_every_one_in_parts() {
+    let mut env = city();
+    let rows = 2048 * 2 + 300;
+    let mut csv = Vec::new();
+    kezek::generate::applications(&mut csv, 6, rows, kezek::generate::default_now())
+        .expect("generate applications");
+    let file = env.write("many.csv", &String::from_utf8(csv).unwrap());
+    env.set_now("2026-03-16T09:00");
+    env.kezek(&["application", "import", file.to_str().unwrap()])
+        .success();
+    env.conn()
+        .execute_batch(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
+               FROM application WHERE status = 'queued' ORDER BY number LIMIT {rows};
+             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
+               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '2026-03-16T09:00:00+05:00'
+               FROM chosen ORDER BY n;
+             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer,
+                 signed_by, document, signature)
+               SELECT printf('NAP.2026.%06d', n), number, (SELECT max(id) FROM place) - {rows} + n, 'issued',
+                 '2026-03-16T09:00:00+05:00', '2026-03-20', 'ivanova', 'ivanova', 'seeded', x'00'
+               FROM chosen;
+             UPDATE application SET status = 'directed' WHERE number IN (SELECT number FROM chosen);
+             COMMIT;"
+        ))
+        .unwrap();
+    let summary = sweep(&env, "2026-03-27");
+    assert_eq!(summary["directions_expired"], rows, "{summary}");
+    assert_eq!(summary["stop_listed"], rows, "{summary}");
+    assert_eq!(
+        env.count("SELECT count(*) FROM direction WHERE status = 'expired'"),
+        rows as i64
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM place WHERE status = 'free'"),
+        rows as i64
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM application WHERE status = 'stop_listed' AND expired_count = 1"
+        ),
+        rows as i64
+    );
+    let again = sweep(&env, "2026-03-28");
+    assert_eq!(again["directions_expired"], 0, "{again}");
+}
