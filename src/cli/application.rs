@@ -40,9 +40,8 @@ pub enum ApplicationCommand {
         (exit 65; past 1,000 bad rows, the first 1,000 and how many more). \
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
         checked on a second thread while the first writes them and the search indexes are built once at the \
-        end: a million rows take seconds; a child repeated in the file is found by the unique index as it is \
-        built, once every other row is good, so ten million rows take about 130 MB of memory, with the same \
-        outcome."
+        end: a million rows take seconds; a good file's repeated children are found by the unique index as it \
+        is built, so ten million rows take about 130 MB of memory, with the same outcome."
     )]
     Import(super::ImportArgs),
     /// Show one application: child, applicant, documents, status, queue and class positions

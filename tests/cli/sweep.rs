@@ -1446,20 +1446,26 @@ fn stats_agree_with_the_tables_for_any_period_and_hold_no_personal_data() {
     }
 }
 
-/// R-S4 on a night that ages out more applications than the sweep holds in memory at once (a queue migrated
-/// with years of history): every waiting one leaves, each with its notice, in one event whose details count
-/// them all, and the audit holds; a second night finds none left.
-#[test]
-fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
+/// The sample city with `rows` seeded applications imported on 16 March 2026.
+fn city_of(rows: u64, seed: u64) -> TestEnv {
     let mut env = city();
-    let rows = 2048 * 4 + 700;
     let mut csv = Vec::new();
-    kezek::generate::applications(&mut csv, 5, rows, kezek::generate::default_now())
+    kezek::generate::applications(&mut csv, seed, rows, kezek::generate::default_now())
         .expect("generate applications");
     let file = env.write("many.csv", &String::from_utf8(csv).unwrap());
     env.set_now("2026-03-16T09:00");
     env.kezek(&["application", "import", file.to_str().unwrap()])
         .success();
+    env
+}
+
+/// R-S4 on a night that ages out more applications than the sweep holds in memory at once (a queue migrated
+/// with years of history): every waiting one leaves, each with its notice, in one event whose details count
+/// them all, and the audit holds; a second night finds none left.
+#[test]
+fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
+    let rows = 2048 * 4 + 700;
+    let mut env = city_of(rows, 5);
     let waiting = |env: &TestEnv| -> i64 {
         env.conn()
             .query_row(
@@ -1508,15 +1514,8 @@ fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
 /// seeds them: signing thousands would take minutes; the sweep does its whole work on them.)
 #[test]
 fn r_s2_a_night_that_expires_thousands_of_directions_expires_every_one_in_parts() {
-    let mut env = city();
     let rows = 2048 * 2 + 300;
-    let mut csv = Vec::new();
-    kezek::generate::applications(&mut csv, 6, rows, kezek::generate::default_now())
-        .expect("generate applications");
-    let file = env.write("many.csv", &String::from_utf8(csv).unwrap());
-    env.set_now("2026-03-16T09:00");
-    env.kezek(&["application", "import", file.to_str().unwrap()])
-        .success();
+    let env = city_of(rows, 6);
     env.conn()
         .execute_batch(&format!(
             "BEGIN;

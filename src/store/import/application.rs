@@ -106,7 +106,7 @@ impl Importer for Applications {
         )?;
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
-        let count = rows.split(
+        let loaded = rows.split(
             |row| {
                 let (number, app) = check.row(row, None)?;
                 Ok(NewRow::new(number, app))
@@ -122,7 +122,15 @@ impl Importer for Applications {
                     .or_default() += 1;
                 Ok(())
             },
-        )?;
+        );
+        let count = match loaded {
+            // A file with bad rows is refused with every bad row, repeated children too: checked again, with
+            // a map of its children this time (only a refused file pays for it).
+            Err(e @ Error::BadRows { .. }) => {
+                return Err(self.check.bad_rows_again(again).err().unwrap_or(e))
+            }
+            loaded => loaded?,
+        };
         // The file's maps are done with: their memory goes back before the index sorts take theirs.
         self.check.forget_the_file();
         if let Err(e) = set_aside.restore(tx) {
@@ -188,6 +196,15 @@ impl ImportCheck {
         self.numbers = HashMap::new();
         self.next_seq = HashMap::new();
         self.kept = HashSet::new();
+    }
+
+    /// Checks every row of `file` again, from the start, remembering its children (R-Q6), and writes nothing:
+    /// the bad rows of a file loaded into an empty table, repeated children among them.
+    fn bad_rows_again(&mut self, mut file: CsvFile) -> Result<u64> {
+        self.children = Some(HashMap::new());
+        self.numbers = HashMap::new();
+        self.next_seq = HashMap::new();
+        super::each_row(&mut file, &|_| {}, |row, _| self.row(row, None).map(|_| ()))
     }
 
     /// Checks one row and gives its number and application. `existing` is the database when the table holds
