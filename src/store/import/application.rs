@@ -134,7 +134,8 @@ impl Importer for Applications {
         // The file's maps are done with: their memory goes back before the index sorts take theirs.
         self.check.forget_the_file();
         if let Err(e) = set_aside.restore(tx) {
-            return Err(repeated_children(tx, again)?.unwrap_or(e));
+            // The unique index of waiting children would not build: the file repeats a child (R-Q6).
+            return Err(self.check.bad_rows_again(again).err().unwrap_or(e));
         }
         let mut counts = tx.prepare(
             "INSERT INTO queue_day (queue_type, group_year, priority_class, day, waiting) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -174,7 +175,7 @@ struct ImportCheck {
     settings: Settings,
     now: DateTime<FixedOffset>,
     /// Children by queue type (`child_key`), with the line they appear on; `None` when the unique index finds
-    /// them after the load (`repeated_children`).
+    /// them after the load (`bad_rows_again`).
     children: Option<HashMap<u64, u64>>,
     /// Numbers the file's rows keep, once taken (`number_key`), with the line that took them.
     numbers: HashMap<u64, u64>,
@@ -199,8 +200,11 @@ impl ImportCheck {
     }
 
     /// Checks every row of `file` again, from the start, remembering its children (R-Q6), and writes nothing:
-    /// the bad rows of a file loaded into an empty table, repeated children among them.
+    /// the bad rows of a file loaded into an empty table that was refused (bad rows, or a unique index of
+    /// waiting children that would not build), repeated children among them. Only a refused file pays for the
+    /// map of its children.
     fn bad_rows_again(&mut self, mut file: CsvFile) -> Result<u64> {
+        self.kept = kept_numbers(&file)?;
         self.children = Some(HashMap::new());
         self.numbers = HashMap::new();
         self.next_seq = HashMap::new();
@@ -327,58 +331,6 @@ fn child_repeated(child_iin: &str, queue_type: QueueType, first: u64) -> Error {
             queue = queue_type.as_str()
         ),
     )
-}
-
-/// After a load into an empty table whose unique index of waiting children would not build: the rows of the
-/// file that repeat a child, found by a second pass over it, as the bad rows of the file (`None` when no child
-/// repeats, and the index failed for another reason). Only the children the database finds repeated are
-/// remembered.
-fn repeated_children(tx: &Connection, mut file: CsvFile) -> Result<Option<Error>> {
-    let mut repeated: HashMap<u64, Option<u64>> = HashMap::new();
-    let mut query = tx.prepare(
-        "SELECT child_iin, queue_type FROM application WHERE status NOT IN ('removed', 'enrolled')
-         GROUP BY child_iin, queue_type HAVING count(*) > 1",
-    )?;
-    let mut found = query.query([])?;
-    while let Some(r) = found.next()? {
-        let (iin, queue_type): (String, String) = (r.get(0)?, r.get(1)?);
-        let queue_type = QueueType::parse("queue_type", &queue_type)?;
-        repeated.insert(child_key(&iin, queue_type), None);
-    }
-    if repeated.is_empty() {
-        return Ok(None);
-    }
-    let (mut shown, mut count) = (Vec::new(), 0u64);
-    file.for_each(|row, _| {
-        let Ok(row) = row else { return Ok(()) };
-        let (Ok(iin), Ok(queue_type)) = (
-            crate::domain::iin::Iin::parse("child_iin", row.get("child_iin")),
-            QueueType::parse("queue_type", row.get("queue_type")),
-        ) else {
-            return Ok(());
-        };
-        let Some(first) = repeated.get_mut(&child_key(&iin.digits, queue_type)) else {
-            return Ok(());
-        };
-        match first {
-            None => *first = Some(row.line),
-            Some(first) => {
-                count += 1;
-                if shown.len() < crate::error::SHOWN_BAD_ROWS {
-                    shown.push(crate::error::RowError {
-                        line: row.line,
-                        message: child_repeated(&iin.digits, queue_type, *first).unrendered(),
-                    });
-                }
-            }
-        }
-        Ok(())
-    })?;
-    Ok(Some(Error::BadRows {
-        file: file.name.clone(),
-        count,
-        rows: shown,
-    }))
 }
 
 /// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
