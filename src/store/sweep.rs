@@ -275,9 +275,9 @@ fn expire(
 }
 
 /// How many rows the sweep changes in one statement (R-S2's expired directions, R-S4's over-age applications):
-/// a first night that ages out millions (a country's queue migrated with years of history) holds one part in
-/// memory, not the whole list, and so does SQLite's statement journal, which keeps every page a statement
-/// changes until it ends (R-O2).
+/// SQLite's statement journal keeps every page a statement changes until it ends, and a first night that ages
+/// out millions (a country's queue migrated with years of history) reads R-S4's applications one part at a time
+/// (R-O2). R-S2's directions are read whole: at most one per place.
 const SWEEP_PART: usize = 2048;
 
 /// A waiting application R-S4 removes, with where its notice goes.
