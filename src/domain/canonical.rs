@@ -60,8 +60,15 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
     }
 }
 
-/// Whether `text` is the canonical JSON of the value it holds.
+/// Whether `text` is the canonical JSON of the value it holds: one scan of its bytes decides the texts kezek
+/// writes (`canonical_scan`), the parsing check below the rest.
 pub fn is_canonical(text: &str) -> bool {
+    super::canonical_scan::scan(text).unwrap_or_else(|| parses_canonical(text))
+}
+
+/// Whether `text` is canonical, by parsing it and matching its canonical form against it token by token: the
+/// definition the scan is tested against.
+pub(crate) fn parses_canonical(text: &str) -> bool {
     let mut expect = Expect {
         text: text.as_bytes(),
         at: 0,

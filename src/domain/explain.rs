@@ -195,8 +195,7 @@ impl Explainer {
 
     /// Takes one public record (R-V1), in seq order.
     pub fn record(&mut self, record: &Record) {
-        let rows: Vec<&str> = record.rows.iter().map(|r| r.get()).collect();
-        self.rows(&rows);
+        self.rows(&record.rows);
         self.end(
             record.seq,
             &record.effective_at,

@@ -6,6 +6,7 @@ pub mod attendance;
 pub mod benefit;
 pub mod calendar;
 pub mod canonical;
+pub mod canonical_scan;
 pub mod capacity;
 pub mod category;
 pub mod direction;

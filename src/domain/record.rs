@@ -10,23 +10,36 @@ use serde_json::Value;
 
 use super::canonical::is_canonical;
 
-/// One public record, borrowed from its line.
+/// One public record: its rows borrowed from its line.
+#[derive(Debug)]
+pub struct Record<'a> {
+    pub effective_at: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub officer: Option<Cow<'a, str>>,
+    pub recorded_at: Cow<'a, str>,
+    /// Each row's text.
+    pub rows: Vec<&'a str>,
+    pub seq: i64,
+    pub subject: Cow<'a, str>,
+}
+
+/// A record parsed whole, for a line not laid out as a canonical record (to say why it is not one).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Record<'a> {
+struct RecordText<'a> {
     #[serde(borrow)]
-    pub effective_at: Cow<'a, str>,
+    effective_at: Cow<'a, str>,
     #[serde(borrow)]
-    pub kind: Cow<'a, str>,
+    kind: Cow<'a, str>,
     #[serde(borrow)]
-    pub officer: Option<Cow<'a, str>>,
+    officer: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    pub recorded_at: Cow<'a, str>,
+    recorded_at: Cow<'a, str>,
     #[serde(borrow)]
-    pub rows: Vec<&'a RawValue>,
-    pub seq: i64,
+    rows: Vec<&'a RawValue>,
+    seq: i64,
     #[serde(borrow)]
-    pub subject: Cow<'a, str>,
+    subject: Cow<'a, str>,
 }
 
 /// One row of a record: its table and key, and its `fields` still as text (`None` when the record shows none).
@@ -88,8 +101,30 @@ pub struct ApplicationFields<'a> {
 
 impl<'a> Record<'a> {
     /// Parses one line of the log; the error says why it is not a public record.
+    /// A line laid out as a canonical record is split by one scan of its rows' brackets, its rows left as text
+    /// (a million imported rows are not parsed twice); any other line is parsed whole.
     pub fn parse(line: &'a str) -> Result<Record<'a>, String> {
-        serde_json::from_str(line).map_err(|e| e.to_string())
+        if let Some((head, rows, tail)) = super::record_parts::split(line) {
+            return Ok(Record {
+                effective_at: head.effective_at.into(),
+                kind: head.kind.into(),
+                officer: head.officer.map(Cow::Owned),
+                recorded_at: head.recorded_at.into(),
+                rows,
+                seq: tail.seq,
+                subject: tail.subject.into(),
+            });
+        }
+        let r: RecordText = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        Ok(Record {
+            effective_at: r.effective_at,
+            kind: r.kind,
+            officer: r.officer,
+            recorded_at: r.recorded_at,
+            rows: r.rows.into_iter().map(RawValue::get).collect(),
+            seq: r.seq,
+            subject: r.subject,
+        })
     }
 
     /// Whether `line`, which this record was parsed from, is in canonical form.
@@ -108,9 +143,9 @@ impl<'a> Record<'a> {
     ) -> impl Iterator<Item = Result<ApplicationRow<'a>, String>> + '_ {
         self.rows
             .iter()
-            .filter(|raw| table_of(raw.get()) == Some("application"))
+            .filter(|raw| table_of(raw) == Some("application"))
             .map(|raw| {
-                serde_json::from_str(raw.get())
+                serde_json::from_str(raw)
                     .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
             })
     }
@@ -140,16 +175,15 @@ pub fn map_rows<R: Sync, T: Send>(rows: &[R], each: impl Fn(&R) -> T + Sync) -> 
 }
 
 impl<'a> ApplicationRow<'a> {
-    pub fn parse(raw: &'a RawValue) -> Result<ApplicationRow<'a>, String> {
-        serde_json::from_str(raw.get())
+    pub fn parse(raw: &'a str) -> Result<ApplicationRow<'a>, String> {
+        serde_json::from_str(raw)
             .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
     }
 }
 
 impl<'a> Row<'a> {
-    pub fn parse(raw: &'a RawValue) -> Result<Row<'a>, String> {
-        serde_json::from_str(raw.get())
-            .map_err(|e| crate::tr!("err-record-row", error = e.to_string()))
+    pub fn parse(raw: &'a str) -> Result<Row<'a>, String> {
+        serde_json::from_str(raw).map_err(|e| crate::tr!("err-record-row", error = e.to_string()))
     }
 
     /// The key, when it is a string (an application's number).
@@ -235,7 +269,7 @@ mod tests {
                 .queue_type,
             "general"
         );
-        let tables: Vec<Option<&str>> = record.rows.iter().map(|r| table_of(r.get())).collect();
+        let tables: Vec<Option<&str>> = record.rows.iter().map(|r| table_of(r)).collect();
         assert_eq!(
             tables,
             [Some("application"), Some("place"), Some("enrollment")]

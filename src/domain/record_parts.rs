@@ -30,19 +30,61 @@ pub struct Tail {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct HeadText {
-    #[serde(flatten)]
-    head: Head,
+    effective_at: String,
+    kind: String,
+    officer: Option<String>,
+    recorded_at: String,
     #[allow(dead_code)]
     rows: serde::de::IgnoredAny,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TailText {
-    #[serde(flatten)]
-    tail: Tail,
     #[allow(dead_code)]
     rows: serde::de::IgnoredAny,
+    seq: i64,
+    subject: String,
+}
+
+/// The head of a record from its text up to and including `,"rows":[`.
+fn head(text: &str) -> Result<Head, String> {
+    let t: HeadText = serde_json::from_str(&format!("{text}]}}"))
+        .map_err(|e| format!("the record's head: {e}"))?;
+    Ok(Head {
+        effective_at: t.effective_at,
+        kind: t.kind,
+        officer: t.officer,
+        recorded_at: t.recorded_at,
+    })
+}
+
+/// The tail of a record from its text after the rows' `]`.
+fn tail(text: &str) -> Result<Tail, String> {
+    let t: TailText = serde_json::from_str(&format!("{{\"rows\":[]{text}"))
+        .map_err(|e| format!("the record's tail: {e}"))?;
+    Ok(Tail {
+        seq: t.seq,
+        subject: t.subject,
+    })
+}
+
+/// A whole record's head, rows and tail, its rows borrowed from `line` (one scan, no copy), when the line is laid
+/// out as a canonical record is; `None` otherwise (the caller parses it whole, and says why it is not a record).
+pub fn split(line: &str) -> Option<(Head, Vec<&str>, Tail)> {
+    let open = line.find(ROWS_OPEN)? + ROWS_OPEN.len();
+    let head = head(&line[..open]).ok()?;
+    let mut scan = RowScan::default();
+    let end = scan.scan(line.as_bytes(), open).ok()??;
+    let tail = tail(&line[end..]).ok()?;
+    let rows = scan
+        .complete
+        .iter()
+        .map(|&(from, to)| &line[from..to])
+        .collect();
+    Some((head, rows, tail))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,72 +94,30 @@ enum Phase {
     Tail,
 }
 
-/// One record, fed part by part.
-pub struct RecordParts {
-    buf: String,
-    phase: Phase,
-    head: Option<Head>,
-    /// How far into `buf` the rows are scanned, and the scanner's state there.
-    scanned: usize,
+/// Finds the rows of a record's `rows` array by their brackets outside strings: each row an object, one comma
+/// between two rows, nothing else. Keeps its state between scans, so that the text may come in parts.
+#[derive(Debug, Default)]
+struct RowScan {
     depth: u32,
     in_string: bool,
     escaped: bool,
-    /// Where the row being scanned starts, and where the complete rows waiting to be handed on end.
+    /// A row must come next (after `,`), or may (at the start).
+    row_due: bool,
+    started: bool,
+    /// How far the text is scanned.
+    scanned: usize,
+    /// Where the row being scanned starts, and the complete rows found, as byte ranges.
     row_start: usize,
     complete: Vec<(usize, usize)>,
 }
 
-impl Default for RecordParts {
-    fn default() -> Self {
-        RecordParts::new()
-    }
-}
-
-impl RecordParts {
-    pub fn new() -> RecordParts {
-        RecordParts {
-            buf: String::new(),
-            phase: Phase::Head,
-            head: None,
-            scanned: 0,
-            depth: 0,
-            in_string: false,
-            escaped: false,
-            row_start: 0,
-            complete: Vec::new(),
-        }
-    }
-
-    /// The next part of the record; complete rows are handed to `rows` in batches, in their order.
-    pub fn feed(&mut self, part: &str, rows: &mut impl FnMut(&[&str])) -> Result<(), String> {
-        self.buf.push_str(part);
-        if self.phase == Phase::Head {
-            let Some(at) = self.buf.find(ROWS_OPEN) else {
-                return Ok(());
-            };
-            let end = at + ROWS_OPEN.len();
-            let text: HeadText = serde_json::from_str(&format!("{}]}}", &self.buf[..end]))
-                .map_err(|e| format!("the record's head: {e}"))?;
-            self.head = Some(text.head);
-            self.buf.drain(..end);
-            self.phase = Phase::Rows;
-        }
-        if self.phase == Phase::Rows {
-            self.scan()?;
-            let waiting = self.complete.last().map_or(0, |c| c.1);
-            if self.phase == Phase::Tail || waiting >= BATCH_BYTES {
-                self.hand_on(rows);
-            }
-        }
-        Ok(())
-    }
-
-    /// Scans `buf` from where the last scan stopped, noting each complete row, up to the end of the rows.
-    fn scan(&mut self) -> Result<(), String> {
-        let bytes = self.buf.as_bytes();
-        let (mut i, mut depth, mut escaped) = (self.scanned, self.depth, self.escaped);
+impl RowScan {
+    /// Scans `bytes` from `from` (the text the last scan stopped at, or the first byte of the rows). Returns
+    /// `Some(i)` with the index after the rows' `]` once it is found, `None` when the text ends before it.
+    fn scan(&mut self, bytes: &[u8], from: usize) -> Result<Option<usize>, String> {
+        let (mut i, mut depth, mut escaped) = (from, self.depth, self.escaped);
         let mut in_string = self.in_string;
-        let mut result = Ok(());
+        let mut result = Ok(None);
         while i < bytes.len() {
             if in_string {
                 // Most of a row is strings: jump to the next quote or backslash.
@@ -142,17 +142,19 @@ impl RecordParts {
             }
             let b = bytes[i];
             match (b, depth) {
-                (b'"', _) => in_string = true,
-                (b'{', 0) => {
+                (b'"', d) if d > 0 => in_string = true,
+                (b'{', 0) if self.row_due || !self.started => {
                     self.row_start = i;
+                    self.row_due = false;
+                    self.started = true;
                     depth = 1;
                 }
-                (b']', 0) => {
-                    self.phase = Phase::Tail;
+                (b']', 0) if !self.row_due => {
+                    result = Ok(Some(i + 1));
                     i += 1;
                     break;
                 }
-                (b',', 0) => {}
+                (b',', 0) if self.started && !self.row_due => self.row_due = true,
                 (_, 0) => {
                     result = Err(format!(
                         "the rows: `{}` at byte {i} where a row should start",
@@ -171,15 +173,69 @@ impl RecordParts {
             }
             i += 1;
         }
-        (self.scanned, self.depth, self.escaped) = (i, depth, escaped);
-        self.in_string = in_string;
+        (self.depth, self.escaped, self.in_string) = (depth, escaped, in_string);
+        self.scanned = i;
         result
+    }
+}
+
+/// One record, fed part by part.
+pub struct RecordParts {
+    buf: String,
+    phase: Phase,
+    head: Option<Head>,
+    rows: RowScan,
+}
+
+impl Default for RecordParts {
+    fn default() -> Self {
+        RecordParts::new()
+    }
+}
+
+impl RecordParts {
+    pub fn new() -> RecordParts {
+        RecordParts {
+            buf: String::new(),
+            phase: Phase::Head,
+            head: None,
+            rows: RowScan::default(),
+        }
+    }
+
+    /// The next part of the record; complete rows are handed to `rows` in batches, in their order.
+    pub fn feed(&mut self, part: &str, rows: &mut impl FnMut(&[&str])) -> Result<(), String> {
+        self.buf.push_str(part);
+        if self.phase == Phase::Head {
+            let Some(at) = self.buf.find(ROWS_OPEN) else {
+                return Ok(());
+            };
+            let end = at + ROWS_OPEN.len();
+            self.head = Some(head(&self.buf[..end])?);
+            self.buf.drain(..end);
+            self.phase = Phase::Rows;
+        }
+        if self.phase == Phase::Rows {
+            if self
+                .rows
+                .scan(self.buf.as_bytes(), self.rows.scanned)?
+                .is_some()
+            {
+                self.phase = Phase::Tail;
+            }
+            let waiting = self.rows.complete.last().map_or(0, |c| c.1);
+            if self.phase == Phase::Tail || waiting >= BATCH_BYTES {
+                self.hand_on(rows);
+            }
+        }
+        Ok(())
     }
 
     /// Hands the complete rows on and forgets them.
     fn hand_on(&mut self, rows: &mut impl FnMut(&[&str])) {
-        if !self.complete.is_empty() {
-            let texts: Vec<&str> = self
+        let scan = &mut self.rows;
+        if !scan.complete.is_empty() {
+            let texts: Vec<&str> = scan
                 .complete
                 .iter()
                 .map(|&(from, to)| &self.buf[from..to])
@@ -187,13 +243,13 @@ impl RecordParts {
             rows(&texts);
         }
         let done = match self.phase {
-            Phase::Tail => self.scanned,
-            _ => self.complete.last().map_or(0, |c| c.1),
+            Phase::Tail => scan.scanned,
+            _ => scan.complete.last().map_or(0, |c| c.1),
         };
-        self.complete.clear();
+        scan.complete.clear();
         self.buf.drain(..done);
-        self.scanned -= done;
-        self.row_start = self.row_start.saturating_sub(done);
+        scan.scanned -= done;
+        scan.row_start = scan.row_start.saturating_sub(done);
     }
 
     /// The record's head and tail, once every part is fed.
@@ -202,9 +258,7 @@ impl RecordParts {
         if self.phase != Phase::Tail {
             return Err("the record's rows do not end".to_string());
         }
-        let text: TailText = serde_json::from_str(&format!("{{\"rows\":[]{}", self.buf))
-            .map_err(|e| format!("the record's tail: {e}"))?;
-        Ok((head, text.tail))
+        Ok((head, tail(&self.buf)?))
     }
 }
 
@@ -212,7 +266,6 @@ impl RecordParts {
 mod tests {
     use super::*;
     use crate::domain::canonical::canonical;
-    use crate::domain::record::Record;
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -254,22 +307,46 @@ mod tests {
     }
 
     proptest! {
+        /// Fed in parts cut anywhere, or split whole, a record gives the rows, head and tail a JSON parser reads.
         #[test]
         fn r_v1_a_record_read_in_parts_gives_the_rows_of_the_whole(
             rows in 0usize..40,
             cuts in proptest::collection::vec(0usize..100_000, 0..30),
         ) {
             let text = record(rows);
-            let whole = Record::parse(&text).unwrap();
+            let whole: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let want: Vec<String> = whole["rows"].as_array().unwrap().iter().map(canonical).collect();
             let (got, head, tail) = fed(&text, &cuts);
-            let want: Vec<String> = whole.rows.iter().map(|r| r.get().to_string()).collect();
-            prop_assert_eq!(got, want);
-            prop_assert_eq!(head.effective_at, whole.effective_at.as_ref());
-            prop_assert_eq!(head.kind, whole.kind.as_ref());
-            prop_assert_eq!(head.officer.as_deref(), whole.officer.as_deref());
-            prop_assert_eq!(head.recorded_at, whole.recorded_at.as_ref());
-            prop_assert_eq!((tail.seq, tail.subject.as_str()), (whole.seq, whole.subject.as_ref()));
+            prop_assert_eq!(&got, &want);
+            let (split_head, split_rows, split_tail) = split(&text).unwrap();
+            prop_assert_eq!(&split_rows, &want);
+            prop_assert_eq!(&split_head, &head);
+            prop_assert_eq!(&split_tail, &tail);
+            prop_assert_eq!(head.effective_at.as_str(), whole["effective_at"].as_str().unwrap());
+            prop_assert_eq!(head.kind.as_str(), whole["kind"].as_str().unwrap());
+            prop_assert_eq!(head.officer.as_deref(), whole["officer"].as_str());
+            prop_assert_eq!(head.recorded_at.as_str(), whole["recorded_at"].as_str().unwrap());
+            prop_assert_eq!(tail.seq, whole["seq"].as_i64().unwrap());
+            prop_assert_eq!(tail.subject.as_str(), whole["subject"].as_str().unwrap());
         }
+    }
+
+    #[test]
+    fn r_v1_a_record_not_laid_out_as_canonical_is_not_split() {
+        let text = record(3);
+        for other in [
+            text.replacen("},{", "},,{", 1),
+            text.replacen("},{", "} ,{", 1),
+            text.replacen(",\"rows\":[{", ",\"rows\":[,{", 1),
+            text.replacen("}],\"seq\"", "},],\"seq\"", 1),
+            text.replacen(",\"seq\":42", ",\"seq\":42,\"extra\":1", 1),
+            text.replacen("{\"effective_at\"", "{\"extra\":1,\"effective_at\"", 1),
+            text.replacen(",\"rows\":[{", ",\"rows\":[\"x\",{", 1),
+        ] {
+            assert_ne!(other, text);
+            assert!(split(&other).is_none(), "{other}");
+        }
+        assert_eq!(split(&text).unwrap().1.len(), 3);
     }
 
     #[test]

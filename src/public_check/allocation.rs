@@ -15,7 +15,6 @@ use crate::domain::allocation::{allocate, Preference, WaitingApplication};
 use crate::domain::exchange::{top_trading_cycles, Participant, Place as ExchangePlace};
 use crate::domain::record::{Record, Row};
 use crate::error::Result;
-use serde_json::value::RawValue;
 
 /// An exchange's participant: its application, the place it holds and that place's organization.
 type Held<'a> = (&'a str, i64, &'a str);
@@ -286,7 +285,7 @@ impl Allocations {
     }
 
     /// A place or organization row of a record, as the replay meets it.
-    pub(super) fn take(&mut self, table: &str, raw: &RawValue) {
+    pub(super) fn take(&mut self, table: &str, raw: &str) {
         let Ok(row) = Row::parse(raw) else {
             return;
         };

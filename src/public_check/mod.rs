@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::crypto::{self, PublicKey};
 use crate::domain::canonical::is_canonical;
 use crate::domain::merkle::{leaf_hash, Frontier};
-use crate::domain::record::{table_of, ApplicationRow, Record, Row};
+use crate::domain::record::{map_rows, table_of, Record, Row};
 use crate::domain::role::Standing;
 use crate::domain::trust::{Fact, TrustChain};
 use crate::error::{Error, Result};
@@ -23,11 +23,17 @@ use crate::store::audit::SignedHead;
 use crate::tr;
 
 mod allocation;
+mod app;
 mod keys;
 mod queues;
+mod word;
 use allocation::Allocations;
+use app::{App, AppRow, Unreadable};
 use keys::{officer_keys, verify_signed};
 use queues::{check_queues, offer_round, Windows};
+
+/// Rows read on two threads at a time: enough to share the work, few enough to bound what waits in memory.
+const ROWS_PER_BATCH: usize = 1 << 16;
 
 /// How far a registration's time may lie before the time its event was recorded (R-V5, `backdate_minutes`).
 pub const BACKDATE_MINUTES: i64 = 10;
@@ -70,19 +76,6 @@ pub struct LaterImport {
     pub seq: i64,
     pub rows: usize,
     pub backdated: usize,
-}
-
-/// An application as the log last showed it.
-#[derive(Debug, Clone)]
-pub(super) struct App {
-    queue_type: String,
-    group_year: i64,
-    class: String,
-    registered_at: String,
-    at: DateTime<FixedOffset>,
-    status: String,
-    /// R-C1: the ranked organizations, `CODE;CODE`.
-    preferences: Option<String>,
 }
 
 pub(super) fn bad(what: impl Into<String>) -> Error {
@@ -232,7 +225,7 @@ pub fn check(
         })?;
         let mut explainer = crate::domain::explain::Explainer::new(
             number,
-            (app.queue_type.clone(), app.group_year),
+            (app.queue_type.to_string(), app.group_year),
             None,
             "registration",
         );
@@ -324,11 +317,7 @@ impl Replay<'_> {
         // The officer row this record leaves behind: its role, district and organization (R-R1); none before
         // roles existed, whose officers are admins.
         let officer_row = || -> Result<Option<Standing>> {
-            let Some(raw) = record
-                .rows
-                .iter()
-                .find(|r| table_of(r.get()) == Some("officer"))
-            else {
+            let Some(raw) = record.rows.iter().find(|r| table_of(r) == Some("officer")) else {
                 return Ok(None);
             };
             let row = Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
@@ -439,73 +428,70 @@ impl Replay<'_> {
         };
         let (mut rows, mut backdated) = (0, 0);
         apps.reserve(record.rows.len());
-        for raw in &record.rows {
-            match table_of(raw.get()) {
-                Some(table @ ("place" | "org")) => allocations.take(table, raw),
-                Some("setting") => {
-                    let row =
-                        Row::parse(raw).map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
-                    if row.key.get() == "\"general_per_first_priority\"" {
-                        if let Some(v) = row.field("value").as_str().and_then(|v| v.parse().ok()) {
-                            *k = v;
+        // The rows in batches, each read on two threads, then taken in order.
+        for batch in record.rows.chunks(ROWS_PER_BATCH) {
+            let read = map_rows(batch, |raw| {
+                (table_of(raw) == Some("application")).then(|| AppRow::read(raw))
+            });
+            for (raw, app) in batch.iter().zip(read) {
+                let Some(app) = app else {
+                    match table_of(raw) {
+                        Some(table @ ("place" | "org")) => allocations.take(table, raw),
+                        Some("setting") => {
+                            let row = Row::parse(raw)
+                                .map_err(|e| bad(format!("{at}: seq {seq}: {e} (R-V1)")))?;
+                            if row.key.get() == "\"general_per_first_priority\"" {
+                                if let Some(v) =
+                                    row.field("value").as_str().and_then(|v| v.parse().ok())
+                                {
+                                    *k = v;
+                                }
+                            }
                         }
+                        _ => {}
                     }
-                }
-                Some("application") => {
-                    let row = ApplicationRow::parse(raw).map_err(|e| {
-                        bad(tr!(
+                    continue;
+                };
+                let (number, app) = match app {
+                    Ok(AppRow::Shown(number, app)) => (number, app),
+                    Ok(AppRow::Deleted(number)) => {
+                        apps.remove(number.as_ref());
+                        continue;
+                    }
+                    Ok(AppRow::Unshown) => continue,
+                    Err(Unreadable::Fields(error)) => {
+                        return Err(bad(tr!(
                             "err-public-app-fields",
                             at = at.to_string(),
                             seq = seq,
-                            error = e.to_string()
-                        ))
-                    })?;
-                    let number = row.key;
-                    let fields = match row.fields {
-                        Some(Some(fields)) => fields,
-                        Some(None) => {
-                            apps.remove(number.as_ref());
-                            continue;
-                        }
-                        None => continue,
-                    };
-                    let when = moment(&fields.registered_at).ok_or_else(|| {
-                        bad(tr!(
+                            error = error
+                        )))
+                    }
+                    Err(Unreadable::Time(number)) => {
+                        return Err(bad(tr!(
                             "err-public-app-time",
                             at = at.to_string(),
                             number = number.to_string()
-                        ))
-                    })?;
-                    if kind == "application.register" && backdated_at(when) {
-                        return Err(bad(tr!(
-                            "err-public-backdated",
-                            at = at.to_string(),
-                            seq = seq,
-                            number = number.to_string(),
-                            registered = fields.registered_at.to_string(),
-                            minutes = BACKDATE_MINUTES
-                        )));
+                        )))
                     }
-                    if kind == "application.import" {
-                        rows += 1;
-                        if backdated_at(when) {
-                            backdated += 1;
-                        }
-                    }
-                    apps.insert(
-                        number.into_owned(),
-                        App {
-                            queue_type: fields.queue_type.into_owned(),
-                            group_year: fields.group_year,
-                            class: fields.priority_class.into_owned(),
-                            registered_at: fields.registered_at.into_owned(),
-                            at: when,
-                            status: fields.status.into_owned(),
-                            preferences: fields.preferences.map(|p| p.into_owned()),
-                        },
-                    );
+                };
+                if kind == "application.register" && backdated_at(app.at) {
+                    return Err(bad(tr!(
+                        "err-public-backdated",
+                        at = at.to_string(),
+                        seq = seq,
+                        number = number.to_string(),
+                        registered = app.registered_at.to_string(),
+                        minutes = BACKDATE_MINUTES
+                    )));
                 }
-                _ => {}
+                if kind == "application.import" {
+                    rows += 1;
+                    if backdated_at(app.at) {
+                        backdated += 1;
+                    }
+                }
+                apps.insert(number.into_owned(), app);
             }
         }
         if kind == "application.import" {

@@ -67,11 +67,11 @@ pub(super) fn offer_round(
                 at = at.to_string(),
                 seq = seq,
                 number = n.clone(),
-                status = app.status.clone()
+                status = app.status.to_string()
             )));
         }
         queues
-            .entry((app.queue_type.clone(), app.group_year))
+            .entry((app.queue_type.to_string(), app.group_year))
             .or_default()
             .push(n.as_str());
     }
@@ -149,7 +149,7 @@ pub(super) fn queue_order<'a>(
 
 /// The members of one queue in R-Q2 order.
 fn in_order<'a>(mut members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String, &'a App)> {
-    members.sort_unstable_by(|a, b| a.1.at.cmp(&b.1.at).then(a.0.cmp(b.0)));
+    members.sort_unstable_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.0.cmp(b.0)));
     let of = |class: &'static str| {
         members
             .iter()
@@ -382,7 +382,7 @@ mod tests {
                     group_year: 2022,
                     class: "general".into(),
                     at: DateTime::parse_from_rfc3339(&at).unwrap(),
-                    registered_at: at,
+                    registered_at: at.into(),
                     status: "queued".into(),
                     preferences: None,
                 };
