@@ -21,6 +21,9 @@ pub struct Record<'a> {
     pub rows: Vec<&'a str>,
     pub seq: i64,
     pub subject: Cow<'a, str>,
+    /// For a line laid out as a canonical record, its text with no rows: the line is canonical when this and each
+    /// row are, so that a long record's form can be checked row by row.
+    pub frame: Option<String>,
 }
 
 /// A record parsed whole, for a line not laid out as a canonical record (to say why it is not one).
@@ -104,15 +107,16 @@ impl<'a> Record<'a> {
     /// A line laid out as a canonical record is split by one scan of its rows' brackets, its rows left as text
     /// (a million imported rows are not parsed twice); any other line is parsed whole.
     pub fn parse(line: &'a str) -> Result<Record<'a>, String> {
-        if let Some((head, rows, tail)) = super::record_parts::split(line) {
+        if let Some(s) = super::record_parts::split(line) {
             return Ok(Record {
-                effective_at: head.effective_at.into(),
-                kind: head.kind.into(),
-                officer: head.officer.map(Cow::Owned),
-                recorded_at: head.recorded_at.into(),
-                rows,
-                seq: tail.seq,
-                subject: tail.subject.into(),
+                effective_at: s.head.effective_at.into(),
+                kind: s.head.kind.into(),
+                officer: s.head.officer.map(Cow::Owned),
+                recorded_at: s.head.recorded_at.into(),
+                rows: s.rows,
+                seq: s.tail.seq,
+                subject: s.tail.subject.into(),
+                frame: Some(s.frame),
             });
         }
         let r: RecordText = serde_json::from_str(line).map_err(|e| e.to_string())?;
@@ -124,6 +128,7 @@ impl<'a> Record<'a> {
             rows: r.rows.into_iter().map(RawValue::get).collect(),
             seq: r.seq,
             subject: r.subject,
+            frame: None,
         })
     }
 

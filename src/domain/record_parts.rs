@@ -73,7 +73,7 @@ fn tail(text: &str) -> Result<Tail, String> {
 
 /// A whole record's head, rows and tail, its rows borrowed from `line` (one scan, no copy), when the line is laid
 /// out as a canonical record is; `None` otherwise (the caller parses it whole, and says why it is not a record).
-pub fn split(line: &str) -> Option<(Head, Vec<&str>, Tail)> {
+pub fn split(line: &str) -> Option<Split<'_>> {
     let open = line.find(ROWS_OPEN)? + ROWS_OPEN.len();
     let head = head(&line[..open]).ok()?;
     let mut scan = RowScan::default();
@@ -84,7 +84,22 @@ pub fn split(line: &str) -> Option<(Head, Vec<&str>, Tail)> {
         .iter()
         .map(|&(from, to)| &line[from..to])
         .collect();
-    Some((head, rows, tail))
+    Some(Split {
+        head,
+        rows,
+        tail,
+        frame: format!("{}{}", &line[..open], &line[end - 1..]),
+    })
+}
+
+/// A record split by `split`.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub head: Head,
+    pub rows: Vec<&'a str>,
+    pub tail: Tail,
+    /// The record's text with no rows (`"rows":[]`): the line is canonical when this and every row are.
+    pub frame: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,10 +333,13 @@ mod tests {
             let want: Vec<String> = whole["rows"].as_array().unwrap().iter().map(canonical).collect();
             let (got, head, tail) = fed(&text, &cuts);
             prop_assert_eq!(&got, &want);
-            let (split_head, split_rows, split_tail) = split(&text).unwrap();
-            prop_assert_eq!(&split_rows, &want);
-            prop_assert_eq!(&split_head, &head);
-            prop_assert_eq!(&split_tail, &tail);
+            let whole_split = split(&text).unwrap();
+            prop_assert_eq!(&whole_split.rows, &want);
+            prop_assert_eq!(&whole_split.head, &head);
+            prop_assert_eq!(&whole_split.tail, &tail);
+            let mut bare = whole.clone();
+            bare["rows"] = serde_json::json!([]);
+            prop_assert_eq!(&whole_split.frame, &canonical(&bare));
             prop_assert_eq!(head.effective_at.as_str(), whole["effective_at"].as_str().unwrap());
             prop_assert_eq!(head.kind.as_str(), whole["kind"].as_str().unwrap());
             prop_assert_eq!(head.officer.as_deref(), whole["officer"].as_str());
@@ -346,7 +364,7 @@ mod tests {
             assert_ne!(other, text);
             assert!(split(&other).is_none(), "{other}");
         }
-        assert_eq!(split(&text).unwrap().1.len(), 3);
+        assert_eq!(split(&text).unwrap().rows.len(), 3);
     }
 
     #[test]

@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Deserialize;
 
+use super::app::Apps;
+use super::bad;
 use super::queues::queue_order;
-use super::{bad, App};
 use crate::domain::allocation::{allocate, Preference, WaitingApplication};
 use crate::domain::exchange::{top_trading_cycles, Participant, Place as ExchangePlace};
 use crate::domain::record::{Record, Row};
@@ -52,7 +53,7 @@ impl Allocations {
         record: &Record,
         seq: i64,
         at: &str,
-        apps: &HashMap<String, App>,
+        apps: &Apps,
         k: u32,
     ) -> Result<()> {
         if record.kind != "allocation.run" {
@@ -183,7 +184,7 @@ impl Allocations {
         record: &Record,
         seq: i64,
         at: &str,
-        apps: &HashMap<String, App>,
+        apps: &Apps,
     ) -> Result<()> {
         if record.kind != "exchange.run" {
             return Ok(());
@@ -321,6 +322,7 @@ impl Allocations {
 
 #[cfg(test)]
 mod tests {
+    use super::super::App;
     use super::*;
 
     fn record(kind: &str, rows: &str) -> String {
@@ -342,7 +344,7 @@ mod tests {
     }
 
     /// Places 1 (DS-001) and 2 (DS-002), held by A and B, who want each other's; C at DS-003 wants DS-001.
-    fn state() -> (Allocations, HashMap<String, App>) {
+    fn state() -> (Allocations, Apps) {
         let mut a = Allocations::default();
         let setup = record(
             "place.publish",
@@ -352,7 +354,7 @@ mod tests {
         for raw in &setup.rows {
             a.take("place", raw);
         }
-        let apps = HashMap::from([
+        let apps = Apps::from_iter([
             ("A".to_string(), app("DS-002")),
             ("B".to_string(), app("DS-001")),
             ("C".to_string(), app("DS-001")),

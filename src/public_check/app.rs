@@ -7,6 +7,9 @@ use super::word::Word;
 use crate::domain::record::ApplicationRow;
 use chrono::{DateTime, FixedOffset};
 
+/// The applications by number. A million numbers are hashed as they are read: with a fast hash, seeded per run.
+pub(super) type Apps = std::collections::HashMap<String, App, foldhash::fast::RandomState>;
+
 #[derive(Debug, Clone)]
 pub(super) struct App {
     pub(super) queue_type: Word,

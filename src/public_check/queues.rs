@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::app::Apps;
 use super::{bad, App, PassedOver, PublicReport};
 use crate::domain::category::PriorityClass;
 use crate::domain::queue::{class_position, interleave};
@@ -19,7 +20,7 @@ pub(super) fn offer_round(
     record: &Record,
     seq: i64,
     at: &str,
-    apps: &HashMap<String, App>,
+    apps: &Apps,
     k: u32,
     report: &mut PublicReport,
 ) -> Result<()> {
@@ -135,7 +136,7 @@ fn waiting(app: &App) -> bool {
 
 /// The waiting applications of one queue in R-Q2 order.
 pub(super) fn queue_order<'a>(
-    apps: &'a HashMap<String, App>,
+    apps: &'a Apps,
     queue_type: &str,
     group_year: i64,
     k: u32,
@@ -168,7 +169,7 @@ fn in_order<'a>(mut members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a Str
 
 /// Each `queues/*.csv` equals the queue the log's applications give in R-Q2 order, and every queue with someone
 /// waiting has its file.
-pub(super) fn check_queues(dir: &Path, apps: &HashMap<String, App>, k: u32) -> Result<usize> {
+pub(super) fn check_queues(dir: &Path, apps: &Apps, k: u32) -> Result<usize> {
     let mut queues: BTreeMap<(&str, i64), Vec<(&String, &App)>> = BTreeMap::new();
     for (number, app) in apps.iter().filter(|(_, a)| waiting(a)) {
         queues
@@ -371,7 +372,7 @@ mod tests {
     use chrono::DateTime;
 
     /// Queued applications of general 2022 registered in the order given.
-    fn queue(numbers: &[&str]) -> HashMap<String, App> {
+    fn queue(numbers: &[&str]) -> Apps {
         numbers
             .iter()
             .enumerate()
@@ -413,7 +414,7 @@ mod tests {
         )
     }
 
-    fn check(record: &str, apps: &HashMap<String, App>) -> Result<PublicReport> {
+    fn check(record: &str, apps: &Apps) -> Result<PublicReport> {
         let record = Record::parse(record).unwrap();
         let mut report = PublicReport::default();
         offer_round(&record, 5, "log:5", apps, 3, &mut report).map(|()| report)
