@@ -21,9 +21,6 @@ pub struct Record<'a> {
     pub rows: Vec<&'a str>,
     pub seq: i64,
     pub subject: Cow<'a, str>,
-    /// For a line laid out as a canonical record, its text with no rows: the line is canonical when this and each
-    /// row are, so that a long record's form can be checked row by row.
-    pub frame: Option<String>,
 }
 
 /// A record parsed whole, for a line not laid out as a canonical record (to say why it is not one).
@@ -116,7 +113,6 @@ impl<'a> Record<'a> {
                 rows: s.rows,
                 seq: s.tail.seq,
                 subject: s.tail.subject.into(),
-                frame: Some(s.frame),
             });
         }
         let r: RecordText = serde_json::from_str(line).map_err(|e| e.to_string())?;
@@ -128,7 +124,6 @@ impl<'a> Record<'a> {
             rows: r.rows.into_iter().map(RawValue::get).collect(),
             seq: r.seq,
             subject: r.subject,
-            frame: None,
         })
     }
 

@@ -84,12 +84,7 @@ pub fn split(line: &str) -> Option<Split<'_>> {
         .iter()
         .map(|&(from, to)| &line[from..to])
         .collect();
-    Some(Split {
-        head,
-        rows,
-        tail,
-        frame: format!("{}{}", &line[..open], &line[end - 1..]),
-    })
+    Some(Split { head, rows, tail })
 }
 
 /// A record split by `split`.
@@ -98,8 +93,6 @@ pub struct Split<'a> {
     pub head: Head,
     pub rows: Vec<&'a str>,
     pub tail: Tail,
-    /// The record's text with no rows (`"rows":[]`): the line is canonical when this and every row are.
-    pub frame: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -337,9 +330,6 @@ mod tests {
             prop_assert_eq!(&whole_split.rows, &want);
             prop_assert_eq!(&whole_split.head, &head);
             prop_assert_eq!(&whole_split.tail, &tail);
-            let mut bare = whole.clone();
-            bare["rows"] = serde_json::json!([]);
-            prop_assert_eq!(&whole_split.frame, &canonical(&bare));
             prop_assert_eq!(head.effective_at.as_str(), whole["effective_at"].as_str().unwrap());
             prop_assert_eq!(head.kind.as_str(), whole["kind"].as_str().unwrap());
             prop_assert_eq!(head.officer.as_deref(), whole["officer"].as_str());
