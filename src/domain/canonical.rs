@@ -310,22 +310,25 @@ pub(crate) mod tests {
         }
     }
 
+    /// Texts that are not canonical JSON, each for its own reason.
+    pub(crate) const NOT_CANONICAL: [&str; 12] = [
+        r#"{"b":1,"a":2}"#,
+        r#"{"a":1,"a":1}"#,
+        r#"{"a": 1}"#,
+        r#"[1 ,2]"#,
+        r#"[1,2] "#,
+        r#""\u0041""#,
+        r#""a\/b""#,
+        r#"-0"#,
+        r#"1E2"#,
+        r#"{"a":[1,2],}"#,
+        r#"{"a":1}{"#,
+        r#""#,
+    ];
+
     #[test]
     fn r_v1_text_that_is_not_canonical_is_seen() {
-        for text in [
-            r#"{"b":1,"a":2}"#,
-            r#"{"a":1,"a":1}"#,
-            r#"{"a": 1}"#,
-            r#"[1 ,2]"#,
-            r#"[1,2] "#,
-            r#""\u0041""#,
-            r#""a\/b""#,
-            r#"-0"#,
-            r#"1E2"#,
-            r#"{"a":[1,2],}"#,
-            r#"{"a":1}{"#,
-            r#""#,
-        ] {
+        for text in NOT_CANONICAL {
             assert!(!is_canonical(text), "{text}");
         }
         for text in [

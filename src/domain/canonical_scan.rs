@@ -205,35 +205,27 @@ impl Scan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::canonical::tests::json_value;
+    use crate::domain::canonical::tests::{json_value, NOT_CANONICAL};
     use crate::domain::canonical::{canonical, parses_canonical};
     use proptest::prelude::*;
 
     #[test]
     fn r_v1_the_scan_refuses_what_is_not_canonical_and_defers_what_it_cannot_tell() {
+        for text in NOT_CANONICAL {
+            assert_ne!(scan(text), Some(true), "{text}");
+        }
         for text in [
-            r#"{"b":1,"a":2}"#,
-            r#"{"a":1,"a":1}"#,
-            r#"{"a": 1}"#,
-            r#"[1 ,2]"#,
-            r#"[1,2] "#,
             r#" [1]"#,
-            r#""\u0041""#,
             r#""\u000a""#,
             r#""\u001F""#,
-            r#""a\/b""#,
             "\"tab\there\"",
-            r#"-0"#,
             r#"01"#,
             r#"-01"#,
             r#"+1"#,
-            r#"{"a":[1,2],}"#,
             r#"[,]"#,
-            r#"{"a":1}{"#,
             r#"tru"#,
             r#"nulls"#,
             r#""open"#,
-            r#""#,
         ] {
             assert_eq!(scan(text), Some(false), "{text}");
             assert!(!parses_canonical(text), "{text}");
