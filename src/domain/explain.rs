@@ -210,7 +210,7 @@ impl Explainer {
         // applied in order.
         let changes = map_rows(rows, |raw: &&str| match table_of(raw) {
             Some("application") => {
-                let row: ApplicationRow = serde_json::from_str(raw).ok()?;
+                let row = ApplicationRow::parse(raw).ok()?;
                 let fields = row.fields?;
                 let member = fields.and_then(|f| self.member_of(f));
                 Some(Change::Member(row.key, member))

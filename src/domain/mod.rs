@@ -2,6 +2,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod application_row;
 pub mod attendance;
 pub mod benefit;
 pub mod calendar;

@@ -144,10 +144,7 @@ impl<'a> Record<'a> {
         self.rows
             .iter()
             .filter(|raw| table_of(raw) == Some("application"))
-            .map(|raw| {
-                serde_json::from_str(raw)
-                    .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
-            })
+            .map(|raw| ApplicationRow::parse(raw))
     }
 
     /// The rows of `table` (rows that are not rows are skipped: the canonical check refuses them first).
@@ -175,7 +172,11 @@ pub fn map_rows<R: Sync, T: Send>(rows: &[R], each: impl Fn(&R) -> T + Sync) -> 
 }
 
 impl<'a> ApplicationRow<'a> {
+    /// A row laid out as kezek writes it is read by one scan (`application_row`), any other by the JSON parser.
     pub fn parse(raw: &'a str) -> Result<ApplicationRow<'a>, String> {
+        if let Some(row) = super::application_row::read(raw) {
+            return Ok(row);
+        }
         serde_json::from_str(raw)
             .map_err(|e| crate::tr!("err-record-application-row", error = e.to_string()))
     }
