@@ -147,10 +147,13 @@ impl<'a> Record<'a> {
             .map(|raw| ApplicationRow::parse(raw))
     }
 
-    /// The rows of `table` (rows that are not rows are skipped: the canonical check refuses them first).
+    /// The rows of `table`, found by the table their text ends with before any is parsed (for records whose form
+    /// is checked: rows that are not rows are skipped, the canonical check refuses them).
     pub fn rows_of<'s>(&'s self, table: &'static str) -> impl Iterator<Item = Row<'a>> + 's {
-        self.rows()
-            .filter_map(Result::ok)
+        self.rows
+            .iter()
+            .filter(move |raw| table_of(raw) == Some(table))
+            .filter_map(|raw| Row::parse(raw).ok())
             .filter(move |r| r.table == table)
     }
 }
