@@ -33,6 +33,28 @@ pub fn notify(change: &Change, event: &mut EventWriter, number: &str, fact: Fact
     notify_all(change, event, std::slice::from_ref(&notice))
 }
 
+/// Where the notifications of many applications go, read at once (`numbers`: a JSON list of their numbers).
+pub fn contacts(
+    tx: &Connection,
+    numbers: &Value,
+) -> Result<std::collections::HashMap<String, Contact>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT number, email, phone, language FROM application
+         WHERE number IN (SELECT value FROM json_each(?1))",
+    )?;
+    let rows = stmt.query_map([numbers], |r| {
+        Ok((
+            r.get(0)?,
+            Contact {
+                email: r.get(1)?,
+                phone: r.get(2)?,
+                language: r.get(3)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Where a family's notifications go, as its application records it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {

@@ -278,7 +278,7 @@ fn expire(
 /// SQLite's statement journal keeps every page a statement changes until it ends, and a first night that ages
 /// out millions (a country's queue migrated with years of history) reads R-S4's applications one part at a time
 /// (R-O2). R-S2's directions are read whole: at most one per place.
-const SWEEP_PART: usize = 2048;
+pub(in crate::store) const SWEEP_PART: usize = 2048;
 
 /// A waiting application R-S4 removes, with where its notice goes.
 struct Aged {
@@ -378,7 +378,7 @@ fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) 
 }
 
 /// Runs a statement that changes rows set-wise, and checks it changed as many as meant.
-fn set_wise(
+pub(in crate::store) fn set_wise(
     tx: &rusqlite::Connection,
     sql: &str,
     params: &[&Value],

@@ -1553,3 +1553,57 @@ fn r_s2_a_night_that_expires_thousands_of_directions_expires_every_one_in_parts(
     let again = sweep(&env, "2026-03-28");
     assert_eq!(again["directions_expired"], 0, "{again}");
 }
+
+/// R-I1 at scale: a night that annuls more directions than the sweep writes in one part annuls every one, with
+/// its place freed, its application stop-listed in the general class and its family told.
+#[test]
+fn r_i1_a_night_that_annuls_thousands_of_unconfirmed_benefits_annuls_every_one_in_parts() {
+    let rows = 2048 + 700;
+    let env = city_of(rows, 8);
+    env.conn()
+        .execute_batch(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
+               FROM application WHERE status = 'queued' ORDER BY number LIMIT {rows};
+             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
+               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '2026-03-16T09:00:00+05:00'
+               FROM chosen ORDER BY n;
+             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer,
+                 signed_by, document, signature)
+               SELECT printf('NAP.2026.%06d', n), number, (SELECT max(id) FROM place) - {rows} + n, 'issued',
+                 '2026-03-16T09:00:00+05:00', '2026-04-30', 'ivanova', 'ivanova', 'seeded', x'00'
+               FROM chosen;
+             UPDATE application SET status = 'directed', priority_class = 'first_priority',
+                 category = 'disabled_child_family'
+               WHERE number IN (SELECT number FROM chosen);
+             COMMIT;"
+        ))
+        .unwrap();
+    let notices_before = env.count("SELECT count(*) FROM notification");
+    let summary = sweep(&env, "2026-03-27");
+    assert_eq!(summary["benefits_unconfirmed"], rows, "{summary}");
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM direction WHERE status = 'annulled' AND close_reason = 'benefit_unconfirmed'"
+        ),
+        rows as i64
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM place WHERE status = 'free'"),
+        rows as i64
+    );
+    assert_eq!(
+        env.count(
+            "SELECT count(*) FROM application WHERE status = 'stop_listed' AND priority_class = 'general'
+             AND stop_list_until > '2026-03-27'"
+        ),
+        rows as i64
+    );
+    assert_eq!(
+        env.count("SELECT count(*) FROM notification") - notices_before,
+        2 * rows as i64,
+        "an e-mail and an SMS each"
+    );
+    let again = sweep(&env, "2026-03-28");
+    assert_eq!(again["benefits_unconfirmed"], 0, "{again}");
+}

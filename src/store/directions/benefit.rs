@@ -2,6 +2,7 @@
 //! benefit was not confirmed in time.
 
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension};
 
 use super::rows::{load, show, DirectionView};
@@ -18,6 +19,7 @@ use crate::store::change::Change;
 use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
 use crate::store::outbox;
 use crate::store::reference;
+use crate::store::sweep::set_wise;
 
 /// `kezek direction confirm-benefit DIR --doc KIND:NUMBER:DATE` (R-I1): the officer saw the benefit document;
 /// it is kept with the application's documents and the direction is confirmed.
@@ -110,45 +112,101 @@ pub fn sweep_unconfirmed(
         &day.to_string(),
         serde_json::json!({ "date": day.to_string(), "directions": due_now.len() }),
     )?;
+    // A night may annul thousands: in parts, each table written set-wise, as the sweep expires directions.
+    let day_text = day.to_string();
+    let now = Value::Text(now);
+    let list =
+        |items: Vec<serde_json::Value>| Value::Text(serde_json::Value::from(items).to_string());
     let mut annulled = 0;
-    for (number, application, place, valid_until, end) in &due_now {
-        tx.execute(
-            "UPDATE application SET priority_class = 'general', category = NULL WHERE number = ?1",
-            [application],
+    for part in due_now.chunks(crate::store::sweep::SWEEP_PART) {
+        let all = list(part.iter().map(|d| d.1.as_str().into()).collect());
+        set_wise(
+            tx,
+            "UPDATE application SET priority_class = 'general', category = NULL
+             WHERE number IN (SELECT value FROM json_each(?1))",
+            &[&all],
+            part.len(),
         )?;
-        if valid_until.as_str() < day.to_string().as_str() {
-            // Expired tonight by R-S2, which stop-lists it; the class moves here.
-            event.touch(APPLICATION, application)?;
+        // Expired tonight by R-S2, which stop-lists it; the class moves here.
+        let (expired, annul): (Vec<_>, Vec<_>) =
+            part.iter().partition(|d| d.3.as_str() < day_text.as_str());
+        if !expired.is_empty() {
+            let expired = list(expired.iter().map(|d| d.1.as_str().into()).collect());
+            event.touch_where(
+                APPLICATION,
+                " AND number IN (SELECT value FROM json_each(?1))",
+                &[&expired],
+            )?;
+        }
+        if annul.is_empty() {
             continue;
         }
-        let until = calendar.add_working_days(*end, settings.stop_list_working_days);
-        tx.execute(
+        let untils: Vec<NaiveDate> = annul
+            .iter()
+            .map(|d| calendar.add_working_days(d.4, settings.stop_list_working_days))
+            .collect();
+        let directions = list(annul.iter().map(|d| d.0.as_str().into()).collect());
+        let places = list(annul.iter().map(|d| d.2.into()).collect());
+        let stopped = list(
+            annul
+                .iter()
+                .zip(&untils)
+                .map(|(d, until)| serde_json::json!([d.1, until.to_string()]))
+                .collect(),
+        );
+        set_wise(
+            tx,
             "UPDATE direction SET status = 'annulled', closed_at = ?2, close_reason = 'benefit_unconfirmed'
-             WHERE number = ?1",
-            params![number, now],
+             WHERE number IN (SELECT value FROM json_each(?1))",
+            &[&directions, &now],
+            annul.len(),
         )?;
-        tx.execute(
-            "UPDATE place SET status = 'free', offer_round = NULL WHERE id = ?1",
-            [place],
+        set_wise(
+            tx,
+            "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
+            &[&places],
+            annul.len(),
         )?;
-        tx.execute(
-            "UPDATE application SET status = 'stop_listed', stop_list_until = ?2, offer_round = NULL
-             WHERE number = ?1",
-            params![application, until.to_string()],
+        set_wise(
+            tx,
+            "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1, offer_round = NULL
+             FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
+            &[&stopped],
+            annul.len(),
         )?;
-        event.touch(DIRECTION, number)?;
-        event.touch(PLACE, place)?;
-        event.touch(APPLICATION, application)?;
-        outbox::notify(
-            change,
-            &mut event,
-            application,
-            Fact::BenefitUnconfirmed {
-                direction: number.clone(),
-                until,
-            },
+        event.touch_where(
+            DIRECTION,
+            " AND number IN (SELECT value FROM json_each(?1))",
+            &[&directions],
         )?;
-        annulled += 1;
+        event.touch_where(
+            PLACE,
+            " AND id IN (SELECT value FROM json_each(?1))",
+            &[&places],
+        )?;
+        event.touch_where(
+            APPLICATION,
+            " AND number IN (SELECT value ->> 0 FROM json_each(?1))",
+            &[&stopped],
+        )?;
+        let contacts = outbox::contacts(
+            tx,
+            &list(annul.iter().map(|d| d.1.as_str().into()).collect()),
+        )?;
+        let notices: Vec<outbox::Notice> = annul
+            .iter()
+            .zip(untils)
+            .map(|(d, until)| outbox::Notice {
+                number: &d.1,
+                contact: &contacts[&d.1],
+                fact: Fact::BenefitUnconfirmed {
+                    direction: d.0.clone(),
+                    until,
+                },
+            })
+            .collect();
+        outbox::notify_all(change, &mut event, &notices)?;
+        annulled += annul.len() as u64;
     }
     event.finish()?;
     Ok(annulled)
