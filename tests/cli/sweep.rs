@@ -1516,23 +1516,7 @@ fn r_s4_a_night_that_ages_out_thousands_removes_every_one_in_parts() {
 fn r_s2_a_night_that_expires_thousands_of_directions_expires_every_one_in_parts() {
     let rows = 2048 * 2 + 300;
     let env = city_of(rows, 6);
-    env.conn()
-        .execute_batch(&format!(
-            "BEGIN;
-             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
-               FROM application WHERE status = 'queued' ORDER BY number LIMIT {rows};
-             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
-               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '2026-03-16T09:00:00+05:00'
-               FROM chosen ORDER BY n;
-             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer,
-                 signed_by, document, signature)
-               SELECT printf('NAP.2026.%06d', n), number, (SELECT max(id) FROM place) - {rows} + n, 'issued',
-                 '2026-03-16T09:00:00+05:00', '2026-03-20', 'ivanova', 'ivanova', 'seeded', x'00'
-               FROM chosen;
-             UPDATE application SET status = 'directed' WHERE number IN (SELECT number FROM chosen);
-             COMMIT;"
-        ))
-        .unwrap();
+    seed_directions(&env, rows, "2026-03-20", false);
     let summary = sweep(&env, "2026-03-27");
     assert_eq!(summary["directions_expired"], rows, "{summary}");
     assert_eq!(summary["stop_listed"], rows, "{summary}");
@@ -1560,25 +1544,7 @@ fn r_s2_a_night_that_expires_thousands_of_directions_expires_every_one_in_parts(
 fn r_i1_a_night_that_annuls_thousands_of_unconfirmed_benefits_annuls_every_one_in_parts() {
     let rows = 2048 + 700;
     let env = city_of(rows, 8);
-    env.conn()
-        .execute_batch(&format!(
-            "BEGIN;
-             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
-               FROM application WHERE status = 'queued' ORDER BY number LIMIT {rows};
-             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
-               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '2026-03-16T09:00:00+05:00'
-               FROM chosen ORDER BY n;
-             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer,
-                 signed_by, document, signature)
-               SELECT printf('NAP.2026.%06d', n), number, (SELECT max(id) FROM place) - {rows} + n, 'issued',
-                 '2026-03-16T09:00:00+05:00', '2026-04-30', 'ivanova', 'ivanova', 'seeded', x'00'
-               FROM chosen;
-             UPDATE application SET status = 'directed', priority_class = 'first_priority',
-                 category = 'disabled_child_family'
-               WHERE number IN (SELECT number FROM chosen);
-             COMMIT;"
-        ))
-        .unwrap();
+    seed_directions(&env, rows, "2026-04-30", true);
     let notices_before = env.count("SELECT count(*) FROM notification");
     let summary = sweep(&env, "2026-03-27");
     assert_eq!(summary["benefits_unconfirmed"], rows, "{summary}");
@@ -1606,4 +1572,32 @@ fn r_i1_a_night_that_annuls_thousands_of_unconfirmed_benefits_annuls_every_one_i
     );
     let again = sweep(&env, "2026-03-28");
     assert_eq!(again["benefits_unconfirmed"], 0, "{again}");
+}
+
+/// Seeds, with SQL, an issued direction to each of the first `rows` queued applications, issued on 16 March and
+/// valid until `valid_until`, to applications of the first-priority class when `benefit` (R-I1) (signing them
+/// would take minutes and is not what these tests check).
+fn seed_directions(env: &TestEnv, rows: u64, valid_until: &str, benefit: bool) {
+    let class = if benefit {
+        ", priority_class = 'first_priority', category = 'disabled_child_family'"
+    } else {
+        ""
+    };
+    env.conn()
+        .execute_batch(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE chosen AS SELECT number, group_year, row_number() OVER (ORDER BY number) AS n
+               FROM application WHERE status = 'queued' ORDER BY number LIMIT {rows};
+             INSERT INTO place (org, group_year, language, place_type, release_date, status, published_at)
+               SELECT 'DS-001', group_year, 'ru', 'regular', '2026-03-16', 'directed', '2026-03-16T09:00:00+05:00'
+               FROM chosen ORDER BY n;
+             INSERT INTO direction (number, application, place_id, status, issued_at, valid_until, officer,
+                 signed_by, document, signature)
+               SELECT printf('NAP.2026.%06d', n), number, (SELECT max(id) FROM place) - {rows} + n, 'issued',
+                 '2026-03-16T09:00:00+05:00', '{valid_until}', 'ivanova', 'ivanova', 'seeded', x'00'
+               FROM chosen;
+             UPDATE application SET status = 'directed'{class} WHERE number IN (SELECT number FROM chosen);
+             COMMIT;"
+        ))
+        .unwrap();
 }
