@@ -300,6 +300,15 @@ fn changing(
         };
         op.baseline = Some(sqlite(&minimal));
         op.samework = Some(sqlite(&same.sql));
+        let differ = samework::differences(&work, &done, skip);
+        if differ.is_empty() {
+            println!("{name}, same work: its {} equal kezek's", skip.join(", "));
+        } else {
+            println!(
+                "{name}, same work: WARNING: rows differ from kezek's: {}",
+                samework::describe(&differ)
+            );
+        }
     }
     for db in [&work, &done, template] {
         remove_db(db);
@@ -701,7 +710,7 @@ fn offer(b: &Bench, db: &Path, runs: usize, qt: &str, gy: i64) -> Op {
         },
         Sql {
             minimal: &state,
-            state: &state,
+            state: OFFER_STATE,
             skip: &["application", "place", "offer_round", "queue_day"],
         },
     )
@@ -841,15 +850,42 @@ fn public(a: &Args, b: &Bench, db: &Path, events: f64, ops: &mut Vec<Op>) -> Opt
     rate
 }
 
-/// The rows a sweep changes, as set-wise statements (the same-work baseline's state; `e` holds the expired
-/// directions): the applications stop-listed, the directions expired, their places freed.
-const SWEEP_STATE: &str = "CREATE TEMP TABLE e AS SELECT number, application, place_id FROM direction
+/// The rows an offer round changes, as set-wise statements (the same-work baseline's state): kezek's round, the
+/// applications it notified (chosen by kezek in R-Q2 order: choosing them is kezek's work, writing them is the
+/// same), the places it offered.
+const OFFER_STATE: &str = "INSERT INTO offer_round SELECT * FROM d.offer_round WHERE id > (SELECT coalesce(max(id), 0) FROM main.offer_round);
+UPDATE application SET status = 'notified', offer_round = (SELECT max(id) FROM offer_round)
+  WHERE number IN (SELECT number FROM d.application WHERE offer_round = (SELECT max(id) FROM d.offer_round));
+UPDATE place SET status = 'offered', offer_round = (SELECT max(id) FROM offer_round)
+  WHERE id IN (SELECT id FROM d.place WHERE offer_round = (SELECT max(id) FROM d.offer_round));";
+
+/// The rows a sweep changes, as set-wise statements (the same-work baseline's state), rule by rule in the
+/// sweep's order: R-I1 (`u`, the unconfirmed benefit directions: all moved to the general class, those not
+/// expiring tonight annulled, their places freed, their applications stop-listed), R-S2 (`e`, the expired
+/// directions: applications stop-listed, directions expired, places freed), R-S3 (stop lists ended), R-S4
+/// (children over the maximum age on 2026-03-27 removed). `changing` checks the result equals kezek's.
+const SWEEP_STATE: &str = "CREATE TEMP TABLE u AS SELECT d.number, d.application, d.place_id,
+    d.valid_until < '2026-03-27' AS expiring
+  FROM direction d JOIN application a ON a.number = d.application
+  WHERE d.status = 'issued' AND d.benefit_confirmed_at IS NULL AND a.priority_class <> 'general';
+UPDATE application SET priority_class = 'general', category = NULL WHERE number IN (SELECT application FROM u);
+UPDATE direction SET status = 'annulled', closed_at = '2026-03-27T01:30:00+05:00', close_reason = 'benefit_unconfirmed'
+  WHERE number IN (SELECT number FROM u WHERE NOT expiring);
+UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM u WHERE NOT expiring);
+UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09', offer_round = NULL
+  WHERE number IN (SELECT application FROM u WHERE NOT expiring);
+CREATE TEMP TABLE e AS SELECT number, application, place_id FROM direction
   WHERE status = 'issued' AND valid_until < '2026-03-27';
-UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-09', expired_count = expired_count + 1
-  WHERE number IN (SELECT application FROM e);
+UPDATE application SET status = 'stop_listed', stop_list_until = '2026-04-08', expired_count = expired_count + 1,
+    offer_round = NULL WHERE number IN (SELECT application FROM e);
 UPDATE direction SET status = 'expired', closed_at = '2026-03-27T01:30:00+05:00', close_reason = 'expired'
   WHERE number IN (SELECT number FROM e);
-UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM e);";
+UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT place_id FROM e);
+UPDATE application SET status = 'queued', stop_list_until = NULL
+  WHERE status = 'stop_listed' AND stop_list_until < '2026-03-27';
+UPDATE application SET status = 'removed', removed_reason = 'age_limit', stop_list_until = NULL, offer_round = NULL,
+    removed_at = '2026-03-27T01:30:00+05:00'
+  WHERE child_birth_date <= '2019-03-27' AND status IN ('queued', 'notified', 'stop_listed');";
 
 /// The minimal baseline's table: the columns of the CSV, loaded without an index.
 const BASELINE_TABLE: &str = "

@@ -112,3 +112,26 @@ pub(super) fn describe(copied: &[(String, i64)]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The rows of `tables` in which sqlite3's same-work result (`work`) and kezek's (`done`) differ, either way:
+/// the state the baseline wrote with its own statements is checked against kezek's, so that the baseline is known
+/// to do all of kezek's writes (a rule its statements missed shows here, not as a flattering ratio).
+pub(super) fn differences(work: &Path, done: &Path, tables: &[&str]) -> Vec<(String, i64)> {
+    let conn =
+        rusqlite::Connection::open_with_flags(work, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the same-work result");
+    conn.execute("ATTACH ?1 AS d", [done.display().to_string()])
+        .expect("attach kezek's result");
+    tables
+        .iter()
+        .map(|t| {
+            let sql = format!(
+                "SELECT (SELECT count(*) FROM (SELECT * FROM main.\"{t}\" EXCEPT SELECT * FROM d.\"{t}\"))
+                      + (SELECT count(*) FROM (SELECT * FROM d.\"{t}\" EXCEPT SELECT * FROM main.\"{t}\"))"
+            );
+            let n = conn.query_row(&sql, [], |r| r.get(0)).expect("compare a table");
+            (t.to_string(), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
