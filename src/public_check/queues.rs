@@ -2,7 +2,6 @@
 //! `queues/*.csv` against the queue the log's applications give in R-Q2 order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 use std::path::Path;
 
 use super::app::Apps;
@@ -240,42 +239,48 @@ fn check_queue(
         ))
     })?;
     let mut lines = published.lines();
-    let mut want =
-        String::from("number,priority_class,registered_at,status,queue_position,class_position");
+    const HEADER: &str = "number,priority_class,registered_at,status,queue_position,class_position";
     let mut ranks = [0u64; 3];
     let order = in_order(members, k);
     let total = order.len() + 1;
-    for (i, entry) in std::iter::once(None)
-        .chain(order.into_iter().map(Some))
-        .enumerate()
-    {
-        if let Some((number, app)) = entry {
-            let class = match app.class.as_str() {
-                "out_of_turn" => PriorityClass::OutOfTurn,
-                "first_priority" => PriorityClass::FirstPriority,
-                _ => PriorityClass::General,
-            };
-            let rank = &mut ranks[class as usize];
-            *rank += 1;
-            want.clear();
-            let _ = write!(
-                want,
-                "{number},{},{},{},{i},{}",
-                app.class,
-                app.registered_at,
-                app.status,
-                class_position(class, *rank)
-            );
-        }
+    let mismatch = |i: usize, got: &str, want: String| {
+        bad(tr!(
+            "err-public-queue-line",
+            path = path.display().to_string(),
+            line = i as i64 + 1,
+            got = got.to_string(),
+            want = want
+        ))
+    };
+    let got = lines.next().unwrap_or_default();
+    if got != HEADER {
+        return Err(mismatch(0, got, HEADER.to_string()));
+    }
+    for (i, (number, app)) in order.into_iter().enumerate().map(|(i, m)| (i + 1, m)) {
+        let class = match app.class.as_str() {
+            "out_of_turn" => PriorityClass::OutOfTurn,
+            "first_priority" => PriorityClass::FirstPriority,
+            _ => PriorityClass::General,
+        };
+        let rank = &mut ranks[class as usize];
+        *rank += 1;
+        let position = class_position(class, *rank);
         let got = lines.next().unwrap_or_default();
-        if got != want {
-            return Err(bad(tr!(
-                "err-public-queue-line",
-                path = path.display().to_string(),
-                line = i as i64 + 1,
-                got = got.to_string(),
-                want = want
-            )));
+        // Field by field: a million lines are compared without being formatted; a line that differs is.
+        let mut fields = got.split(',');
+        let same = fields.next() == Some(number.as_str())
+            && fields.next() == Some(app.class.as_str())
+            && fields.next() == Some(&*app.registered_at)
+            && fields.next() == Some(app.status.as_str())
+            && fields.next().is_some_and(|f| is_decimal(f, i as u64))
+            && fields.next().is_some_and(|f| is_decimal(f, position))
+            && fields.next().is_none();
+        if !same {
+            let want = format!(
+                "{number},{},{},{},{i},{position}",
+                app.class, app.registered_at, app.status
+            );
+            return Err(mismatch(i, got, want));
         }
     }
     let extra = lines.count();
@@ -288,6 +293,20 @@ fn check_queue(
         )));
     }
     Ok(name)
+}
+
+/// Whether `text` is `n` written in decimal, as `format!` writes it (no sign, no leading zero).
+fn is_decimal(text: &str, mut n: u64) -> bool {
+    let mut digits = text.bytes().rev();
+    loop {
+        if digits.next() != Some(b'0' + (n % 10) as u8) {
+            return false;
+        }
+        n /= 10;
+        if n == 0 {
+            return digits.next().is_none();
+        }
+    }
 }
 
 /// The offer windows as the log shows them: which round each offered place belongs to, and whom each round
@@ -447,5 +466,17 @@ mod tests {
         let report = check(&round(&["C"], Some(r#"["A","B"]"#), None), &apps).unwrap();
         assert_eq!(report.passed_over.len(), 2);
         assert!(check(&round(&["C"], None, None), &apps).is_err());
+    }
+
+    proptest::proptest! {
+        /// A queue file's numbers are compared without formatting: as `format!` writes them, and nothing else.
+        #[test]
+        fn r_v5_a_position_is_read_as_it_is_written(n in proptest::prelude::any::<u64>(), m in 0u64..1000) {
+            proptest::prop_assert!(is_decimal(&n.to_string(), n));
+            proptest::prop_assert_eq!(is_decimal(&m.to_string(), n), m == n);
+            for other in [format!("0{n}"), format!("+{n}"), format!("{n} "), format!(" {n}"), format!("{n}0"), String::new()] {
+                proptest::prop_assert!(!is_decimal(&other, n), "{}", other);
+            }
+        }
     }
 }

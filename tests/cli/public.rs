@@ -392,6 +392,39 @@ fn r_v5_audit_public_accepts_the_publication_and_refuses_tampered_copies() {
             "(R-V5, R-Q2)",
         ),
     ];
+    // A queue line changed in its form only: the same numbers written otherwise, or a field added.
+    for (name, change) in [
+        ("a position written with a leading zero", ",0"),
+        ("a field added", ""),
+    ] {
+        cases.push((
+            name,
+            Box::new(move |d: &Path| {
+                let q = d.join("queues").join(
+                    std::fs::read_dir(d.join("queues"))
+                        .unwrap()
+                        .flatten()
+                        .map(|e| e.file_name())
+                        .min()
+                        .unwrap(),
+                );
+                let all = std::fs::read_to_string(&q).unwrap();
+                let mut lines: Vec<String> = all.lines().map(str::to_string).collect();
+                lines[1] = if change.is_empty() {
+                    format!("{},extra", lines[1])
+                } else {
+                    // number,class,registered_at,status,POSITION,class_position
+                    let mut f: Vec<&str> = lines[1].split(',').collect();
+                    let padded = format!("0{}", f[4]);
+                    f[4] = &padded;
+                    f.join(",")
+                };
+                let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                std::fs::write(q, text).unwrap();
+            }),
+            "(R-V5, R-Q2)",
+        ));
+    }
     // A checkpoint signed by a key nobody trusted.
     let (forger, _) = env.keygen("forger");
     let forger_key = kezek::crypto::PrivateKey::load(&forger).unwrap();
