@@ -48,9 +48,7 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<&'a str> {
         self.eat("\"")?;
         let rest = &self.text[self.at..];
-        let end = rest
-            .bytes()
-            .position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
+        let end = super::json_plain::plain_run(rest.as_bytes())?;
         if rest.as_bytes()[end] != b'"' {
             return None;
         }

@@ -107,10 +107,7 @@ impl Scan<'_> {
         let mut escaped = false;
         loop {
             let rest = &self.b[self.at..];
-            let plain = rest
-                .iter()
-                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
-                .ok_or(No)?;
+            let plain = super::json_plain::plain_run(rest).ok_or(No)?;
             self.at += plain;
             match self.b[self.at] {
                 b'"' => {

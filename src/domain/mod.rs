@@ -18,6 +18,7 @@ pub mod explain;
 pub mod fields;
 pub mod iin;
 pub mod integrity;
+pub mod json_plain;
 pub mod merkle;
 pub mod notify;
 pub mod offer;
