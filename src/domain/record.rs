@@ -78,7 +78,14 @@ fn shown<'de, D: serde::Deserializer<'de>>(
 /// The table of a row, read from the end of its text: canonical JSON puts `table` last. Only for rows of a
 /// record whose form is checked (or trusted).
 pub fn table_of(row: &str) -> Option<&str> {
-    let (_, table) = row.strip_suffix("\"}")?.rsplit_once(",\"table\":\"")?;
+    let body = row.strip_suffix("\"}")?;
+    // A table's name holds no quote: the last quote opens it (found without building a searcher per row).
+    if let Some(open) = memchr::memrchr(b'"', body.as_bytes()) {
+        if body[..open].ends_with(",\"table\":") {
+            return Some(&body[open + 1..]);
+        }
+    }
+    let (_, table) = body.rsplit_once(",\"table\":\"")?;
     Some(table)
 }
 
@@ -318,5 +325,26 @@ mod tests {
         let text = line(&v);
         let record = Record::parse(&text).unwrap();
         assert!(record.rows().next().unwrap().is_err());
+    }
+
+    proptest::proptest! {
+        /// A row's table is read from its end as a search for the last `,"table":"` reads it, whatever the text.
+        #[test]
+        fn r_v1_the_table_of_a_row_is_the_text_after_its_last_table_key(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just(",\"table\":\"".to_string()),
+                proptest::strategy::Just("\"".to_string()),
+                proptest::strategy::Just("\\\"".to_string()),
+                proptest::strategy::Just("\"}".to_string()),
+                "[a-z_:,]{0,6}",
+            ], 0..8),
+        ) {
+            let row = parts.concat();
+            let searched = row
+                .strip_suffix("\"}")
+                .and_then(|body| body.rsplit_once(",\"table\":\""))
+                .map(|(_, table)| table);
+            proptest::prop_assert_eq!(table_of(&row), searched);
+        }
     }
 }

@@ -148,13 +148,20 @@ pub(super) fn queue_order<'a>(
 }
 
 /// The members of one queue in R-Q2 order.
-fn in_order<'a>(mut members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String, &'a App)> {
-    members.sort_unstable_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.0.cmp(b.0)));
+fn in_order<'a>(members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String, &'a App)> {
+    // Sorted by registration instant (as seconds and nanoseconds, in the order of the instants themselves), then
+    // number: the instants are copied beside the members, so that a million comparisons do not each read two
+    // applications from wherever the map holds them.
+    let mut keyed: Vec<_> = members
+        .into_iter()
+        .map(|m| ((m.1.at.timestamp(), m.1.at.timestamp_subsec_nanos()), m))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1 .0.cmp(b.1 .0)));
     let of = |class: &'static str| {
-        members
+        keyed
             .iter()
+            .map(|k| k.1)
             .filter(move |m| m.1.class == class)
-            .copied()
             .collect::<Vec<_>>()
     };
     interleave(
@@ -469,6 +476,44 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// R-Q2: the replay's order is registration instant, then number, whatever offsets the times are written
+        /// with, interleaved by class.
+        #[test]
+        fn r_q2_the_replayed_order_is_the_instants_then_the_numbers(
+            apps in proptest::collection::vec((0i64..5_000, 0u32..3, -2i32..3, 0usize..3, 0u32..40), 0..60),
+        ) {
+            let classes = ["out_of_turn", "first_priority", "general"];
+            let map: Apps = apps
+                .iter()
+                .enumerate()
+                .map(|(i, &(minute, nanos, hours, class, number))| {
+                    let offset = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
+                    let utc = DateTime::from_timestamp(1_767_200_000 + minute * 60, nanos * 400_000_000).unwrap();
+                    let at = utc.with_timezone(&offset);
+                    let app = App {
+                        queue_type: "general".into(),
+                        group_year: 2022,
+                        class: classes[class].into(),
+                        at,
+                        registered_at: at.to_rfc3339().into(),
+                        status: "queued".into(),
+                        preferences: None,
+                    };
+                    (format!("N{number:02}-{i}"), app)
+                })
+                .collect();
+            let members: Vec<(&String, &App)> = map.iter().collect();
+            let mut oracle = members.clone();
+            oracle.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.0.cmp(b.0)));
+            let of = |class: &str| oracle.iter().copied().filter(|m| m.1.class == class).collect::<Vec<_>>();
+            let want: Vec<&String> =
+                interleave(of("out_of_turn").into_iter(), of("first_priority").into_iter(), of("general").into_iter(), 3)
+                    .map(|m| m.0)
+                    .collect();
+            let got: Vec<&String> = in_order(members, 3).into_iter().map(|m| m.0).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
         /// A queue file's numbers are compared without formatting: as `format!` writes them, and nothing else.
         #[test]
         fn r_v5_a_position_is_read_as_it_is_written(n in proptest::prelude::any::<u64>(), m in 0u64..1000) {

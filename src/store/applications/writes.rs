@@ -167,10 +167,15 @@ pub(in crate::store) fn insert(
     event: &mut EventWriter,
     row: &NewRow,
 ) -> Result<()> {
-    let mut stmt = change.tx().prepare_cached(&format!(
-        "INSERT INTO application VALUES ({})",
-        vec!["?"; row.values.len()].join(", ")
-    ))?;
+    // The statement's text is made once: an import inserts a million rows through it.
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "INSERT INTO application VALUES ({})",
+            vec!["?"; COLUMNS.len()].join(", ")
+        )
+    });
+    let mut stmt = change.tx().prepare_cached(sql)?;
     stmt.execute(rusqlite::params_from_iter(&row.values))?;
     event.touch_written(APPLICATION, &row.number, row.digest, &row.public)
 }
