@@ -224,17 +224,11 @@ fn expire(
     let (directions, places) = (list(directions), list(places));
     let (removed, stopped) = (list(removed), list(stopped));
     let now_value = Value::Text(now.to_string());
-    set_wise(
+    close_directions(
         tx,
-        "UPDATE direction SET status = 'expired', closed_at = ?2, close_reason = 'expired'
-         WHERE number IN (SELECT value FROM json_each(?1))",
-        &[&directions, &now_value],
-        part.len(),
-    )?;
-    set_wise(
-        tx,
-        "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
-        &[&places],
+        (&directions, &places),
+        ("expired", "expired"),
+        &now_value,
         part.len(),
     )?;
     set_wise(
@@ -375,6 +369,31 @@ fn remove_aged(change: &Change, day: NaiveDate, settings: &Settings, now: &str) 
     }))?;
     event.finish()?;
     Ok(removed)
+}
+
+/// Closes `count` issued directions set-wise (`directions` and `places`, JSON lists of their numbers and places)
+/// with `status` and `reason` at `now`, and frees their places: R-S2's expiries and R-I1's annulments.
+pub(in crate::store) fn close_directions(
+    tx: &rusqlite::Connection,
+    (directions, places): (&Value, &Value),
+    (status, reason): (&str, &str),
+    now: &Value,
+    count: usize,
+) -> Result<()> {
+    let (status, reason) = (Value::Text(status.into()), Value::Text(reason.into()));
+    set_wise(
+        tx,
+        "UPDATE direction SET status = ?3, closed_at = ?2, close_reason = ?4
+         WHERE number IN (SELECT value FROM json_each(?1))",
+        &[directions, now, &status, &reason],
+        count,
+    )?;
+    set_wise(
+        tx,
+        "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
+        &[places],
+        count,
+    )
 }
 
 /// Runs a statement that changes rows set-wise, and checks it changed as many as meant.

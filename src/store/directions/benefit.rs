@@ -19,7 +19,7 @@ use crate::store::change::Change;
 use crate::store::journal::{APPLICATION, DIRECTION, PLACE};
 use crate::store::outbox;
 use crate::store::reference;
-use crate::store::sweep::set_wise;
+use crate::store::sweep::{close_directions, set_wise};
 
 /// `kezek direction confirm-benefit DIR --doc KIND:NUMBER:DATE` (R-I1): the officer saw the benefit document;
 /// it is kept with the application's documents and the direction is confirmed.
@@ -154,17 +154,11 @@ pub fn sweep_unconfirmed(
                 .map(|(d, until)| serde_json::json!([d.1, until.to_string()]))
                 .collect(),
         );
-        set_wise(
+        close_directions(
             tx,
-            "UPDATE direction SET status = 'annulled', closed_at = ?2, close_reason = 'benefit_unconfirmed'
-             WHERE number IN (SELECT value FROM json_each(?1))",
-            &[&directions, &now],
-            annul.len(),
-        )?;
-        set_wise(
-            tx,
-            "UPDATE place SET status = 'free', offer_round = NULL WHERE id IN (SELECT value FROM json_each(?1))",
-            &[&places],
+            (&directions, &places),
+            ("annulled", "benefit_unconfirmed"),
+            &now,
             annul.len(),
         )?;
         set_wise(
