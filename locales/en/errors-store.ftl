@@ -127,6 +127,7 @@ err-applications-benefit-doc = category { $category }: a benefit needs a support
 err-import-future = registered_at: { $at } is later than now ({ $now })
 err-import-child-repeated = the child { $child } appears already on line { $first } in the { $queue } queue
 err-import-number-repeated = number: { $number } is used already on line { $first }
+err-import-number-repeated-earlier = number: { $number } is used already on an earlier line
 err-import-number-exists = number: { $number } exists already
 err-import-numbers-exhausted = number: the numbers of { $year } are exhausted
 err-import-date-repeated = date: { $date } appears already on line { $first }

@@ -145,6 +145,7 @@ err-applications-benefit-doc = { $category } санаты: жеңілдікке 
 err-import-future = `registered_at`: { $at } қазіргі уақыттан кейін ({ $now })
 err-import-child-repeated = { $child } баласы { $queue } кезегінде { $first }-жолда бұрыннан бар
 err-import-number-repeated = `number`: { $number } { $first }-жолда бұрыннан қолданылған
+err-import-number-repeated-earlier = `number`: { $number } жоғарыдағы жолдардың бірінде бұрыннан қолданылған
 err-import-number-exists = `number`: { $number } бұрыннан бар
 err-import-numbers-exhausted = `number`: { $year } жылғы нөмірлер таусылды
 err-import-date-repeated = `date`: { $date } { $first }-жолда бұрыннан бар

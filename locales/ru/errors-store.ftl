@@ -166,6 +166,7 @@ err-applications-benefit-doc = категория { $category }: для льго
 err-import-future = `registered_at`: { $at } позже текущего момента ({ $now })
 err-import-child-repeated = ребёнок { $child } уже есть в строке { $first } в очереди { $queue }
 err-import-number-repeated = `number`: { $number } уже использован в строке { $first }
+err-import-number-repeated-earlier = `number`: { $number } уже использован в одной из строк выше
 err-import-number-exists = `number`: { $number } уже есть
 err-import-numbers-exhausted = `number`: номера за { $year } год исчерпаны
 err-import-date-repeated = `date`: { $date } уже есть в строке { $first }

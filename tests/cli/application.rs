@@ -2404,3 +2404,48 @@ fn r_q6_every_repeated_child_of_a_file_loaded_into_an_empty_table_is_listed_with
     assert_eq!(apps(&env), 0);
     env.cmd().args(["db", "check"]).assert().success();
 }
+
+/// R-Q7 numbers kept by a file loaded into an empty table: a number kept twice is refused on its second line
+/// naming the first, in file order, the numbers of other years and queue types untouched; a row without a
+/// number never takes one a later row keeps; nothing is written.
+#[test]
+fn r_q7_a_number_kept_twice_in_a_file_loaded_into_an_empty_table_names_its_first_line() {
+    let env = TestEnv::with_officer();
+    let children: Vec<Child> = (0..5).map(|i| Child::new("2022-03-01", 50 + i)).collect();
+    let lines = [
+        children[0].csv("2025-02-01T09:00", "DDO.2025.000002.1"),
+        children[1].csv("2025-02-02T09:00", "DDO.2024.000002.1"),
+        children[2].csv("2025-02-03T09:00", "DDO.2025.000002.1"),
+        children[3].csv("2025-02-04T09:00", ""),
+        children[4].csv("2025-02-05T09:00", "DDO.2025.000001.1"),
+    ];
+    let file = write_csv(&env, "numbers.csv", &lines);
+    let text = stderr(&import(&env, &file, &[]).code(65));
+    let listed: Vec<&str> = text.lines().filter(|l| l.contains("number:")).collect();
+    assert_eq!(listed.len(), 1, "{text}");
+    assert!(listed[0].starts_with(&at(&file, 4)), "{text}");
+    assert!(
+        listed[0].contains("DDO.2025.000002.1 is used already on line 2"),
+        "{text}"
+    );
+    assert_eq!(apps(&env), 0);
+
+    // Without the repeat the file loads: the row without a number skips the two kept in its year.
+    let lines = [&lines[..2], &lines[3..]].concat();
+    let file = write_csv(&env, "numbers-ok.csv", &lines);
+    import(&env, &file, &[]).success();
+    let shown = env
+        .cmd()
+        .args([
+            "application",
+            "find",
+            "--iin",
+            &children[3].iin,
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    assert!(out.contains("DDO.2025.000003.1"), "{out}");
+}

@@ -2,11 +2,12 @@
 //! registration time, which is kept (and so is its number, when given), so nobody's position changes.
 //! Duplicates inside the file and against the database are refused.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{params, Connection};
 
+use super::numbers::NumberBits;
 use super::{Importer, Rows};
 use crate::csvfile::{self, CsvFile};
 use crate::domain::application::{
@@ -59,7 +60,8 @@ impl Importer for Applications {
                 settings: reference::load_settings(tx)?,
                 now: change.now().effective,
                 children: Some(HashMap::new()),
-                numbers: HashMap::new(),
+                numbers: NumberBits::default(),
+                first_lines: Some(HashMap::new()),
                 next_seq: HashMap::new(),
                 kept: kept_numbers(file)?,
                 districts: crate::store::districts::names(tx)?,
@@ -94,6 +96,7 @@ impl Importer for Applications {
         }
         let again = rows.file().reopen()?;
         self.check.children = None;
+        self.check.first_lines = None;
         let set_aside = SetAside::begin(
             tx,
             "application",
@@ -159,12 +162,11 @@ fn child_key(iin: &str, queue_type: QueueType) -> u64 {
     iin.parse::<u64>().unwrap_or(0) * 2 + u64::from(queue_type == QueueType::Sanatorium)
 }
 
-/// An application number, packed: queue type, year, sequence and suffix.
-fn number_key(queue_type: QueueType, year: i32, seq: u32, suffix: u32) -> u64 {
+/// An application number, packed: queue type, year and sequence.
+fn number_key(queue_type: QueueType, year: i32, seq: u32) -> u64 {
     (u64::from(queue_type == QueueType::Sanatorium) << 63)
-        | ((year as u64 & 0xFFFF) << 40)
-        | (u64::from(seq) << 16)
-        | u64::from(suffix & 0xFFFF)
+        | ((year as u64 & 0xFFFF) << 32)
+        | u64::from(seq)
 }
 
 /// What `application import` checks of each row before it is written, and what it remembers of the rows
@@ -177,11 +179,14 @@ struct ImportCheck {
     /// Children by queue type (`child_key`), with the line they appear on; `None` when the unique index finds
     /// them after the load (`bad_rows_again`).
     children: Option<HashMap<u64, u64>>,
-    /// Numbers the file's rows keep, once taken (`number_key`), with the line that took them.
-    numbers: HashMap<u64, u64>,
+    /// Numbers the file's rows keep, once taken.
+    numbers: NumberBits,
+    /// The line that took each of them (`number_key`); `None` when the file is loaded into an empty table,
+    /// whose refusal checks it again with them (`bad_rows_again`): only a refused file pays for the map.
+    first_lines: Option<HashMap<u64, u64>>,
     next_seq: HashMap<(QueueType, i32), u32>,
     /// The numbers rows of the file keep (`kept_numbers`).
-    kept: HashSet<u64>,
+    kept: NumberBits,
     /// The city's districts (R-L2).
     districts: Vec<String>,
     /// Every organization's kind, for the `preferences` column (R-C1).
@@ -194,9 +199,10 @@ impl ImportCheck {
     /// Frees what it remembers of the file's rows.
     fn forget_the_file(&mut self) {
         self.children = None;
-        self.numbers = HashMap::new();
+        self.numbers = NumberBits::default();
+        self.first_lines = None;
         self.next_seq = HashMap::new();
-        self.kept = HashSet::new();
+        self.kept = NumberBits::default();
     }
 
     /// Checks every row of `file` again, from the start, remembering its children (R-Q6), and writes nothing:
@@ -206,7 +212,8 @@ impl ImportCheck {
     fn bad_rows_again(&mut self, mut file: CsvFile) -> Result<u64> {
         self.kept = kept_numbers(&file)?;
         self.children = Some(HashMap::new());
-        self.numbers = HashMap::new();
+        self.numbers = NumberBits::default();
+        self.first_lines = Some(HashMap::new());
         self.next_seq = HashMap::new();
         super::each_row(&mut file, &|_| {}, |row, _| self.row(row, None).map(|_| ()))
     }
@@ -266,18 +273,19 @@ impl ImportCheck {
         let number = match row.optional("number") {
             Some(given) => {
                 let (year, seq) = parse_number("number", app.queue_type, given)?;
-                let suffix = given
-                    .rsplit('.')
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(1);
-                let nk = number_key(app.queue_type, year, seq, suffix);
-                if let Some(first) = self.numbers.get(&nk) {
-                    return Err(Error::bad(tr!(
-                        "err-import-number-repeated",
-                        number = given.to_string(),
-                        first = *first as i64
-                    )));
+                let nk = number_key(app.queue_type, year, seq);
+                if !self.numbers.insert(app.queue_type, year, seq) {
+                    return Err(Error::bad(match self.first_lines.as_ref() {
+                        Some(lines) => tr!(
+                            "err-import-number-repeated",
+                            number = given.to_string(),
+                            first = lines.get(&nk).map_or(0, |l| *l as i64)
+                        ),
+                        None => tr!(
+                            "err-import-number-repeated-earlier",
+                            number = given.to_string()
+                        ),
+                    }));
                 }
                 if let Some(conn) = existing {
                     if load(conn, given)?.is_some() {
@@ -287,7 +295,9 @@ impl ImportCheck {
                         )));
                     }
                 }
-                self.numbers.insert(nk, row.line);
+                if let Some(lines) = self.first_lines.as_mut() {
+                    lines.insert(nk, row.line);
+                }
                 given.to_string()
             }
             None => {
@@ -300,10 +310,7 @@ impl ImportCheck {
                 // A number given is never one a row of the file keeps (`kept` holds them all), and the numbers
                 // given rise, so they are not remembered one by one: a file of ten million rows without numbers
                 // keeps no map of them (R-O2).
-                while self
-                    .kept
-                    .contains(&number_key(app.queue_type, year, seq, 1))
-                {
+                while self.kept.contains(app.queue_type, year, seq) {
                     seq += 1;
                 }
                 if seq > 999_999 {
@@ -335,8 +342,8 @@ fn child_repeated(child_iin: &str, queue_type: QueueType, first: u64) -> Error {
 
 /// The well-formed numbers a file keeps, read in a first pass, so that numbers given to rows without one never
 /// take a number that a later row keeps.
-fn kept_numbers(file: &CsvFile) -> Result<HashSet<u64>> {
-    let mut kept = HashSet::new();
+fn kept_numbers(file: &CsvFile) -> Result<NumberBits> {
+    let mut kept = NumberBits::default();
     if !file.has_column("number") {
         return Ok(kept);
     }
@@ -350,12 +357,7 @@ fn kept_numbers(file: &CsvFile) -> Result<HashSet<u64>> {
             return Ok(());
         };
         if let Ok((year, seq)) = parse_number("number", queue_type, given) {
-            let suffix = given
-                .rsplit('.')
-                .next()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1);
-            kept.insert(number_key(queue_type, year, seq, suffix));
+            kept.insert(queue_type, year, seq);
         }
         Ok(())
     })?;

@@ -16,6 +16,7 @@ mod application;
 mod attendance;
 mod calendar;
 mod capacity;
+mod numbers;
 mod org;
 mod place;
 mod rows;
