@@ -1,6 +1,7 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
-//! `cargo run --release --example bench -- [--size 100k|1m|10m] [--runs 5] [--json FILE] [--ops import,lookup,...]`
+//! `cargo run --release --example bench -- [--size 100k|1m|10m | --applications FILE] [--runs 5] [--json FILE]
+//! [--ops import,lookup,...]`
 //!
 //! The operations: import, lookup, find, offer, sweep, stats, verify, list, publish, proof, audit-public,
 //! explain (`public` names the last four), allocate, integrity. `--ops` measures only the operations named;
@@ -26,6 +27,9 @@ mod samework;
 
 struct Args {
     size: u64,
+    /// An applications file the benchmark did not generate (`--applications FILE`), measured instead of the
+    /// seeded city's; its rows are the size, and its runs keep their files in `target/bench-STEM`.
+    applications: Option<PathBuf>,
     runs: usize,
     json: Option<PathBuf>,
     ops: Option<Vec<String>>,
@@ -49,16 +53,26 @@ fn args() -> Args {
             .and_then(|i| all.get(i + 1))
             .cloned()
     };
-    let size = value("--size")
-        .unwrap_or_else(|| "100k".into())
-        .to_lowercase();
-    let size = match size.strip_suffix('m') {
-        Some(millions) => millions.parse::<u64>().map(|m| m * 1_000_000),
-        None => size.replace('k', "000").parse(),
-    }
-    .expect("--size 100k|1m|10m or a number");
+    let applications = value("--applications").map(PathBuf::from);
+    let size = match &applications {
+        Some(file) => csv::Reader::from_path(file)
+            .unwrap_or_else(|e| panic!("--applications {}: {e}", file.display()))
+            .into_records()
+            .count() as u64,
+        None => {
+            let size = value("--size")
+                .unwrap_or_else(|| "100k".into())
+                .to_lowercase();
+            match size.strip_suffix('m') {
+                Some(millions) => millions.parse::<u64>().map(|m| m * 1_000_000),
+                None => size.replace('k', "000").parse(),
+            }
+            .expect("--size 100k|1m|10m or a number")
+        }
+    };
     Args {
         size,
+        applications,
         runs: value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5),
         json: value("--json").map(PathBuf::from),
         ops: value("--ops").map(|v| v.split(',').map(|o| o.trim().to_string()).collect()),
@@ -332,7 +346,13 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
     let kezek = target.join("release/kezek");
-    let dir = target.join(format!("bench-{}", a.size));
+    let dir = match &a.applications {
+        Some(file) => target.join(format!(
+            "bench-{}",
+            file.file_stem().and_then(|s| s.to_str()).unwrap_or("file")
+        )),
+        None => target.join(format!("bench-{}", a.size)),
+    };
     std::fs::create_dir_all(&dir).expect("the bench directory");
     let sqlite3 = Command::new("sqlite3").arg("-version").output().is_ok();
     if !sqlite3 {
@@ -340,9 +360,12 @@ fn main() {
     }
     let time_v = Path::new("/usr/bin/time").exists();
 
-    // The data, seeded: the same bytes on every machine.
-    let apps = dir.join("applications.csv");
-    if a.wants("import") {
+    // The data: the file given, or the seeded city's (the same bytes on every machine).
+    let apps = match &a.applications {
+        Some(file) => file.clone(),
+        None => dir.join("applications.csv"),
+    };
+    if a.wants("import") && a.applications.is_none() {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&apps).expect("create"));
         kezek::generate::applications(&mut w, 1, a.size, kezek::generate::default_now())
             .expect("generate");
@@ -350,7 +373,10 @@ fn main() {
     let (len, sha) =
         kezek::csvfile::digest_file(&apps).expect("applications.csv (run the import first)");
     println!(
-        "applications.csv: {} rows, {len} bytes, sha256 {sha}",
+        "{}: {} rows, {len} bytes, sha256 {sha}",
+        apps.file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or("applications"),
         a.size
     );
 
@@ -646,7 +672,7 @@ fn import(b: &Bench, apps: &Path, db: &Path, runs: usize) -> Op {
                         "-cmd",
                         "PRAGMA threads=2",
                         "-cmd",
-                        &format!(".import --csv --skip 1 {} application_csv", apps.display()),
+                        &format!(".import --csv {} application_csv", apps.display()),
                     ])
                     .arg(BASELINE_INDEXES));
                 start.elapsed().as_secs_f64()
@@ -887,13 +913,9 @@ UPDATE application SET status = 'removed', removed_reason = 'age_limit', stop_li
     removed_at = '2026-03-27T01:30:00+05:00'
   WHERE child_birth_date <= '2019-03-27' AND status IN ('queued', 'notified', 'stop_listed');";
 
-/// The minimal baseline's table: the columns of the CSV, loaded without an index.
-const BASELINE_TABLE: &str = "
-PRAGMA journal_mode = WAL;
-CREATE TABLE application_csv (
-    registered_at TEXT, child_iin TEXT, child_name TEXT, applicant_iin TEXT, applicant_name TEXT, phone TEXT,
-    email TEXT, district TEXT, queue_type TEXT, language TEXT, category TEXT, docs TEXT, consent TEXT);
-";
+/// The minimal baseline's database: its table, the columns of the CSV's header in the file's order, is made by
+/// `.import` from that header and loaded without an index.
+const BASELINE_TABLE: &str = "PRAGMA journal_mode = WAL;";
 
 /// Its indexes, built after the load: as many secondary indexes as kezek's application table.
 const BASELINE_INDEXES: &str = "
