@@ -84,8 +84,9 @@ impl Importer for Applications {
         insert(change, event, row)
     }
 
-    /// Into an empty table, the indexes in random key order (IIN, name) are built once at the end and the
-    /// queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
+    /// Into an empty table, the indexes whose keys a file need not give in order (IIN, name, the queue's order,
+    /// and the journal's rows by key: a migrated file comes in any order, with the numbers of an older system)
+    /// are built once at the end and the queue counts are kept here, one per queue, class and day, instead of by the trigger row by row. No
     /// application exists yet, so the rows are checked against the file alone, on a second thread, while this
     /// one writes. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a
     /// map of every child: a file of ten million rows is checked in bounded memory (R-O2).
@@ -105,8 +106,10 @@ impl Importer for Applications {
                 "application_child",
                 "application_name",
                 "application_waiting_insert",
+                "application_queue",
             ],
         )?;
+        let journal_set_aside = SetAside::begin(tx, "journal_row", &["journal_row_by_key"])?;
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
         let loaded = rows.split(
@@ -136,6 +139,7 @@ impl Importer for Applications {
         };
         // The file's maps are done with: their memory goes back before the index sorts take theirs.
         self.check.forget_the_file();
+        journal_set_aside.restore(tx)?;
         if let Err(e) = set_aside.restore(tx) {
             // The unique index of waiting children would not build: the file repeats a child (R-Q6).
             return Err(self.check.bad_rows_again(again).err().unwrap_or(e));
