@@ -473,6 +473,35 @@ mod tests {
             proptest::prop_assert_eq!(convert(&bytes, chunk).unwrap(), expected.into_bytes());
         }
 
+        /// Runs of plain bytes copied at once leave the quotes where feeding them one by one leaves them: the
+        /// same bytes out, and the same quote open (or none) at the end, in blocks of any size.
+        #[test]
+        fn plain_runs_leave_the_quotes_as_byte_by_byte(bytes in proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'b', b'"', b',', b'\r', b'\n']), 0..64), chunk in 1usize..9) {
+            let mut scan = line_ends::QuoteScan::default();
+            let mut expected = Vec::new();
+            let mut after_cr = false;
+            for &b in &bytes {
+                let was_cr = std::mem::replace(&mut after_cr, b == b'\r');
+                if b == b'\n' && was_cr {
+                    continue;
+                }
+                let b = if b == b'\r' { b'\n' } else { b };
+                scan.feed(b);
+                expected.push(b);
+            }
+            if expected.last().is_some_and(|&b| b != b'\n') && scan.open().is_none() {
+                expected.push(b'\n');
+            }
+            match (convert(&bytes, chunk), scan.open()) {
+                (Ok(out), None) => proptest::prop_assert_eq!(out, expected),
+                (Err(e), Some(quote)) => proptest::prop_assert!(
+                    e.to_string().contains(&format!("line {} ", quote.line)), "{} {:?}", e, quote
+                ),
+                (got, open) => proptest::prop_assert!(false, "{:?} against {:?}", got, open),
+            }
+        }
+
         /// Rows written with any line ends, blank lines between them and quoted values holding line breaks
         /// and doubled quotes are read with the line each starts on, and with their values.
         #[test]
