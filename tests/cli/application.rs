@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::assert::Assert;
+use assert_cmd::assert::{Assert, OutputAssertExt};
 use chrono::NaiveDate;
 use kezek::domain::iin::{check_digit, Iin};
 use serde_json::Value;
@@ -2469,20 +2469,15 @@ fn the_unseen_applications_file_of_the_benchmark_is_imported_whole() {
     ])
     .success();
     let whole = env.path("unseen.csv");
-    let out = std::process::Command::new("python3")
+    std::process::Command::new("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/examples/unseen_applications.py"
         ))
         .args(["--count", "3000", "--seed", "1", "--out"])
         .arg(&whole)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&whole).expect("the file");
     let (header, rows) = text.split_once("\r\n").expect("a header ending in CRLF");
     let rows: Vec<&str> = rows.split_terminator("\r\n").collect();
