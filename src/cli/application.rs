@@ -32,7 +32,7 @@ pub enum ApplicationCommand {
     /// Import applications migrated from an older system, keeping their registration times and numbers
     #[command(
         long_about = "Import applications from CSV with the columns registered_at,child_iin,child_name,\
-        applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent[,number] \
+        applicant_iin,applicant_name,phone,email,district,queue_type,language,category,docs,consent[,number][,preferences] \
         (docs: KIND:NUMBER:DATE items separated by ';'; consent: egov or written, optionally :DATE). Each row \
         is checked as a registration at its own registration time, which is kept, and so is its number when \
         given, so nobody's position changes. Duplicates inside the file and against the database are refused. \
@@ -41,7 +41,8 @@ pub enum ApplicationCommand {
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
         checked on a second thread while the first writes them and the search indexes are built once at the \
         end: a million rows take seconds; a good file's repeated children are found by the unique index as it \
-        is built, so ten million rows take about 130 MB of memory, with the same outcome."
+        is built, and the numbers a file keeps take one bit each, so ten million rows in any order take about \
+        140 MB of memory, with the same outcome."
     )]
     Import(super::ImportArgs),
     /// Show one application: child, applicant, documents, status, queue and class positions
