@@ -41,8 +41,8 @@ pub enum ApplicationCommand {
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
         checked on a second thread while the first writes them and the search indexes are built once at the \
         end: a million rows take seconds; a good file's repeated children are found by the unique index as it \
-        is built, and the numbers a file keeps take one bit each, so ten million rows in any order take about \
-        140 MB of memory, with the same outcome."
+        is built, and the numbers a file keeps take one bit each, so ten million rows in any order take 140 to \
+        170 MB of memory, with the same outcome."
     )]
     Import(super::ImportArgs),
     /// Show one application: child, applicant, documents, status, queue and class positions
