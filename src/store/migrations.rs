@@ -52,6 +52,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_offer_siblings",
         include_str!("../../sql/0013_offer_siblings.sql"),
     ),
+    (
+        "0014_benefit_pending",
+        include_str!("../../sql/0014_benefit_pending.sql"),
+    ),
 ];
 
 /// The migration that creates the public log (R-V1, R-V2): it writes the public records of the events before it,

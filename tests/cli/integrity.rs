@@ -582,6 +582,41 @@ fn r_i1_an_unconfirmed_direction_that_expires_the_same_night_is_expired_and_move
 }
 
 #[test]
+fn r_i1_an_unconfirmed_private_direction_is_annulled_and_only_benefit_directions_are_reached() {
+    let mut env = city();
+    env.kezek(&["settings", "set", "benefit_confirm_working_days", "2"])
+        .success();
+    // A private kindergarten's place to a first-priority child of 3 (R-D4 takes it out of the queue), a
+    // municipal one to a general-class child: only the first is a benefit to confirm.
+    let a = Kid::new("2022-05-10", 1).first_priority().register(&env);
+    let g = Kid::new("2022-05-11", 2).register(&env);
+    let private = publish(&env, "PS-001", "2022", 1)[0];
+    let d = crate::place::issued(&env, &a, private)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(env.json(&["application", "show", &a])["status"], "removed");
+    let place = publish(&env, "DS-001", "2022", 1)[0];
+    crate::place::offer(&env);
+    let general = crate::place::issued(&env, &g, place)["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.set_now("2026-03-19T01:30");
+    let swept = env.json(&["sweep", "--date", "2026-03-19"]);
+    assert_eq!(swept["benefits_unconfirmed"], 1, "{swept}");
+    assert_eq!(env.json(&["direction", "show", &d])["status"], "annulled");
+    let after = env.json(&["application", "show", &a]);
+    assert_eq!(after["status"], "stop_listed");
+    assert_eq!(after["priority_class"], "general");
+    assert_eq!(
+        env.json(&["direction", "show", &general])["status"],
+        "issued"
+    );
+    env.kezek(&["audit", "verify"]).success();
+}
+
+#[test]
 fn r_i4_a_free_choice_place_given_far_down_the_queue_within_the_hour_is_found() {
     let mut env = city();
     let numbers: Vec<String> = (0..12)

@@ -85,12 +85,19 @@ pub fn sweep_unconfirmed(
     let tx = change.tx();
     let due: Vec<(String, String, i64, String, String)> = tx
         .prepare(
+            // From the applications that may hold one (the index names exactly them), not from every issued
+            // direction: a night reads the benefit classes' directions alone.
             "SELECT d.number, d.application, d.place_id, d.issued_at, d.valid_until
-             FROM direction d JOIN application a ON a.number = d.application
-             WHERE d.status = 'issued' AND d.benefit_confirmed_at IS NULL AND a.priority_class <> 'general'
+             FROM application a INDEXED BY application_benefit_directed
+             CROSS JOIN direction d ON d.application = a.number AND d.status = 'issued'
+             WHERE a.priority_class <> 'general'
+               AND (a.status = 'directed' OR a.removed_reason = 'private_direction')
+               AND d.benefit_confirmed_at IS NULL
              ORDER BY d.number",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut due_now = Vec::new();
     for (number, application, place, issued_at, valid_until) in due {
@@ -163,7 +170,10 @@ pub fn sweep_unconfirmed(
         )?;
         set_wise(
             tx,
-            "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1, offer_round = NULL
+            // A private direction's application left the queue (R-D4); annulled, it comes back stop-listed, as
+            // a revoked one comes back queued.
+            "UPDATE application SET status = 'stop_listed', stop_list_until = j.value ->> 1, offer_round = NULL,
+                removed_reason = NULL, removed_at = NULL
              FROM json_each(?1) AS j WHERE application.number = j.value ->> 0",
             &[&stopped],
             annul.len(),

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, ToSql};
 
+use super::public::PublicText;
 use super::tables::StateTable;
 use crate::crypto;
 use crate::error::Result;
@@ -67,40 +68,20 @@ pub(super) fn row_digest(
     scratch: &mut Canonical,
     table: StateTable,
     key: &dyn ToSql,
-    public: Option<&mut Fields>,
+    public: Option<&mut PublicText>,
 ) -> Result<Option<[u8; 32]>> {
     let sql = format!("SELECT * FROM {} WHERE {} = ?1", table.name, table.key);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query([key])?;
     match rows.next()? {
         Some(row) => {
-            if let Some(fields) = public {
-                public_fields(table, row, fields)?;
+            if let Some(public) = public {
+                public.read(table, row)?;
             }
             Ok(Some(digest_with(scratch, table, row)?))
         }
         None => Ok(None),
     }
-}
-
-/// A row's public columns (R-V1), by name, as JSON values.
-pub type Fields = Vec<(String, serde_json::Value)>;
-
-/// The public columns of `row` of `table` into `out`.
-pub(in crate::store) fn public_fields(
-    table: StateTable,
-    row: &rusqlite::Row,
-    out: &mut Fields,
-) -> Result<()> {
-    out.clear();
-    let stmt = row.as_ref();
-    for i in 0..stmt.column_count() {
-        let name = stmt.column_name(i)?;
-        if crate::domain::public::is_public(table.name, name) {
-            out.push((name.to_string(), json_value(row.get_ref(i)?)));
-        }
-    }
-    Ok(())
 }
 
 /// An SQLite value as JSON: integers and reals as numbers, text as strings, blobs as hex.

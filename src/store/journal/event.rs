@@ -4,8 +4,8 @@
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
-use super::canonical::{each_row_digest, public_fields, row_digest, Canonical, Fields};
-use super::public::{RecordWriter, Row};
+use super::canonical::{each_row_digest, row_digest, Canonical};
+use super::public::{PublicText, RecordWriter, Row};
 use super::tables::StateTable;
 use crate::crypto;
 use crate::domain::time::{format_moment, Now};
@@ -96,7 +96,7 @@ pub struct EventWriter<'t> {
     /// The event's public record (R-V1), written as rows come; `None` before the public log existed.
     record: Option<RecordWriter>,
     /// The public columns of the row being recorded, reused from row to row.
-    public: Fields,
+    public: PublicText,
 }
 
 /// How many row digests one `INSERT` into `journal_row` writes: one statement per row would cost more than the
@@ -158,7 +158,7 @@ impl<'t> EventWriter<'t> {
             prev,
             scratch: Canonical::default(),
             pending: Vec::with_capacity(JOURNAL_ROW_BATCH),
-            public: Fields::new(),
+            public: PublicText::default(),
         })
     }
 
@@ -190,7 +190,7 @@ impl<'t> EventWriter<'t> {
     fn record_public(&mut self, table: StateTable, key: &Value, exists: bool) -> Result<()> {
         if let Some(record) = &mut self.record {
             let state = if exists {
-                Row::Present(&self.public)
+                Row::Written(&self.public.text)
             } else {
                 Row::Deleted
             };
@@ -214,7 +214,7 @@ impl<'t> EventWriter<'t> {
             let key = Value::try_from(key)
                 .map_err(|e| Error::Internal(format!("{} key: {e}", table.name)))?;
             if self.record.is_some() {
-                public_fields(table, row, &mut self.public)?;
+                self.public.read(table, row)?;
                 self.record_public(table, &key, true)?;
             }
             self.record_digest(table, key, Some(digest))

@@ -18,7 +18,6 @@ mod public;
 mod tables;
 
 pub use canonical::values_digest;
-pub use canonical::Fields;
 pub(in crate::store) use canonical::{each_row_digest, sqlite_cmp_ref, KeyOrd, RowMap};
 pub use event::{head_message, Checkpoint, EventWriter};
 pub(in crate::store) use event::{last_event, to_hash, EventFields, EventHasher};

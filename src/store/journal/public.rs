@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use std::fmt::Write as _;
 
-use super::canonical::{json_value, Fields};
+use super::canonical::json_value;
 use super::event::EventFields;
 use super::tables::StateTable;
 use crate::domain::merkle::{self, Hash, Node};
@@ -22,16 +22,15 @@ const PART_BYTES: usize = 64 * 1024;
 
 /// A row as the store hands it to a record: its public columns, or deleted, or unknown.
 pub(in crate::store) enum Row<'f> {
-    Present(&'f Fields),
-    /// Its public columns already written as a record shows them (`PublicColumns::text`).
+    /// Its public columns written as a record shows them (`PublicColumns::text`, `PublicText`).
     Written(&'f str),
     Deleted,
     Unknown,
 }
 
 /// The public columns of one table's rows, in the order a record shows them, worked out once: each row's
-/// `fields` are then written straight from the values it is written with, on whatever thread makes the row (an
-/// import's checking thread), so the writing thread only copies them.
+/// `fields` are then written straight from its values, whether read back from SQLite or about to be written
+/// (an import's checking thread makes them), with no map and no copy of the row.
 pub struct PublicColumns {
     /// Each public column's place in the row and its name as JSON, sorted by name.
     order: Vec<(usize, String)>,
@@ -58,6 +57,17 @@ impl PublicColumns {
     /// The `fields` of a row written with `values`, as its public record shows them.
     pub fn text(&self, values: &[Value]) -> String {
         let mut out = String::with_capacity(256);
+        self.write(&mut out, |i| Ok(ValueRef::from(&values[i])))
+            .expect("values are at hand");
+        out
+    }
+
+    /// Appends the `fields` of the row whose column `i` is `value(i)` to `out`.
+    fn write<'v>(
+        &self,
+        out: &mut String,
+        value: impl Fn(usize) -> Result<ValueRef<'v>>,
+    ) -> Result<()> {
         out.push('{');
         for (n, (i, name)) in self.order.iter().enumerate() {
             if n > 0 {
@@ -65,17 +75,50 @@ impl PublicColumns {
             }
             out.push_str(name);
             out.push(':');
-            match &values[*i] {
-                Value::Null => out.push_str("null"),
-                Value::Integer(v) => {
+            match value(*i)? {
+                ValueRef::Null => out.push_str("null"),
+                ValueRef::Integer(v) => {
                     let _ = write!(out, "{v}");
                 }
-                Value::Text(t) => crate::domain::canonical::write_string(&mut out, t),
-                other => out.push_str(&public::canonical(&json_value(other.into()))),
+                ValueRef::Text(t) => {
+                    crate::domain::canonical::write_string(out, &String::from_utf8_lossy(t))
+                }
+                other => out.push_str(&public::canonical(&json_value(other))),
             }
         }
         out.push('}');
-        out
+        Ok(())
+    }
+}
+
+/// The public columns of rows read back from SQLite (`SELECT *`), each table's worked out on its first row,
+/// and the text of the row last read: what `touch` hands the record.
+#[derive(Default)]
+pub(in crate::store) struct PublicText {
+    tables: Vec<(&'static str, PublicColumns)>,
+    pub(in crate::store) text: String,
+}
+
+impl PublicText {
+    /// Writes the public columns of `row` of `table` as the text (nothing for a table whose rows are personal).
+    pub(in crate::store) fn read(&mut self, table: StateTable, row: &rusqlite::Row) -> Result<()> {
+        self.text.clear();
+        if public::visibility(table.name) == public::Visibility::KeyOnly {
+            return Ok(());
+        }
+        let at = match self.tables.iter().position(|(t, _)| *t == table.name) {
+            Some(at) => at,
+            None => {
+                let stmt = row.as_ref();
+                let names = stmt.column_names();
+                self.tables
+                    .push((table.name, PublicColumns::new(table, &names)));
+                self.tables.len() - 1
+            }
+        };
+        self.tables[at]
+            .1
+            .write(&mut self.text, |i| Ok(row.get_ref(i)?))
     }
 }
 
@@ -106,7 +149,7 @@ impl RecordWriter {
         }
     }
 
-    /// Adds one row: `fields` are the row's public columns (`Present`), or the row was deleted or is unknown.
+    /// Adds one row: its public columns as text (`Written`), or the row was deleted or is unknown.
     pub(in crate::store) fn row(
         &mut self,
         conn: &Connection,
@@ -119,7 +162,6 @@ impl RecordWriter {
         }
         self.rows += 1;
         let state = match state {
-            Row::Present(fields) => RowState::Present(fields),
             Row::Written(fields) => RowState::Written(fields),
             Row::Deleted => RowState::Deleted,
             Row::Unknown => RowState::Unknown,
@@ -210,7 +252,7 @@ pub(in crate::store) fn backfill(conn: &Connection) -> Result<()> {
         "SELECT r.tbl, r.key, r.digest FROM journal_row r WHERE r.seq = ?1 ORDER BY r.tbl, r.key",
     )?;
     let mut scratch = super::canonical::Canonical::default();
-    let mut fields = Fields::new();
+    let mut public = PublicText::default();
     let mut it = events.query([])?;
     while let Some(e) = it.next()? {
         let seq: i64 = e.get(0)?;
@@ -232,10 +274,10 @@ pub(in crate::store) fn backfill(conn: &Connection) -> Result<()> {
                 continue;
             };
             let now =
-                super::canonical::row_digest(conn, &mut scratch, state, &key, Some(&mut fields))?;
+                super::canonical::row_digest(conn, &mut scratch, state, &key, Some(&mut public))?;
             let state = match (&recorded, now) {
                 (None, _) => Row::Deleted,
-                (Some(d), Some(n)) if d.as_slice() == n.as_slice() => Row::Present(&fields),
+                (Some(d), Some(n)) if d.as_slice() == n.as_slice() => Row::Written(&public.text),
                 _ => Row::Unknown,
             };
             record.row(conn, &table, (&key).into(), state)?;
@@ -248,7 +290,7 @@ pub(in crate::store) fn backfill(conn: &Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::journal::APPLICATION;
+    use crate::store::journal::{APPLICATION, ENROLLMENT};
     use proptest::prelude::*;
 
     fn value() -> impl Strategy<Value = Value> {
@@ -276,6 +318,44 @@ mod tests {
                 .collect();
             let expected = public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)));
             prop_assert_eq!(text, expected);
+        }
+
+        /// The fields read back from a row SQLite holds are those of its columns made public one by one, and
+        /// a table whose rows are personal shows none.
+        #[test]
+        fn r_v1_public_columns_read_from_a_row_are_the_row_s_public_fields(
+            values in prop::collection::vec(value(), 6),
+        ) {
+            let columns = ["number", "child_iin", "status", "registered_at", "phone", "group_year"];
+            let conn = Connection::open_in_memory().unwrap();
+            conn.execute_batch(&format!(
+                "CREATE TABLE application ({}); CREATE TABLE enrollment (id, child_iin);",
+                columns.join(", ")
+            ))
+            .unwrap();
+            conn.execute(
+                "INSERT INTO application VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params_from_iter(&values),
+            )
+            .unwrap();
+            conn.execute("INSERT INTO enrollment VALUES (1, '230401500129')", []).unwrap();
+            let mut public = PublicText::default();
+            for _ in 0..2 {
+                let mut stmt = conn.prepare("SELECT * FROM enrollment").unwrap();
+                let mut rows = stmt.query([]).unwrap();
+                public.read(ENROLLMENT, rows.next().unwrap().unwrap()).unwrap();
+                prop_assert_eq!(&public.text, "");
+                let mut stmt = conn.prepare("SELECT * FROM application").unwrap();
+                let mut rows = stmt.query([]).unwrap();
+                public.read(APPLICATION, rows.next().unwrap().unwrap()).unwrap();
+                let fields: Vec<(&str, serde_json::Value)> = columns
+                    .iter()
+                    .zip(&values)
+                    .map(|(c, v)| (*c, json_value(v.into())))
+                    .collect();
+                let expected = public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)));
+                prop_assert_eq!(&public.text, &expected);
+            }
         }
     }
 }
