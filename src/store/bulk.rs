@@ -36,16 +36,23 @@ impl SetAside {
         Ok(SetAside { sql })
     }
 
-    /// Creates the indexes and triggers again (a unique index refuses the load if the rows break it). The page
-    /// cache shrinks to `SORT_CACHE_KIB` first: each of SQLite's sorting threads takes up to the cache's size
-    /// for its runs, on top of the cache itself.
+    /// Creates the indexes and triggers again (a unique index refuses the load if the rows break it), the page
+    /// cache shrunk for sorting first.
     pub fn restore(self, conn: &Connection) -> Result<()> {
-        conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
+        shrink_cache_for_sorting(conn)?;
         for create in &self.sql {
             conn.execute_batch(create)?;
         }
         Ok(())
     }
+}
+
+/// Shrinks the page cache to `SORT_CACHE_KIB` before a sort of a whole table (`CREATE INDEX`, an `INSERT`
+/// in key order): each of SQLite's sorting threads takes up to the cache's size for its runs, on top of the
+/// cache itself.
+pub fn shrink_cache_for_sorting(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
+    Ok(())
 }
 
 /// Whether `table` has no rows.

@@ -3,11 +3,12 @@
 //! sizes, combined by `domain::queue::position`.
 //!
 //! One idea a file: the stored row and its views (`rows`), the queue order and positions (`queue`), the writes of
-//! one application (`writes`) and the `db check` of the counts (`check`). A whole file of applications is
+//! one application (`writes`), a whole file's rows loaded in key order (`load`) and the `db check` of the counts (`check`). A whole file of applications is
 //! `store::import::Applications`.
 
 mod check;
 mod choice;
+mod load;
 mod queue;
 mod rows;
 mod writes;
@@ -23,6 +24,7 @@ pub use rows::{
 };
 pub use writes::{category_classes, register, register_with, run_register, set_category, withdraw};
 
+pub(in crate::store) use load::SortedLoad;
 pub(in crate::store) use writes::{
     active_number, duplicate, insert, last_seq, number_year, NewRow,
 };

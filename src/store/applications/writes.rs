@@ -70,15 +70,15 @@ pub(in crate::store) fn number_year(app: &NewApplication) -> i32 {
 pub struct NewRow {
     pub(in crate::store) number: String,
     pub(in crate::store) app: NewApplication,
-    values: Vec<Value>,
-    digest: [u8; 32],
+    pub(super) values: Vec<Value>,
+    pub(super) digest: [u8; 32],
     /// The row's public columns as its public record shows them (R-V1).
-    public: String,
+    pub(super) public: String,
 }
 
 /// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the
 /// schema).
-const COLUMNS: [&str; 28] = [
+pub(super) const COLUMNS: [&str; 28] = [
     "number",
     "queue_type",
     "group_year",

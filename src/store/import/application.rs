@@ -20,6 +20,7 @@ use crate::domain::time::{format_moment, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::applications::{
     active_number, category_classes, duplicate, insert, last_seq, load, number_year, NewRow,
+    SortedLoad,
 };
 use crate::store::bulk::{self, SetAside};
 use crate::store::change::Change;
@@ -84,9 +85,10 @@ impl Importer for Applications {
         insert(change, event, row)
     }
 
-    /// Into an empty table, the indexes whose keys a file need not give in order (IIN, name, the queue's order,
-    /// and the journal's rows by key: a migrated file comes in any order, with the numbers of an older system)
-    /// are built once at the end, and the queue counts are kept here, one per queue, class and day, instead of
+    /// Into an empty table, the rows are written in key order at the end (`SortedLoad`: a migrated file comes
+    /// in any order, with the numbers of an older system), the indexes whose keys a file need not give in order
+    /// (IIN, name, the queue's order, and the journal's rows by key) are built once after them, and the queue
+    /// counts are kept here, one per queue, class and day, instead of
     /// by the trigger row by row. No application exists yet, so the rows are checked against the file alone, on
     /// a second thread, while this one writes. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a
     /// map of every child: a file of ten million rows is checked in bounded memory (R-O2).
@@ -110,6 +112,8 @@ impl Importer for Applications {
             ],
         )?;
         let journal_set_aside = SetAside::begin(tx, "journal_row", &["journal_row_by_key"])?;
+        let load = SortedLoad::begin(tx)?;
+        let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
         let loaded = rows.split(
@@ -118,7 +122,7 @@ impl Importer for Applications {
                 Ok(NewRow::new(number, app))
             },
             |change, event, row| {
-                insert(change, event, row)?;
+                load.add(change.tx(), event, row)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
@@ -137,8 +141,12 @@ impl Importer for Applications {
             }
             loaded => loaded?,
         };
-        // The file's maps are done with: their memory goes back before the index sorts take theirs.
+        // The file's maps are done with: their memory goes back before the sorts take theirs.
         self.check.forget_the_file();
+        if let Err(e) = load.finish(tx, seq) {
+            // A number the checks let through twice would stop here: the file is checked again for its lines.
+            return Err(self.check.bad_rows_again(again).err().unwrap_or(e));
+        }
         journal_set_aside.restore(tx)?;
         if let Err(e) = set_aside.restore(tx) {
             // The unique index of waiting children would not build: the file repeats a child (R-Q6).

@@ -37,6 +37,11 @@ impl<'r, 't> Rows<'r, 't> {
         self.change
     }
 
+    /// The sequence number of the import's event.
+    pub fn seq(&self) -> i64 {
+        self.event.seq()
+    }
+
     /// The file whose rows these are (for a second pass over it: `CsvFile::reopen`).
     pub fn file(&self) -> &CsvFile {
         self.file

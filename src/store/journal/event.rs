@@ -239,6 +239,22 @@ impl<'t> EventWriter<'t> {
         self.record_digest(table, key, Some(digest))
     }
 
+    /// Adds a row to the public record alone, its public columns `public` as for `touch_written`: the caller
+    /// writes the row's digest into `journal_row` for this event itself before the event finishes (a load that
+    /// writes its rows in key order at the end, `applications::SortedLoad`).
+    pub(in crate::store) fn touch_staged(
+        &mut self,
+        table: StateTable,
+        key: &dyn ToSql,
+        public: &str,
+    ) -> Result<()> {
+        if let Some(record) = &mut self.record {
+            let key = owned_key(table, key)?;
+            record.row(self.tx, table.name, (&key).into(), Row::Written(public))?;
+        }
+        Ok(())
+    }
+
     fn record_digest(
         &mut self,
         table: StateTable,
