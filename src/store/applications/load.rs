@@ -11,6 +11,7 @@
 use rusqlite::Connection;
 
 use super::writes::{NewRow, COLUMNS};
+use crate::domain::application::NewApplication;
 use crate::error::Result;
 use crate::store::journal::{EventWriter, APPLICATION};
 
@@ -37,20 +38,21 @@ impl SortedLoad {
         })
     }
 
-    /// Stages one checked row and adds it to the event's public record; its digest reaches `journal_row` with
-    /// the rest, in `finish`.
+    /// Stages application `number`, checked, and adds it to the event's public record; its digest reaches
+    /// `journal_row` with the rest, in `finish`. Its values, digest and public columns are made here, on the
+    /// writing thread: the checks are the longer half of the work, and the two threads finish together.
     pub(in crate::store) fn add(
         &self,
         tx: &Connection,
         event: &mut EventWriter,
-        row: &NewRow,
+        number: &str,
+        app: &NewApplication,
     ) -> Result<()> {
-        let digest = rusqlite::types::Value::Blob(row.digest.to_vec());
+        let (values, digest, public) = NewRow::written(number, app);
+        let digest = rusqlite::types::Value::Blob(digest.to_vec());
         tx.prepare_cached(&self.insert)?
-            .execute(rusqlite::params_from_iter(
-                row.values.iter().chain([&digest]),
-            ))?;
-        event.touch_staged(APPLICATION, &row.number, &row.public)
+            .execute(rusqlite::params_from_iter(values.iter().chain([&digest])))?;
+        event.touch_staged(APPLICATION, &number, &public)
     }
 
     /// Writes the staged rows into `journal_row` (for the event `seq`) and `application`, each in key order,

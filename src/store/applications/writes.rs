@@ -70,10 +70,10 @@ pub(in crate::store) fn number_year(app: &NewApplication) -> i32 {
 pub struct NewRow {
     pub(in crate::store) number: String,
     pub(in crate::store) app: NewApplication,
-    pub(super) values: Vec<Value>,
-    pub(super) digest: [u8; 32],
+    values: Vec<Value>,
+    digest: [u8; 32],
     /// The row's public columns as its public record shows them (R-V1).
-    pub(super) public: String,
+    public: String,
 }
 
 /// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the
@@ -111,9 +111,21 @@ pub(super) const COLUMNS: [&str; 28] = [
 
 impl NewRow {
     pub(in crate::store) fn new(number: String, app: NewApplication) -> NewRow {
+        let (values, digest, public) = NewRow::written(&number, &app);
+        NewRow {
+            number,
+            app,
+            values,
+            digest,
+            public,
+        }
+    }
+
+    /// The values application `number` is written with, their digest and its public columns as text.
+    pub(super) fn written(number: &str, app: &NewApplication) -> (Vec<Value>, [u8; 32], String) {
         let text = |s: &str| Value::Text(s.to_string());
         let values = vec![
-            text(&number),
+            text(number),
             text(app.queue_type.as_str()),
             Value::Integer(app.group_year.into()),
             text(app.priority_class.as_str()),
@@ -151,13 +163,7 @@ impl NewRow {
         let public = PUBLIC
             .get_or_init(|| journal::PublicColumns::new(APPLICATION, &COLUMNS))
             .text(&values);
-        NewRow {
-            number,
-            app,
-            values,
-            digest,
-            public,
-        }
+        (values, digest, public)
     }
 }
 

@@ -117,13 +117,9 @@ impl Importer for Applications {
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
         let loaded = rows.split(
-            |row| {
-                let (number, app) = check.row(row, None)?;
-                Ok(NewRow::new(number, app))
-            },
-            |change, event, row| {
-                load.add(change.tx(), event, row)?;
-                let app = &row.app;
+            |row| check.row(row, None),
+            |change, event, (number, app)| {
+                load.add(change.tx(), event, number, app)?;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
                 let day = app.registered_at.timestamp() / 86400;
