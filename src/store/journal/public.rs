@@ -303,21 +303,34 @@ mod tests {
         ]
     }
 
+    /// Some of `application`'s columns, personal and public.
+    const COLUMNS: [&str; 6] = [
+        "number",
+        "child_iin",
+        "status",
+        "registered_at",
+        "phone",
+        "group_year",
+    ];
+
+    /// The oracle: the row's columns made public one by one, as `fields_text` writes them.
+    fn one_by_one(columns: &[&str], values: &[Value]) -> String {
+        let fields: Vec<(&str, serde_json::Value)> = columns
+            .iter()
+            .zip(values)
+            .map(|(c, v)| (*c, json_value(v.into())))
+            .collect();
+        public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)))
+    }
+
     proptest! {
         /// The fields written from a row's values are those of the row's columns made public one by one.
         #[test]
         fn r_v1_public_columns_written_from_values_are_the_row_s_public_fields(
             values in prop::collection::vec(value(), 6),
         ) {
-            let columns = ["number", "child_iin", "status", "registered_at", "phone", "group_year"];
-            let text = PublicColumns::new(APPLICATION, &columns).text(&values);
-            let fields: Vec<(&str, serde_json::Value)> = columns
-                .iter()
-                .zip(&values)
-                .map(|(c, v)| (*c, json_value(v.into())))
-                .collect();
-            let expected = public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)));
-            prop_assert_eq!(text, expected);
+            let text = PublicColumns::new(APPLICATION, &COLUMNS).text(&values);
+            prop_assert_eq!(text, one_by_one(&COLUMNS, &values));
         }
 
         /// The fields read back from a row SQLite holds are those of its columns made public one by one, and
@@ -326,11 +339,10 @@ mod tests {
         fn r_v1_public_columns_read_from_a_row_are_the_row_s_public_fields(
             values in prop::collection::vec(value(), 6),
         ) {
-            let columns = ["number", "child_iin", "status", "registered_at", "phone", "group_year"];
             let conn = Connection::open_in_memory().unwrap();
             conn.execute_batch(&format!(
                 "CREATE TABLE application ({}); CREATE TABLE enrollment (id, child_iin);",
-                columns.join(", ")
+                COLUMNS.join(", ")
             ))
             .unwrap();
             conn.execute(
@@ -348,13 +360,7 @@ mod tests {
                 let mut stmt = conn.prepare("SELECT * FROM application").unwrap();
                 let mut rows = stmt.query([]).unwrap();
                 public.read(APPLICATION, rows.next().unwrap().unwrap()).unwrap();
-                let fields: Vec<(&str, serde_json::Value)> = columns
-                    .iter()
-                    .zip(&values)
-                    .map(|(c, v)| (*c, json_value(v.into())))
-                    .collect();
-                let expected = public::fields_text("application", fields.iter().map(|(c, v)| (*c, v)));
-                prop_assert_eq!(&public.text, &expected);
+                prop_assert_eq!(&public.text, &one_by_one(&COLUMNS, &values));
             }
         }
     }
