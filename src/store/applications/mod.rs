@@ -3,8 +3,8 @@
 //! sizes, combined by `domain::queue::position`.
 //!
 //! One idea a file: the stored row and its views (`rows`), the queue order and positions (`queue`), the writes of
-//! one application (`writes`), a whole file's rows loaded in key order (`load`) and the `db check` of the counts (`check`). A whole file of applications is
-//! `store::import::Applications`.
+//! one application (`writes`), a whole file's rows loaded in key order (`load`) and the `db check` of the counts
+//! (`check`). A whole file of applications is `store::import::Applications`.
 
 mod check;
 mod choice;
