@@ -233,9 +233,7 @@ impl<'t> EventWriter<'t> {
         public: &str,
     ) -> Result<()> {
         let key = owned_key(table, key)?;
-        if let Some(record) = &mut self.record {
-            record.row(self.tx, table.name, (&key).into(), Row::Written(public))?;
-        }
+        self.record_written(table, &key, public)?;
         self.record_digest(table, key, Some(digest))
     }
 
@@ -248,9 +246,13 @@ impl<'t> EventWriter<'t> {
         key: &dyn ToSql,
         public: &str,
     ) -> Result<()> {
+        self.record_written(table, &owned_key(table, key)?, public)
+    }
+
+    /// Adds a row to the public record with its public columns already written.
+    fn record_written(&mut self, table: StateTable, key: &Value, public: &str) -> Result<()> {
         if let Some(record) = &mut self.record {
-            let key = owned_key(table, key)?;
-            record.row(self.tx, table.name, (&key).into(), Row::Written(public))?;
+            record.row(self.tx, table.name, key.into(), Row::Written(public))?;
         }
         Ok(())
     }
