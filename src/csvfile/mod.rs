@@ -21,9 +21,12 @@ pub use dialect::digest_file;
 use dialect::{digest_file_utf8, read_up_to, reads_as_utf8, utf16_refused, Dialect};
 use line_ends::LineEnds;
 
+/// The columns of a file by name: looked up for every field of every row, so hashed quickly.
+type Columns = HashMap<String, usize, foldhash::fast::RandomState>;
+
 pub struct CsvFile {
     reader: csv::Reader<LineEnds<Box<dyn Read + Send>>>,
-    columns: HashMap<String, usize>,
+    columns: Columns,
     /// The header's column names by position, to name a field in a message.
     names: Vec<String>,
     source: Source,
@@ -51,8 +54,8 @@ enum Source {
 /// One data row: its line number and its fields by column name.
 pub struct Row<'a> {
     pub line: u64,
-    record: csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
+    record: &'a csv::StringRecord,
+    columns: &'a Columns,
 }
 
 impl Row<'_> {
@@ -227,7 +230,7 @@ impl CsvFile {
                 ),
             ));
         }
-        let mut columns = HashMap::new();
+        let mut columns = Columns::default();
         let mut problems = Vec::new();
         for (i, h) in cells.iter().enumerate() {
             if !known(h) {
@@ -279,21 +282,46 @@ impl CsvFile {
         &mut self,
         mut each: impl FnMut(Result<Row<'_>, RowError>, u64) -> Result<()>,
     ) -> Result<()> {
+        // One record read into again and again: a row lends its fields to `each` and gives them back.
         let mut record = csv::ByteRecord::new();
         loop {
             let read = self.reader.read_byte_record(&mut record);
             let position = self.reader.position();
             let (line, byte) = (start_line(position.line(), &record), position.byte());
-            let row = match read {
+            match read {
                 Ok(false) => return Ok(()),
-                Ok(true) => decode(line, &record, &self.columns, &self.names),
+                Ok(true) => {
+                    match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+                        Ok(text) => {
+                            let row = Row {
+                                line,
+                                record: &text,
+                                columns: &self.columns,
+                            };
+                            let outcome = each(Ok(row), byte);
+                            record = text.into_byte_record();
+                            outcome?;
+                        }
+                        Err(e) => {
+                            let message = tr!(
+                                "err-csvfile-not-utf8",
+                                field = field_name(&self.names, e.utf8_error().field())
+                            );
+                            record = e.into_byte_record();
+                            each(Err(RowError { line, message }), byte)?;
+                        }
+                    }
+                }
                 Err(e) => match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
-                    } => Err(RowError {
-                        line,
-                        message: field_count(*len, *expected_len),
-                    }),
+                    } => each(
+                        Err(RowError {
+                            line,
+                            message: field_count(*len, *expected_len),
+                        }),
+                        byte,
+                    )?,
                     _ => {
                         let error = match self.reader.get_ref().unclosed_quote() {
                             Some(quote) => RowError {
@@ -312,8 +340,32 @@ impl CsvFile {
                         return each(Err(error), byte);
                     }
                 },
-            };
-            each(row, byte)?;
+            }
+        }
+    }
+}
+
+impl CsvFile {
+    /// Calls `each` with the values of `columns` in every row the reader can read (empty where a column is
+    /// absent or a value is not UTF-8), and stops at a row it cannot read past: a first pass that needs a few
+    /// columns of a file, without decoding the rest of each row.
+    pub fn for_each_value<const N: usize>(
+        &mut self,
+        columns: [&str; N],
+        mut each: impl FnMut([&str; N]),
+    ) {
+        let at = columns.map(|c| self.columns.get(c).copied());
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match self.reader.read_byte_record(&mut record) {
+                Ok(true) => each(at.map(|i| {
+                    i.and_then(|i| record.get(i))
+                        .and_then(|v| std::str::from_utf8(v).ok())
+                        .unwrap_or("")
+                })),
+                Err(e) if matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) => {}
+                Ok(false) | Err(_) => return,
+            }
         }
     }
 }
@@ -324,29 +376,6 @@ impl CsvFile {
 fn start_line(line_after: u64, record: &csv::ByteRecord) -> u64 {
     let breaks = record.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
     line_after.saturating_sub(1 + breaks).max(1)
-}
-
-/// A record as a row, its fields UTF-8; a field that is not is named by its column.
-fn decode<'a>(
-    line: u64,
-    record: &csv::ByteRecord,
-    columns: &'a HashMap<String, usize>,
-    names: &[String],
-) -> Result<Row<'a>, RowError> {
-    match csv::StringRecord::from_byte_record(record.clone()) {
-        Ok(record) => Ok(Row {
-            line,
-            record,
-            columns,
-        }),
-        Err(e) => Err(RowError {
-            line,
-            message: tr!(
-                "err-csvfile-not-utf8",
-                field = field_name(names, e.utf8_error().field())
-            ),
-        }),
-    }
 }
 
 /// The column of a field by its position; a field past the header by its number.

@@ -121,28 +121,28 @@ pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
         plausible_year(field, text, t.year())?;
         Some(to_local(t.with_timezone(&Utc)))
     } else if text.len() == 10 {
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) => {
+        match parse_local(text, LocalSpelling::Date, |p| p.to_naive_date().ok()) {
+            Some(d) => {
                 plausible_year(field, text, d.year())?;
                 Some(start_of_day(d))
             }
-            Err(_) => None,
+            None => None,
         }
     } else {
-        let mut found = None;
-        for format in [
-            "%Y-%m-%dT%H:%M",
-            "%Y-%m-%dT%H:%M:%S",
-            "%Y-%m-%d %H:%M",
-            "%Y-%m-%d %H:%M:%S",
-        ] {
-            if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+        // A spelling with the `T` can only be read by the formats with it, one without by the others: each
+        // set is tried in its order, as the four were.
+        let spelling = if text.contains('T') {
+            LocalSpelling::WithT
+        } else {
+            LocalSpelling::WithSpace
+        };
+        match parse_local(text, spelling, |p| p.to_naive_datetime_with_offset(0).ok()) {
+            Some(t) => {
                 plausible_year(field, text, t.year())?;
-                found = Some(local(t));
-                break;
+                Some(local(t))
             }
+            None => None,
         }
-        found
     };
     let Some(t) = parsed else {
         return Err(not_a_time());
@@ -161,6 +161,47 @@ pub fn parse_moment(field: &str, text: &str) -> Result<DateTime<FixedOffset>> {
         )));
     }
     Ok(t)
+}
+
+/// The local spellings of a moment `parse_moment` reads besides RFC 3339.
+#[derive(Clone, Copy)]
+enum LocalSpelling {
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DDTHH:MM[:SS]`.
+    WithT,
+    /// `YYYY-MM-DD HH:MM[:SS]`.
+    WithSpace,
+}
+
+/// `text` read by the first of `spelling`'s formats that reads it whole into a `T` (`read`), as chrono's
+/// `parse_from_str` reads it; the formats are parsed once, not for every value (an import reads millions).
+fn parse_local<T>(
+    text: &str,
+    spelling: LocalSpelling,
+    read: impl Fn(&chrono::format::Parsed) -> Option<T>,
+) -> Option<T> {
+    use chrono::format::{Item, Parsed, StrftimeItems};
+    type Formats = Vec<Vec<Item<'static>>>;
+    static FORMATS: std::sync::OnceLock<[Formats; 3]> = std::sync::OnceLock::new();
+    let formats = FORMATS.get_or_init(|| {
+        let items = |formats: &[&'static str]| -> Formats {
+            formats
+                .iter()
+                .map(|f| StrftimeItems::new(f).collect())
+                .collect()
+        };
+        [
+            items(&["%Y-%m-%d"]),
+            items(&["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
+            items(&["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]),
+        ]
+    });
+    formats[spelling as usize].iter().find_map(|items| {
+        let mut parsed = Parsed::new();
+        chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
+        read(&parsed)
+    })
 }
 
 #[cfg(test)]
@@ -257,6 +298,28 @@ mod tests {
         #[test]
         fn parse_moment_never_panics(s in "\\PC{0,40}") {
             let _ = parse_moment("t", &s);
+        }
+
+        /// The local spellings, read with their formats parsed once and chosen by the `T`, read exactly as
+        /// chrono's `parse_from_str` reads them trying each format in turn (values near every shape, and
+        /// impossible dates, hours and separators among them).
+        #[test]
+        fn local_spellings_read_as_each_format_in_turn_reads_them(
+            s in "[0-9]{1,4}-[0-9]{1,2}-[0-9]{1,2}([T ] ?[0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?[ T]?"
+        ) {
+            let date = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+            proptest::prop_assert_eq!(parse_local(&s, LocalSpelling::Date, |p| p.to_naive_date().ok()), date);
+            let oracle = [
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%dT%H:%M:%S",
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S",
+            ]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok());
+            let spelling = if s.contains('T') { LocalSpelling::WithT } else { LocalSpelling::WithSpace };
+            let read = parse_local(&s, spelling, |p| p.to_naive_datetime_with_offset(0).ok());
+            proptest::prop_assert_eq!(read, oracle);
         }
 
         #[test]
