@@ -1,24 +1,28 @@
 //! A whole file of applications loaded into an empty table, in key order. A migrated file comes in any order,
-//! and a million inserts in random key order into `application` and `journal_row` (both keyed by the number)
-//! read and write back a page of each for nearly every row once the tables outgrow the page cache: three times
-//! the time of the same rows written in order. So the rows go first, as they come, to a temporary table (on
-//! disk: the bulk load keeps temporary storage in files), and then into both tables in one sorted pass each:
-//! SQLite's sorter, in bounded memory, with its runs in temporary files.
+//! with the numbers of an older system, and a million inserts in random key order into `application` and
+//! `journal_row` (both keyed by the number) read and write back a page of each for nearly every row once the
+//! tables outgrow the page cache: three times the time of the same rows written in order. So a row that keeps
+//! the number its file gives goes first, as it comes, to a temporary table (on disk: the bulk load keeps
+//! temporary storage in files), and into both tables at the end in one sorted pass each: SQLite's sorter, in
+//! bounded memory, with its runs in temporary files. A row numbered by kezek goes straight in: the numbers
+//! kezek gives rise within each queue type and year, so those rows reach each table at a few places where
+//! it grows, as rows in key order do, and need no sorting.
 //!
 //! The public record still shows the rows in the file's order, as they are checked; only the order in which
 //! SQLite receives them changes.
 
+use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use super::writes::{NewRow, COLUMNS};
-use crate::domain::application::NewApplication;
+use super::writes::{insert, NewRow, COLUMNS};
 use crate::error::Result;
+use crate::store::change::Change;
 use crate::store::journal::{EventWriter, APPLICATION};
 
 /// The temporary table a load goes through.
 const TABLE: &str = "temp.application_load";
 
-/// A load under way: its rows staged, not yet in `application`.
+/// A load under way: the rows that keep their numbers staged, not yet in `application`.
 pub(in crate::store) struct SortedLoad {
     insert: String,
 }
@@ -38,21 +42,26 @@ impl SortedLoad {
         })
     }
 
-    /// Stages application `number`, checked, and adds it to the event's public record; its digest reaches
-    /// `journal_row` with the rest, in `finish`. Its values, digest and public columns are made here, on the
-    /// writing thread: the checks are the longer half of the work, and the two threads finish together.
+    /// Writes a checked application and adds it to the event's public record: straight into `application` if
+    /// kezek numbered it, else staged, its digest reaching `journal_row` with the rest in `finish`.
     pub(in crate::store) fn add(
         &self,
-        tx: &Connection,
+        change: &Change,
         event: &mut EventWriter,
-        number: &str,
-        app: &NewApplication,
+        row: &NewRow,
+        number_kept: bool,
     ) -> Result<()> {
-        let (values, digest, public) = NewRow::written(number, app);
-        let digest = rusqlite::types::Value::Blob(digest.to_vec());
-        tx.prepare_cached(&self.insert)?
-            .execute(rusqlite::params_from_iter(values.iter().chain([&digest])))?;
-        event.touch_staged(APPLICATION, &number, &public)
+        if !number_kept {
+            return insert(change, event, row);
+        }
+        let digest = Value::Blob(row.digest.to_vec());
+        change
+            .tx()
+            .prepare_cached(&self.insert)?
+            .execute(rusqlite::params_from_iter(
+                row.values.iter().chain([&digest]),
+            ))?;
+        event.touch_staged(APPLICATION, &row.number, &row.public)
     }
 
     /// Writes the staged rows into `journal_row` (for the event `seq`) and `application`, each in key order,

@@ -70,10 +70,10 @@ pub(in crate::store) fn number_year(app: &NewApplication) -> i32 {
 pub struct NewRow {
     pub(in crate::store) number: String,
     pub(in crate::store) app: NewApplication,
-    values: Vec<Value>,
-    digest: [u8; 32],
+    pub(super) values: Vec<Value>,
+    pub(super) digest: [u8; 32],
     /// The row's public columns as its public record shows them (R-V1).
-    public: String,
+    pub(super) public: String,
 }
 
 /// The columns of `application` in the table's order, as `NewRow` writes them (a unit test holds them to the
@@ -122,7 +122,7 @@ impl NewRow {
     }
 
     /// The values application `number` is written with, their digest and its public columns as text.
-    pub(super) fn written(number: &str, app: &NewApplication) -> (Vec<Value>, [u8; 32], String) {
+    fn written(number: &str, app: &NewApplication) -> (Vec<Value>, [u8; 32], String) {
         let text = |s: &str| Value::Text(s.to_string());
         let values = vec![
             text(number),

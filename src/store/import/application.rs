@@ -85,12 +85,12 @@ impl Importer for Applications {
         insert(change, event, row)
     }
 
-    /// Into an empty table, the rows are written in key order at the end (`SortedLoad`: a migrated file comes
-    /// in any order, with the numbers of an older system), the indexes whose keys a file need not give in order
-    /// (IIN, name, the queue's order, and the journal's rows by key) are built once after them, and the queue
-    /// counts are kept here, one per queue, class and day, instead of by the trigger row by row. No application
-    /// exists yet, so the rows are checked against the file alone, on a second thread, while this one stages
-    /// them. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a map of
+    /// Into an empty table, the rows reach the tables in key order (`SortedLoad`: a migrated file comes in any
+    /// order, with the numbers of an older system; those rows are sorted at the end, the rows kezek numbers go
+    /// straight in), the indexes whose keys a file need not give in order (IIN, name, the queue's order, and the
+    /// journal's rows by key) are built once after them, and the queue counts are kept here, one per queue,
+    /// class and day, instead of by the trigger row by row. No application exists yet, so the rows are checked
+    /// against the file alone, on a second thread, while this one writes them. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a map of
     /// every child: a file of ten million rows is checked in bounded memory (R-O2).
     fn rows(&mut self, rows: Rows<'_, '_>) -> Result<u64> {
         let tx = rows.change().tx();
@@ -116,10 +116,16 @@ impl Importer for Applications {
         let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
+        // The checking thread also makes each row's values, digest and public columns, and tells whether the
+        // row keeps the number its file gives (`SortedLoad` stages those, and writes the others straight in).
         let loaded = rows.split(
-            |row| check.row(row, None),
-            |change, event, (number, app)| {
-                load.add(change.tx(), event, number, app)?;
+            |row| {
+                let (number, app) = check.row(row, None)?;
+                Ok((NewRow::new(number, app), row.optional("number").is_some()))
+            },
+            |change, event, (row, kept)| {
+                load.add(change, event, row, *kept)?;
+                let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
                 let day = app.registered_at.timestamp() / 86400;
@@ -355,19 +361,17 @@ fn kept_numbers(file: &CsvFile) -> Result<NumberBits> {
     if !file.has_column("number") {
         return Ok(kept);
     }
-    let mut first_pass = file.reopen()?;
-    first_pass.for_each(|row, _| {
-        let Ok(row) = row else { return Ok(()) };
-        let (Some(given), Ok(queue_type)) = (
-            row.optional("number"),
-            QueueType::parse("queue_type", row.get("queue_type")),
-        ) else {
-            return Ok(());
-        };
-        if let Ok((year, seq)) = parse_number("number", queue_type, given) {
-            kept.insert(queue_type, year, seq);
-        }
-        Ok(())
-    })?;
+    file.reopen()?
+        .for_each_value(["number", "queue_type"], |[given, queue_type]| {
+            let given = given.trim();
+            if given.is_empty() {
+                return;
+            }
+            if let Ok(queue_type) = QueueType::parse("queue_type", queue_type) {
+                if let Ok((year, seq)) = parse_number("number", queue_type, given) {
+                    kept.insert(queue_type, year, seq);
+                }
+            }
+        });
     Ok(kept)
 }
