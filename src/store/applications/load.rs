@@ -12,61 +12,65 @@
 //! SQLite receives them changes.
 
 use rusqlite::types::Value;
-use rusqlite::Connection;
+use rusqlite::{Connection, Statement};
 
-use super::writes::{insert, NewRow, COLUMNS};
+use super::writes::{insert_sql, NewRow, COLUMNS};
 use crate::error::Result;
-use crate::store::change::Change;
 use crate::store::journal::{EventWriter, APPLICATION};
 
 /// The temporary table a load goes through.
 const TABLE: &str = "temp.application_load";
 
 /// A load under way: the rows that keep their numbers staged, not yet in `application`.
-pub(in crate::store) struct SortedLoad {
-    insert: String,
+pub(in crate::store) struct SortedLoad<'c> {
+    /// The inserts of a row kezek numbered (into `application`) and of a row staged, prepared once for the
+    /// load rather than found again in the statement cache for every row.
+    direct: Statement<'c>,
+    stage: Statement<'c>,
 }
 
-impl SortedLoad {
+impl<'c> SortedLoad<'c> {
     /// Creates the temporary table: the columns of `application` and the row's digest.
-    pub(in crate::store) fn begin(tx: &Connection) -> Result<SortedLoad> {
+    pub(in crate::store) fn begin(tx: &'c Connection) -> Result<SortedLoad<'c>> {
         tx.execute_batch(&format!(
             "CREATE TABLE {TABLE} ({}, digest)",
             COLUMNS.join(", ")
         ))?;
         Ok(SortedLoad {
-            insert: format!(
+            direct: tx.prepare(insert_sql())?,
+            stage: tx.prepare(&format!(
                 "INSERT INTO {TABLE} VALUES ({})",
                 vec!["?"; COLUMNS.len() + 1].join(", ")
-            ),
+            ))?,
         })
     }
 
     /// Writes a checked application and adds it to the event's public record: straight into `application` if
-    /// kezek numbered it, else staged, its digest reaching `journal_row` with the rest in `finish`.
+    /// kezek numbered it (as `insert` does), else staged, its digest reaching `journal_row` with the rest in
+    /// `finish`.
     pub(in crate::store) fn add(
-        &self,
-        change: &Change,
+        &mut self,
         event: &mut EventWriter,
         row: &NewRow,
         number_kept: bool,
     ) -> Result<()> {
         if !number_kept {
-            return insert(change, event, row);
+            self.direct
+                .execute(rusqlite::params_from_iter(&row.values))?;
+            return event.touch_written(APPLICATION, &row.number, row.digest, &row.public);
         }
         let digest = Value::Blob(row.digest.to_vec());
-        change
-            .tx()
-            .prepare_cached(&self.insert)?
-            .execute(rusqlite::params_from_iter(
-                row.values.iter().chain([&digest]),
-            ))?;
+        self.stage.execute(rusqlite::params_from_iter(
+            row.values.iter().chain([&digest]),
+        ))?;
         event.touch_staged(APPLICATION, &row.number, &row.public)
     }
 
     /// Writes the staged rows into `journal_row` (for the event `seq`) and `application`, each in key order,
     /// and drops the temporary table.
     pub(in crate::store) fn finish(self, tx: &Connection, seq: i64) -> Result<()> {
+        // The load's statements go before the table they write.
+        drop(self);
         crate::store::bulk::shrink_cache_for_sorting(tx)?;
         tx.execute(
             &format!(

@@ -173,17 +173,20 @@ pub(in crate::store) fn insert(
     event: &mut EventWriter,
     row: &NewRow,
 ) -> Result<()> {
-    // The statement's text is made once: an import inserts a million rows through it.
+    let mut stmt = change.tx().prepare_cached(insert_sql())?;
+    stmt.execute(rusqlite::params_from_iter(&row.values))?;
+    event.touch_written(APPLICATION, &row.number, row.digest, &row.public)
+}
+
+/// The statement `insert` runs, its text made once: an import inserts a million rows through it.
+pub(super) fn insert_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
+    SQL.get_or_init(|| {
         format!(
             "INSERT INTO application VALUES ({})",
             vec!["?"; COLUMNS.len()].join(", ")
         )
-    });
-    let mut stmt = change.tx().prepare_cached(sql)?;
-    stmt.execute(rusqlite::params_from_iter(&row.values))?;
-    event.touch_written(APPLICATION, &row.number, row.digest, &row.public)
+    })
 }
 
 /// The benefit categories and their classes.

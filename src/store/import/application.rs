@@ -112,7 +112,7 @@ impl Importer for Applications {
             ],
         )?;
         let journal_set_aside = SetAside::begin(tx, "journal_row", &["journal_row_by_key"])?;
-        let load = SortedLoad::begin(tx)?;
+        let mut load = SortedLoad::begin(tx)?;
         let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
@@ -123,8 +123,8 @@ impl Importer for Applications {
                 let (number, app) = check.row(row, None)?;
                 Ok((NewRow::new(number, app), row.optional("number").is_some()))
             },
-            |change, event, (row, kept)| {
-                load.add(change, event, row, *kept)?;
+            |_, event, (row, kept)| {
+                load.add(event, row, *kept)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
