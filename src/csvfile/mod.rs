@@ -343,9 +343,7 @@ impl CsvFile {
             }
         }
     }
-}
 
-impl CsvFile {
     /// Calls `each` with the values of `columns` in every row the reader can read (empty where a column is
     /// absent or a value is not UTF-8), and stops at a row it cannot read past: a first pass that needs a few
     /// columns of a file, without decoding the rest of each row.
