@@ -90,8 +90,9 @@ impl Importer for Applications {
     /// straight in), the indexes whose keys a file need not give in order (IIN, name, the queue's order, and the
     /// journal's rows by key) are built once after them, and the queue counts are kept here, one per queue,
     /// class and day, instead of by the trigger row by row. No application exists yet, so the rows are checked
-    /// against the file alone, on a second thread, while this one writes them. A child repeated in the file (R-Q6) is found by the unique index as it is built, not by a map of
-    /// every child: a file of ten million rows is checked in bounded memory (R-O2).
+    /// against the file alone, on a second thread, while this one writes them. A child repeated in the file
+    /// (R-Q6) is found by the unique index as it is built, not by a map of every child: a file of ten million
+    /// rows is checked in bounded memory (R-O2).
     fn rows(&mut self, rows: Rows<'_, '_>) -> Result<u64> {
         let tx = rows.change().tx();
         if !bulk::is_empty(tx, "application")? {
