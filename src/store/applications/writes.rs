@@ -110,22 +110,11 @@ pub(super) const COLUMNS: [&str; 28] = [
 ];
 
 impl NewRow {
+    /// Application `number` with the values it is written with, their digest and its public columns as text.
     pub(in crate::store) fn new(number: String, app: NewApplication) -> NewRow {
-        let (values, digest, public) = NewRow::written(&number, &app);
-        NewRow {
-            number,
-            app,
-            values,
-            digest,
-            public,
-        }
-    }
-
-    /// The values application `number` is written with, their digest and its public columns as text.
-    fn written(number: &str, app: &NewApplication) -> (Vec<Value>, [u8; 32], String) {
         let text = |s: &str| Value::Text(s.to_string());
         let values = vec![
-            text(number),
+            text(&number),
             text(app.queue_type.as_str()),
             Value::Integer(app.group_year.into()),
             text(app.priority_class.as_str()),
@@ -163,7 +152,13 @@ impl NewRow {
         let public = PUBLIC
             .get_or_init(|| journal::PublicColumns::new(APPLICATION, &COLUMNS))
             .text(&values);
-        (values, digest, public)
+        NewRow {
+            number,
+            app,
+            values,
+            digest,
+            public,
+        }
     }
 }
 
