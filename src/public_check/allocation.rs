@@ -116,10 +116,10 @@ impl Allocations {
                     .filter(|(n, a)| {
                         matches!(a.status.as_str(), "queued" | "notified")
                             && a.preferences.is_some()
-                            && !kept_out.contains(n.as_str())
+                            && !kept_out.contains(n)
                     })
                     .map(|(n, a)| {
-                        let dropped = kept_from.get(n.as_str());
+                        let dropped = kept_from.get(n);
                         let preferences = a
                             .preferences
                             .as_deref()
@@ -137,8 +137,8 @@ impl Allocations {
                             })
                             .collect();
                         WaitingApplication {
-                            key: n.as_str(),
-                            sibling_group: group_of.get(n.as_str()).copied(),
+                            key: n,
+                            sibling_group: group_of.get(n).copied(),
                             preferences,
                         }
                     })
@@ -228,7 +228,7 @@ impl Allocations {
                         id: *place as u64,
                     },
                     preferences: apps
-                        .get(*number)
+                        .get(number)
                         .and_then(|a| a.preferences.as_deref())
                         .unwrap_or_default()
                         .split(';')

@@ -493,7 +493,7 @@ impl Replay<'_> {
                         backdated += 1;
                     }
                 }
-                apps.insert(number.into_owned(), app);
+                apps.insert(&number, app);
             }
         }
         if kind == "application.import" {

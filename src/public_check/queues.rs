@@ -77,16 +77,12 @@ pub(super) fn offer_round(
     }
     for ((queue_type, group_year), chosen) in queues {
         let order = queue_order(apps, &queue_type, group_year, k);
-        let queued: Vec<&String> = order
+        let queued: Vec<&str> = order
             .iter()
             .filter(|(_, a)| a.status == "queued")
             .map(|(n, _)| *n)
             .collect();
-        let rank: HashMap<&str, usize> = queued
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i))
-            .collect();
+        let rank: HashMap<&str, usize> = queued.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         // A notified application's turn: its own rank, or its group's first member's.
         let turn = |n: &str| -> usize {
             let own = rank[n];
@@ -102,13 +98,13 @@ pub(super) fn offer_round(
             .max()
             .expect("a queue with someone notified");
         for (i, n) in queued[..=last].iter().enumerate() {
-            if !chosen.contains(&n.as_str()) {
+            if !chosen.contains(n) {
                 let after = queued[i..]
                     .iter()
-                    .find(|q| chosen.contains(&q.as_str()))
+                    .find(|q| chosen.contains(q))
                     .map(|q| q.to_string())
                     .unwrap_or_default();
-                if !declared.contains(n) {
+                if !declared.iter().any(|d| d == n) {
                     return Err(bad(tr!(
                         "err-public-round-passed-over",
                         at = at.to_string(),
@@ -139,7 +135,7 @@ pub(super) fn queue_order<'a>(
     queue_type: &str,
     group_year: i64,
     k: u32,
-) -> Vec<(&'a String, &'a App)> {
+) -> Vec<(&'a str, &'a App)> {
     let members = apps
         .iter()
         .filter(|(_, a)| a.queue_type == queue_type && a.group_year == group_year && waiting(a))
@@ -148,7 +144,7 @@ pub(super) fn queue_order<'a>(
 }
 
 /// The members of one queue in R-Q2 order.
-fn in_order<'a>(members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String, &'a App)> {
+fn in_order<'a>(members: Vec<(&'a str, &'a App)>, k: u32) -> Vec<(&'a str, &'a App)> {
     // Sorted by registration instant (as seconds and nanoseconds, in the order of the instants themselves), then
     // number: the instants are copied beside the members, so that a million comparisons do not each read two
     // applications from wherever the map holds them.
@@ -176,7 +172,7 @@ fn in_order<'a>(members: Vec<(&'a String, &'a App)>, k: u32) -> Vec<(&'a String,
 /// Each `queues/*.csv` equals the queue the log's applications give in R-Q2 order, and every queue with someone
 /// waiting has its file.
 pub(super) fn check_queues(dir: &Path, apps: &Apps, k: u32) -> Result<usize> {
-    let mut queues: BTreeMap<(&str, i64), Vec<(&String, &App)>> = BTreeMap::new();
+    let mut queues: BTreeMap<(&str, i64), Vec<(&str, &App)>> = BTreeMap::new();
     for (number, app) in apps.iter().filter(|(_, a)| waiting(a)) {
         queues
             .entry((app.queue_type.as_str(), app.group_year))
@@ -234,7 +230,7 @@ fn check_queue(
     dir: &Path,
     queue_type: &str,
     group_year: i64,
-    members: Vec<(&String, &App)>,
+    members: Vec<(&str, &App)>,
     k: u32,
 ) -> Result<String> {
     let name = format!("{queue_type}-{group_year}.csv");
@@ -275,7 +271,7 @@ fn check_queue(
         let got = lines.next().unwrap_or_default();
         // Field by field: a million lines are compared without being formatted; a line that differs is.
         let mut fields = got.split(',');
-        let same = fields.next() == Some(number.as_str())
+        let same = fields.next() == Some(number)
             && fields.next() == Some(app.class.as_str())
             && fields.next() == Some(&*app.registered_at)
             && fields.next() == Some(app.status.as_str())
@@ -502,15 +498,15 @@ mod tests {
                     (format!("N{number:02}-{i}"), app)
                 })
                 .collect();
-            let members: Vec<(&String, &App)> = map.iter().collect();
+            let members: Vec<(&str, &App)> = map.iter().collect();
             let mut oracle = members.clone();
             oracle.sort_by(|a, b| a.1.at.cmp(&b.1.at).then_with(|| a.0.cmp(b.0)));
             let of = |class: &str| oracle.iter().copied().filter(|m| m.1.class == class).collect::<Vec<_>>();
-            let want: Vec<&String> =
+            let want: Vec<&str> =
                 interleave(of("out_of_turn").into_iter(), of("first_priority").into_iter(), of("general").into_iter(), 3)
                     .map(|m| m.0)
                     .collect();
-            let got: Vec<&String> = in_order(members, 3).into_iter().map(|m| m.0).collect();
+            let got: Vec<&str> = in_order(members, 3).into_iter().map(|m| m.0).collect();
             proptest::prop_assert_eq!(got, want);
         }
 
