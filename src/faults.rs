@@ -27,10 +27,13 @@ pub enum Fault {
     /// kezek takes a database Litestream replicates for one it does not: commits checkpoint, `db purge`
     /// truncates the log (the replication suite).
     CheckpointsUnderLitestream,
+    /// Events are written without their public record and Merkle leaf, as before the public log (the audit must
+    /// catch it; the benchmark's cost of the log is measured with it, `--features faults`).
+    NoPublicRecord,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 7] = [
+    pub const ALL: [Fault; 8] = [
         Fault::ImportCommitsEvery1000,
         Fault::ImportKeepsGoodRows,
         Fault::ReadOutsideTransaction,
@@ -38,6 +41,7 @@ impl Fault {
         Fault::SignatureAlwaysValid,
         Fault::IinsUnmasked,
         Fault::CheckpointsUnderLitestream,
+        Fault::NoPublicRecord,
     ];
 
     /// The name `KEZEK_FAULT` uses.
@@ -50,6 +54,7 @@ impl Fault {
             Fault::SignatureAlwaysValid => "signature-always-valid",
             Fault::IinsUnmasked => "iins-unmasked",
             Fault::CheckpointsUnderLitestream => "checkpoints-under-litestream",
+            Fault::NoPublicRecord => "no-public-record",
         }
     }
 }

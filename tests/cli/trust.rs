@@ -479,6 +479,32 @@ fn r_v2_an_edited_public_record_or_tree_node_is_caught() {
     }
 }
 
+/// R-V1: a command that wrote its event without the public record and leaf (a binary built before the public
+/// log, or one that skips it) is caught by the audit, and its head cannot name a tree that covers the event.
+#[test]
+fn r_v1_an_event_written_without_its_public_record_is_caught() {
+    let env = city();
+    as_officer(&env, "sadykov")
+        .env("KEZEK_FAULT", "no-public-record")
+        .args(["settings", "set", "general_per_first_priority", "5"])
+        .assert()
+        .success();
+    let seq = last_seq(&env);
+    assert_eq!(
+        env.count(&format!(
+            "SELECT count(*) FROM public_record WHERE seq = {seq}"
+        )),
+        0
+    );
+    let msg = refused(&env);
+    assert!(
+        msg.contains(&format!(
+            "journal event {seq} (settings.set): its public record is missing"
+        )),
+        "{msg}"
+    );
+}
+
 /// R-V1: every event has its public record, in canonical JSON, and none of them holds the officers' names.
 #[test]
 fn r_v1_every_event_has_one_canonical_public_record() {

@@ -10,6 +10,7 @@ use super::tables::StateTable;
 use crate::crypto;
 use crate::domain::time::{format_moment, Now};
 use crate::error::{Error, Result};
+use crate::faults::{self, Fault};
 
 /// The text an officer signed for a chain head before the public log existed (v1); `openssl dgst -sha256
 /// -verify` can check it too.
@@ -153,7 +154,8 @@ impl<'t> EventWriter<'t> {
         Ok(EventWriter {
             tx,
             seq,
-            record: public.then(|| RecordWriter::begin(seq, &fields)),
+            record: (public && !faults::active(Fault::NoPublicRecord))
+                .then(|| RecordWriter::begin(seq, &fields)),
             fields,
             prev,
             scratch: Canonical::default(),
