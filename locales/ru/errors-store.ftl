@@ -50,6 +50,10 @@ err-audit-record-head = не совпадает с событием (время,
 err-audit-record-missing = отсутствует
 err-audit-record-tail = не совпадает с событием (`seq` или `subject`)
 err-audit-record-no-event = есть публичная запись события журнала { $seq }, которого нет
+err-audit-record-part-unreadable = событие журнала { $seq }: часть { $part } его публичной записи { $why }
+err-audit-part-too-long = заявляет { $length } байт
+err-audit-part-damaged = не распаковывается
+err-audit-part-not-text = не является текстом UTF-8
 err-audit-tree-node = дерево публичного журнала: узел { $index } уровня { $level } не совпадает с записями (событие журнала { $seq })
 err-audit-tree-size = в дереве публичного журнала { $stored ->
         [one] { $stored } узел

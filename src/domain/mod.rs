@@ -24,6 +24,7 @@ pub mod notify;
 pub mod offer;
 pub mod officer;
 pub mod org;
+pub mod packed_part;
 pub mod place;
 pub mod preference;
 pub mod public;

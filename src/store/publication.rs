@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::access::{self, Access};
 use super::audit::{latest_head, SignedHead};
-use super::journal::{tree_node, tree_root};
+use super::journal::{self, tree_node, tree_root};
 use crate::crypto::PublicKey;
 use crate::domain::explain::Explainer;
 use crate::domain::merkle::{self, Hash};
@@ -33,16 +33,13 @@ pub fn each_part(
 ) -> Result<()> {
     let conn = access::conn(db);
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, text FROM public_record WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq, part",
+        "SELECT seq, part, text FROM public_record WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq, part",
     )?;
     let mut rows = stmt.query(params![from, to])?;
     while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let text = r
-            .get_ref(1)?
-            .as_str()
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        each(seq, text)?;
+        let (seq, part): (i64, i64) = (r.get(0)?, r.get(1)?);
+        let text = journal::part_text(seq, part, r.get_ref(2)?)?;
+        each(seq, &text)?;
     }
     Ok(())
 }

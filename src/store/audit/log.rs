@@ -7,7 +7,7 @@ use rusqlite::{Connection, Rows, Statement};
 use crate::domain::merkle::{Frontier, Hash};
 use crate::domain::public;
 use crate::error::{Error, Result};
-use crate::store::journal::{tree_node, EventFields};
+use crate::store::journal::{part_text, tree_node, EventFields};
 use crate::tr;
 
 pub(super) struct LogCheck<'s> {
@@ -126,7 +126,10 @@ impl<'s> LogCheck<'s> {
 
 fn read(rows: &mut Rows<'_>) -> Result<Option<(i64, i64, String)>> {
     Ok(match rows.next()? {
-        Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
+        Some(r) => {
+            let (seq, part) = (r.get(0)?, r.get(1)?);
+            Some((seq, part, part_text(seq, part, r.get_ref(2)?)?))
+        }
         None => None,
     })
 }

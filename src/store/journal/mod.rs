@@ -23,5 +23,5 @@ pub use event::{head_message, Checkpoint, EventWriter};
 pub(in crate::store) use event::{last_event, to_hash, EventFields, EventHasher};
 pub use history::{first_import, history, history_of, EventView};
 pub use public::PublicColumns;
-pub(in crate::store) use public::{backfill, root as tree_root, stored as tree_node};
+pub(in crate::store) use public::{backfill, part_text, root as tree_root, stored as tree_node};
 pub use tables::*;

@@ -13,12 +13,39 @@ use super::canonical::json_value;
 use super::event::EventFields;
 use super::tables::StateTable;
 use crate::domain::merkle::{self, Hash, Node};
+use crate::domain::packed_part::{self, Unpacked};
 use crate::domain::public::{self, RowState};
 use crate::error::{Error, Result};
 use crate::tr;
 
 /// A part of a record is written once it holds this many bytes.
 const PART_BYTES: usize = 64 * 1024;
+
+/// The text of part `part` of event `seq`'s public record as stored: packed (`domain::packed_part`), or text
+/// as earlier versions wrote it. A part that is neither, or does not unpack, is a tampered log.
+pub(in crate::store) fn part_text(seq: i64, part: i64, stored: ValueRef<'_>) -> Result<String> {
+    let why = match stored {
+        ValueRef::Blob(bytes) => match packed_part::unpack(bytes) {
+            Ok(text) => return Ok(text),
+            Err(Unpacked::TooLong(length)) => {
+                tr!("err-audit-part-too-long", length = length as i64)
+            }
+            Err(Unpacked::Short | Unpacked::Damaged) => tr!("err-audit-part-damaged"),
+            Err(Unpacked::NotText) => tr!("err-audit-part-not-text"),
+        },
+        ValueRef::Text(bytes) => match std::str::from_utf8(bytes) {
+            Ok(text) => return Ok(text.to_string()),
+            Err(_) => tr!("err-audit-part-not-text"),
+        },
+        _ => tr!("err-audit-part-damaged"),
+    };
+    Err(Error::Tampered(tr!(
+        "err-audit-record-part-unreadable",
+        seq = seq,
+        part = part,
+        why = why
+    )))
+}
 
 /// A row as the store hands it to a record: its public columns, or deleted, or unknown.
 pub(in crate::store) enum Row<'f> {
@@ -176,7 +203,7 @@ impl RecordWriter {
     fn flush(&mut self, conn: &Connection) -> Result<()> {
         self.leaf.update(self.buf.as_bytes());
         conn.prepare_cached("INSERT INTO public_record (seq, part, text) VALUES (?1, ?2, ?3)")?
-            .execute(params![self.seq, self.part, self.buf])?;
+            .execute(params![self.seq, self.part, packed_part::pack(&self.buf)])?;
         self.part += 1;
         self.buf.clear();
         Ok(())
