@@ -28,7 +28,7 @@ pub enum Fault {
     /// truncates the log (the replication suite).
     CheckpointsUnderLitestream,
     /// Events are written without their public record and Merkle leaf, as before the public log (the audit must
-    /// catch it; the benchmark's cost of the log is measured with it, `--features faults`).
+    /// catch it; the benchmark's `--log-cost` measures the log's cost with it).
     NoPublicRecord,
 }
 

@@ -1,7 +1,7 @@
 //! The benchmark: kezek against SQLite's own shell on the same data, schema and pragmas, in the same run.
 //!
 //! `cargo run --release --example bench -- [--size 100k|1m|10m | --applications FILE] [--runs 5] [--json FILE]
-//! [--ops import,lookup,...]`
+//! [--ops import,lookup,...] [--log-cost]`
 //!
 //! The operations: import, lookup, find, offer, sweep, stats, verify, list, publish, proof, audit-public,
 //! explain (`public` names the last four), allocate, integrity. `--ops` measures only the operations named;
@@ -14,6 +14,11 @@
 //! It builds the kezek binary, generates a seeded synthetic city (printing the SHA-256 of each file), and
 //! measures each operation next to its baseline, the median of `--runs` runs, as wall time of whole processes.
 //! Without `sqlite3` on PATH it says how to install it and measures kezek alone.
+//!
+//! `--log-cost` measures what the public log (R-V1) costs each changing operation: kezek is built with the
+//! `faults` feature, and each of its runs of import, offer and sweep alternates with a run on the same data with
+//! `KEZEK_FAULT=no-public-record` (events written without their public record and Merkle leaf, as before the
+//! log), so both are the same binary on the same machine at the same hour.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -33,6 +38,7 @@ struct Args {
     runs: usize,
     json: Option<PathBuf>,
     ops: Option<Vec<String>>,
+    log_cost: bool,
 }
 
 impl Args {
@@ -76,6 +82,7 @@ fn args() -> Args {
         runs: value("--runs").and_then(|v| v.parse().ok()).unwrap_or(5),
         json: value("--json").map(PathBuf::from),
         ops: value("--ops").map(|v| v.split(',').map(|o| o.trim().to_string()).collect()),
+        log_cost: all.iter().any(|a| a == "--log-cost"),
     }
 }
 
@@ -131,6 +138,8 @@ struct Bench {
     public: PathBuf,
     sqlite3: bool,
     time_v: bool,
+    /// Whether each changing operation is also run without its public record (`--log-cost`).
+    log_cost: bool,
 }
 
 impl Bench {
@@ -161,6 +170,28 @@ impl Bench {
             .env("KEZEK_KEY", &self.key)
             .arg("--quiet");
         cmd
+    }
+
+    /// Runs of a changing operation, each on a fresh copy of `template` made by `prepare`: kezek's (`kezek`,
+    /// given the copy), and with `--log-cost` as many runs without the public log, alternating with them and each
+    /// before its pair, so that the copy the last run leaves is kezek's own. Their medians.
+    fn changing_runs(
+        &self,
+        runs: usize,
+        prepare: impl Fn(),
+        kezek: impl Fn() -> Command,
+    ) -> ((f64, Option<f64>), Option<f64>) {
+        let mut without = Vec::new();
+        let mut with = Vec::new();
+        for _ in 0..runs {
+            if self.log_cost {
+                prepare();
+                without.push(timed(kezek().env("KEZEK_FAULT", "no-public-record")).0);
+            }
+            prepare();
+            with.push(timed(&mut kezek()));
+        }
+        (median_rss(with), self.log_cost.then(|| median(without)))
     }
 
     fn sqlite(&self, db: &Path, sql: &str) -> Command {
@@ -235,6 +266,8 @@ struct Op {
     baseline: Option<f64>,
     /// sqlite3 writing the rows kezek wrote (the changing operations, `samework.rs`).
     samework: Option<f64>,
+    /// kezek without the public log (`--log-cost`, the changing operations).
+    without_log: Option<f64>,
 }
 
 impl Op {
@@ -245,6 +278,7 @@ impl Op {
             rss,
             baseline,
             samework: None,
+            without_log: None,
         }
     }
 }
@@ -281,15 +315,9 @@ fn changing(
     } = sql;
     let work = b.dir.join(format!("{name}.db"));
     let done = b.dir.join(format!("{name}-done.db"));
-    let k = median_rss(
-        (0..runs)
-            .map(|_| {
-                copy_db(template, &work);
-                timed(&mut kezek(&work))
-            })
-            .collect(),
-    );
+    let (k, without_log) = b.changing_runs(runs, || copy_db(template, &work), || kezek(&work));
     let mut op = Op::new(name, k, None);
+    op.without_log = without_log;
     if b.sqlite3 {
         move_db(&work, &done);
         let same = samework::script(template, &done, skip, state, false);
@@ -334,13 +362,14 @@ fn main() {
     let a = args();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     eprintln!("building kezek (release)...");
-    run(Command::new(env!("CARGO")).current_dir(root).args([
-        "build",
-        "--release",
-        "--bin",
-        "kezek",
-        "--quiet",
-    ]));
+    run(Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["build", "--release", "--bin", "kezek", "--quiet"])
+        .args(if a.log_cost {
+            &["--features", "faults"][..]
+        } else {
+            &[]
+        }));
     // The binary cargo just built, wherever the target directory is.
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -396,6 +425,7 @@ fn main() {
         dir: dir.clone(),
         sqlite3,
         time_v,
+        log_cost: a.log_cost,
     };
     let mut ops: Vec<Op> = Vec::new();
 
@@ -578,6 +608,21 @@ fn main() {
             ratio(op.kezek, op.samework),
         );
     }
+    if a.log_cost {
+        println!(
+            "\n| op | kezek s | without the public log s | the log's cost |\n|---|---|---|---|"
+        );
+        for op in &ops {
+            if let Some(without) = op.without_log {
+                println!(
+                    "| {} | {:.3} | {without:.3} | {:+.0}% |",
+                    op.name,
+                    op.kezek,
+                    (op.kezek / without - 1.0) * 100.0
+                );
+            }
+        }
+    }
     let per_app = size_bytes as f64 / a.size as f64;
     let verify_rate = ops
         .iter()
@@ -612,6 +657,7 @@ fn main() {
                     "ratio": op.baseline.map(|b| op.kezek / b),
                     "samework_s": op.samework,
                     "samework_ratio": op.samework.map(|b| op.kezek / b),
+                    "without_log_s": op.without_log,
                 }),
             );
         }
@@ -637,19 +683,17 @@ fn main() {
 fn import(b: &Bench, apps: &Path, db: &Path, runs: usize) -> Op {
     let start = b.dir.join("import-start.db");
     b.fresh(&start);
-    let k = median_rss(
-        (0..runs)
-            .map(|_| {
-                copy_db(&start, db);
-                timed(
-                    b.kezek_with_rss(db)
-                        .args(["application", "import"])
-                        .arg(apps),
-                )
-            })
-            .collect(),
+    let (k, without_log) = b.changing_runs(
+        runs,
+        || copy_db(&start, db),
+        || {
+            let mut cmd = b.kezek_with_rss(db);
+            cmd.args(["application", "import"]).arg(apps);
+            cmd
+        },
     );
     let mut op = Op::new("import", k, None);
+    op.without_log = without_log;
     if !b.sqlite3 {
         return op;
     }
