@@ -172,17 +172,20 @@ impl Bench {
         cmd
     }
 
-    /// Runs of a changing operation, each on a fresh copy of `template` made by `prepare`: kezek's (`kezek`,
-    /// given the copy), and with `--log-cost` as many runs without the public log, alternating with them and each
-    /// before its pair, so that the copy the last run leaves is kezek's own. Their medians.
+    /// Runs of a changing operation in rounds, each kezek run on a fresh copy of its database made by
+    /// `prepare`: with `--log-cost` kezek without the public log first, then kezek (so that the copy its round
+    /// leaves is kezek's own), then the baselines, `baselines` timing each once after kezek's run. A slower
+    /// minute of a shared machine so slows every column alike rather than one of them. The medians.
     fn changing_runs(
         &self,
         runs: usize,
         prepare: impl Fn(),
         kezek: impl Fn() -> Command,
-    ) -> ((f64, Option<f64>), Option<f64>) {
+        mut baselines: impl FnMut() -> Vec<f64>,
+    ) -> Turns {
         let mut without = Vec::new();
         let mut with = Vec::new();
+        let mut columns: Vec<Vec<f64>> = Vec::new();
         for _ in 0..runs {
             if self.log_cost {
                 prepare();
@@ -190,8 +193,18 @@ impl Bench {
             }
             prepare();
             with.push(timed(&mut kezek()));
+            for (i, t) in baselines().into_iter().enumerate() {
+                if columns.len() <= i {
+                    columns.push(Vec::new());
+                }
+                columns[i].push(t);
+            }
         }
-        (median_rss(with), self.log_cost.then(|| median(without)))
+        Turns {
+            kezek: median_rss(with),
+            without_log: self.log_cost.then(|| median(without)),
+            baselines: columns.into_iter().map(median).collect(),
+        }
     }
 
     fn sqlite(&self, db: &Path, sql: &str) -> Command {
@@ -283,6 +296,14 @@ impl Op {
     }
 }
 
+/// The medians of a changing operation's rounds (`Bench::changing_runs`).
+struct Turns {
+    kezek: (f64, Option<f64>),
+    without_log: Option<f64>,
+    /// Each baseline's, in the order they ran in a round.
+    baselines: Vec<f64>,
+}
+
 /// The median of the runs' times, and the largest of their peak RSS.
 fn median_rss(runs: Vec<(f64, Option<f64>)>) -> (f64, Option<f64>) {
     let rss = runs.iter().filter_map(|r| r.1).reduce(f64::max);
@@ -315,33 +336,45 @@ fn changing(
     } = sql;
     let work = b.dir.join(format!("{name}.db"));
     let done = b.dir.join(format!("{name}-done.db"));
-    let (k, without_log) = b.changing_runs(runs, || copy_db(template, &work), || kezek(&work));
-    let mut op = Op::new(name, k, None);
-    op.without_log = without_log;
+    let minimal = format!(
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; ATTACH '{}' AS d; BEGIN IMMEDIATE;\n{minimal}\nCOMMIT;",
+        done.display()
+    );
+    // The same work is the rows kezek's run wrote: its script is made once, from the first round's.
+    let mut same: Option<samework::Script> = None;
+    let turns = b.changing_runs(
+        runs,
+        || copy_db(template, &work),
+        || kezek(&work),
+        || {
+            if !b.sqlite3 {
+                return Vec::new();
+            }
+            // Every round's kezek leaves the same rows (a pinned clock, deterministic signatures).
+            move_db(&work, &done);
+            let same = same.get_or_insert_with(|| {
+                let same = samework::script(template, &done, skip, state, false);
+                println!(
+                    "{name}, same work: sqlite3 writes {} and copies {}",
+                    skip.join(", "),
+                    samework::describe(&same.copied)
+                );
+                same
+            });
+            [&minimal, &same.sql]
+                .into_iter()
+                .map(|sql| {
+                    copy_db(template, &work);
+                    timed(&mut b.sqlite(&work, sql)).0
+                })
+                .collect()
+        },
+    );
+    let mut op = Op::new(name, turns.kezek, turns.baselines.first().copied());
+    op.without_log = turns.without_log;
+    op.samework = turns.baselines.get(1).copied();
     if b.sqlite3 {
-        move_db(&work, &done);
-        let same = samework::script(template, &done, skip, state, false);
-        println!(
-            "{name}, same work: sqlite3 writes {} and copies {}",
-            skip.join(", "),
-            samework::describe(&same.copied)
-        );
-        let minimal = format!(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; ATTACH '{}' AS d; BEGIN IMMEDIATE;\n{minimal}\nCOMMIT;",
-            done.display()
-        );
-        let sqlite = |sql: &str| {
-            median(
-                (0..runs)
-                    .map(|_| {
-                        copy_db(template, &work);
-                        timed(&mut b.sqlite(&work, sql)).0
-                    })
-                    .collect(),
-            )
-        };
-        op.baseline = Some(sqlite(&minimal));
-        op.samework = Some(sqlite(&same.sql));
+        // The last round's same work is in `work`.
         let differ = samework::differences(&work, &done, skip);
         if differ.is_empty() {
             println!("{name}, same work: its {} equal kezek's", skip.join(", "));
@@ -683,7 +716,34 @@ fn main() {
 fn import(b: &Bench, apps: &Path, db: &Path, runs: usize) -> Op {
     let start = b.dir.join("import-start.db");
     b.fresh(&start);
-    let (k, without_log) = b.changing_runs(
+    let base = b.dir.join("baseline.db");
+    let work = b.dir.join("import-samework.db");
+    let minimal = || {
+        remove_db(&base);
+        run(&mut b.sqlite(&base, BASELINE_TABLE));
+        let started = Instant::now();
+        run(Command::new("sqlite3")
+            .arg(&base)
+            .args([
+                "-cmd",
+                "PRAGMA synchronous=FULL",
+                "-cmd",
+                "PRAGMA foreign_keys=ON",
+                "-cmd",
+                &format!("PRAGMA cache_size=-{}", kezek::store::db::BULK_CACHE_KIB),
+                "-cmd",
+                "PRAGMA threads=2",
+                "-cmd",
+                &format!(".import --csv {} application_csv", apps.display()),
+            ])
+            .arg(BASELINE_INDEXES));
+        let secs = started.elapsed().as_secs_f64();
+        remove_db(&base);
+        secs
+    };
+    // The same work is the rows kezek's import wrote, read from its database (each round's alike).
+    let mut same: Option<samework::Script> = None;
+    let turns = b.changing_runs(
         runs,
         || copy_db(&start, db),
         || {
@@ -691,54 +751,28 @@ fn import(b: &Bench, apps: &Path, db: &Path, runs: usize) -> Op {
             cmd.args(["application", "import"]).arg(apps);
             cmd
         },
+        || {
+            if !b.sqlite3 {
+                return Vec::new();
+            }
+            let same = same.get_or_insert_with(|| {
+                let same = samework::script(&start, db, &[], "", true);
+                println!(
+                    "import, same work: sqlite3 loads {}",
+                    samework::describe(&same.copied)
+                );
+                same
+            });
+            let minimal = minimal();
+            copy_db(&start, &work);
+            let same = timed(&mut b.sqlite(&work, &same.sql)).0;
+            vec![minimal, same]
+        },
     );
-    let mut op = Op::new("import", k, None);
-    op.without_log = without_log;
-    if !b.sqlite3 {
-        return op;
-    }
-    let base = b.dir.join("baseline.db");
-    op.baseline = Some(median(
-        (0..runs)
-            .map(|_| {
-                remove_db(&base);
-                run(&mut b.sqlite(&base, BASELINE_TABLE));
-                let start = Instant::now();
-                run(Command::new("sqlite3")
-                    .arg(&base)
-                    .args([
-                        "-cmd",
-                        "PRAGMA synchronous=FULL",
-                        "-cmd",
-                        "PRAGMA foreign_keys=ON",
-                        "-cmd",
-                        &format!("PRAGMA cache_size=-{}", kezek::store::db::BULK_CACHE_KIB),
-                        "-cmd",
-                        "PRAGMA threads=2",
-                        "-cmd",
-                        &format!(".import --csv {} application_csv", apps.display()),
-                    ])
-                    .arg(BASELINE_INDEXES));
-                start.elapsed().as_secs_f64()
-            })
-            .collect(),
-    ));
-    remove_db(&base);
-    let same = samework::script(&start, db, &[], "", true);
-    println!(
-        "import, same work: sqlite3 loads {}",
-        samework::describe(&same.copied)
-    );
-    let work = b.dir.join("import-samework.db");
-    op.samework = Some(median(
-        (0..runs)
-            .map(|_| {
-                copy_db(&start, &work);
-                timed(&mut b.sqlite(&work, &same.sql)).0
-            })
-            .collect(),
-    ));
     remove_db(&work);
+    let mut op = Op::new("import", turns.kezek, turns.baselines.first().copied());
+    op.without_log = turns.without_log;
+    op.samework = turns.baselines.get(1).copied();
     op
 }
 
