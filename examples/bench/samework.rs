@@ -9,11 +9,98 @@
 //! notifications. sqlite3 hashes nothing and signs nothing: that is kezek's own work over the same writes.
 //!
 //! For an import (`bulk`), sqlite3 is at its best: the tables' secondary indexes and triggers are dropped before
-//! the load and built after it, with kezek's bulk pragmas (cache, temporary files, a second sorting thread).
+//! the load and built after it, with kezek's bulk pragmas (cache, temporary files, a second sorting thread). And
+//! it reads the file's rows in the file's order (`FileOrder`), not presorted by kezek's database: a file in
+//! another order than the table's key is loaded either as it comes or sorted first by sqlite3's sorter, whichever
+//! the bench finds quicker.
 
 use std::path::Path;
 
 use kezek::store::db::BULK_CACHE_KIB;
+
+/// An import's rows in the order of the file's lines (untimed, in a database of their own): the applications and
+/// their `journal_row` digests, found by the child's IIN and the queue type, unique in a file (R-Q1).
+pub(super) struct FileOrder {
+    pub path: std::path::PathBuf,
+    /// sqlite3 sorts them by the table's key before it inserts them (or inserts them as they come).
+    pub sorted: bool,
+}
+
+impl FileOrder {
+    /// Writes `out` from the file `apps` and kezek's database `done` after its import.
+    pub(super) fn write(apps: &Path, done: &Path, out: &Path) -> FileOrder {
+        let _ = std::fs::remove_file(out);
+        let mut conn = rusqlite::Connection::open(out).expect("open the file-order database");
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; CREATE TABLE line (line INTEGER PRIMARY KEY, iin TEXT NOT NULL, queue_type TEXT NOT NULL);",
+        )
+        .expect("file-order tables");
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(apps)
+            .expect("read the applications file");
+        let header = reader.headers().expect("the file's header").clone();
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
+                .unwrap_or_else(|| panic!("a {name} column"))
+        };
+        let (iin, queue_type) = (column("child_iin"), column("queue_type"));
+        let tx = conn.transaction().expect("begin");
+        {
+            let mut insert = tx
+                .prepare("INSERT INTO line (iin, queue_type) VALUES (?1, lower(?2))")
+                .expect("prepare");
+            let mut record = csv::StringRecord::new();
+            while reader.read_record(&mut record).expect("a line of the file") {
+                let field = |i: usize| record.get(i).unwrap_or("").trim();
+                insert
+                    .execute([field(iin), field(queue_type)])
+                    .expect("a line");
+            }
+        }
+        tx.commit().expect("commit");
+        conn.execute("ATTACH ?1 AS d", [done.display().to_string()])
+            .expect("attach kezek's database");
+        conn.execute_batch(
+            "CREATE INDEX line_by_iin ON line (iin, queue_type);
+             CREATE TABLE application AS SELECT a.* FROM d.application a JOIN line l ON l.iin = a.child_iin AND l.queue_type = a.queue_type ORDER BY l.line;
+             CREATE INDEX application_by_number ON application (number);
+             CREATE TABLE journal_row AS SELECT r.* FROM d.journal_row r JOIN application a ON r.tbl = 'application' AND r.key = a.number
+                 WHERE r.seq = (SELECT max(seq) FROM d.journal_row WHERE tbl = 'application') ORDER BY a.rowid;
+             DROP INDEX application_by_number; DROP TABLE line;",
+        )
+        .expect("the rows in the file's order");
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
+        assert_eq!(
+            count("SELECT count(*) FROM application"),
+            count("SELECT count(*) FROM d.application"),
+            "every application found once in the file by its child's IIN and queue type"
+        );
+        FileOrder {
+            path: out.to_path_buf(),
+            sorted: false,
+        }
+    }
+
+    /// The statements that load `table` from the file's order, or None for a table the file does not hold.
+    fn insert(&self, table: &str) -> Option<String> {
+        let order = match table {
+            "application" => "number",
+            "journal_row" => "seq, tbl, key",
+            _ => return None,
+        };
+        let order = if self.sorted {
+            format!(" ORDER BY {order}")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "INSERT INTO main.\"{table}\" SELECT * FROM f.\"{table}\"{order};\n"
+        ))
+    }
+}
 
 /// The same-work script, and what it copies (table, rows) for the output.
 pub(super) struct Script {
@@ -29,6 +116,7 @@ pub(super) fn script(
     skip: &[&str],
     state_sql: &str,
     bulk: bool,
+    file: Option<&FileOrder>,
 ) -> Script {
     let conn =
         rusqlite::Connection::open_with_flags(done, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -72,9 +160,22 @@ pub(super) fn script(
         if rows == 0 {
             continue;
         }
-        inserts.push_str(&format!(
-            "INSERT OR REPLACE INTO main.\"{t}\" SELECT * FROM d.\"{t}\"{filter};\n"
-        ));
+        match file.and_then(|f| f.insert(t)) {
+            // The file's rows come from its order; kezek's other rows of the table (its journal's rows of other
+            // tables) as before.
+            Some(from_file) => {
+                if t == "journal_row" {
+                    let and = if filter.is_empty() { " WHERE" } else { " AND" };
+                    inserts.push_str(&format!(
+                        "INSERT INTO main.\"{t}\" SELECT * FROM d.\"{t}\"{filter}{and} NOT (tbl = 'application' AND seq = (SELECT max(seq) FROM d.journal_row WHERE tbl = 'application'));\n"
+                    ));
+                }
+                inserts.push_str(&from_file);
+            }
+            None => inserts.push_str(&format!(
+                "INSERT OR REPLACE INTO main.\"{t}\" SELECT * FROM d.\"{t}\"{filter};\n"
+            )),
+        }
         copied.push((t.clone(), rows));
         if bulk {
             let mut s = conn
@@ -97,8 +198,11 @@ pub(super) fn script(
     } else {
         format!("PRAGMA cache_size = -{BULK_CACHE_KIB};")
     };
+    let attach = file
+        .map(|f| format!("ATTACH '{}' AS f;\n", f.path.display()))
+        .unwrap_or_default();
     let sql = format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; {pragmas}\nATTACH '{}' AS d;\nBEGIN IMMEDIATE;\n{drops}{state_sql}\n{inserts}{builds}COMMIT;\n",
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; {pragmas}\nATTACH '{}' AS d;\n{attach}BEGIN IMMEDIATE;\n{drops}{state_sql}\n{inserts}{builds}COMMIT;\n",
         done.display()
     );
     Script { sql, copied }
