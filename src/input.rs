@@ -116,16 +116,19 @@ impl<R> LineBound<R> {
 impl<R: Read> Read for LineBound<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            if b == b'\n' {
-                self.line += 1;
-                self.since_newline = 0;
-            } else {
-                self.since_newline += 1;
-                if self.since_newline > LINE_MAX {
-                    return Err(std::io::Error::other(LineTooLong { line: self.line }));
-                }
+        // From line end to line end (memchr), each line's length checked as it ends, and the last one's so far.
+        let mut rest = &buf[..n];
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            if self.since_newline + end > LINE_MAX {
+                return Err(std::io::Error::other(LineTooLong { line: self.line }));
             }
+            self.line += 1;
+            self.since_newline = 0;
+            rest = &rest[end + 1..];
+        }
+        self.since_newline += rest.len();
+        if self.since_newline > LINE_MAX {
+            return Err(std::io::Error::other(LineTooLong { line: self.line }));
         }
         Ok(n)
     }
@@ -164,6 +167,40 @@ mod tests {
         let mut out = Vec::new();
         LineBound::new(&many[..]).read_to_end(&mut out).unwrap();
         assert_eq!(out.len(), many.len());
+    }
+
+    /// A reader that hands out a few bytes at a time, so that lines cross the reads.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(buf.len()).min(self.1);
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_bound_passes_and_one_byte_more_is_refused_across_reads() {
+        for chunk in [4093, 1 << 27] {
+            let mut exact = b"a\n".to_vec();
+            exact.extend(std::iter::repeat_n(b'x', LINE_MAX));
+            exact.extend(b"\nb");
+            let mut out = Vec::new();
+            LineBound::new(Trickle(&exact, chunk))
+                .read_to_end(&mut out)
+                .unwrap_or_else(|e| panic!("chunk {chunk}: {e}"));
+            assert_eq!(out, exact);
+            let mut over = b"a\n".to_vec();
+            over.extend(std::iter::repeat_n(b'x', LINE_MAX + 1));
+            over.extend(b"\nb");
+            let e = LineBound::new(Trickle(&over, chunk))
+                .read_to_end(&mut Vec::new())
+                .unwrap_err();
+            let long = e.get_ref().and_then(|e| e.downcast_ref::<LineTooLong>());
+            assert_eq!(long.map(|l| l.line), Some(2), "chunk {chunk}");
+        }
     }
 
     #[test]
