@@ -2174,8 +2174,10 @@ fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
             } else {
                 child
             };
-            // A third of the rows keep numbers of an older system, in falling order: those are staged and
-            // sorted, the others written at once, and both ways must leave what row-by-row leaves.
+            // A third of the rows keep numbers of an older system, in falling order: a file keeping so few
+            // writes them straight in, a large one stages and sorts them (taken here by a small file with
+            // `import-sorts-every-load`), the others are written at once, and every way must leave what
+            // row-by-row leaves.
             let kept = if i % 3 == 1 {
                 format!("DDO.2026.{:06}.1", 40 - i)
             } else {
@@ -2216,6 +2218,16 @@ fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
     let bulk = TestEnv::with_officer();
     let file = write_csv(&bulk, "apps.csv", &children);
     import(&bulk, &file, &[]).success();
+    // Bulk, the kept numbers staged and sorted as a large file's are.
+    let sorted = TestEnv::with_officer();
+    let file = write_csv(&sorted, "apps.csv", &children);
+    sorted
+        .cmd()
+        .env("KEZEK_FAULT", "import-sorts-every-load")
+        .args(["application", "import"])
+        .arg(&file)
+        .assert()
+        .success();
     // Row by row: one application exists already, in the other queue type so that it takes no number of the
     // file's (and withdrawn, so that it counts nowhere).
     let rows = TestEnv::with_officer();
@@ -2241,12 +2253,23 @@ fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
         table(&bulk, &mine) == table(&rows, &mine),
         "the same applications"
     );
+    assert!(
+        table(&sorted, &mine) == table(&rows, &mine),
+        "the same applications, sorted"
+    );
+    assert_eq!(schema(&sorted), schema(&rows), "sorted: the indexes back");
     let counts = "SELECT * FROM queue_day WHERE waiting > 0 ORDER BY 1, 2, 3, 4";
     assert!(!table(&bulk, counts).is_empty());
     assert_eq!(table(&bulk, counts), table(&rows, counts));
+    assert_eq!(table(&sorted, counts), table(&rows, counts));
+    // The journal's digests of the applications, by number, the same whichever way they were written.
+    let digests = "SELECT key, digest FROM journal_row WHERE tbl = 'application' ORDER BY key";
+    assert_eq!(table(&sorted, digests), table(&bulk, digests));
     bulk.kezek(&["db", "check"]).success();
+    sorted.kezek(&["db", "check"]).success();
     rows.kezek(&["db", "check"]).success();
     assert_show_agrees_with_list(&bulk);
+    assert_show_agrees_with_list(&sorted);
 
     // R-Q6 inside a file imported into an empty table, and against what the bulk import left.
     let fresh = TestEnv::with_officer();

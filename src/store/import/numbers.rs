@@ -29,6 +29,15 @@ impl NumberBits {
         new
     }
 
+    /// How many numbers it holds.
+    pub fn count(&self) -> u64 {
+        self.years
+            .values()
+            .flat_map(|words| words.iter())
+            .map(|w| u64::from(w.count_ones()))
+            .sum()
+    }
+
     pub fn contains(&self, queue_type: QueueType, year: i32, seq: u32) -> bool {
         self.years
             .get(&(queue_type, year))
