@@ -19,7 +19,7 @@ use std::path::Path;
 use kezek::store::db::BULK_CACHE_KIB;
 
 /// An import's rows in the order of the file's lines (untimed, in a database of their own): the applications and
-/// their `journal_row` digests, found by the child's IIN and the queue type, unique in a file (R-Q1).
+/// their `journal_row` digests, found by the child's IIN and the queue type, unique in a file (R-Q6).
 pub(super) struct FileOrder {
     pub path: std::path::PathBuf,
     /// sqlite3 sorts them by the table's key before it inserts them (or inserts them as they come).

@@ -24,7 +24,7 @@ use crate::store::journal::{EventWriter, APPLICATION};
 /// The rows keeping their file's numbers above which a load sorts them. Measured on unseen files, half of whose
 /// rows keep numbers, in turns: 100,000 rows 2.1 s straight in against 2.5 s sorted; 300,000 rows 5.4 to 5.7 s
 /// either way; at a million, sorting took the import from 1.79 to 1.40 times the same work.
-pub(in crate::store) const SORT_ABOVE: u64 = 1 << 17;
+const SORT_ABOVE: u64 = 1 << 17;
 
 /// The temporary table a load goes through.
 const TABLE: &str = "temp.application_load";
@@ -35,11 +35,14 @@ pub(in crate::store) struct SortedLoad<'c> {
     /// load rather than found again in the statement cache for every row.
     direct: Statement<'c>,
     stage: Statement<'c>,
+    /// Whether the rows that keep their numbers are staged and sorted (more than `SORT_ABOVE` of them).
+    sorts: bool,
 }
 
 impl<'c> SortedLoad<'c> {
-    /// Creates the temporary table: the columns of `application` and the row's digest.
-    pub(in crate::store) fn begin(tx: &'c Connection) -> Result<SortedLoad<'c>> {
+    /// Creates the temporary table: the columns of `application` and the row's digest. `kept` is how many
+    /// rows of the file keep their numbers.
+    pub(in crate::store) fn begin(tx: &'c Connection, kept: u64) -> Result<SortedLoad<'c>> {
         tx.execute_batch(&format!(
             "CREATE TABLE {TABLE} ({}, digest)",
             COLUMNS.join(", ")
@@ -50,19 +53,21 @@ impl<'c> SortedLoad<'c> {
                 "INSERT INTO {TABLE} VALUES ({})",
                 vec!["?"; COLUMNS.len() + 1].join(", ")
             ))?,
+            sorts: kept > SORT_ABOVE
+                || crate::faults::active(crate::faults::Fault::ImportSortsEveryLoad),
         })
     }
 
     /// Writes a checked application and adds it to the event's public record: straight into `application` if
-    /// kezek numbered it (as `insert` does), else staged, its digest reaching `journal_row` with the rest in
-    /// `finish`.
+    /// kezek numbered it or the load does not sort (as `insert` does), else staged, its digest reaching
+    /// `journal_row` with the rest in `finish`.
     pub(in crate::store) fn add(
         &mut self,
         event: &mut EventWriter,
         row: &NewRow,
         number_kept: bool,
     ) -> Result<()> {
-        if !number_kept {
+        if !(number_kept && self.sorts) {
             self.direct
                 .execute(rusqlite::params_from_iter(&row.values))?;
             return event.touch_written(APPLICATION, &row.number, row.digest, &row.public);

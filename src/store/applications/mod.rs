@@ -24,7 +24,7 @@ pub use rows::{
 };
 pub use writes::{category_classes, register, register_with, run_register, set_category, withdraw};
 
-pub(in crate::store) use load::{SortedLoad, SORT_ABOVE};
+pub(in crate::store) use load::SortedLoad;
 pub(in crate::store) use writes::{
     active_number, duplicate, insert, last_seq, number_year, NewRow,
 };

@@ -20,7 +20,7 @@ use crate::domain::time::{format_moment, parse_moment};
 use crate::error::{Error, Result};
 use crate::store::applications::{
     active_number, category_classes, duplicate, insert, last_seq, load, number_year, NewRow,
-    SortedLoad, SORT_ABOVE,
+    SortedLoad,
 };
 use crate::store::bulk::{self, SetAside};
 use crate::store::change::Change;
@@ -113,22 +113,20 @@ impl Importer for Applications {
             ],
         )?;
         let journal_set_aside = SetAside::begin(tx, "journal_row", &["journal_row_by_key"])?;
-        let mut load = SortedLoad::begin(tx)?;
-        let sort = self.check.kept.count() > SORT_ABOVE
-            || crate::faults::active(crate::faults::Fault::ImportSortsEveryLoad);
+        let mut load = SortedLoad::begin(tx, self.check.kept.count())?;
         let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
         // The checking thread also makes each row's values, digest and public columns, and tells whether the
-        // row keeps the number its file gives (`SortedLoad` stages those when the file keeps more than
-        // `SORT_ABOVE`, and writes the others straight in).
+        // row keeps the number its file gives (`SortedLoad` stages those when the file keeps many, and writes
+        // the others straight in).
         let loaded = rows.split(
             |row| {
                 let (number, app) = check.row(row, None)?;
                 Ok((NewRow::new(number, app), row.optional("number").is_some()))
             },
             |_, event, (row, kept)| {
-                load.add(event, row, *kept && sort)?;
+                load.add(event, row, *kept)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
