@@ -36,10 +36,50 @@ pub fn unpack(bytes: &[u8]) -> Result<String, Unpacked> {
     }
     let mut text = vec![0; length];
     match lz4_flex::block::decompress_into(block, &mut text) {
-        Ok(written) if written == length => {}
+        Ok(written) if written == length && last_token_is_plain(block) => {}
         _ => return Err(Unpacked::Damaged),
     }
     String::from_utf8(text).map_err(|_| Unpacked::NotText)
+}
+
+/// Whether the block's last sequence, which ends in literals and has no match, says so: the low half of its
+/// token (a match length) is zero, as every LZ4 encoder writes it. The decoder ignores those four bits, so a
+/// changed bit there would otherwise unpack to the very text it was packed from and go unnoticed.
+fn last_token_is_plain(block: &[u8]) -> bool {
+    // A length whose four bits are all ones goes on in bytes, up to one that is not 255.
+    fn extended(block: &[u8], at: &mut usize, mut n: usize) -> Option<usize> {
+        loop {
+            let b = *block.get(*at)?;
+            *at += 1;
+            n += usize::from(b);
+            if b != 255 {
+                return Some(n);
+            }
+        }
+    }
+    let mut at = 0;
+    loop {
+        let Some(&token) = block.get(at) else {
+            return false;
+        };
+        at += 1;
+        let mut literals = usize::from(token >> 4);
+        if literals == 15 {
+            let Some(n) = extended(block, &mut at, literals) else {
+                return false;
+            };
+            literals = n;
+        }
+        at += literals;
+        if at >= block.len() {
+            return at == block.len() && token & 0x0F == 0;
+        }
+        // The match: a two-byte offset and the length's own extension.
+        at += 2;
+        if token & 0x0F == 15 && extended(block, &mut at, 15).is_none() {
+            return false;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -56,7 +96,8 @@ mod tests {
         }
 
         /// A changed byte of a packed part never unpacks to its text unnoticed: it is refused, or it unpacks
-        /// to other text (which the record's check then refuses).
+        /// to other text (which the record's check then refuses). The last token's unused match length, which
+        /// the decoder ignores, is checked by `unpack` itself.
         #[test]
         fn r_v1_a_damaged_packed_part_does_not_unpack_to_its_text(
             text in "[a-z\":,{}0-9]{1,2000}",
@@ -68,6 +109,27 @@ mod tests {
             packed[i] ^= flip;
             prop_assert_ne!(unpack(&packed), Ok(text));
         }
+    }
+
+    #[test]
+    fn r_v1_a_changed_unused_match_length_in_the_last_token_is_refused() {
+        let text = "94f}t\"\",\"\"{d\",\"5}5},77n,\"qw}},8}0}9b,x,,,\",,9\"d";
+        let packed = pack(text);
+        assert_eq!(unpack(&packed), Ok(text.to_string()));
+        let last = (4..packed.len())
+            .rev()
+            .find(|&i| {
+                let mut changed = packed.clone();
+                changed[i] ^= 0x0C;
+                lz4_flex::block::decompress_size_prepended(&changed)
+                    .ok()
+                    .as_deref()
+                    == Some(text.as_bytes())
+            })
+            .expect("the last token's low half is ignored by the decoder");
+        let mut changed = packed;
+        changed[last] ^= 0x0C;
+        assert_eq!(unpack(&changed), Err(Unpacked::Damaged));
     }
 
     #[test]
