@@ -18,6 +18,9 @@ use std::path::Path;
 
 use kezek::store::db::BULK_CACHE_KIB;
 
+/// The import's event in kezek's database `d`: the last that wrote applications.
+const IMPORT_SEQ: &str = "(SELECT max(seq) FROM d.journal_row WHERE tbl = 'application')";
+
 /// An import's rows in the order of the file's lines (untimed, in a database of their own): the applications and
 /// their `journal_row` digests, found by the child's IIN and the queue type, unique in a file (R-Q6).
 pub(super) struct FileOrder {
@@ -63,14 +66,14 @@ impl FileOrder {
         tx.commit().expect("commit");
         conn.execute("ATTACH ?1 AS d", [done.display().to_string()])
             .expect("attach kezek's database");
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "CREATE INDEX line_by_iin ON line (iin, queue_type);
              CREATE TABLE application AS SELECT a.* FROM d.application a JOIN line l ON l.iin = a.child_iin AND l.queue_type = a.queue_type ORDER BY l.line;
              CREATE INDEX application_by_number ON application (number);
              CREATE TABLE journal_row AS SELECT r.* FROM d.journal_row r JOIN application a ON r.tbl = 'application' AND r.key = a.number
-                 WHERE r.seq = (SELECT max(seq) FROM d.journal_row WHERE tbl = 'application') ORDER BY a.rowid;
+                 WHERE r.seq = {IMPORT_SEQ} ORDER BY a.rowid;
              DROP INDEX application_by_number; DROP TABLE line;",
-        )
+        ))
         .expect("the rows in the file's order");
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
         assert_eq!(
@@ -84,11 +87,19 @@ impl FileOrder {
         }
     }
 
-    /// The statements that load `table` from the file's order, or None for a table the file does not hold.
-    fn insert(&self, table: &str) -> Option<String> {
-        let order = match table {
-            "application" => "number",
-            "journal_row" => "seq, tbl, key",
+    /// The statements that load `table` from the file's order, or None for a table the file does not hold:
+    /// the import's rows from `f`, and kezek's other rows of the table (its journal's rows of other tables) from
+    /// `d`, past `filter` (`" WHERE ..."` or empty) as before.
+    fn inserts(&self, table: &str, filter: &str) -> Option<String> {
+        let (order, others) = match table {
+            "application" => ("number", String::new()),
+            "journal_row" => {
+                let and = if filter.is_empty() { " WHERE" } else { " AND" };
+                (
+                    "seq, tbl, key",
+                    format!("INSERT INTO main.\"{table}\" SELECT * FROM d.\"{table}\"{filter}{and} NOT (tbl = 'application' AND seq = {IMPORT_SEQ});\n"),
+                )
+            }
             _ => return None,
         };
         let order = if self.sorted {
@@ -97,7 +108,7 @@ impl FileOrder {
             String::new()
         };
         Some(format!(
-            "INSERT INTO main.\"{table}\" SELECT * FROM f.\"{table}\"{order};\n"
+            "{others}INSERT INTO main.\"{table}\" SELECT * FROM f.\"{table}\"{order};\n"
         ))
     }
 }
@@ -160,18 +171,8 @@ pub(super) fn script(
         if rows == 0 {
             continue;
         }
-        match file.and_then(|f| f.insert(t)) {
-            // The file's rows come from its order; kezek's other rows of the table (its journal's rows of other
-            // tables) as before.
-            Some(from_file) => {
-                if t == "journal_row" {
-                    let and = if filter.is_empty() { " WHERE" } else { " AND" };
-                    inserts.push_str(&format!(
-                        "INSERT INTO main.\"{t}\" SELECT * FROM d.\"{t}\"{filter}{and} NOT (tbl = 'application' AND seq = (SELECT max(seq) FROM d.journal_row WHERE tbl = 'application'));\n"
-                    ));
-                }
-                inserts.push_str(&from_file);
-            }
+        match file.and_then(|f| f.inserts(t, &filter)) {
+            Some(from_file) => inserts.push_str(&from_file),
             None => inserts.push_str(&format!(
                 "INSERT OR REPLACE INTO main.\"{t}\" SELECT * FROM d.\"{t}\"{filter};\n"
             )),

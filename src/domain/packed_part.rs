@@ -46,8 +46,14 @@ pub fn unpack(bytes: &[u8]) -> Result<String, Unpacked> {
 /// token (a match length) is zero, as every LZ4 encoder writes it. The decoder ignores those four bits, so a
 /// changed bit there would otherwise unpack to the very text it was packed from and go unnoticed.
 fn last_token_is_plain(block: &[u8]) -> bool {
+    last_token(block).is_some_and(|token| token & 0x0F == 0)
+}
+
+/// The token of the block's last sequence, walking the sequences (token, literals, offset, match), or None when
+/// they do not end exactly at the block's end.
+fn last_token(block: &[u8]) -> Option<u8> {
     // A length whose four bits are all ones goes on in bytes, up to one that is not 255.
-    fn extended(block: &[u8], at: &mut usize, mut n: usize) -> Option<usize> {
+    let extended = |at: &mut usize, mut n: usize| -> Option<usize> {
         loop {
             let b = *block.get(*at)?;
             *at += 1;
@@ -56,28 +62,22 @@ fn last_token_is_plain(block: &[u8]) -> bool {
                 return Some(n);
             }
         }
-    }
+    };
     let mut at = 0;
     loop {
-        let Some(&token) = block.get(at) else {
-            return false;
-        };
+        let token = *block.get(at)?;
         at += 1;
-        let mut literals = usize::from(token >> 4);
-        if literals == 15 {
-            let Some(n) = extended(block, &mut at, literals) else {
-                return false;
-            };
-            literals = n;
-        }
+        let literals = match usize::from(token >> 4) {
+            15 => extended(&mut at, 15)?,
+            n => n,
+        };
         at += literals;
         if at >= block.len() {
-            return at == block.len() && token & 0x0F == 0;
+            return (at == block.len()).then_some(token);
         }
-        // The match: a two-byte offset and the length's own extension.
         at += 2;
-        if token & 0x0F == 15 && extended(block, &mut at, 15).is_none() {
-            return false;
+        if token & 0x0F == 15 {
+            extended(&mut at, 15)?;
         }
     }
 }
