@@ -49,8 +49,11 @@ impl SetAside {
 
 /// Shrinks the page cache to `SORT_CACHE_KIB` before a sort of a whole table (`CREATE INDEX`, an `INSERT`
 /// in key order): each of SQLite's sorting threads takes up to the cache's size for its runs, on top of the
-/// cache itself.
+/// cache itself. The cache's changed pages are written to the log first, between statements: left for the
+/// sort's statement to spill, each would be copied to its statement journal before it is written (such a
+/// statement has one, and the pages were there before it began).
 pub fn shrink_cache_for_sorting(conn: &Connection) -> Result<()> {
+    conn.cache_flush()?;
     conn.pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
     Ok(())
 }
