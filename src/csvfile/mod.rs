@@ -51,6 +51,16 @@ enum Source {
     Bytes(std::sync::Arc<[u8]>),
 }
 
+impl Source {
+    /// The bytes again, from the start (`name` for a message).
+    fn open(&self, name: &str) -> Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Source::File(path) => Box::new(File::open(path).map_err(|e| open_error(name, e))?),
+            Source::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
+        })
+    }
+}
+
 /// One data row: its line number and its fields by column name.
 pub struct Row<'a> {
     pub line: u64,
@@ -126,12 +136,7 @@ impl CsvFile {
     pub fn reopen(&self) -> Result<CsvFile> {
         let required: Vec<&str> = self.required.iter().map(String::as_str).collect();
         let optional: Vec<&str> = self.optional.iter().map(String::as_str).collect();
-        let input: Box<dyn Read + Send> = match &self.source {
-            Source::File(path) => {
-                Box::new(File::open(path).map_err(|e| open_error(&self.name, e))?)
-            }
-            Source::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes.clone())),
-        };
+        let input = self.source.open(&self.name)?;
         let (name, source, len, sha) = (
             self.name.clone(),
             self.source.clone(),
@@ -346,23 +351,30 @@ impl CsvFile {
 
     /// Calls `each` with the values of `columns` in every row the reader can read (empty where a column is
     /// absent or a value is not UTF-8), and stops at a row it cannot read past: a first pass that needs a few
-    /// columns of a file, without decoding the rest of each row.
+    /// columns of a file, without decoding the rest of each row. It reads the file again from the start, as the
+    /// CSV reader takes it: no line is counted, so its line ends (`\r`, `\n` and `\r\n` alike to the reader)
+    /// and quotes are not followed as `for_each` follows them, which would double the pass's time.
     pub fn for_each_value<const N: usize>(
-        &mut self,
+        &self,
         columns: [&str; N],
         mut each: impl FnMut([&str; N]),
-    ) {
+    ) -> Result<()> {
         let at = columns.map(|c| self.columns.get(c).copied());
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .delimiter(self.dialect.delimiter)
+            .buffer_capacity(1 << 16)
+            .from_reader(self.dialect.input(self.source.open(&self.name)?));
         let mut record = csv::ByteRecord::new();
         loop {
-            match self.reader.read_byte_record(&mut record) {
+            match reader.read_byte_record(&mut record) {
                 Ok(true) => each(at.map(|i| {
                     i.and_then(|i| record.get(i))
                         .and_then(|v| std::str::from_utf8(v).ok())
                         .unwrap_or("")
                 })),
                 Err(e) if matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) => {}
-                Ok(false) | Err(_) => return,
+                Ok(false) | Err(_) => return Ok(()),
             }
         }
     }
@@ -616,6 +628,31 @@ mod tests {
         let lines = lines_of(b"k,v\n\"1\n\",\"b\n");
         assert_eq!(lines.len(), 1, "{lines:?}");
         assert_eq!(lines[0].0, 3, "{lines:?}");
+    }
+
+    /// The first pass of a few columns reads the rows `for_each` reads, whatever the line ends, the separator
+    /// or the encoding, quoted values and a row of the wrong length among them.
+    #[test]
+    fn a_first_pass_of_a_few_columns_reads_the_values_the_rows_hold() {
+        let files: [&[u8]; 5] = [
+            b"\xef\xbb\xbfk,n,v\n1,a,x\n\n2,\"b,\r\nc\",y\n3,c\n4,d,z",
+            b"k,n,v\r\n1,a,x\r\n\r\n2,\"b,\r\nc\",y\r\n3,c\r\n4,d,z\r\n",
+            b"k,n,v\r1,a,x\r\r2,\"b,\r\nc\",y\r3,c\r4,d,z\r",
+            b"k;n;v\n1;a;x\n2;\"b,\r\nc\";y\n3;c\n4;d;z\n",
+            b"k;n;v\n1;a;x\n2;\"b,\r\nc\";y\n3;c\n4;d;\xe6\n",
+        ];
+        for bytes in files {
+            let file = CsvFile::from_bytes("t.csv", bytes.to_vec(), &["k", "v"], &["n"]).unwrap();
+            let mut seen = Vec::new();
+            file.for_each_value(["k", "v"], |[k, v]| seen.push(format!("{k}={v}")))
+                .unwrap();
+            let z = if bytes.ends_with(b"\xe6\n") {
+                "ж"
+            } else {
+                "z"
+            };
+            assert_eq!(seen, ["1=x", "2=y", &format!("4={z}")], "{bytes:?}");
+        }
     }
 
     #[test]

@@ -363,17 +363,16 @@ fn kept_numbers(file: &CsvFile) -> Result<NumberBits> {
     if !file.has_column("number") {
         return Ok(kept);
     }
-    file.reopen()?
-        .for_each_value(["number", "queue_type"], |[given, queue_type]| {
-            let given = given.trim();
-            if given.is_empty() {
-                return;
+    file.for_each_value(["number", "queue_type"], |[given, queue_type]| {
+        let given = given.trim();
+        if given.is_empty() {
+            return;
+        }
+        if let Ok(queue_type) = QueueType::parse("queue_type", queue_type) {
+            if let Ok((year, seq)) = parse_number("number", queue_type, given) {
+                kept.insert(queue_type, year, seq);
             }
-            if let Ok(queue_type) = QueueType::parse("queue_type", queue_type) {
-                if let Ok((year, seq)) = parse_number("number", queue_type, given) {
-                    kept.insert(queue_type, year, seq);
-                }
-            }
-        });
+        }
+    })?;
     Ok(kept)
 }
