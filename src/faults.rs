@@ -30,8 +30,8 @@ pub enum Fault {
     /// Events are written without their public record and Merkle leaf, as before the public log (the audit must
     /// catch it; the benchmark's `--log-cost` measures the log's cost with it).
     NoPublicRecord,
-    /// Not a fault but the large file's way taken by a small one: an import sorts the rows that keep their
-    /// numbers however few they are (`SortedLoad`), so that the tests of that way need no file of a few hundred
+    /// Not a fault but the large file's way taken by a small one: an import stages and sorts its rows however
+    /// few keep their numbers (`SortedLoad`), so that the tests of that way need no file of a few hundred
     /// thousand rows; the database it leaves must be the same.
     ImportSortsEveryLoad,
 }

@@ -39,10 +39,9 @@ pub enum ApplicationCommand {
         One transaction: any bad row and nothing is written, every bad row reported by line \
         (exit 65; past 1,000 bad rows, the first 1,000 and how many more). \
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
-        checked on a second thread while the first writes them: the rows kezek numbers straight in, the rows \
-        keeping the file's number staged in a temporary file and written in the order of their numbers at the \
-        end when more than 131,072 keep theirs (fewer go straight in too), and the search indexes built once \
-        at the end (free space for up to twice the file's size is needed in SQLite's temporary directory: \
+        checked on a second thread while the first writes them: when more than 131,072 rows keep the file's \
+        numbers, every row staged in a temporary file and written in the order of the numbers at the end \
+        (with fewer, every row straight in), and the search indexes built once at the end (free space for up to twice the file's size is needed in SQLite's temporary directory: \
         SQLITE_TMPDIR, else TMPDIR, else /var/tmp or /tmp): \
         a million rows take seconds; a good file's repeated children are found by the unique index as it \
         is built, and the numbers a file keeps take one bit each, so ten million rows in any order take 140 to \

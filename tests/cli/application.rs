@@ -2174,10 +2174,10 @@ fn import_into_an_empty_table_leaves_the_same_database_as_row_by_row() {
             } else {
                 child
             };
-            // A third of the rows keep numbers of an older system, in falling order: a file keeping so few
-            // writes them straight in, a large one stages and sorts them (taken here by a small file with
-            // `import-sorts-every-load`), the others are written at once, and every way must leave what
-            // row-by-row leaves.
+            // A third of the rows keep numbers of an older system, in falling order, the numbers kezek gives
+            // falling between them: a file keeping so few writes every row straight in, a large one stages and
+            // sorts every row (taken here by a small file with `import-sorts-every-load`), and every way must
+            // leave what row-by-row leaves.
             let kept = if i % 3 == 1 {
                 format!("DDO.2026.{:06}.1", 40 - i)
             } else {

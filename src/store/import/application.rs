@@ -86,10 +86,10 @@ impl Importer for Applications {
     }
 
     /// Into an empty table, the rows reach the tables in key order (`SortedLoad`: a migrated file comes in any
-    /// order, with the numbers of an older system; those rows are sorted at the end, the rows kezek numbers go
-    /// straight in), the indexes whose keys a file need not give in order (IIN, name, the queue's order, and the
-    /// journal's rows by key) are built once after them, and the queue counts are kept here, one per queue,
-    /// class and day, instead of by the trigger row by row. No application exists yet, so the rows are checked
+    /// order, with the numbers of an older system, and the numbers kezek gives fall between those: the rows
+    /// are sorted at the end), the indexes whose keys a file need not give in order (IIN, name, the queue's
+    /// order, and the journal's rows by key) are built once after them, and the queue counts are kept here, one
+    /// per queue, class and day, instead of by the trigger row by row. No application exists yet, so the rows are checked
     /// against the file alone, on a second thread, while this one writes them. A child repeated in the file
     /// (R-Q6) is found by the unique index as it is built, not by a map of every child: a file of ten million
     /// rows is checked in bounded memory (R-O2).
@@ -117,16 +117,14 @@ impl Importer for Applications {
         let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
-        // The checking thread also makes each row's values, digest and public columns, and tells whether the
-        // row keeps the number its file gives (`SortedLoad` stages those when the file keeps many, and writes
-        // the others straight in).
+        // The checking thread also makes each row's values, digest and public columns.
         let loaded = rows.split(
             |row| {
                 let (number, app) = check.row(row, None)?;
-                Ok((NewRow::new(number, app), row.optional("number").is_some()))
+                Ok(NewRow::new(number, app))
             },
-            |_, event, (row, kept)| {
-                load.add(event, row, *kept)?;
+            |_, event, row| {
+                load.add(event, row)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
                 // divides.
