@@ -64,6 +64,12 @@ impl<'c> SortedLoad<'c> {
         })
     }
 
+    /// Whether the rows are staged and sorted: then this thread's inserts are quick appends to a temporary table,
+    /// and it has time to make each row's values, digest and public columns, which the checking thread has not.
+    pub(in crate::store) fn sorts(&self) -> bool {
+        self.sorts
+    }
+
     /// Writes a checked application and adds it to the event's public record: straight into `application` if
     /// the load does not sort (as `insert` does), else staged, its digest reaching `journal_row` with the rest in
     /// `finish`.

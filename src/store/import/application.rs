@@ -117,13 +117,30 @@ impl Importer for Applications {
         let seq = rows.seq();
         let mut queue_days: BTreeMap<(QueueType, i32, PriorityClass, i64), i64> = BTreeMap::new();
         let check = &mut self.check;
-        // The checking thread also makes each row's values, digest and public columns.
+        // Each row's values, digest and public columns are made by the thread with time to spare: the writing
+        // one when the load stages its rows (quick appends), else the checking one (the writes are the slower
+        // half). The unseen million, staged, in turns (medians): 16.07 s made on the writing thread against
+        // 16.77 s on the checking one, five each, and 15.89 s against 15.96 s, three each; the unseen 100,000,
+        // written straight in, made on the writing thread: 1.63 s against 1.51 s.
+        let made_here = !load.sorts();
         let loaded = rows.split(
             |row| {
                 let (number, app) = check.row(row, None)?;
-                Ok(NewRow::new(number, app))
+                Ok(if made_here {
+                    Checked::Made(NewRow::new(number, app))
+                } else {
+                    Checked::Parts(number, app)
+                })
             },
-            |_, event, row| {
+            |_, event, checked| {
+                let made;
+                let row = match checked {
+                    Checked::Made(row) => row,
+                    Checked::Parts(number, app) => {
+                        made = NewRow::new(number.clone(), app.clone());
+                        &made
+                    }
+                };
                 load.add(event, row)?;
                 let app = &row.app;
                 // As the trigger counts: the registration day is Unix seconds / 86400, truncated as SQLite
@@ -169,6 +186,13 @@ impl Importer for Applications {
         }
         Ok(count)
     }
+}
+
+/// A row as the checking thread hands it to the writing one: made ready to write, or its number and checked
+/// application for the writing thread to make (`Applications::rows`).
+enum Checked {
+    Made(NewRow),
+    Parts(String, NewApplication),
 }
 
 /// A child in a queue type, packed: the IIN's digits and one bit for the queue type.
