@@ -41,7 +41,8 @@ pub enum ApplicationCommand {
         --dry-run checks only. Into an empty application table (a city's first migration) the rows are \
         checked on a second thread while the first writes them: when more than 131,072 rows keep the file's \
         numbers, every row staged in a temporary file and written in the order of the numbers at the end \
-        (with fewer, every row straight in), and the search indexes built once at the end (free space for up to three times the file's size is needed in SQLite's temporary directory: \
+        (with fewer, every row straight in), and the search indexes built once at the end (free space for up \
+        to three times the file's size is needed in SQLite's temporary directory: \
         SQLITE_TMPDIR, else TMPDIR, else /var/tmp or /tmp): \
         a million rows take seconds; a good file's repeated children are found by the unique index as it \
         is built, and the numbers a file keeps take one bit each, so ten million rows in any order take 140 to \

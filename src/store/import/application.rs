@@ -89,8 +89,8 @@ impl Importer for Applications {
     /// order, with the numbers of an older system, and the numbers kezek gives fall between those: the rows
     /// are sorted at the end), the indexes whose keys a file need not give in order (IIN, name, the queue's
     /// order, and the journal's rows by key) are built once after them, and the queue counts are kept here, one
-    /// per queue, class and day, instead of by the trigger row by row. No application exists yet, so the rows are checked
-    /// against the file alone, on a second thread, while this one writes them. A child repeated in the file
+    /// per queue, class and day, instead of by the trigger row by row. No application exists yet, so the rows
+    /// are checked against the file alone, on a second thread, while this one writes them. A child repeated in the file
     /// (R-Q6) is found by the unique index as it is built, not by a map of every child: a file of ten million
     /// rows is checked in bounded memory (R-O2).
     fn rows(&mut self, rows: Rows<'_, '_>) -> Result<u64> {
@@ -122,11 +122,11 @@ impl Importer for Applications {
         // half). The unseen million, staged, in turns (medians): 16.07 s made on the writing thread against
         // 16.77 s on the checking one, five each, and 15.89 s against 15.96 s, three each; the unseen 100,000,
         // written straight in, made on the writing thread: 1.63 s against 1.51 s.
-        let made_here = !load.sorts();
+        let made_by_checker = !load.sorts();
         let loaded = rows.split(
             |row| {
                 let (number, app) = check.row(row, None)?;
-                Ok(if made_here {
+                Ok(if made_by_checker {
                     Checked::Made(NewRow::new(number, app))
                 } else {
                     Checked::Parts(number, app)
